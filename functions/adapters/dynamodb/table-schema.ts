@@ -1,0 +1,18 @@
+/**
+ * The physical shape of the single table, read by the CDK stateful stack and by the offline twin
+ * (which creates the same table in DynamoDB Local). Entities map their keys onto these attributes.
+ */
+export const tableSchema = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB deletes expired items (reset tokens, login-failure counters). */
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    /** gsi1: listings (all car parks). */
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** gsi2: an operator's items (the operator and its car parks, one query). */
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export type TableSchema = typeof tableSchema;

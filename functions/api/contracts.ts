@@ -1,0 +1,49 @@
+/**
+ * Each route's contract: what it accepts and what it answers. Keyed by the manifest's route id,
+ * so a route without a contract does not compile. Handlers validate with these schemas and the
+ * OpenAPI document is built from them.
+ */
+import type { z } from 'zod';
+import type { RouteId } from '../routes';
+import * as s from './schemas';
+
+export interface RouteContract {
+  readonly body?: z.ZodType;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  /** Success status and its body schema (none for 202/204 without content). */
+  readonly success: { readonly status: 200 | 201 | 202 | 204; readonly body?: z.ZodType };
+  /** Error statuses this route can answer, beyond 400/413/415/422 which every body route has. */
+  readonly errors?: readonly (401 | 403 | 404 | 409 | 429 | 503)[];
+}
+
+export const contracts = {
+  Health: { success: { status: 200, body: s.HealthResponse }, errors: [503] },
+  OpenApi: { success: { status: 200 } },
+  CreateUser: { body: s.SignUpBody, success: { status: 201, body: s.UserResponse }, errors: [409] },
+  GetUser: { params: s.UserParams, success: { status: 200, body: s.UserResponse }, errors: [401, 404] },
+  UpdateUser: {
+    params: s.UserParams,
+    body: s.UpdateUserBody,
+    success: { status: 200, body: s.UserResponse },
+    errors: [401, 403, 404, 409],
+  },
+  Login: { body: s.LoginBody, success: { status: 200, body: s.LoginResponse }, errors: [401, 429] },
+  ForgotPassword: { body: s.ForgotPasswordBody, success: { status: 202 } },
+  ResetPassword: { body: s.ResetPasswordBody, success: { status: 204 } },
+  CreateOperator: { body: s.CreateOperatorBody, success: { status: 201, body: s.OperatorResponse }, errors: [401, 403] },
+  GetOperator: { params: s.OperatorParams, success: { status: 200, body: s.OperatorWithCarparksResponse }, errors: [401, 404] },
+  CreateCarpark: {
+    body: s.CreateCarparkBody,
+    success: { status: 201, body: s.ManagedCarparkResponse },
+    errors: [401, 403, 404],
+  },
+  ListCarparks: { query: s.ListCarparksQuery, success: { status: 200, body: s.CarparkListResponse } },
+  GetCarpark: { params: s.CarparkParams, success: { status: 200, body: s.CarparkResponse }, errors: [404] },
+  UpdateCarpark: {
+    params: s.CarparkParams,
+    body: s.UpdateCarparkBody,
+    success: { status: 200, body: s.ManagedCarparkResponse },
+    errors: [401, 404, 409],
+  },
+} as const satisfies Record<RouteId, RouteContract>;

@@ -1,0 +1,172 @@
+/**
+ * Request and response schemas (zod). Handlers validate with them and the OpenAPI document is
+ * generated from them, so the documentation cannot drift from what the API accepts.
+ */
+import { z } from 'zod';
+import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
+import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
+import { PASSWORD_MAX_LENGTH } from '../domain/passwords';
+
+// --- building blocks -----------------------------------------------------------------------------
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const Email = z.email().max(254).meta({ description: 'Case-insensitive; stored in lower case', example: 'sam@example.com' });
+const Phone = z
+  .string()
+  .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'Use digits, spaces, brackets or dashes, optionally starting with +')
+  .meta({ example: '+44 20 7946 0000' });
+/** Length is capped here; strength rules (with their reasons) are the domain's. */
+const Password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
+const Timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
+
+export const UserId = z.string().regex(/^usr_[0-9a-f]{20}$/).meta({ example: 'usr_4f1c2a9be07d3c5a6b10' });
+export const OperatorId = z.string().regex(/^op_[0-9a-f]{20}$/).meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' });
+export const CarparkId = z.string().regex(/^cp_[0-9a-f]{20}$/).meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' });
+
+const perVehicleType = (value: z.ZodNumber, description: string) =>
+  z.strictObject(Object.fromEntries(VEHICLE_TYPES.map((t) => [t, value.optional()])) as Record<(typeof VEHICLE_TYPES)[number], z.ZodOptional<z.ZodNumber>>).meta({ description });
+
+/** Monthly price in integer minor units (pence, cents). */
+const Prices = perVehicleType(z.int().min(50).max(10_000_000), 'Monthly price per vehicle type, integer minor units (e.g. pence)');
+const Capacity = perVehicleType(z.int().min(0).max(100_000), 'Spaces per vehicle type');
+const SpacesCount = perVehicleType(z.int().min(0), 'Spaces per vehicle type');
+
+const Address = z.strictObject({
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  postcode: text(20),
+  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. GB').meta({ example: 'GB' }),
+});
+
+const atLeastOneField = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((value) => Object.keys(value).length > 0, { message: 'Give at least one field to change.' });
+
+// --- requests -------------------------------------------------------------------------------------
+
+export const SignUpBody = z.strictObject({
+  email: Email,
+  password: Password,
+  name: text(100),
+  phone: Phone.optional(),
+  accountType: z.enum(ACCOUNT_TYPES),
+});
+
+export const UpdateUserBody = atLeastOneField(
+  z.strictObject({
+    name: text(100).optional(),
+    phone: Phone.nullable().optional().meta({ description: 'null removes it' }),
+    email: Email.optional(),
+    password: Password.optional(),
+    currentPassword: Password.optional().meta({ description: 'Required with password, unless an admin sets another user’s' }),
+    role: z.enum(ROLES).optional().meta({ description: 'Admins only' }),
+    operatorId: OperatorId.nullable().optional().meta({ description: 'Admins only; required for role operator' }),
+  }),
+);
+
+export const LoginBody = z.strictObject({ email: Email, password: Password });
+export const ForgotPasswordBody = z.strictObject({ email: Email });
+export const ResetPasswordBody = z.strictObject({ token: z.string().min(16).max(200), password: Password });
+
+export const CreateOperatorBody = z.strictObject({ name: text(100), contactEmail: Email });
+
+export const CreateCarparkBody = z.strictObject({
+  operatorId: OperatorId.optional().meta({ description: 'Required for admins; operators default to their own' }),
+  name: text(100),
+  address: Address,
+  currency: z.enum(CURRENCIES),
+  prices: Prices,
+  capacity: Capacity,
+  smartParkingSiteId: text(100),
+  supportEmail: Email,
+});
+
+export const UpdateCarparkBody = atLeastOneField(
+  z.strictObject({
+    name: text(100).optional(),
+    address: Address.optional(),
+    prices: Prices.optional(),
+    capacity: Capacity.optional(),
+    smartParkingSiteId: text(100).optional(),
+    supportEmail: Email.optional(),
+  }),
+);
+
+export const ListCarparksQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export const UserParams = z.object({ userId: UserId });
+export const OperatorParams = z.object({ operatorId: OperatorId });
+export const CarparkParams = z.object({ carparkId: CarparkId });
+
+// --- responses ------------------------------------------------------------------------------------
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const UserResponse = z
+  .object({
+    userId: UserId,
+    email: Email,
+    name: z.string(),
+    phone: z.string().optional(),
+    role: z.enum(ROLES),
+    accountType: z.enum(ACCOUNT_TYPES),
+    operatorId: OperatorId.optional(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'User' });
+
+export const LoginResponse = z
+  .object({ token: z.string(), expiresAt: Timestamp, user: UserResponse })
+  .meta({ id: 'Login' });
+
+const carparkViewFields = {
+  carparkId: CarparkId,
+  operatorId: OperatorId,
+  name: z.string(),
+  address: Address,
+  currency: z.enum(CURRENCIES),
+  prices: Prices,
+  capacity: Capacity,
+  spacesFree: SpacesCount,
+  supportEmail: Email,
+};
+
+export const CarparkResponse = z.object(carparkViewFields).meta({ id: 'Carpark' });
+
+export const ManagedCarparkResponse = z
+  .object({
+    ...carparkViewFields,
+    occupied: SpacesCount,
+    smartParkingSiteId: z.string(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'ManagedCarpark' });
+
+export const CarparkListResponse = z
+  .object({ items: z.array(CarparkResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'CarparkList' });
+
+export const OperatorResponse = z
+  .object({ operatorId: OperatorId, name: z.string(), contactEmail: Email, createdAt: Timestamp })
+  .meta({ id: 'Operator' });
+
+export const OperatorWithCarparksResponse = OperatorResponse.extend({ carparks: z.array(ManagedCarparkResponse) }).meta({
+  id: 'OperatorWithCarparks',
+});
+
+export const HealthResponse = z
+  .object({ status: z.enum(['ok', 'degraded']), checks: z.object({ table: z.enum(['reachable', 'unreachable']) }) })
+  .meta({ id: 'Health' });

@@ -1,0 +1,198 @@
+/**
+ * Operator and car park use cases. Operators see and change their own car parks only; anyone
+ * else asking about them gets a 404, as if they did not exist.
+ */
+import {
+  assertPricesMatchCapacity,
+  capacityShortfalls,
+  spacesFree,
+  type Address,
+  type Carpark,
+  type Currency,
+  type PerVehicleType,
+} from './carparks';
+import type { Clock } from './clock';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { canManageOperator, isAdmin, type Principal } from './identity';
+import { newId } from './ids';
+import type { Operator } from './operators';
+import type { CarparkChanges, CarparkRepository, OperatorRepository, Page } from './ports';
+
+export interface CarparkDeps {
+  readonly operators: OperatorRepository;
+  readonly carparks: CarparkRepository;
+  readonly clock: Clock;
+}
+
+/** What everyone may see of a car park. */
+export interface CarparkView {
+  readonly carparkId: string;
+  readonly operatorId: string;
+  readonly name: string;
+  readonly address: Address;
+  readonly currency: Currency;
+  readonly prices: PerVehicleType;
+  readonly capacity: PerVehicleType;
+  readonly spacesFree: PerVehicleType;
+  readonly supportEmail: string;
+}
+
+/** What its operator and admins also see. */
+export interface ManagedCarparkView extends CarparkView {
+  readonly occupied: PerVehicleType;
+  readonly smartParkingSiteId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function toCarparkView(c: Carpark): CarparkView {
+  return {
+    carparkId: c.carparkId,
+    operatorId: c.operatorId,
+    name: c.name,
+    address: c.address,
+    currency: c.currency,
+    prices: c.prices,
+    capacity: c.capacity,
+    spacesFree: spacesFree(c),
+    supportEmail: c.supportEmail,
+  };
+}
+
+export function toManagedCarparkView(c: Carpark): ManagedCarparkView {
+  return {
+    ...toCarparkView(c),
+    occupied: c.occupied,
+    smartParkingSiteId: c.smartParkingSiteId,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+// --- operators ---------------------------------------------------------------------------------
+
+export async function createOperator(
+  deps: CarparkDeps,
+  caller: Principal,
+  input: { name: string; contactEmail: string },
+): Promise<Operator> {
+  if (!isAdmin(caller)) throw new ForbiddenError('Only an admin can create operators.');
+  const operator: Operator = {
+    operatorId: newId('op'),
+    name: input.name,
+    contactEmail: input.contactEmail.trim().toLowerCase(),
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await deps.operators.create(operator);
+  return operator;
+}
+
+export async function getOperator(
+  deps: CarparkDeps,
+  caller: Principal,
+  operatorId: string,
+): Promise<Operator & { carparks: ManagedCarparkView[] }> {
+  const found = canManageOperator(caller, operatorId) ? await deps.operators.getWithCarparks(operatorId) : undefined;
+  if (!found) throw new NotFoundError('Operator');
+  return { ...found.operator, carparks: found.carparks.map(toManagedCarparkView) };
+}
+
+// --- car parks ---------------------------------------------------------------------------------
+
+export interface CreateCarparkInput {
+  /** Required for admins; operators create for their own operator and may omit it. */
+  readonly operatorId?: string;
+  readonly name: string;
+  readonly address: Address;
+  readonly currency: Currency;
+  readonly prices: PerVehicleType;
+  readonly capacity: PerVehicleType;
+  readonly smartParkingSiteId: string;
+  readonly supportEmail: string;
+}
+
+export async function createCarpark(
+  deps: CarparkDeps,
+  caller: Principal,
+  input: CreateCarparkInput,
+): Promise<ManagedCarparkView> {
+  if (caller.role === 'tenant') throw new ForbiddenError('Only operators and admins can create car parks.');
+  const operatorId = input.operatorId ?? (caller.role === 'operator' ? caller.operatorId : undefined);
+  if (!operatorId) {
+    throw new ValidationError('Say which operator runs this car park.', [{ path: 'operatorId', message: 'Required.' }]);
+  }
+  // Another operator's id is answered as if it did not exist.
+  if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Operator');
+  assertPricesMatchCapacity(input.prices, input.capacity);
+
+  const now = deps.clock.now().toISOString();
+  const carpark: Carpark = {
+    carparkId: newId('cp'),
+    operatorId,
+    name: input.name,
+    address: input.address,
+    currency: input.currency,
+    prices: input.prices,
+    capacity: input.capacity,
+    occupied: {},
+    smartParkingSiteId: input.smartParkingSiteId,
+    supportEmail: input.supportEmail.trim().toLowerCase(),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.carparks.create(carpark);
+  return toManagedCarparkView(carpark);
+}
+
+export async function listCarparks(
+  deps: CarparkDeps,
+  page: { limit: number; cursor?: string },
+): Promise<Page<CarparkView>> {
+  const found = await deps.carparks.list(page);
+  return { ...found, items: found.items.map(toCarparkView) };
+}
+
+/** The public view; operators see the fuller one through their operator. */
+export async function getCarpark(deps: CarparkDeps, carparkId: string): Promise<CarparkView> {
+  const carpark = await deps.carparks.get(carparkId);
+  if (!carpark) throw new NotFoundError('Car park');
+  return toCarparkView(carpark);
+}
+
+export type UpdateCarparkInput = Omit<CarparkChanges, 'updatedAt'>;
+
+export async function updateCarpark(
+  deps: CarparkDeps,
+  caller: Principal,
+  carparkId: string,
+  input: UpdateCarparkInput,
+): Promise<ManagedCarparkView> {
+  const carpark = await deps.carparks.get(carparkId);
+  if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
+
+  const prices = input.prices ?? carpark.prices;
+  const capacity = input.capacity ?? carpark.capacity;
+  assertPricesMatchCapacity(prices, capacity);
+  if (input.capacity) {
+    // Checked here for a clear message, and again by the database against concurrent tenancies.
+    const short = capacityShortfalls(input.capacity, carpark.occupied);
+    if (short.length > 0) throw capacityConflict(short);
+    // Types dropped from the car park must have no tenancies either.
+    const dropped = Object.keys(carpark.occupied).filter(
+      (t) => (carpark.occupied[t as keyof PerVehicleType] ?? 0) > 0 && input.capacity?.[t as keyof PerVehicleType] === undefined,
+    );
+    if (dropped.length > 0) throw capacityConflict(dropped);
+  }
+  const updated = await deps.carparks.update(carparkId, {
+    ...input,
+    ...(input.supportEmail ? { supportEmail: input.supportEmail.trim().toLowerCase() } : {}),
+    updatedAt: deps.clock.now().toISOString(),
+  });
+  return toManagedCarparkView(updated);
+}
+
+export const capacityConflict = (types: readonly string[]) =>
+  new ConflictError(
+    'capacity_below_occupancy',
+    `Capacity cannot go below the spaces already let (${types.join(', ')}).`,
+  );

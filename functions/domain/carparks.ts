@@ -1,0 +1,69 @@
+import { ValidationError, type FieldIssue } from './errors';
+
+export const VEHICLE_TYPES = ['car', 'motorcycle', 'van', 'ev'] as const;
+export type VehicleType = (typeof VEHICLE_TYPES)[number];
+
+/** Per vehicle type; a car park offers exactly the types it prices. */
+export type PerVehicleType = Partial<Record<VehicleType, number>>;
+
+export const CURRENCIES = ['gbp', 'eur', 'usd'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+export interface Address {
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postcode: string;
+  readonly country: string;
+}
+
+export interface Carpark {
+  readonly carparkId: string;
+  readonly operatorId: string;
+  readonly name: string;
+  readonly address: Address;
+  readonly currency: Currency;
+  /** Monthly price in integer minor units (pence, cents) per offered vehicle type. */
+  readonly prices: PerVehicleType;
+  /** Spaces per offered vehicle type. */
+  readonly capacity: PerVehicleType;
+  /** Spaces held by live tenancies, per vehicle type. Changed only by tenancy transactions. */
+  readonly occupied: PerVehicleType;
+  readonly smartParkingSiteId: string;
+  readonly supportEmail: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const offeredTypes = (c: Pick<Carpark, 'prices'>): VehicleType[] =>
+  VEHICLE_TYPES.filter((t) => c.prices[t] !== undefined);
+
+/** Free spaces per offered type, never negative. */
+export function spacesFree(c: Pick<Carpark, 'prices' | 'capacity' | 'occupied'>): PerVehicleType {
+  const free: PerVehicleType = {};
+  for (const type of offeredTypes(c)) {
+    free[type] = Math.max(0, (c.capacity[type] ?? 0) - (c.occupied[type] ?? 0));
+  }
+  return free;
+}
+
+/**
+ * A car park must give a capacity for every type it prices and price every type it has room
+ * for; otherwise tenants could pick a type that can never be sold (or sold for nothing).
+ */
+export function assertPricesMatchCapacity(prices: PerVehicleType, capacity: PerVehicleType): void {
+  const issues: FieldIssue[] = [];
+  for (const type of VEHICLE_TYPES) {
+    const priced = prices[type] !== undefined;
+    const sized = capacity[type] !== undefined;
+    if (priced && !sized) issues.push({ path: `capacity.${type}`, message: `Give a capacity for ${type}, which has a price.` });
+    if (sized && !priced) issues.push({ path: `prices.${type}`, message: `Give a price for ${type}, which has a capacity.` });
+  }
+  if (Object.keys(prices).length === 0) issues.push({ path: 'prices', message: 'Price at least one vehicle type.' });
+  if (issues.length > 0) throw new ValidationError('Prices and capacity must cover the same vehicle types.', issues);
+}
+
+/** Types whose new capacity would fall below the spaces already taken. */
+export function capacityShortfalls(newCapacity: PerVehicleType, occupied: PerVehicleType): VehicleType[] {
+  return VEHICLE_TYPES.filter((t) => newCapacity[t] !== undefined && (newCapacity[t] ?? 0) < (occupied[t] ?? 0));
+}

@@ -1,0 +1,24 @@
+/**
+ * Names of the environment variables every function may read. The CDK function construct and
+ * the offline twin set them; adapters read them. Secrets are never values here, only their ids.
+ */
+export const ENV = {
+  /** The single DynamoDB table. */
+  tableName: 'TABLE_NAME',
+  /** Secrets Manager id (ARN or name) of the JWT signing key. */
+  jwtSecretId: 'JWT_SECRET_ID',
+  /** Verified SES sender address. */
+  senderEmail: 'SENDER_EMAIL',
+  /** Base URL of the web site, for links in emails (password reset). */
+  webBaseUrl: 'WEB_BASE_URL',
+  /** Deployment stage, for logs. */
+  stage: 'STAGE',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+export function requireEnv(name: EnvName): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}`);
+  return value;
+}

@@ -1,0 +1,5 @@
+import { getCarpark } from '../../domain/carpark-admin';
+import { carparkDeps } from '../../adapters/dependencies';
+import { httpRoute } from '../../http/route';
+
+export const handler = httpRoute('GetCarpark', ({ params }) => getCarpark(carparkDeps, params.carparkId));

@@ -1,0 +1,5 @@
+import { getOperator } from '../../domain/carpark-admin';
+import { carparkDeps } from '../../adapters/dependencies';
+import { httpRoute } from '../../http/route';
+
+export const handler = httpRoute('GetOperator', ({ caller, params }) => getOperator(carparkDeps, caller, params.operatorId));

@@ -1,0 +1,5 @@
+import { getUser } from '../../domain/accounts';
+import { accountDeps } from '../../adapters/dependencies';
+import { httpRoute } from '../../http/route';
+
+export const handler = httpRoute('GetUser', ({ caller, params }) => getUser(accountDeps, caller, params.userId));

@@ -1,0 +1,202 @@
+/**
+ * The route manifest: the one source of truth for the HTTP API.
+ *
+ * Read by the CDK API construct (one Lambda per route, its grants, its authorizer) and by the
+ * offline twin (routing, authorizer invocation), so what runs locally is what deploys.
+ * Plain data only: no imports of handler code, no AWS constructs.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** DynamoDB actions a function may be granted on the table (and its indexes, for Query). */
+export type TableAction =
+  | 'DescribeTable'
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem';
+
+/** Everything a function is allowed to touch beyond its own logs. Each entry becomes a grant. */
+export interface FunctionAccess {
+  /** Table actions; TransactWriteItems is not an IAM action: grant the item actions it performs. */
+  readonly table?: readonly TableAction[];
+  /** Reads the JWT signing key from Secrets Manager. */
+  readonly jwtSigningKey?: boolean;
+  /** Sends email through SES. */
+  readonly sendsEmail?: boolean;
+}
+
+export interface RouteSpec {
+  /** Stable identifier; becomes the CDK construct id and the OpenAPI operationId. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/users/{userId}`. */
+  readonly path: string;
+  /** Handler module, relative to `functions/`, exporting `handler`. */
+  readonly handler: string;
+  /**
+   * `public`: no authorizer. `user`: the Lambda authorizer runs first and the handler receives the
+   * caller's identity; the handler answers 401 when the caller is anonymous or the token is bad.
+   */
+  readonly auth: 'public' | 'user';
+  readonly summary: string;
+  readonly access: FunctionAccess;
+}
+
+/** The Lambda authorizer that turns a bearer token into an identity for `auth: 'user'` routes. */
+export const authorizer = {
+  id: 'Authorizer',
+  handler: 'handlers/auth/authorizer.ts',
+  identitySource: '$request.header.Authorization',
+  /** API Gateway caches the authorizer's answer per token for this long. */
+  resultsCacheTtlSeconds: 300,
+  access: { jwtSigningKey: true },
+} as const satisfies {
+  id: string;
+  handler: string;
+  identitySource: string;
+  resultsCacheTtlSeconds: number;
+  access: FunctionAccess;
+};
+
+const READ = ['GetItem'] as const;
+
+export const routes = [
+  {
+    id: 'Health',
+    method: 'GET',
+    path: '/health',
+    handler: 'handlers/system/health.ts',
+    auth: 'public',
+    summary: 'Liveness, and whether the table is reachable',
+    access: { table: ['DescribeTable'] },
+  },
+  {
+    id: 'OpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'handlers/system/openapi.ts',
+    auth: 'public',
+    summary: 'The OpenAPI 3.1 document of this API',
+    access: {},
+  },
+  {
+    id: 'CreateUser',
+    method: 'POST',
+    path: '/users',
+    handler: 'handlers/users/create-user.ts',
+    auth: 'public',
+    summary: 'Sign up',
+    access: { table: ['PutItem'] },
+  },
+  {
+    id: 'GetUser',
+    method: 'GET',
+    path: '/users/{userId}',
+    handler: 'handlers/users/get-user.ts',
+    auth: 'user',
+    summary: 'Fetch a user (self or admin)',
+    access: { table: READ },
+  },
+  {
+    id: 'UpdateUser',
+    method: 'PATCH',
+    path: '/users/{userId}',
+    handler: 'handlers/users/update-user.ts',
+    auth: 'user',
+    summary: 'Update name, phone, email or password (self or admin); role and operator (admin)',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  {
+    id: 'Login',
+    method: 'POST',
+    path: '/auth/login',
+    handler: 'handlers/auth/login.ts',
+    auth: 'public',
+    summary: 'Exchange email and password for a bearer token',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], jwtSigningKey: true },
+  },
+  {
+    id: 'ForgotPassword',
+    method: 'POST',
+    path: '/auth/forgot-password',
+    handler: 'handlers/auth/forgot-password.ts',
+    auth: 'public',
+    summary: 'Email a password reset link if the account exists (always 202)',
+    access: { table: ['GetItem', 'PutItem'], sendsEmail: true },
+  },
+  {
+    id: 'ResetPassword',
+    method: 'POST',
+    path: '/auth/reset-password',
+    handler: 'handlers/auth/reset-password.ts',
+    auth: 'public',
+    summary: 'Set a new password with a single-use reset token',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  {
+    id: 'CreateOperator',
+    method: 'POST',
+    path: '/operators',
+    handler: 'handlers/operators/create-operator.ts',
+    auth: 'user',
+    summary: 'Create an operator (admin)',
+    access: { table: ['PutItem'] },
+  },
+  {
+    id: 'GetOperator',
+    method: 'GET',
+    path: '/operators/{operatorId}',
+    handler: 'handlers/operators/get-operator.ts',
+    auth: 'user',
+    summary: 'Fetch an operator and its car parks (its operators, admin)',
+    access: { table: ['Query'] },
+  },
+  {
+    id: 'CreateCarpark',
+    method: 'POST',
+    path: '/carparks',
+    handler: 'handlers/carparks/create-carpark.ts',
+    auth: 'user',
+    summary: 'Create a car park (its operator, admin)',
+    access: { table: ['PutItem', 'ConditionCheckItem'] },
+  },
+  {
+    id: 'ListCarparks',
+    method: 'GET',
+    path: '/carparks',
+    handler: 'handlers/carparks/list-carparks.ts',
+    auth: 'public',
+    summary: 'List car parks with prices and free spaces',
+    access: { table: ['Query'] },
+  },
+  {
+    id: 'GetCarpark',
+    method: 'GET',
+    path: '/carparks/{carparkId}',
+    handler: 'handlers/carparks/get-carpark.ts',
+    auth: 'public',
+    summary: 'One car park',
+    access: { table: READ },
+  },
+  {
+    id: 'UpdateCarpark',
+    method: 'PATCH',
+    path: '/carparks/{carparkId}',
+    handler: 'handlers/carparks/update-carpark.ts',
+    auth: 'user',
+    summary: 'Update prices, capacity or details (its operator, admin)',
+    access: { table: ['GetItem', 'UpdateItem'] },
+  },
+] as const satisfies readonly RouteSpec[];
+
+export type RouteId = (typeof routes)[number]['id'];
+
+/** Every function the API deploys: the route handlers plus the authorizer. */
+export const apiFunctions: readonly { id: string; handler: string; access: FunctionAccess }[] = [
+  ...routes,
+  authorizer,
+];
