@@ -13,6 +13,18 @@ export const ENV = {
   webBaseUrl: 'WEB_BASE_URL',
   /** Deployment stage, for logs. */
   stage: 'STAGE',
+  /** Secrets Manager id of the Stripe secret API key. */
+  stripeSecretKeyId: 'STRIPE_SECRET_KEY_ID',
+  /** Secrets Manager id of the Stripe webhook signing secret. */
+  stripeWebhookSecretId: 'STRIPE_WEBHOOK_SECRET_ID',
+  /** Stripe API base URL; unset means Stripe itself (https://api.stripe.com). */
+  stripeApiUrl: 'STRIPE_API_URL',
+  /** SmartParking (ANPR barrier whitelist) API base URL. */
+  smartParkingBaseUrl: 'SMARTPARKING_BASE_URL',
+  /** Secrets Manager id of the SmartParking API key. */
+  smartParkingApiKeyId: 'SMARTPARKING_API_KEY_ID',
+  /** ARN of the tenancy lifecycle state machine. */
+  tenancyStateMachineArn: 'TENANCY_STATE_MACHINE_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -3,7 +3,7 @@
  * so a route without a contract does not compile. Handlers validate with these schemas and the
  * OpenAPI document is built from them.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteId } from '../routes';
 import * as s from './schemas';
 

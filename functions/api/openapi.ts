@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, built from the route manifest and the routes' zod contracts.
  * OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what zod emits natively.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { routes } from '../routes';
 import { contracts, type RouteContract } from './contracts';
 import { ErrorResponse } from './schemas';

@@ -2,7 +2,7 @@
  * Request and response schemas (zod). Handlers validate with them and the OpenAPI document is
  * generated from them, so the documentation cannot drift from what the API accepts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { PASSWORD_MAX_LENGTH } from '../domain/passwords';

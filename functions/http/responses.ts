@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from 'zod';
 import {
   ConflictError,
   DomainError,

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { contracts } from '../api/contracts';
 import { UnauthenticatedError, ValidationError } from '../domain/errors';
 import { NotFoundError } from '../domain/errors';

@@ -1,76 +1,76 @@
 /**
- * DynamoDB implementations of the domain's repository ports, over the ElectroDB entities.
- * Each method documents its round trips: they are what a request costs.
+ * DynamoDB implementations of the domain's repository ports. Each method documents its round
+ * trips: they are what a request costs.
  */
-import { VEHICLE_TYPES, type Carpark } from '../../domain/carparks';
-import { capacityConflict } from '../../domain/carpark-admin';
+import {
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { emailTakenError } from '../../domain/accounts';
+import { capacityConflict } from '../../domain/carpark-admin';
+import { VEHICLE_TYPES, type Carpark } from '../../domain/carparks';
+import { epochSeconds } from '../../domain/clock';
 import { NotFoundError } from '../../domain/errors';
 import type { Operator } from '../../domain/operators';
 import type {
-  CarparkChanges,
   CarparkRepository,
   LoginThrottle,
   LoginThrottleStore,
   OperatorRepository,
   PasswordResetStore,
-  PasswordResetToken,
-  UserChanges,
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
-import { epochSeconds } from '../../domain/clock';
-import { getService, type CarparkRecord, type UserRecord } from './entities';
+import { isConditionFailure, updateExpression, withCondition } from './expressions';
+import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
+import { decodeCursor, encodeCursor } from './pagination';
+import { tableSchema } from './table-schema';
+import { EXISTS, NOT_EXISTS, TableName, db, getItem, transact } from './table';
 
-/** Strips the attributes DynamoDB leaves undefined so domain objects have no `undefined` keys. */
-const compact = <T extends object>(record: T): T =>
-  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+/** Optional attributes a change may remove by giving them as undefined. */
+function splitChanges(changes: Record<string, unknown>, removable: readonly string[]) {
+  const remove = removable.filter((field) => field in changes && changes[field] === undefined);
+  return { set: changes, remove };
+}
 
-const toUser = (r: UserRecord): User => compact(r) as User;
-const toCarpark = (r: CarparkRecord): Carpark => compact(r) as Carpark;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && /ConditionalCheckFailed|conditional request failed/i.test(`${error.name} ${error.message} ${String((error as { cause?: unknown }).cause)}`);
+// --- users -----------------------------------------------------------------------------------
 
 export const userRepository: UserRepository = {
   /** 1 round trip: a transaction claiming the email and writing the user. */
   async create(user) {
-    const { canceled } = await getService()
-      .transaction.write(({ user: users, emailClaim }) => [
-        emailClaim.create({ email: user.email, userId: user.userId }).commit(),
-        users.create(user).commit(),
-      ])
-      .go();
-    if (canceled) throw emailTakenError();
+    const result = await transact([
+      {
+        Put: {
+          TableName: TableName(),
+          Item: { ...keys.emailClaim(user.email), type: ENTITY.emailClaim, email: user.email, userId: user.userId },
+          ConditionExpression: NOT_EXISTS,
+        },
+      },
+      { Put: { TableName: TableName(), Item: { ...keys.user(user.userId), type: ENTITY.user, ...user }, ConditionExpression: NOT_EXISTS } },
+    ]);
+    if (!result.ok) throw emailTakenError();
   },
 
   /** 1 round trip. */
-  async get(userId) {
-    const { data } = await getService().entities.user.get({ userId }).go();
-    return data ? toUser(data) : undefined;
-  },
+  get: (userId) => getItem<User>(keys.user(userId)),
 
   /** 2 round trips: the email claim, then the user. */
   async findByEmail(email) {
-    const { data: claim } = await getService().entities.emailClaim.get({ email }).go();
+    const claim = await getItem<{ userId: string }>(keys.emailClaim(email));
     return claim ? this.get(claim.userId) : undefined;
   },
 
-  /** 1 round trip: a plain update, or a transaction moving the email claim. */
+  /** 1 round trip: an update, or a transaction that also moves the email claim. */
   async update(current, changes) {
-    const { entities, transaction } = getService();
-    // A key present with the value undefined means "remove this optional attribute".
-    const removals = (['phone', 'operatorId'] as const).filter((key) => key in changes && changes[key] === undefined);
-    const toSet = compact(changes);
-    const patch = () => {
-      const p = entities.user.patch({ userId: current.userId }).set(toSet);
-      return removals.length > 0 ? p.remove([...removals]) : p;
-    };
-    const next = compact({ ...current, ...changes }) as User;
+    const { set, remove } = splitChanges(changes, ['phone', 'operatorId']);
+    const update = withCondition(updateExpression(set, remove), EXISTS);
+    const next = Object.fromEntries(Object.entries({ ...current, ...changes }).filter(([, v]) => v !== undefined)) as unknown as User;
 
     if (changes.email === undefined || changes.email === current.email) {
       try {
-        await patch().go();
+        await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.user(current.userId), ...update }));
       } catch (error) {
         if (isConditionFailure(error)) throw new NotFoundError('User');
         throw error;
@@ -78,186 +78,256 @@ export const userRepository: UserRepository = {
       return next;
     }
 
-    const newEmail = changes.email;
-    const { canceled, data } = await transaction
-      .write(({ emailClaim, user }) => {
-        const userPatch = user.patch({ userId: current.userId }).set(toSet);
-        return [
-          emailClaim.create({ email: newEmail, userId: current.userId }).commit(),
-          emailClaim
-            .delete({ email: current.email })
-            .where(({ userId }, { eq }) => eq(userId, current.userId))
-            .commit(),
-          (removals.length > 0 ? userPatch.remove([...removals]) : userPatch).commit(),
-        ];
-      })
-      .go();
-    if (canceled) {
-      if (data[0]?.rejected) throw emailTakenError();
+    const result = await transact([
+      {
+        Put: {
+          TableName: TableName(),
+          Item: { ...keys.emailClaim(changes.email), type: ENTITY.emailClaim, email: changes.email, userId: current.userId },
+          ConditionExpression: NOT_EXISTS,
+        },
+      },
+      {
+        Delete: {
+          TableName: TableName(),
+          Key: keys.emailClaim(current.email),
+          ConditionExpression: 'userId = :userId',
+          ExpressionAttributeValues: { ':userId': current.userId },
+        },
+      },
+      { Update: { TableName: TableName(), Key: keys.user(current.userId), ...update } },
+    ]);
+    if (!result.ok) {
+      if (result.failed[0]) throw emailTakenError();
       throw new NotFoundError('User');
     }
     return next;
   },
 };
 
-const toThrottle = (r: { failures: number; windowStartedAt: number; lockedUntil: number }): LoginThrottle => ({
+// --- login throttle ----------------------------------------------------------------------------
+
+/** Throttle records outlive their window by a day, then TTL removes them. */
+const DAY_SECONDS = 24 * 60 * 60;
+
+const toThrottle = (r: LoginThrottle): LoginThrottle => ({
   failures: r.failures,
   windowStartedAt: r.windowStartedAt,
   lockedUntil: r.lockedUntil,
 });
 
-/** Throttle records outlive their window by a day, then TTL removes them. */
-const throttleExpiry = (now: Date) => epochSeconds(now) + 24 * 60 * 60;
-
 export const loginThrottleStore: LoginThrottleStore = {
   /** 2 round trips in sequence: claim and throttle read in parallel, then the user if known. */
   async findLoginState(email) {
-    const { entities } = getService();
-    const [claims, throttles] = await Promise.all([
-      entities.emailClaim.get({ email }).go(),
-      entities.loginThrottle.get({ email }).go(),
+    const [claim, throttle] = await Promise.all([
+      getItem<{ userId: string }>(keys.emailClaim(email)),
+      getItem<LoginThrottle>(keys.loginThrottle(email)),
     ]);
-    const user = claims.data ? await userRepository.get(claims.data.userId) : undefined;
-    return { ...(user ? { user } : {}), ...(throttles.data ? { throttle: toThrottle(throttles.data) } : {}) };
+    const user = claim ? await userRepository.get(claim.userId) : undefined;
+    return { ...(user ? { user } : {}), ...(throttle ? { throttle: toThrottle(throttle) } : {}) };
   },
 
   /** 1 round trip inside the window; 2 when a stale window is restarted. */
   async recordFailure(email, now, windowMs) {
-    const { loginThrottle } = getService().entities;
-    const windowStart = now.getTime() - windowMs;
+    const key = keys.loginThrottle(email);
+    const expiresAt = epochSeconds(now) + DAY_SECONDS;
     try {
-      const { data } = await loginThrottle
-        .patch({ email })
-        .add({ failures: 1 })
-        .set({ expiresAt: throttleExpiry(now) })
-        .where(({ windowStartedAt }, { gt }) => gt(windowStartedAt, windowStart))
-        .go({ response: 'all_new' });
-      return toThrottle(data);
+      const { Attributes } = await db().send(
+        new UpdateCommand({
+          TableName: TableName(),
+          Key: key,
+          UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
+          ConditionExpression: 'windowStartedAt > :windowStart',
+          ExpressionAttributeNames: { '#ttl': tableSchema.timeToLiveAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ':windowStart': now.getTime() - windowMs },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toThrottle(Attributes as LoginThrottle);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const fresh = { email, failures: 1, windowStartedAt: now.getTime(), lockedUntil: 0, expiresAt: throttleExpiry(now) };
-      await loginThrottle.put(fresh).go();
-      return toThrottle(fresh);
+      const fresh: LoginThrottle = { failures: 1, windowStartedAt: now.getTime(), lockedUntil: 0 };
+      await db().send(
+        new PutCommand({
+          TableName: TableName(),
+          Item: { ...key, type: ENTITY.loginThrottle, ...fresh, [tableSchema.timeToLiveAttribute]: expiresAt },
+        }),
+      );
+      return fresh;
     }
   },
 
   async lock(email, until) {
-    await getService()
-      .entities.loginThrottle.patch({ email })
-      .set({ lockedUntil: until.getTime(), failures: 0, expiresAt: epochSeconds(until) + 24 * 60 * 60 })
-      .go();
+    await db().send(
+      new UpdateCommand({
+        TableName: TableName(),
+        Key: keys.loginThrottle(email),
+        ...updateExpression({ lockedUntil: until.getTime(), failures: 0, [tableSchema.timeToLiveAttribute]: epochSeconds(until) + DAY_SECONDS }),
+      }),
+    );
   },
 
   async clear(email) {
-    await getService().entities.loginThrottle.delete({ email }).go();
+    await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.loginThrottle(email) }));
   },
 };
 
+// --- password reset ----------------------------------------------------------------------------
+
 export const passwordResetStore: PasswordResetStore = {
   async save(token) {
-    const expires = new Date(token.expiresAt);
-    await getService()
-      .entities.passwordReset.create({
-        tokenHash: token.tokenHash,
-        userId: token.userId,
-        issuedAt: token.issuedAt,
-        expiresAtIso: token.expiresAt,
-        expiresAt: epochSeconds(expires),
-      })
-      .go();
+    await db().send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: {
+          ...keys.passwordReset(token.tokenHash),
+          type: ENTITY.passwordReset,
+          ...token,
+          [tableSchema.timeToLiveAttribute]: epochSeconds(new Date(token.expiresAt)),
+        },
+        ConditionExpression: NOT_EXISTS,
+      }),
+    );
   },
 
-  async get(tokenHash): Promise<PasswordResetToken | undefined> {
-    const { data } = await getService().entities.passwordReset.get({ tokenHash }).go();
-    return data
-      ? { tokenHash: data.tokenHash, userId: data.userId, issuedAt: data.issuedAt, expiresAt: data.expiresAtIso }
-      : undefined;
-  },
+  get: (tokenHash) => getItem(keys.passwordReset(tokenHash)),
 
   /** 1 round trip: delete the token and set the password, or neither. */
   async redeem({ token, now, expectedPasswordChangedAt, passwordHash }) {
     const changedAt = now.toISOString();
-    const { canceled } = await getService()
-      .transaction.write(({ passwordReset, user }) => [
-        passwordReset
-          .delete({ tokenHash: token.tokenHash })
-          .where(({ expiresAtIso }, { gt }) => gt(expiresAtIso, changedAt))
-          .commit(),
-        user
-          .patch({ userId: token.userId })
-          .set({ passwordHash, passwordChangedAt: changedAt, updatedAt: changedAt })
-          .where(({ passwordChangedAt }, { eq }) => eq(passwordChangedAt, expectedPasswordChangedAt))
-          .commit(),
-      ])
-      .go();
-    return !canceled;
+    const result = await transact([
+      {
+        Delete: {
+          TableName: TableName(),
+          Key: keys.passwordReset(token.tokenHash),
+          ConditionExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':now': changedAt },
+        },
+      },
+      {
+        Update: {
+          TableName: TableName(),
+          Key: keys.user(token.userId),
+          ...withCondition(
+            updateExpression({ passwordHash, passwordChangedAt: changedAt, updatedAt: changedAt }),
+            '#changed = :expected',
+            { '#changed': 'passwordChangedAt' },
+            { ':expected': expectedPasswordChangedAt },
+          ),
+        },
+      },
+    ]);
+    return result.ok;
   },
 };
+
+// --- operators and car parks -------------------------------------------------------------------
+
+const OPERATOR_SORT = 'operator';
+const carparkItem = (carpark: Carpark) => ({
+  ...keys.carpark(carpark.carparkId),
+  ...indexKeys.allCarparks(carpark.carparkId),
+  ...indexKeys.operatorItems(carpark.operatorId, `carpark#${carpark.carparkId}`),
+  type: ENTITY.carpark,
+  ...carpark,
+});
 
 export const operatorRepository: OperatorRepository = {
   async create(operator) {
-    await getService().entities.operator.create(operator).go();
+    await db().send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: { ...keys.operator(operator.operatorId), ...indexKeys.operatorItems(operator.operatorId, OPERATOR_SORT), type: ENTITY.operator, ...operator },
+        ConditionExpression: NOT_EXISTS,
+      }),
+    );
   },
 
-  async get(operatorId) {
-    const { data } = await getService().entities.operator.get({ operatorId }).go();
-    return data ? (compact(data) as Operator) : undefined;
-  },
+  get: (operatorId) => getItem<Operator>(keys.operator(operatorId)),
 
-  /** 1 round trip per page of 1 MB: the operator and its car parks share a GSI partition. */
+  /** 1 round trip per MB: the operator and its car parks share a gsi2 partition. */
   async getWithCarparks(operatorId) {
-    const { data } = await getService().collections.operatorWithCarparks({ operatorId }).go({ pages: 'all' });
-    const [operator] = data.operator;
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new QueryCommand({
+          TableName: TableName(),
+          IndexName: INDEX.operatorItems.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': INDEX.operatorItems.partitionKey },
+          ExpressionAttributeValues: { ':pk': INDEX.operatorItems.partitionValue(operatorId) },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const operator = items.find((i) => i.type === ENTITY.operator);
     if (!operator) return undefined;
-    return { operator: compact(operator) as Operator, carparks: data.carpark.map(toCarpark) };
+    return {
+      operator: fromItem<Operator>(operator),
+      carparks: items.filter((i) => i.type === ENTITY.carpark).map((i) => fromItem<Carpark>(i)),
+    };
   },
 };
+
+const LISTING_CURSOR_KEYS = [tableSchema.partitionKey, tableSchema.sortKey, ...Object.keys(indexKeys.allCarparks(''))];
 
 export const carparkRepository: CarparkRepository = {
   /** 1 round trip: the car park, on condition that its operator exists. */
   async create(carpark) {
-    const { canceled } = await getService()
-      .transaction.write(({ operator, carpark: carparks }) => [
-        operator.check({ operatorId: carpark.operatorId }).where(({ operatorId }, { exists }) => exists(operatorId)).commit(),
-        carparks.create(carpark).commit(),
-      ])
-      .go();
-    if (canceled) throw new NotFoundError('Operator');
+    const result = await transact([
+      { ConditionCheck: { TableName: TableName(), Key: keys.operator(carpark.operatorId), ConditionExpression: EXISTS } },
+      { Put: { TableName: TableName(), Item: carparkItem(carpark), ConditionExpression: NOT_EXISTS } },
+    ]);
+    if (!result.ok) throw new NotFoundError('Operator');
   },
 
   /** 1 round trip. */
-  async get(carparkId) {
-    const { data } = await getService().entities.carpark.get({ carparkId }).go();
-    return data ? toCarpark(data) : undefined;
-  },
+  get: (carparkId) => getItem<Carpark>(keys.carpark(carparkId)),
 
   /** 1 round trip. */
   async list({ limit, cursor }) {
-    const { data, cursor: next } = await getService()
-      .entities.carpark.query.allCarparks({})
-      .go({ limit, ...(cursor ? { cursor } : {}) });
-    return { items: data.map(toCarpark), ...(next ? { nextCursor: next } : {}) };
+    const page = await db().send(
+      new QueryCommand({
+        TableName: TableName(),
+        IndexName: INDEX.allCarparks.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': INDEX.allCarparks.partitionKey },
+        ExpressionAttributeValues: { ':pk': INDEX.allCarparks.partitionValue() },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, LISTING_CURSOR_KEYS) } : {}),
+      }),
+    );
+    return {
+      items: (page.Items ?? []).map((i) => fromItem<Carpark>(i)),
+      ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+    };
   },
 
   /**
-   * 1 round trip. A capacity change is conditioned on every type's occupied count, so a
-   * tenancy created between our read and this write cannot be squeezed out.
+   * 1 round trip. A capacity change is conditioned on every type's occupied count, so a tenancy
+   * created between our read and this write cannot be squeezed out.
    */
-  async update(carparkId, changes: CarparkChanges) {
+  async update(carparkId, changes) {
     const { capacity } = changes;
-    const patch = getService().entities.carpark.patch({ carparkId }).set(changes);
-    const guarded = capacity
-      ? patch.where(({ occupied }, { notExists, lte }) =>
-          VEHICLE_TYPES.map((type) => {
-              const limit = capacity[type];
-              // A type being dropped must have nobody in it.
-            return `(${notExists(occupied[type])} OR ${lte(occupied[type], limit ?? 0)})`;
-          }).join(' AND '),
-        )
-      : patch;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const guards = capacity
+      ? VEHICLE_TYPES.map((type, i) => {
+          names['#occupied'] = 'occupied';
+          names[`#t${i}`] = type;
+          // A type being dropped must have nobody in it.
+          values[`:cap${i}`] = capacity[type] ?? 0;
+          return `(attribute_not_exists(#occupied.#t${i}) OR #occupied.#t${i} <= :cap${i})`;
+        })
+      : [];
+    const update = withCondition(updateExpression(changes), [EXISTS, ...guards].join(' AND '), names, values);
     try {
-      const { data } = await guarded.go({ response: 'all_new' });
-      return toCarpark(data as CarparkRecord);
+      const { Attributes } = await db().send(
+        new UpdateCommand({ TableName: TableName(), Key: keys.carpark(carparkId), ...update, ReturnValues: 'ALL_NEW' }),
+      );
+      return fromItem<Carpark>(Attributes ?? {});
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Either the car park is gone or tenancies arrived since it was read.

@@ -6,7 +6,7 @@ export const tableSchema = {
   partitionKey: 'pk',
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB deletes expired items (reset tokens, login-failure counters). */
-  timeToLiveAttribute: 'expiresAt',
+  timeToLiveAttribute: 'ttl',
   globalSecondaryIndexes: [
     /** gsi1: listings (all car parks). */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

@@ -1,0 +1,93 @@
+/**
+ * Every key of the single table, in one place: no other module writes a key string.
+ * docs/data-model.md lists the entities and the access patterns these keys serve.
+ *
+ * Items also carry `type` (the entity name), so a query over a shared partition (an operator
+ * and its car parks) can tell them apart.
+ */
+import { tableSchema } from './table-schema';
+
+export type Key = { pk: string; sk: string };
+
+export const ENTITY = {
+  user: 'user',
+  emailClaim: 'emailClaim',
+  loginThrottle: 'loginThrottle',
+  passwordReset: 'passwordReset',
+  operator: 'operator',
+  carpark: 'carpark',
+  tenancy: 'tenancy',
+  plateClaim: 'plateClaim',
+  billingAccount: 'billingAccount',
+  billingLine: 'billingLine',
+} as const;
+export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
+
+const item = (type: EntityType, id: string): Key => ({ pk: `${type}#${id}`, sk: type });
+
+export const keys = {
+  user: (userId: string) => item(ENTITY.user, userId),
+  /** Uniqueness claim on a (normalised) email. */
+  emailClaim: (email: string) => item(ENTITY.emailClaim, email),
+  loginThrottle: (email: string) => item(ENTITY.loginThrottle, email),
+  passwordReset: (tokenHash: string) => item(ENTITY.passwordReset, tokenHash),
+  operator: (operatorId: string) => item(ENTITY.operator, operatorId),
+  carpark: (carparkId: string) => item(ENTITY.carpark, carparkId),
+  tenancy: (tenancyId: string) => item(ENTITY.tenancy, tenancyId),
+  /** One live tenancy per plate per car park. */
+  plateClaim: (carparkId: string, plate: string) => item(ENTITY.plateClaim, `${carparkId}#${plate}`),
+  /** A tenant's billing account and its lines share a partition: one query reads them all. */
+  billingAccount: (userId: string): Key => ({ pk: `billing#${userId}`, sk: 'account' }),
+  billingLine: (userId: string, priceId: string): Key => ({ pk: `billing#${userId}`, sk: `line#${priceId}` }),
+  billingPartition: (userId: string) => `billing#${userId}`,
+};
+
+const [gsi1, gsi2] = tableSchema.globalSecondaryIndexes;
+
+/** Secondary-index keys, named after the access pattern they serve. */
+export const indexKeys = {
+  /** gsi1: every car park, for the public listing, in id order (tenancies use it per tenant). */
+  allCarparks: (carparkId: string) => ({ [gsi1.partitionKey]: 'carparks', [gsi1.sortKey]: carparkId }),
+  /** gsi2: an operator and its car parks share a partition, read in one query. */
+  operatorItems: (operatorId: string, sortKey: string) => ({
+    [gsi2.partitionKey]: `operator#${operatorId}`,
+    [gsi2.sortKey]: sortKey,
+  }),
+};
+
+/** Tenancy index keys: by tenant (newest first) and by car park. */
+export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancyId: string; createdAt: string }) => ({
+  [gsi1.partitionKey]: `user#${t.userId}`,
+  [gsi1.sortKey]: `tenancy#${t.createdAt}#${t.tenancyId}`,
+  [gsi2.partitionKey]: `carpark#${t.carparkId}`,
+  [gsi2.sortKey]: `tenancy#${t.tenancyId}`,
+});
+
+export const INDEX = {
+  allCarparks: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: () => 'carparks' },
+  operatorItems: {
+    name: gsi2.indexName,
+    partitionKey: gsi2.partitionKey,
+    partitionValue: (operatorId: string) => `operator#${operatorId}`,
+  },
+  tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: (userId: string) => `user#${userId}` },
+  tenanciesByCarpark: {
+    name: gsi2.indexName,
+    partitionKey: gsi2.partitionKey,
+    partitionValue: (carparkId: string) => `carpark#${carparkId}`,
+  },
+} as const;
+
+/** Attributes that belong to the table's bookkeeping, not to the domain object. */
+const BOOKKEEPING = new Set<string>([
+  tableSchema.partitionKey,
+  tableSchema.sortKey,
+  tableSchema.timeToLiveAttribute,
+  'type',
+  ...tableSchema.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+]);
+
+/** The domain object stored in an item: the item minus keys, type and TTL. */
+export function fromItem<T>(stored: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(stored).filter(([name]) => !BOOKKEEPING.has(name))) as T;
+}

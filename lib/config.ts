@@ -1,0 +1,139 @@
+import type { IConstruct } from 'constructs';
+
+/** Deployment settings, read from CDK context (cdk.json or `-c key=value`). */
+export interface AppConfig {
+  /** Lower-case name used in stack names and resource tags: `dev`, `prod`, `pr-42`. */
+  readonly stage: string;
+  /** `stage === 'prod'`: retain data, protect against deletion, require https. */
+  readonly isProd: boolean;
+  /** Receives CloudWatch alarm notifications. */
+  readonly alarmEmail: string;
+  /** Browser origins allowed by CORS, exactly as sent in the Origin header. */
+  readonly allowedOrigins: readonly string[];
+  /** Base URL of the web site, for links in emails. */
+  readonly webBaseUrl: string;
+  /** The From address of every email; must be a verified SES identity. */
+  readonly senderEmail: string;
+  /**
+   * Create the SES email identity for `senderEmail` (SES mails a verification link on first
+   * deploy). Set to false when the address or its domain is already verified in the account.
+   */
+  readonly manageSenderIdentity: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      'Invalid CDK context (set it in cdk.json or with -c key=value):\n' +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const CONTEXT_KEYS = [
+  'stage',
+  'alarmEmail',
+  'allowedOrigins',
+  'webBaseUrl',
+  'senderEmail',
+  'manageSenderIdentity',
+] as const;
+
+const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Reads and validates the app's context; throws a ConfigError listing every problem. */
+export function loadConfig(scope: IConstruct): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONTEXT_KEYS) raw[key] = scope.node.tryGetContext(key);
+  return parseConfig(raw);
+}
+
+export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
+  const problems: string[] = [];
+  const fail = (key: string, message: string, value: unknown) =>
+    problems.push(`${key}: ${message} (got ${JSON.stringify(value) ?? 'nothing'})`);
+
+  const stage = raw.stage;
+  if (typeof stage !== 'string' || !STAGE.test(stage)) {
+    fail('stage', 'lower-case letters, digits and dashes, starting with a letter, at most 20 characters', stage);
+  }
+  const isProd = stage === 'prod';
+
+  const email = (key: 'alarmEmail' | 'senderEmail'): string => {
+    const value = raw[key];
+    if (typeof value === 'string' && EMAIL.test(value)) return value;
+    fail(key, 'an email address', value);
+    return '';
+  };
+  const alarmEmail = email('alarmEmail');
+  const senderEmail = email('senderEmail');
+
+  // From the command line, context values arrive as strings: accept a JSON array or a comma list.
+  const originsValue = raw.allowedOrigins;
+  const origins = parseList(originsValue);
+  if (!origins || origins.length === 0) {
+    fail('allowedOrigins', 'a non-empty array of origins, e.g. ["https://app.example.com"]', originsValue);
+  } else {
+    for (const origin of origins) {
+      const problem = checkUrl(origin, isProd, true);
+      if (problem) fail('allowedOrigins', problem, origin);
+    }
+  }
+
+  const webBaseUrl = raw.webBaseUrl;
+  if (typeof webBaseUrl !== 'string') {
+    fail('webBaseUrl', 'a URL', webBaseUrl);
+  } else {
+    const problem = checkUrl(webBaseUrl, isProd, false);
+    if (problem) fail('webBaseUrl', problem, webBaseUrl);
+  }
+
+  const manage = raw.manageSenderIdentity;
+  let manageSenderIdentity = true;
+  if (manage === false || manage === 'false') manageSenderIdentity = false;
+  else if (manage !== undefined && manage !== true && manage !== 'true') {
+    fail('manageSenderIdentity', 'true or false', manage);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    stage: stage as string,
+    isProd,
+    alarmEmail,
+    allowedOrigins: origins ?? [],
+    webBaseUrl: webBaseUrl as string,
+    senderEmail,
+    manageSenderIdentity,
+  };
+}
+
+function parseList(value: unknown): string[] | undefined {
+  let list = value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    try {
+      list = text.startsWith('[') ? JSON.parse(text) : text.split(',').map((s) => s.trim());
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(list) || !list.every((item): item is string => typeof item === 'string')) return undefined;
+  return list;
+}
+
+/** Returns what is wrong with the URL, or undefined when it is acceptable. */
+function checkUrl(value: string, isProd: boolean, originOnly: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'not a valid URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use http or https';
+  if (isProd && url.protocol !== 'https:') return 'must use https in prod';
+  // CORS compares the Origin header byte for byte: no path, no trailing slash.
+  if (originOnly && url.origin !== value) return `an origin has no path or trailing slash, e.g. ${url.origin}`;
+  return undefined;
+}

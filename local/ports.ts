@@ -1,0 +1,61 @@
+/** Port helpers: listening with a clear message when the port is taken, and polling for readiness. */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(`Port ${port} on ${host} is already in use. Stop whatever is using it, or choose another port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export function listen(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host) : error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Fails with PortInUseError when something already listens on the port. */
+export async function assertPortFree(port: number, host = '127.0.0.1'): Promise<void> {
+  const probe = net.createServer();
+  await listen(probe, port, host);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  const probe = net.createServer();
+  await listen(probe, 0, host);
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Polls `probe` until it yields a value (anything but undefined or false) and returns it; rejects
+ * with `describeFailure()` after the timeout.
+ */
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined | false>,
+  { timeoutMs, intervalMs = 50, describeFailure }: { timeoutMs: number; intervalMs?: number; describeFailure: () => string },
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() >= deadline) throw new Error(describeFailure());
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * `npm start`: the offline twin. DynamoDB Local (data kept in .local/dynamodb), the AWS stand-ins
+ * (SES outbox in .local/outbox, Secrets Manager with a signing key kept in .local/secrets.json)
+ * and the API on http://127.0.0.1:3000, running the same handler modules Lambda runs.
+ *
+ * Ports: PORT (API, 3000), TWIN_CONSOLE_PORT (stand-ins and outbox console, 3001),
+ * DYNAMODB_PORT (8000).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tableSchema } from '../functions/adapters/dynamodb/table-schema';
+import { authorizer, routes } from '../functions/routes';
+import { startAwsStandins } from './aws-standins';
+import { ensureTable, JavaNotFoundError, startDynamoDbLocal } from './dynamodb';
+import { createGateway } from './gateway';
+import { serveGateway } from './http-server';
+import { assertPortFree, PortInUseError } from './ports';
+import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from './twin-environment';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const STATE_DIR = path.join(ROOT, '.local');
+const HOST = '127.0.0.1';
+const REGION = 'eu-west-2';
+const TABLE_NAME = 'carpark-tenancy-local';
+const JWT_SECRET_ID = 'carpark-tenancy/local/jwt-signing-key';
+const SENDER_EMAIL = 'no-reply@carpark.local';
+
+type DemoLogin = Awaited<ReturnType<typeof import('./seed').seedDemoData>>['logins'][number];
+
+/** Everything started so far, stopped in reverse order on Ctrl-C or a failed start. */
+const stopOnExit: { name: string; stop: () => Promise<void> }[] = [];
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const ports = {
+    api: portFromEnv('PORT', 3000),
+    console: portFromEnv('TWIN_CONSOLE_PORT', 3001),
+    dynamodb: portFromEnv('DYNAMODB_PORT', 8000),
+  };
+  const apiUrl = `http://${HOST}:${ports.api}`;
+  console.log('Carpark Tenancy: starting the offline twin\n');
+
+  await checkPortsFree(ports);
+
+  const dynamo = await step('Starting DynamoDB Local', () =>
+    startDynamoDbLocal({ port: ports.dynamodb, dataDir: path.join(STATE_DIR, 'dynamodb') }),
+  );
+  stopOnExit.push({ name: 'DynamoDB Local', stop: dynamo.stop });
+
+  const secrets = await loadOrCreateSecrets(path.join(STATE_DIR, 'secrets.json'));
+  const standins = await step('Starting the AWS stand-ins (SES outbox, Secrets Manager)', () =>
+    startAwsStandins({ port: ports.console, outboxDir: path.join(STATE_DIR, 'outbox'), secrets, region: REGION }),
+  );
+  stopOnExit.push({ name: 'AWS stand-ins', stop: standins.close });
+
+  // Before any handler module loads: handlers and their adapters read configuration from here.
+  applyEnvironment(
+    twinEnvironment({
+      tableName: TABLE_NAME,
+      jwtSecretId: JWT_SECRET_ID,
+      senderEmail: SENDER_EMAIL,
+      webBaseUrl: apiUrl,
+      stage: 'local',
+      region: REGION,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: standins.sesEndpoint,
+      secretsManagerEndpoint: standins.secretsManagerEndpoint,
+    }),
+  );
+
+  const dynamoClient = new DynamoDBClient({});
+  const table = await step(`Ensuring table ${TABLE_NAME}`, () => ensureTable(dynamoClient, TABLE_NAME, tableSchema), ({ created }) =>
+    created ? 'created' : 'already there',
+  );
+  dynamoClient.destroy();
+
+  // Imported only now: the seed goes through the same repositories as the handlers.
+  const { seedDemoData } = await import('./seed');
+  const seeded = await step('Seeding demo data', seedDemoData, ({ created }) => (created ? 'seeded' : 'already seeded'));
+
+  const gateway = createGateway({
+    routes,
+    authorizer,
+    functionsDir: path.join(ROOT, 'functions'),
+    allowedOrigins: [...new Set([...configuredAllowedOrigins(ROOT), apiUrl])],
+  });
+  const { failed } = await step('Loading handlers', () => gateway.preload(), ({ loaded, failed }) =>
+    failed.length === 0 ? `${loaded.length} modules` : `${failed.length} of ${loaded.length + failed.length} failed`,
+  );
+  for (const { module, error } of failed) console.warn(`  ! ${module}: ${error instanceof Error ? error.message : String(error)}`);
+
+  const webDir = path.join(ROOT, 'web');
+  const hasWebSite = existsSync(path.join(webDir, 'index.html'));
+  const server = await step(`Serving the API on ${apiUrl}`, () =>
+    serveGateway(gateway, {
+      port: ports.api,
+      host: HOST,
+      ...(existsSync(webDir) && { staticDir: webDir }),
+      log: (line) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`),
+    }),
+  );
+  stopOnExit.push({ name: 'API server', stop: server.close });
+
+  printBanner({
+    apiUrl: server.url,
+    outboxUrl: `${standins.endpoint}/outbox`,
+    dynamoEndpoint: dynamo.endpoint,
+    tableIsNew: table.created,
+    hasWebSite,
+    logins: seeded.logins,
+    seconds: (Date.now() - startedAt) / 1000,
+  });
+}
+
+/** Runs one startup step, printing `label… detail in 1.2 s` when done. */
+async function step<T>(label: string, run: () => Promise<T>, describe: (result: T) => string = () => 'ready'): Promise<T> {
+  const started = Date.now();
+  process.stdout.write(`  ${label}… `);
+  try {
+    const result = await run();
+    process.stdout.write(`${describe(result)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return result;
+  } catch (error) {
+    process.stdout.write('failed\n');
+    throw error;
+  }
+}
+
+async function checkPortsFree(ports: { api: number; console: number; dynamodb: number }): Promise<void> {
+  const variables = { api: 'PORT', console: 'TWIN_CONSOLE_PORT', dynamodb: 'DYNAMODB_PORT' } as const;
+  for (const [use, port] of Object.entries(ports) as [keyof typeof ports, number][]) {
+    try {
+      await assertPortFree(port, HOST);
+    } catch (error) {
+      if (error instanceof PortInUseError) {
+        throw new StartupError(
+          `Port ${port} (${use}) is already in use on ${HOST}. Is the twin already running? ` +
+            `Stop the other process, or pick another port: ${variables[use]}=<port> npm start`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** The JWT signing key is generated once and kept, so tokens survive a restart. */
+async function loadOrCreateSecrets(file: string): Promise<Record<string, string>> {
+  const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, string>) : {};
+  if (existing[JWT_SECRET_ID]) return existing;
+  const secrets = { ...existing, [JWT_SECRET_ID]: randomBytes(48).toString('base64url') };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+function printBanner(info: {
+  apiUrl: string;
+  outboxUrl: string;
+  dynamoEndpoint: string;
+  tableIsNew: boolean;
+  hasWebSite: boolean;
+  logins: DemoLogin[];
+  seconds: number;
+}): void {
+  const lines = [
+    '',
+    `Carpark Tenancy offline twin is running (started in ${info.seconds.toFixed(1)} s)`,
+    '',
+    `  API        ${info.apiUrl}`,
+    `  OpenAPI    ${info.apiUrl}/openapi.json`,
+    ...(info.hasWebSite ? [`  Web site   ${info.apiUrl}/`] : []),
+    `  Outbox     ${info.outboxUrl}   (every email sent; JSON at /outbox.json)`,
+    `  DynamoDB   ${info.dynamoEndpoint}   (table ${TABLE_NAME}, ` +
+      `${info.tableIsNew ? 'new' : 'kept from the last run'}, data in .local/dynamodb)`,
+    '',
+  ];
+  if (info.logins.length > 0) {
+    const roleWidth = Math.max(...info.logins.map((login) => login.role.length));
+    const emailWidth = Math.max(...info.logins.map((login) => login.email.length));
+    lines.push('  Demo logins');
+    for (const login of info.logins) {
+      lines.push(`    ${login.role.padEnd(roleWidth)}  ${login.email.padEnd(emailWidth)}  ${login.password}`);
+    }
+    lines.push('');
+  }
+  lines.push('  Press Ctrl-C to stop. Data in .local/ is kept for the next start (delete .local/ to start afresh).', '');
+  console.log(lines.join('\n'));
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartupError(`${name}=${raw} is not a valid port`);
+  return port;
+}
+
+class StartupError extends Error {}
+
+async function stopEverything(): Promise<void> {
+  for (const { name, stop } of stopOnExit.splice(0).reverse()) {
+    await stop().catch((error: unknown) => console.error(`  Could not stop ${name}:`, error));
+  }
+}
+
+/** Stopping normally takes well under a second; past this, exit anyway (the exit hook still kills java). */
+const STOP_TIMEOUT_MS = 10_000;
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): act on the first.
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the twin…');
+    setTimeout(() => {
+      console.error(`Still stopping after ${STOP_TIMEOUT_MS / 1000} s; exiting anyway.`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    void stopEverything().then(() => {
+      console.log('Stopped.');
+      process.exit(0);
+    });
+  });
+}
+
+main().catch(async (error: unknown) => {
+  const known = error instanceof StartupError || error instanceof JavaNotFoundError || error instanceof PortInUseError;
+  console.error(`The twin could not start: ${known ? (error as Error).message : ''}`);
+  if (!known) console.error(error);
+  await stopEverything();
+  process.exit(1);
+});

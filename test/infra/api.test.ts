@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { authorizer, routes } from '../../functions/routes';
+import { logicalIdOf, onlyResource, resourcesOfType, synthStacks, testConfig, type Resource } from './helpers';
+
+describe('HTTP API', () => {
+  const config = testConfig();
+  const { stateless, statelessTemplate: template } = synthStacks(config);
+  const api = stateless.api;
+  const routeResources = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'));
+  const routeByKey = (key: string): Resource => {
+    const found = routeResources.find((r) => r.Properties.RouteKey === key);
+    if (!found) throw new Error(`no route ${key}`);
+    return found;
+  };
+  const authorizerId = Object.keys(resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer'))[0];
+
+  it('exposes exactly the manifest routes, keyed METHOD /path', () => {
+    expect(routeResources.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routes.map((route) => `${route.method} ${route.path}`).sort(),
+    );
+  });
+
+  it('integrates every route with its own function', () => {
+    const integrations = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration');
+    const targetFunctionOf = (route: Resource): string => {
+      // Target is integrations/<integration id>; the integration's URI is the function ARN.
+      const [, parts] = (route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'];
+      const integration = integrations[parts[1].Ref];
+      const uri = integration?.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+      return uri['Fn::GetAtt'][0];
+    };
+
+    const targets = routes.map((route) => targetFunctionOf(routeByKey(`${route.method} ${route.path}`)));
+
+    expect(targets).toEqual(routes.map((route) => logicalIdOf(api.routeFunctions.get(route.id)!)));
+    expect(new Set(targets).size).toBe(routes.length);
+    expect(targets).not.toContain(logicalIdOf(api.authorizerFunction));
+  });
+
+  it('puts the Lambda authorizer in front of user routes and nothing in front of public ones', () => {
+    for (const route of routes) {
+      const properties = routeByKey(`${route.method} ${route.path}`).Properties;
+      if (route.auth === 'user') {
+        expect(properties, route.id).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      } else {
+        expect(properties.AuthorizationType, route.id).toBe('NONE');
+        expect(properties.AuthorizerId, route.id).toBeUndefined();
+      }
+    }
+    expect(routes.some((route) => route.auth === 'user')).toBe(true);
+    expect(routes.some((route) => route.auth === 'public')).toBe(true);
+  });
+
+  it('configures the authorizer from the manifest, answering with simple responses', () => {
+    const properties = onlyResource(template, 'AWS::ApiGatewayV2::Authorizer').Properties;
+
+    expect(properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: [authorizer.identitySource],
+      AuthorizerResultTtlInSeconds: authorizer.resultsCacheTtlSeconds,
+    });
+    expect(JSON.stringify(properties.AuthorizerUri)).toContain(logicalIdOf(api.authorizerFunction));
+  });
+
+  it('logs every request as JSON to a log group kept for a month', () => {
+    const settings = onlyResource(template, 'AWS::ApiGatewayV2::Stage').Properties.AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': [string, string] };
+      Format: string;
+    };
+    const logGroup = resourcesOfType(template, 'AWS::Logs::LogGroup')[settings.DestinationArn['Fn::GetAtt'][0]];
+
+    expect(logGroup?.Properties.RetentionInDays).toBe(30);
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+    });
+  });
+
+  it('throttles the auto-deployed default stage', () => {
+    expect(onlyResource(template, 'AWS::ApiGatewayV2::Stage').Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it('allows CORS from the configured origins only, with the methods and headers the web app uses', () => {
+    expect(onlyResource(template, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration).toEqual({
+      AllowOrigins: config.allowedOrigins,
+      AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      AllowHeaders: ['content-type', 'authorization'],
+      MaxAge: 3600,
+    });
+  });
+
+  it('outputs the API URL', () => {
+    const outputs = template.findOutputs('ApiUrl');
+
+    expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain(logicalIdOf(api.httpApi));
+  });
+});

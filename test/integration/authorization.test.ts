@@ -1,0 +1,118 @@
+/**
+ * Every route × every kind of caller. Another tenant's or operator's object answers 404, not
+ * 403, so that callers cannot learn what exists.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes, type RouteId } from '../../functions/routes';
+import { startTestTwin } from '../support/twin';
+import { PASSWORD, carparkInput, createCast, type Cast } from './actors';
+
+type ActorName = 'anonymous' | 'tenantA' | 'tenantB' | 'operatorX' | 'operatorY' | 'admin';
+const ACTORS: ActorName[] = ['anonymous', 'tenantA', 'tenantB', 'operatorX', 'operatorY', 'admin'];
+
+interface Case {
+  request: (cast: Cast, actor: ActorName) => { method: string; path: string; body?: unknown };
+  expect: Record<ActorName, number>;
+}
+
+const all = (status: number): Record<ActorName, number> =>
+  Object.fromEntries(ACTORS.map((a) => [a, status])) as Record<ActorName, number>;
+
+let unique = 0;
+
+/** One entry per manifest route: the compiler refuses a route without its row. */
+const matrix: Record<RouteId, Case> = {
+  Health: { request: () => ({ method: 'GET', path: '/health' }), expect: all(200) },
+  OpenApi: { request: () => ({ method: 'GET', path: '/openapi.json' }), expect: all(200) },
+  CreateUser: {
+    request: () => ({
+      method: 'POST',
+      path: '/users',
+      body: { email: `new${++unique}@test.example`, password: PASSWORD, name: 'New', accountType: 'corporate' },
+    }),
+    expect: all(201),
+  },
+  GetUser: {
+    request: (c) => ({ method: 'GET', path: `/users/${c.tenantA.userId}` }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 200 },
+  },
+  UpdateUser: {
+    request: (c) => ({ method: 'PATCH', path: `/users/${c.tenantA.userId}`, body: { name: 'Tenant A' } }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 200 },
+  },
+  Login: {
+    request: (c) => ({ method: 'POST', path: '/auth/login', body: { email: c.tenantB.email, password: PASSWORD } }),
+    expect: all(200),
+  },
+  ForgotPassword: {
+    request: (c) => ({ method: 'POST', path: '/auth/forgot-password', body: { email: c.tenantB.email } }),
+    expect: all(202),
+  },
+  ResetPassword: {
+    request: () => ({ method: 'POST', path: '/auth/reset-password', body: { token: 'x'.repeat(43), password: 'Another-pass-2026' } }),
+    expect: all(400),
+  },
+  CreateOperator: {
+    request: () => ({ method: 'POST', path: '/operators', body: { name: `Op ${++unique}`, contactEmail: 'ops@test.example' } }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 201 },
+  },
+  GetOperator: {
+    request: (c) => ({ method: 'GET', path: `/operators/${c.operatorX.operatorId}` }),
+    expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
+  CreateCarpark: {
+    // Operators create for their own operator; an admin must name one.
+    request: (c, actor) => ({
+      method: 'POST',
+      path: '/carparks',
+      body: carparkInput(actor === 'admin' ? { operatorId: c.operatorX.operatorId } : {}),
+    }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 201, operatorY: 201, admin: 201 },
+  },
+  ListCarparks: { request: () => ({ method: 'GET', path: '/carparks' }), expect: all(200) },
+  GetCarpark: { request: (c) => ({ method: 'GET', path: `/carparks/${c.operatorX.carparkId}` }), expect: all(200) },
+  UpdateCarpark: {
+    request: (c) => ({ method: 'PATCH', path: `/carparks/${c.operatorX.carparkId}`, body: { name: 'Xpark Central' } }),
+    expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
+};
+
+let twin: Awaited<ReturnType<typeof startTestTwin>>;
+let cast: Cast;
+
+beforeAll(async () => {
+  twin = await startTestTwin();
+  cast = await createCast(twin);
+});
+afterAll(() => twin?.close());
+
+describe('authorization on every route', () => {
+  it('has a row for every route in the manifest', () => {
+    expect(Object.keys(matrix).sort()).toEqual(routes.map((r) => r.id).sort());
+  });
+
+  for (const route of routes) {
+    it.each(ACTORS)(`${route.method} ${route.path} as %s`, async (actor) => {
+      const row = matrix[route.id];
+      const { method, path, body } = row.request(cast, actor);
+      const token = actor === 'anonymous' ? undefined : cast[actor].token;
+      const res = await twin.request(method, path, { body, token });
+      expect(res.status, JSON.stringify(res.json)).toBe(row.expect[actor]);
+      if (res.status >= 400 && res.status !== 401) expect(res.json).toHaveProperty('error.code');
+    });
+  }
+
+  it('answers 401 to a forged or expired token as to no token', async () => {
+    const forged = `${cast.tenantA.token.slice(0, -4)}AAAA`;
+    expect((await twin.request('GET', `/users/${cast.tenantA.userId}`, { token: forged })).status).toBe(401);
+    expect((await twin.request('GET', `/users/${cast.tenantA.userId}`, { headers: { authorization: 'Basic abc' } })).status).toBe(401);
+  });
+
+  it('hides another operator id from an operator creating a car park', async () => {
+    const res = await twin.request('POST', '/carparks', {
+      token: cast.operatorY.token,
+      body: carparkInput({ operatorId: cast.operatorX.operatorId }),
+    });
+    expect(res.status).toBe(404);
+  });
+});

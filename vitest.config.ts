@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects: `unit` (pure, fast), `integration` (the offline twin over one DynamoDB Local
+ * started by the global setup; also end-to-end and the twin's own tests) and `infra` (CDK
+ * synthesis and assertions, slow). Two workers suit the 2-core machines this runs on.
+ */
+export default defineConfig({
+  test: {
+    globals: false,
+    maxWorkers: 2,
+    // The project runs on Node 20 by choice; the SDK's notice about Node 22 is noise in test output.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        // Password hashing and property tests are CPU-bound: allow for a busy 2-core machine.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 15_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/local/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+});
