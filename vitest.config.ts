@@ -10,7 +10,7 @@ export default defineConfig({
     globals: false,
     maxWorkers: 2,
     // The project runs on Node 20 by choice; the SDK's notice about Node 22 is noise in test output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     projects: [
       {
         extends: true,

@@ -23,8 +23,10 @@ export const ENV = {
   smartParkingBaseUrl: 'SMARTPARKING_BASE_URL',
   /** Secrets Manager id of the SmartParking API key. */
   smartParkingApiKeyId: 'SMARTPARKING_API_KEY_ID',
-  /** ARN of the tenancy lifecycle state machine. */
-  tenancyStateMachineArn: 'TENANCY_STATE_MACHINE_ARN',
+  /** ARNs of the tenancy workflows (see workflows.ts). */
+  tenancySetupStateMachineArn: 'TENANCY_SETUP_STATE_MACHINE_ARN',
+  tenancyCancellationStateMachineArn: 'TENANCY_CANCELLATION_STATE_MACHINE_ARN',
+  plateChangeStateMachineArn: 'PLATE_CHANGE_STATE_MACHINE_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

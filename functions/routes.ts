@@ -27,6 +27,12 @@ export interface FunctionAccess {
   readonly jwtSigningKey?: boolean;
   /** Sends email through SES. */
   readonly sendsEmail?: boolean;
+  /** Calls Stripe with the secret API key (from Secrets Manager). */
+  readonly stripe?: boolean;
+  /** Calls SmartParking with its API key (from Secrets Manager). */
+  readonly smartParking?: boolean;
+  /** Starts executions of these workflows (ids from workflows.ts). */
+  readonly startsWorkflows?: readonly ('TenancySetup' | 'TenancyCancellation' | 'PlateChange')[];
 }
 
 export interface RouteSpec {
@@ -162,7 +168,7 @@ export const routes = [
     handler: 'handlers/carparks/create-carpark.ts',
     auth: 'user',
     summary: 'Create a car park (its operator, admin)',
-    access: { table: ['PutItem', 'ConditionCheckItem'] },
+    access: { table: ['PutItem', 'ConditionCheckItem'], stripe: true },
   },
   {
     id: 'ListCarparks',
@@ -189,7 +195,88 @@ export const routes = [
     handler: 'handlers/carparks/update-carpark.ts',
     auth: 'user',
     summary: 'Update prices, capacity or details (its operator, admin)',
-    access: { table: ['GetItem', 'UpdateItem'] },
+    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
+  },
+  {
+    id: 'CreateTenancy',
+    method: 'POST',
+    path: '/tenancies',
+    handler: 'handlers/tenancies/create-tenancy.ts',
+    auth: 'user',
+    summary: 'Rent a space: reserve it now, set up billing and the barrier in the background',
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], startsWorkflows: ['TenancySetup'] },
+  },
+  {
+    id: 'ListTenancies',
+    method: 'GET',
+    path: '/tenancies',
+    handler: 'handlers/tenancies/list-tenancies.ts',
+    auth: 'user',
+    summary: 'List tenancies: your own; an operator’s car park’s (carparkId); any (admin)',
+    access: { table: ['GetItem', 'Query'] },
+  },
+  {
+    id: 'GetTenancy',
+    method: 'GET',
+    path: '/tenancies/{tenancyId}',
+    handler: 'handlers/tenancies/get-tenancy.ts',
+    auth: 'user',
+    summary: 'One tenancy with its plate’s barrier status (owner, its operator, admin)',
+    access: { table: READ },
+  },
+  {
+    id: 'UpdateTenancy',
+    method: 'PATCH',
+    path: '/tenancies/{tenancyId}',
+    handler: 'handlers/tenancies/update-tenancy.ts',
+    auth: 'user',
+    summary: 'Change the plate (owner)',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], startsWorkflows: ['PlateChange'] },
+  },
+  {
+    id: 'CancelTenancy',
+    method: 'DELETE',
+    path: '/tenancies/{tenancyId}',
+    handler: 'handlers/tenancies/cancel-tenancy.ts',
+    auth: 'user',
+    summary: 'Cancel: access stays until the end of the paid period (owner, its operator, admin)',
+    access: { table: ['GetItem', 'UpdateItem'], startsWorkflows: ['TenancyCancellation'] },
+  },
+  {
+    id: 'GetBilling',
+    method: 'GET',
+    path: '/billing',
+    handler: 'handlers/billing/get-billing.ts',
+    auth: 'user',
+    summary: 'Your Stripe customer, default card, upcoming and recent invoices',
+    access: { table: ['Query'], stripe: true },
+  },
+  {
+    id: 'CreateBilling',
+    method: 'POST',
+    path: '/billing',
+    handler: 'handlers/billing/create-billing.ts',
+    auth: 'user',
+    summary: 'Create your Stripe customer (idempotent)',
+    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  {
+    id: 'UpdateBilling',
+    method: 'PATCH',
+    path: '/billing',
+    handler: 'handlers/billing/update-billing.ts',
+    auth: 'user',
+    summary: 'Update billing email, name or default payment method',
+    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  {
+    id: 'CreateSetupIntent',
+    method: 'POST',
+    path: '/billing/setup-intent',
+    handler: 'handlers/billing/create-setup-intent.ts',
+    auth: 'user',
+    summary: 'A SetupIntent client secret for collecting a card with Stripe Elements',
+    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
   },
 ] as const satisfies readonly RouteSpec[];
 

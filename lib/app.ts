@@ -15,14 +15,16 @@ export interface AppStacks {
 export function addStacks(app: App, config: AppConfig): AppStacks {
   const prefix = `CarparkTenancy-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    description: `Carpark Tenancy ${config.stage}: table, signing key, sender identity`,
+    description: `Carpark Tenancy ${config.stage}: table, signing key, provider secrets, sender identity`,
     config,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
-    description: `Carpark Tenancy ${config.stage}: HTTP API and functions`,
+    description: `Carpark Tenancy ${config.stage}: HTTP API, workflows, scheduled jobs and their functions`,
     config,
     table: stateful.table,
     jwtSigningKey: stateful.jwtSigningKey,
+    stripeSecretKey: stateful.stripeSecretKey,
+    smartParkingApiKey: stateful.smartParkingApiKey,
   });
 
   Tags.of(app).add('project', 'carpark-tenancy');

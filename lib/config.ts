@@ -19,7 +19,16 @@ export interface AppConfig {
    * deploy). Set to false when the address or its domain is already verified in the account.
    */
   readonly manageSenderIdentity: boolean;
+  /**
+   * Base URL of the SmartParking (ANPR barrier) API, optionally with a path prefix. Optional
+   * outside prod (default {@link DEFAULT_SMARTPARKING_BASE_URL}, which resolves nowhere); in prod
+   * required, https, and not a placeholder host.
+   */
+  readonly smartParkingBaseUrl: string;
 }
+
+/** Placeholder SmartParking URL for stages that never call the real API (`.example` is reserved). */
+export const DEFAULT_SMARTPARKING_BASE_URL = 'https://api.smartparking.example';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -38,10 +47,13 @@ const CONTEXT_KEYS = [
   'webBaseUrl',
   'senderEmail',
   'manageSenderIdentity',
+  'smartParkingBaseUrl',
 ] as const;
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** RFC 2606 / 6761 top-level names that never resolve to a real service. */
+const RESERVED_HOST = /(^|\.)(example|test|invalid|localhost)$/;
 
 /** Reads and validates the app's context; throws a ConfigError listing every problem. */
 export function loadConfig(scope: IConstruct): AppConfig {
@@ -97,6 +109,17 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
     fail('manageSenderIdentity', 'true or false', manage);
   }
 
+  // Prod must name the real API: the placeholder default would fail every barrier call.
+  const smartParkingValue = raw.smartParkingBaseUrl ?? (isProd ? undefined : DEFAULT_SMARTPARKING_BASE_URL);
+  let smartParkingBaseUrl = '';
+  if (typeof smartParkingValue !== 'string') {
+    fail('smartParkingBaseUrl', isProd ? 'the SmartParking API base URL (required in prod)' : 'a URL', smartParkingValue);
+  } else {
+    const problem = checkUrl(smartParkingValue, isProd, false) ?? checkBaseUrl(smartParkingValue, isProd);
+    if (problem) fail('smartParkingBaseUrl', problem, smartParkingValue);
+    smartParkingBaseUrl = smartParkingValue;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     stage: stage as string,
@@ -106,6 +129,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
     webBaseUrl: webBaseUrl as string,
     senderEmail,
     manageSenderIdentity,
+    smartParkingBaseUrl,
   };
 }
 
@@ -121,6 +145,16 @@ function parseList(value: unknown): string[] | undefined {
   }
   if (!Array.isArray(list) || !list.every((item): item is string => typeof item === 'string')) return undefined;
   return list;
+}
+
+/** An API base URL gets paths appended: no query string, fragment or credentials. */
+function checkBaseUrl(value: string, isProd: boolean): string | undefined {
+  const url = new URL(value);
+  if (url.search || url.hash) return 'a base URL has no query string or fragment';
+  if (url.username || url.password) return 'a base URL carries no credentials (the API key is a secret)';
+  // cdk.json carries the placeholder, and context from cdk.json also reaches `-c stage=prod`.
+  if (isProd && RESERVED_HOST.test(url.hostname)) return 'a placeholder host (reserved TLD) cannot be used in prod';
+  return undefined;
 }
 
 /** Returns what is wrong with the URL, or undefined when it is acceptable. */

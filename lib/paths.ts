@@ -8,3 +8,6 @@ export const functionsDir = path.join(repoRoot, 'functions');
 
 /** The lock file pins what esbuild bundles, and is part of each asset's hash. */
 export const depsLockFilePath = path.join(repoRoot, 'package-lock.json');
+
+/** Step Functions definitions (ASL); manifest `definitionFile` paths are relative to it. */
+export const stateMachinesDir = path.join(repoRoot, 'state-machines');

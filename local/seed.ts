@@ -3,8 +3,9 @@
  * operator login, and a tenant. Runs through the same repositories as the API; does nothing when
  * the demo admin already exists, so a second start keeps whatever was changed.
  */
-import { carparkRepository, operatorRepository, userRepository } from '../functions/adapters/dynamodb/repositories';
-import type { Carpark } from '../functions/domain/carparks';
+import { carparkWriteDeps } from '../functions/adapters/wiring/carpark-writes';
+import { operatorRepository, userRepository } from '../functions/adapters/dynamodb/repositories';
+import { createCarpark, type CreateCarparkInput } from '../functions/domain/carpark-admin';
 import { newId } from '../functions/domain/ids';
 import type { AccountType, Role } from '../functions/domain/identity';
 import { hashPassword } from '../functions/domain/passwords';
@@ -28,7 +29,7 @@ export async function seedDemoData(): Promise<{
   const operatorId = newId('op');
   await operatorRepository.create({ operatorId, name: 'Northgate Parking Ltd', contactEmail: 'hello@northgate.local', createdAt: now });
 
-  const carparks: Omit<Carpark, 'carparkId' | 'createdAt' | 'updatedAt' | 'occupied' | 'operatorId'>[] = [
+  const carparks: Omit<CreateCarparkInput, 'operatorId'>[] = [
     {
       name: 'Northgate Multi-Storey',
       address: { line1: '12 Northgate Street', city: 'Leeds', postcode: 'LS1 4AB', country: 'GB' },
@@ -48,9 +49,9 @@ export async function seedDemoData(): Promise<{
       supportEmail: 'riverside@northgate.local',
     },
   ];
-  for (const carpark of carparks) {
-    await carparkRepository.create({ ...carpark, carparkId: newId('cp'), operatorId, occupied: {}, createdAt: now, updatedAt: now });
-  }
+  // Through the use case, so each car park gets its Stripe product and prices.
+  const seeder = { userId: 'seed', role: 'admin' as const };
+  for (const carpark of carparks) await createCarpark(carparkWriteDeps, seeder, { ...carpark, operatorId });
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const demo of DEMO_USERS) {

@@ -4,7 +4,8 @@
  * and the API on http://127.0.0.1:3000, running the same handler modules Lambda runs.
  *
  * Ports: PORT (API, 3000), TWIN_CONSOLE_PORT (stand-ins and outbox console, 3001),
- * DYNAMODB_PORT (8000).
+ * DYNAMODB_PORT (8000), STRIPE_PORT (12111), SMARTPARKING_PORT (3002), STEPFUNCTIONS_PORT (8083).
+ * TWIN_WAIT_SCALE scales workflow waits (default 1/43,200: a month's wait takes a minute).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { tableSchema } from '../functions/adapters/dynamodb/table-schema';
 import { authorizer, routes } from '../functions/routes';
 import { startAwsStandins } from './aws-standins';
 import { ensureTable, JavaNotFoundError, startDynamoDbLocal } from './dynamodb';
+import { integrationSecrets, startIntegrations } from './integrations';
 import { createGateway } from './gateway';
 import { serveGateway } from './http-server';
 import { assertPortFree, PortInUseError } from './ports';
@@ -40,6 +42,9 @@ async function main(): Promise<void> {
     api: portFromEnv('PORT', 3000),
     console: portFromEnv('TWIN_CONSOLE_PORT', 3001),
     dynamodb: portFromEnv('DYNAMODB_PORT', 8000),
+    stripe: portFromEnv('STRIPE_PORT', 12111),
+    smartParking: portFromEnv('SMARTPARKING_PORT', 3002),
+    stepFunctions: portFromEnv('STEPFUNCTIONS_PORT', 8083),
   };
   const apiUrl = `http://${HOST}:${ports.api}`;
   console.log('Carpark Tenancy: starting the offline twin\n');
@@ -52,10 +57,30 @@ async function main(): Promise<void> {
   stopOnExit.push({ name: 'DynamoDB Local', stop: dynamo.stop });
 
   const secrets = await loadOrCreateSecrets(path.join(STATE_DIR, 'secrets.json'));
+  const integrationSecretSet = integrationSecrets('carpark-tenancy/local', secrets[SMARTPARKING_KEY_ID]);
   const standins = await step('Starting the AWS stand-ins (SES outbox, Secrets Manager)', () =>
-    startAwsStandins({ port: ports.console, outboxDir: path.join(STATE_DIR, 'outbox'), secrets, region: REGION }),
+    startAwsStandins({
+      port: ports.console,
+      outboxDir: path.join(STATE_DIR, 'outbox'),
+      secrets: { ...secrets, ...integrationSecretSet.values },
+      region: REGION,
+    }),
   );
   stopOnExit.push({ name: 'AWS stand-ins', stop: standins.close });
+
+  const integrations = await step('Starting Stripe, SmartParking and Step Functions stand-ins', () =>
+    startIntegrations({
+      rootDir: ROOT,
+      secrets: integrationSecretSet,
+      host: HOST,
+      ports: { stripe: ports.stripe, smartParking: ports.smartParking, stepFunctions: ports.stepFunctions },
+      dataDir: STATE_DIR,
+      waitScale: Number(process.env.TWIN_WAIT_SCALE ?? 1 / 43_200),
+      retryIntervalMs: 500,
+      log: (line) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`),
+    }),
+  );
+  stopOnExit.push({ name: 'integrations', stop: integrations.close });
 
   // Before any handler module loads: handlers and their adapters read configuration from here.
   applyEnvironment(
@@ -71,6 +96,7 @@ async function main(): Promise<void> {
       secretsManagerEndpoint: standins.secretsManagerEndpoint,
     }),
   );
+  applyEnvironment(integrations.environment);
 
   const dynamoClient = new DynamoDBClient({});
   const table = await step(`Ensuring table ${TABLE_NAME}`, () => ensureTable(dynamoClient, TABLE_NAME, tableSchema), ({ created }) =>
@@ -108,6 +134,8 @@ async function main(): Promise<void> {
   printBanner({
     apiUrl: server.url,
     outboxUrl: `${standins.endpoint}/outbox`,
+    stripeUrl: integrations.stripe.url,
+    smartParkingUrl: integrations.smartParking.url,
     dynamoEndpoint: dynamo.endpoint,
     tableIsNew: table.created,
     hasWebSite,
@@ -130,8 +158,15 @@ async function step<T>(label: string, run: () => Promise<T>, describe: (result: 
   }
 }
 
-async function checkPortsFree(ports: { api: number; console: number; dynamodb: number }): Promise<void> {
-  const variables = { api: 'PORT', console: 'TWIN_CONSOLE_PORT', dynamodb: 'DYNAMODB_PORT' } as const;
+async function checkPortsFree(ports: Record<'api' | 'console' | 'dynamodb' | 'stripe' | 'smartParking' | 'stepFunctions', number>): Promise<void> {
+  const variables = {
+    api: 'PORT',
+    console: 'TWIN_CONSOLE_PORT',
+    dynamodb: 'DYNAMODB_PORT',
+    stripe: 'STRIPE_PORT',
+    smartParking: 'SMARTPARKING_PORT',
+    stepFunctions: 'STEPFUNCTIONS_PORT',
+  } as const;
   for (const [use, port] of Object.entries(ports) as [keyof typeof ports, number][]) {
     try {
       await assertPortFree(port, HOST);
@@ -147,11 +182,17 @@ async function checkPortsFree(ports: { api: number; console: number; dynamodb: n
   }
 }
 
-/** The JWT signing key is generated once and kept, so tokens survive a restart. */
+const SMARTPARKING_KEY_ID = 'carpark-tenancy/local/smartparking-api-key';
+
+/** The JWT signing key and SmartParking key are generated once and kept: tokens survive a restart. */
 async function loadOrCreateSecrets(file: string): Promise<Record<string, string>> {
   const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, string>) : {};
-  if (existing[JWT_SECRET_ID]) return existing;
-  const secrets = { ...existing, [JWT_SECRET_ID]: randomBytes(48).toString('base64url') };
+  if (existing[JWT_SECRET_ID] && existing[SMARTPARKING_KEY_ID]) return existing;
+  const secrets = {
+    [JWT_SECRET_ID]: randomBytes(48).toString('base64url'),
+    [SMARTPARKING_KEY_ID]: randomBytes(24).toString('hex'),
+    ...existing,
+  };
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
@@ -160,6 +201,8 @@ async function loadOrCreateSecrets(file: string): Promise<Record<string, string>
 function printBanner(info: {
   apiUrl: string;
   outboxUrl: string;
+  stripeUrl: string;
+  smartParkingUrl: string;
   dynamoEndpoint: string;
   tableIsNew: boolean;
   hasWebSite: boolean;
@@ -174,6 +217,8 @@ function printBanner(info: {
     `  OpenAPI    ${info.apiUrl}/openapi.json`,
     ...(info.hasWebSite ? [`  Web site   ${info.apiUrl}/`] : []),
     `  Outbox     ${info.outboxUrl}   (every email sent; JSON at /outbox.json)`,
+    `  Barriers   ${info.smartParkingUrl}/   (SmartParking simulator: each site's whitelisted plates)`,
+    `  Stripe     ${info.stripeUrl}   (Stripe stand-in; test cards pm_card_visa, pm_card_chargeCustomerFail)`,
     `  DynamoDB   ${info.dynamoEndpoint}   (table ${TABLE_NAME}, ` +
       `${info.tableIsNew ? 'new' : 'kept from the last run'}, data in .local/dynamodb)`,
     '',

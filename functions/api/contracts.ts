@@ -14,7 +14,7 @@ export interface RouteContract {
   /** Success status and its body schema (none for 202/204 without content). */
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly body?: z.ZodType };
   /** Error statuses this route can answer, beyond 400/413/415/422 which every body route has. */
-  readonly errors?: readonly (401 | 403 | 404 | 409 | 429 | 503)[];
+  readonly errors?: readonly (401 | 402 | 403 | 404 | 409 | 429 | 503)[];
 }
 
 export const contracts = {
@@ -46,4 +46,22 @@ export const contracts = {
     success: { status: 200, body: s.ManagedCarparkResponse },
     errors: [401, 404, 409],
   },
+  CreateTenancy: {
+    body: s.CreateTenancyBody,
+    success: { status: 202, body: s.TenancyWithWarningsResponse },
+    errors: [401, 403, 404, 409],
+  },
+  ListTenancies: { query: s.ListTenanciesQuery, success: { status: 200, body: s.TenancyListResponse }, errors: [401, 404] },
+  GetTenancy: { params: s.TenancyParams, success: { status: 200, body: s.TenancyResponse }, errors: [401, 404] },
+  UpdateTenancy: {
+    params: s.TenancyParams,
+    body: s.UpdateTenancyBody,
+    success: { status: 202, body: s.TenancyWithWarningsResponse },
+    errors: [401, 403, 404, 409],
+  },
+  CancelTenancy: { params: s.TenancyParams, success: { status: 202, body: s.TenancyResponse }, errors: [401, 404, 409] },
+  GetBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
+  CreateBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
+  UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },
+  CreateSetupIntent: { success: { status: 201, body: s.SetupIntentResponse }, errors: [401, 503] },
 } as const satisfies Record<RouteId, RouteContract>;

@@ -10,6 +10,7 @@ import { ErrorResponse } from './schemas';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON, or an invalid request',
   401: 'No valid bearer token',
+  402: 'The card was declined',
   403: 'Your role does not allow this',
   404: 'Not found (or not yours)',
   409: 'Conflicts with the current state',
@@ -17,7 +18,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'Body is not JSON',
   422: 'Validation failed; details name the fields',
   429: 'Too many attempts; see Retry-After',
-  503: 'A dependency is unavailable',
+  503: 'A dependency (Stripe, SmartParking, AWS) is unavailable; retry later',
 };
 
 /** Draft 2020-12 JSON Schema for a zod schema, as OpenAPI 3.1 embeds it. */

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
+import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
 import { PASSWORD_MAX_LENGTH } from '../domain/passwords';
 
 // --- building blocks -----------------------------------------------------------------------------
@@ -22,6 +23,7 @@ const Timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 export const UserId = z.string().regex(/^usr_[0-9a-f]{20}$/).meta({ example: 'usr_4f1c2a9be07d3c5a6b10' });
 export const OperatorId = z.string().regex(/^op_[0-9a-f]{20}$/).meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' });
 export const CarparkId = z.string().regex(/^cp_[0-9a-f]{20}$/).meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' });
+export const TenancyId = z.string().regex(/^tn_[0-9a-f]{20}$/).meta({ example: 'tn_1b2c3d4e5f60718293a4' });
 
 const perVehicleType = (value: z.ZodNumber, description: string) =>
   z.strictObject(Object.fromEntries(VEHICLE_TYPES.map((t) => [t, value.optional()])) as Record<(typeof VEHICLE_TYPES)[number], z.ZodOptional<z.ZodNumber>>).meta({ description });
@@ -170,3 +172,108 @@ export const OperatorWithCarparksResponse = OperatorResponse.extend({ carparks: 
 export const HealthResponse = z
   .object({ status: z.enum(['ok', 'degraded']), checks: z.object({ table: z.enum(['reachable', 'unreachable']) }) })
   .meta({ id: 'Health' });
+
+// --- tenancies ------------------------------------------------------------------------------------
+
+/** Raw plates are accepted in any spacing and case; the API normalises and validates them. */
+const RawPlate = z.string().trim().min(1).max(20).meta({ example: 'AB12 CDE' });
+
+export const CreateTenancyBody = z.strictObject({
+  carparkId: CarparkId,
+  vehicleType: z.enum(VEHICLE_TYPES),
+  plate: RawPlate,
+  startDate: z.iso.datetime({ offset: true }).optional().meta({ description: 'Defaults to now' }),
+});
+
+export const UpdateTenancyBody = z.strictObject({ plate: RawPlate });
+
+export const ListTenanciesQuery = z.object({
+  carparkId: CarparkId.optional().meta({ description: 'Operators: required, one of your car parks. Tenants: filters your own.' }),
+  userId: UserId.optional().meta({ description: 'Admins only' }),
+  status: z.enum(TENANCY_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export const TenancyParams = z.object({ tenancyId: TenancyId });
+
+const LookAlikeWarning = z.object({
+  position: z.int(),
+  character: z.string(),
+  alternative: z.string(),
+  message: z.string().meta({ example: 'Check character 3: O (letter) or 0 (zero)?' }),
+});
+
+export const TenancyResponse = z
+  .object({
+    tenancyId: TenancyId,
+    userId: UserId,
+    carparkId: CarparkId,
+    operatorId: OperatorId,
+    vehicleType: z.enum(VEHICLE_TYPES),
+    plate: z.string().meta({ description: 'Normalised: upper case letters and digits', example: 'AB12CDE' }),
+    pendingPlate: z.string().optional().meta({ description: 'A plate change under way' }),
+    status: z.enum(TENANCY_STATUSES),
+    failureReason: z.string().optional(),
+    startDate: Timestamp,
+    endsAt: Timestamp.optional().meta({ description: 'When a cancelled tenancy’s access ends' }),
+    priceId: z.string(),
+    monthlyAmount: z.int().meta({ description: 'Minor units, as priced when the tenancy was created' }),
+    currency: z.string(),
+    barrier: z.object({ status: z.enum(BARRIER_STATUSES), changedAt: Timestamp }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Tenancy' });
+
+export const TenancyWithWarningsResponse = z
+  .object({ tenancy: TenancyResponse, warnings: z.array(LookAlikeWarning) })
+  .meta({ id: 'TenancyWithWarnings' });
+
+export const TenancyListResponse = z
+  .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'TenancyList' });
+
+// --- billing --------------------------------------------------------------------------------------
+
+const Invoice = z
+  .object({
+    invoiceId: z.string(),
+    number: z.string().nullable(),
+    status: z.string().nullable(),
+    amountDue: z.int(),
+    amountPaid: z.int(),
+    currency: z.string(),
+    periodStart: Timestamp,
+    periodEnd: Timestamp,
+    createdAt: Timestamp,
+    hostedInvoiceUrl: z.string().nullable(),
+  })
+  .meta({ id: 'Invoice' });
+
+export const BillingResponse = z
+  .object({
+    customerId: z.string().nullable(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    defaultCard: z.object({ brand: z.string(), last4: z.string(), expMonth: z.int(), expYear: z.int() }).nullable(),
+    upcomingInvoice: Invoice.nullable(),
+    recentInvoices: z.array(Invoice),
+  })
+  .meta({ id: 'Billing' });
+
+export const UpdateBillingBody = atLeastOneField(
+  z.strictObject({
+    email: Email.optional().meta({ description: 'Where Stripe sends invoices' }),
+    name: text(100).optional(),
+    defaultPaymentMethod: z
+      .string()
+      .regex(/^pm_[A-Za-z0-9_]+$/)
+      .optional()
+      .meta({ description: 'A PaymentMethod id from Stripe Elements (or a Stripe test card such as pm_card_visa)' }),
+  }),
+);
+
+export const SetupIntentResponse = z
+  .object({ setupIntentId: z.string(), clientSecret: z.string() })
+  .meta({ id: 'SetupIntent' });

@@ -3,6 +3,7 @@
  * else asking about them gets a 404, as if they did not exist.
  */
 import {
+  VEHICLE_TYPES,
   assertPricesMatchCapacity,
   capacityShortfalls,
   spacesFree,
@@ -10,18 +11,60 @@ import {
   type Carpark,
   type Currency,
   type PerVehicleType,
+  type VehicleType,
 } from './carparks';
 import type { Clock } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
 import { newId } from './ids';
 import type { Operator } from './operators';
+import type { PaymentGateway } from './billing';
 import type { CarparkChanges, CarparkRepository, OperatorRepository, Page } from './ports';
 
 export interface CarparkDeps {
   readonly operators: OperatorRepository;
   readonly carparks: CarparkRepository;
   readonly clock: Clock;
+}
+
+/** Creating and repricing car parks also keeps their Stripe prices. */
+export interface CarparkWriteDeps extends CarparkDeps {
+  readonly payments: Pick<PaymentGateway, 'createProduct' | 'createPrice' | 'deactivatePrice'>;
+}
+
+/**
+ * Makes the car park's prices exist in Stripe: a product per car park and a price per vehicle
+ * type and amount. Keys are derived from the car park, type and amount, so a retried request
+ * reuses the same objects. A changed amount gets a new price; the old one is archived, and
+ * tenancies already on it keep paying it (Stripe bills archived prices on existing
+ * subscriptions).
+ */
+async function syncStripePrices(
+  deps: CarparkWriteDeps,
+  carpark: Pick<Carpark, 'carparkId' | 'name' | 'currency' | 'prices' | 'stripeProductId' | 'stripePrices'>,
+  previous?: Pick<Carpark, 'prices' | 'stripePrices'>,
+): Promise<{ stripeProductId: string; stripePrices: Partial<Record<VehicleType, string>> }> {
+  const productId =
+    carpark.stripeProductId ?? (await deps.payments.createProduct({ carparkId: carpark.carparkId, name: carpark.name }, `product-${carpark.carparkId}`));
+  const stripePrices: Partial<Record<VehicleType, string>> = {};
+  for (const type of VEHICLE_TYPES) {
+    const amount = carpark.prices[type];
+    const existing = previous?.stripePrices?.[type];
+    if (amount === undefined) {
+      if (existing) await deps.payments.deactivatePrice(existing);
+      continue;
+    }
+    if (existing && previous?.prices[type] === amount) {
+      stripePrices[type] = existing;
+      continue;
+    }
+    stripePrices[type] = await deps.payments.createPrice(
+      { carparkId: carpark.carparkId, productId, vehicleType: type, amount, currency: carpark.currency },
+      `price-${carpark.carparkId}-${type}-${amount}`,
+    );
+    if (existing) await deps.payments.deactivatePrice(existing);
+  }
+  return { stripeProductId: productId, stripePrices };
 }
 
 /** What everyone may see of a car park. */
@@ -112,7 +155,7 @@ export interface CreateCarparkInput {
 }
 
 export async function createCarpark(
-  deps: CarparkDeps,
+  deps: CarparkWriteDeps,
   caller: Principal,
   input: CreateCarparkInput,
 ): Promise<ManagedCarparkView> {
@@ -126,8 +169,11 @@ export async function createCarpark(
   assertPricesMatchCapacity(input.prices, input.capacity);
 
   const now = deps.clock.now().toISOString();
+  const carparkId = newId('cp');
+  const stripe = await syncStripePrices(deps, { carparkId, name: input.name, currency: input.currency, prices: input.prices });
   const carpark: Carpark = {
-    carparkId: newId('cp'),
+    ...stripe,
+    carparkId,
     operatorId,
     name: input.name,
     address: input.address,
@@ -162,7 +208,7 @@ export async function getCarpark(deps: CarparkDeps, carparkId: string): Promise<
 export type UpdateCarparkInput = Omit<CarparkChanges, 'updatedAt'>;
 
 export async function updateCarpark(
-  deps: CarparkDeps,
+  deps: CarparkWriteDeps,
   caller: Principal,
   carparkId: string,
   input: UpdateCarparkInput,
@@ -183,8 +229,10 @@ export async function updateCarpark(
     );
     if (dropped.length > 0) throw capacityConflict(dropped);
   }
+  const stripe = input.prices ? await syncStripePrices(deps, { ...carpark, prices: input.prices }, carpark) : {};
   const updated = await deps.carparks.update(carparkId, {
     ...input,
+    ...stripe,
     ...(input.supportEmail ? { supportEmail: input.supportEmail.trim().toLowerCase() } : {}),
     updatedAt: deps.clock.now().toISOString(),
   });

@@ -31,6 +31,9 @@ export interface Carpark {
   readonly occupied: PerVehicleType;
   readonly smartParkingSiteId: string;
   readonly supportEmail: string;
+  /** The car park's Stripe product and the current Stripe price of each offered type. */
+  readonly stripeProductId?: string;
+  readonly stripePrices?: Partial<Record<VehicleType, string>>;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
  * Readable, prefixed, random identifiers (`usr_9f2c…`). The prefix tells a reader (and a support
  * engineer) what kind of object an id names; 80 random bits make them unguessable.
  */
-export type IdPrefix = 'usr' | 'op' | 'cp';
+export type IdPrefix = 'usr' | 'op' | 'cp' | 'tn';
 
 export const newId = (prefix: IdPrefix): string => `${prefix}_${randomBytes(10).toString('hex')}`;
 
-export const ID_PATTERN = /^(usr|op|cp)_[0-9a-f]{20}$/;
+export const ID_PATTERN = /^(usr|op|cp|tn)_[0-9a-f]{20}$/;

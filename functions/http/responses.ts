@@ -11,6 +11,8 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../domain/errors';
+import { PaymentDeclinedError, PaymentProviderUnavailableError } from '../domain/billing';
+import { BarrierUnavailableError } from '../domain/barrier';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -75,6 +77,11 @@ export function errorResponse(error: unknown, requestId: string, log: (e: unknow
     if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
     if (error instanceof UnauthenticatedError) headers['www-authenticate'] = 'Bearer';
     return json(status, errorBody(error.code, error.message, details), headers);
+  }
+  if (error instanceof PaymentDeclinedError) return json(402, errorBody('card_declined', error.message || 'The card was declined.'));
+  if (error instanceof PaymentProviderUnavailableError || error instanceof BarrierUnavailableError) {
+    log(error);
+    return json(503, errorBody('dependency_unavailable', 'A service we depend on is not answering. Try again in a minute.'), { 'retry-after': '30' });
   }
   log(error);
   return json(

@@ -6,10 +6,12 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
 import { ENV } from '../../functions/environment';
 import type { FunctionAccess } from '../../functions/routes';
+import { workflows, type WorkflowId } from '../../functions/workflows';
 import type { AppConfig } from '../config';
 import { depsLockFilePath, functionsDir, repoRoot } from '../paths';
 
@@ -18,6 +20,13 @@ export interface FunctionResources {
   readonly config: AppConfig;
   readonly table: ITable;
   readonly jwtSigningKey: ISecret;
+  readonly stripeSecretKey: ISecret;
+  readonly smartParkingApiKey: ISecret;
+  /**
+   * The deployed workflows, for `startsWorkflows`. Absent while the workflows' own task
+   * functions are created (they start none); a function that asks for one then fails synthesis.
+   */
+  readonly stateMachines?: ReadonlyMap<WorkflowId, IStateMachine>;
 }
 
 export interface AppFunctionProps {
@@ -99,7 +108,7 @@ export class AppFunction extends NodejsFunction {
 
   /** Grants exactly what `access` lists, and sets the environment variables that go with it. */
   grantAccess(access: FunctionAccess): void {
-    const { config, table, jwtSigningKey } = this.shared;
+    const { config, table, jwtSigningKey, stripeSecretKey, smartParkingApiKey, stateMachines } = this.shared;
 
     if (access.table && access.table.length > 0) {
       // Index ARNs only for Query (the only listed action that reads an index), one per GSI.
@@ -136,6 +145,29 @@ export class AppFunction extends NodejsFunction {
         }),
       );
       this.addEnvironment(ENV.senderEmail, sender);
+    }
+
+    if (access.stripe) {
+      stripeSecretKey.grantRead(this);
+      // STRIPE_API_URL stays unset on AWS: the SDK's default, https://api.stripe.com.
+      this.addEnvironment(ENV.stripeSecretKeyId, stripeSecretKey.secretArn);
+    }
+
+    if (access.smartParking) {
+      smartParkingApiKey.grantRead(this);
+      this.addEnvironment(ENV.smartParkingApiKeyId, smartParkingApiKey.secretArn);
+      this.addEnvironment(ENV.smartParkingBaseUrl, config.smartParkingBaseUrl);
+    }
+
+    for (const workflowId of access.startsWorkflows ?? []) {
+      const stateMachine = stateMachines?.get(workflowId);
+      const spec = workflows.find((workflow) => workflow.id === workflowId);
+      if (!stateMachine || !spec) {
+        throw new Error(`${this.node.path} starts workflow ${workflowId}, which is not available to it`);
+      }
+      // states:StartExecution on this state machine's ARN alone.
+      stateMachine.grantStartExecution(this);
+      this.addEnvironment(spec.arnEnv, stateMachine.stateMachineArn);
     }
   }
 }

@@ -21,7 +21,7 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 }
 
 describe('cdk-nag AwsSolutions checks', () => {
-  it.each(['test', 'prod'])('finds nothing unacknowledged in the %s app', { timeout: 30_000 }, (stage) => {
+  it.each(['test', 'prod'])('finds nothing unacknowledged in the %s app', { timeout: 120_000 }, (stage) => {
     // As bin/app.ts does it, with CDK's own CloudFormation validation on as well.
     const app = testApp({ cloudFormationValidation: true });
     addStacks(app, testConfig({ stage, allowedOrigins: ['https://app.example.com'] }));

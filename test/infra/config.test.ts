@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../lib/config';
+import { ConfigError, DEFAULT_SMARTPARKING_BASE_URL, loadConfig, parseConfig } from '../../lib/config';
 import { repoRoot } from '../../lib/paths';
 import { testContext } from './helpers';
 
@@ -28,6 +28,7 @@ describe('config', () => {
 
     expect(config.stage).toBe(cdkJson.context.stage);
     expect(config.allowedOrigins).toEqual(cdkJson.context.allowedOrigins);
+    expect(config.smartParkingBaseUrl).toBe(cdkJson.context.smartParkingBaseUrl);
   });
 
   it('reads its values from the app context', () => {
@@ -61,6 +62,29 @@ describe('config', () => {
     ]);
   });
 
+  it('defaults the SmartParking base URL to a placeholder outside prod only', () => {
+    const { smartParkingBaseUrl: _, ...withoutUrl } = testContext;
+
+    expect(parseConfig(withoutUrl).smartParkingBaseUrl).toBe(DEFAULT_SMARTPARKING_BASE_URL);
+    expect(problemsOf({ ...withoutUrl, stage: 'prod', allowedOrigins: ['https://app.example.com'] })).toEqual([
+      'smartParkingBaseUrl: the SmartParking API base URL (required in prod) (got nothing)',
+    ]);
+  });
+
+  it('keeps a path prefix in the SmartParking base URL', () => {
+    expect(parseConfig({ ...testContext, smartParkingBaseUrl: 'https://api.smartparking.test/v2/' }).smartParkingBaseUrl).toBe(
+      'https://api.smartparking.test/v2/',
+    );
+  });
+
+  it('refuses a placeholder SmartParking host in prod, such as the one in cdk.json', () => {
+    expect(problemsOf({ ...prodContext, smartParkingBaseUrl: DEFAULT_SMARTPARKING_BASE_URL })).toEqual([
+      `smartParkingBaseUrl: a placeholder host (reserved TLD) cannot be used in prod (got "${DEFAULT_SMARTPARKING_BASE_URL}")`,
+    ]);
+    expect(problemsOf({ ...prodContext, smartParkingBaseUrl: 'https://sandbox.smartparking.test' })).toHaveLength(1);
+    expect(parseConfig({ ...testContext, smartParkingBaseUrl: DEFAULT_SMARTPARKING_BASE_URL }).isProd).toBe(false);
+  });
+
   it.each([
     ['stage', undefined, /^stage: /],
     ['stage', 'Prod', /^stage: lower-case/],
@@ -74,20 +98,27 @@ describe('config', () => {
     ['allowedOrigins', ['*'], /^allowedOrigins: not a valid URL/],
     ['webBaseUrl', 'app.example.com', /^webBaseUrl: not a valid URL/],
     ['webBaseUrl', undefined, /^webBaseUrl: a URL/],
+    ['smartParkingBaseUrl', 42, /^smartParkingBaseUrl: a URL \(got 42\)/],
+    ['smartParkingBaseUrl', 'api.smartparking.com', /^smartParkingBaseUrl: not a valid URL/],
+    ['smartParkingBaseUrl', 'ftp://api.smartparking.com', /^smartParkingBaseUrl: must use http or https/],
+    ['smartParkingBaseUrl', 'https://api.smartparking.com/?key=1', /^smartParkingBaseUrl: a base URL has no query string/],
+    ['smartParkingBaseUrl', 'https://user:key@api.smartparking.com', /^smartParkingBaseUrl: a base URL carries no credentials/],
   ])('rejects %s = %j', (key, value, message) => {
     expect(problemsOf({ ...testContext, [key]: value })).toEqual([expect.stringMatching(message)]);
   });
 
-  it('requires https origins and web base URL in prod', () => {
+  it('requires https origins, web base URL and SmartParking base URL in prod', () => {
     const problems = problemsOf({
       ...prodContext,
       allowedOrigins: ['https://app.example.com', 'http://localhost:3000'],
       webBaseUrl: 'http://app.example.com',
+      smartParkingBaseUrl: 'http://api.smartparking.com',
     });
 
     expect(problems).toEqual([
       'allowedOrigins: must use https in prod (got "http://localhost:3000")',
       'webBaseUrl: must use https in prod (got "http://app.example.com")',
+      'smartParkingBaseUrl: must use https in prod (got "http://api.smartparking.com")',
     ]);
   });
 

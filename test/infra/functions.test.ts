@@ -1,62 +1,82 @@
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
 import { ENV } from '../../functions/environment';
-import { apiFunctions, authorizer } from '../../functions/routes';
+import { workflows } from '../../functions/workflows';
 import {
   actionsOf,
+  deployedFunctions,
   logicalIdOf,
   resourcesOf,
   resourcesOfType,
   statementsOf,
   synthStacks,
   testConfig,
+  type FunctionKind,
+  type Statement,
 } from './helpers';
 
 describe('functions', () => {
   const config = testConfig();
-  const { stateful, stateless, statelessTemplate: template } = synthStacks(config);
-  const functions = apiFunctions.map((spec) => {
-    const fn = spec.id === authorizer.id ? stateless.api.authorizerFunction : stateless.api.routeFunctions.get(spec.id);
-    if (!fn) throw new Error(`no function for ${spec.id}`);
-    const resource = resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(fn)];
-    if (!resource) throw new Error(`no AWS::Lambda::Function for ${spec.id}`);
-    return { spec, fn, properties: resource.Properties, statements: statementsOf(template, fn) };
+  const stacks = synthStacks(config);
+  const { stateful, stateless, statelessTemplate: template } = stacks;
+  const functions = deployedFunctions(stacks).map((deployed) => {
+    const resource = resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(deployed.fn)];
+    if (!resource) throw new Error(`no AWS::Lambda::Function for ${deployed.id}`);
+    return { ...deployed, properties: resource.Properties, statements: statementsOf(template, deployed.fn) };
   });
+  const label = (f: { kind: FunctionKind; id: string }) => `${f.kind} ${f.id}`;
   const environmentOf = (properties: Record<string, unknown>) =>
     (properties.Environment as { Variables: Record<string, unknown> }).Variables;
   const tableId = logicalIdOf(stateful.table);
-  const secretId = logicalIdOf(stateful.jwtSigningKey);
+  const imported = (secret: ISecret) => ({ 'Fn::ImportValue': expect.stringContaining(logicalIdOf(secret)) });
+  const readsSecret = (statements: readonly Statement[], secret: ISecret) =>
+    statements.filter(
+      (s) =>
+        actionsOf([s]).some((a) => a.startsWith('secretsmanager:')) &&
+        JSON.stringify(s.Resource).includes(logicalIdOf(secret)),
+    );
+  const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
-  it('deploys one function per manifest entry', () => {
-    expect(new Set(functions.map(({ fn }) => logicalIdOf(fn))).size).toBe(apiFunctions.length);
-    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toHaveLength(apiFunctions.length);
+  it('deploys one function per route, the authorizer, each distinct workflow task and each job', () => {
+    const taskHandlers = new Set(workflows.flatMap((w) => Object.values(w.tasks).map((task) => task.handler)));
+    expect(functions.filter((f) => f.kind === 'route')).toHaveLength(23);
+    expect(functions.filter((f) => f.kind === 'task')).toHaveLength(taskHandlers.size);
+    expect(functions.filter((f) => f.kind === 'job').length).toBeGreaterThan(0);
+
+    expect(new Set(functions.map(({ fn }) => logicalIdOf(fn))).size).toBe(functions.length);
+    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toHaveLength(functions.length);
   });
 
-  it.each(apiFunctions.map((spec) => spec.id))('runs %s on Node.js 24, arm64, as an ESM bundle with active tracing', (id) => {
-    const { properties } = functions.find(({ spec }) => spec.id === id)!;
+  const expectedTimeout: Record<FunctionKind, number> = { route: 10, authorizer: 5, task: 20, job: 300 };
 
-    expect(properties).toMatchObject({
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      MemorySize: 512,
-      TracingConfig: { Mode: 'Active' },
-    });
-    expect(environmentOf(properties)).toMatchObject({
-      [ENV.stage]: config.stage,
-      [ENV.webBaseUrl]: config.webBaseUrl,
-      [ENV.tableName]: { 'Fn::ImportValue': expect.stringContaining(tableId) },
-      NODE_OPTIONS: '--enable-source-maps',
-    });
-  });
+  it.each(functions.map((f) => [label(f), f] as const))(
+    'runs %s on Node.js 24, arm64, as an ESM bundle with active tracing',
+    (_, { kind, properties }) => {
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: expectedTimeout[kind],
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(environmentOf(properties)).toMatchObject({
+        [ENV.stage]: config.stage,
+        [ENV.webBaseUrl]: config.webBaseUrl,
+        [ENV.tableName]: { 'Fn::ImportValue': expect.stringContaining(tableId) },
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    },
+  );
 
   it('gives every function its own log group, kept for a month, and write access to it alone', () => {
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    const used = functions.map(({ spec, properties, statements }) => {
-      const logGroupId = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-      expect(logGroups[logGroupId]?.Properties.RetentionInDays, spec.id).toBe(30);
-      const logStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('logs:')));
-      expect(logStatements, spec.id).toEqual([
+    const used = functions.map((f) => {
+      const logGroupId = (f.properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(logGroups[logGroupId]?.Properties.RetentionInDays, label(f)).toBe(30);
+      const logStatements = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('logs:')));
+      expect(logStatements, label(f)).toEqual([
         {
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -70,112 +90,175 @@ describe('functions', () => {
   });
 
   it('attaches no managed policies to function roles', () => {
-    for (const { spec, fn } of functions) {
-      const role = resourcesOfType(template, 'AWS::IAM::Role')[logicalIdOf(fn.role!)];
-      expect(role?.Properties.ManagedPolicyArns, spec.id).toBeUndefined();
+    for (const f of functions) {
+      const role = resourcesOfType(template, 'AWS::IAM::Role')[logicalIdOf(f.fn.role!)];
+      expect(role?.Properties.ManagedPolicyArns, label(f)).toBeUndefined();
     }
   });
 
   it('grants each function exactly the DynamoDB actions its manifest entry lists', () => {
-    for (const { spec, statements } of functions) {
-      const granted = actionsOf(statements).filter((action) => action.startsWith('dynamodb:'));
+    for (const f of functions) {
+      const granted = actionsOf(f.statements).filter((action) => action.startsWith('dynamodb:'));
 
-      expect(granted.sort(), spec.id).toEqual((spec.access.table ?? []).map((action) => `dynamodb:${action}`).sort());
-      expect(granted, spec.id).not.toContain('dynamodb:*');
-      expect(granted, spec.id).not.toContain('dynamodb:Scan');
+      expect(granted.sort(), label(f)).toEqual((f.access.table ?? []).map((action) => `dynamodb:${action}`).sort());
+      expect(granted, label(f)).not.toContain('dynamodb:*');
+      expect(granted, label(f)).not.toContain('dynamodb:Scan');
     }
     // The manifest really does differ per function, so the check above tells functions apart.
-    const getItemOnly = functions.find(({ spec }) => spec.access.table?.join() === 'GetItem');
+    const getItemOnly = functions.find((f) => f.access.table?.join() === 'GetItem');
     expect(getItemOnly && actionsOf(getItemOnly.statements)).not.toContain('dynamodb:PutItem');
+    expect(functions.some((f) => f.kind === 'task' && f.access.table?.includes('DeleteItem'))).toBe(true);
   });
 
   it('scopes DynamoDB grants to the table, adding its named indexes only for Query', () => {
-    for (const { spec, statements } of functions) {
-      const resources = statements
+    for (const f of functions) {
+      const resources = f.statements
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')))
         .flatMap(resourcesOf)
         .map((resource) => JSON.stringify(resource));
-      if (!spec.access.table?.length) {
-        expect(resources, spec.id).toEqual([]);
+      if (!f.access.table?.length) {
+        expect(resources, label(f)).toEqual([]);
         continue;
       }
-      const indexes = spec.access.table.includes('Query') ? tableSchema.globalSecondaryIndexes : [];
+      const indexes = f.access.table.includes('Query') ? tableSchema.globalSecondaryIndexes : [];
 
-      expect(resources, spec.id).toHaveLength(1 + indexes.length);
-      expect(resources.every((r) => r.includes(tableId) && !r.includes('*')), spec.id).toBe(true);
+      expect(resources, label(f)).toHaveLength(1 + indexes.length);
+      expect(resources.every((r) => r.includes(tableId) && !r.includes('*')), label(f)).toBe(true);
       for (const index of indexes) {
-        expect(resources.filter((r) => r.includes(`/index/${index.indexName}"`)), spec.id).toHaveLength(1);
+        expect(resources.filter((r) => r.includes(`/index/${index.indexName}"`)), label(f)).toHaveLength(1);
       }
     }
   });
 
-  it('lets only functions that sign or verify tokens read the signing key, by ARN in the environment', () => {
-    for (const { spec, properties, statements } of functions) {
-      const secretStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
-      const env = environmentOf(properties);
-
-      if (spec.access.jwtSigningKey) {
-        expect(secretStatements, spec.id).toEqual([
-          {
-            Effect: 'Allow',
-            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-            Resource: { 'Fn::ImportValue': expect.stringContaining(secretId) },
-          },
-        ]);
-        expect(env[ENV.jwtSecretId], spec.id).toEqual({ 'Fn::ImportValue': expect.stringContaining(secretId) });
-      } else {
-        expect(secretStatements, spec.id).toEqual([]);
-        expect(env[ENV.jwtSecretId], spec.id).toBeUndefined();
+  describe.each([
+    { name: 'JWT signing key', flag: 'jwtSigningKey', secret: () => stateful.jwtSigningKey, env: ENV.jwtSecretId },
+    { name: 'Stripe secret key', flag: 'stripe', secret: () => stateful.stripeSecretKey, env: ENV.stripeSecretKeyId },
+    {
+      name: 'SmartParking API key',
+      flag: 'smartParking',
+      secret: () => stateful.smartParkingApiKey,
+      env: ENV.smartParkingApiKeyId,
+    },
+  ] as const)('the $name', ({ flag, secret, env }) => {
+    it('is readable, by ARN in the environment, exactly by the functions whose manifest entry asks for it', () => {
+      for (const f of functions) {
+        const statements = readsSecret(f.statements, secret());
+        if (f.access[flag]) {
+          expect(statements, label(f)).toEqual([
+            { Effect: 'Allow', Action: SECRET_READ, Resource: imported(secret()) },
+          ]);
+          expect(environmentOf(f.properties)[env], label(f)).toEqual(imported(secret()));
+        } else {
+          expect(statements, label(f)).toEqual([]);
+          expect(environmentOf(f.properties)[env], label(f)).toBeUndefined();
+        }
       }
+      expect(functions.filter((f) => f.access[flag]).length).toBeGreaterThan(0);
+      expect(functions.filter((f) => !f.access[flag]).length).toBeGreaterThan(0);
+    });
+  });
+
+  it('lets the route functions that call Stripe read its key, and no other route', () => {
+    const stripeRoutes = functions.filter((f) => f.kind === 'route' && readsSecret(f.statements, stateful.stripeSecretKey).length);
+
+    expect(stripeRoutes.map((f) => f.id).sort()).toEqual(
+      functions.filter((f) => f.kind === 'route' && f.access.stripe).map((f) => f.id).sort(),
+    );
+    expect(stripeRoutes.map((f) => f.id)).toContain('CreateBilling');
+    expect(stripeRoutes.map((f) => f.id)).not.toContain('CreateTenancy');
+  });
+
+  it('leaves the Stripe API URL unset, so the SDK calls api.stripe.com', () => {
+    for (const f of functions) expect(environmentOf(f.properties)[ENV.stripeApiUrl], label(f)).toBeUndefined();
+  });
+
+  it('gives the SmartParking base URL from config to SmartParking callers only', () => {
+    for (const f of functions) {
+      expect(environmentOf(f.properties)[ENV.smartParkingBaseUrl], label(f)).toBe(
+        f.access.smartParking ? config.smartParkingBaseUrl : undefined,
+      );
     }
-    expect(functions.filter(({ spec }) => spec.access.jwtSigningKey).map(({ spec }) => spec.id)).toContain(authorizer.id);
+  });
+
+  it('lets no function read the Stripe webhook signing secret yet', () => {
+    expect(JSON.stringify(template.toJSON())).not.toContain(logicalIdOf(stateful.stripeWebhookSecret));
   });
 
   it('lets only email-sending functions use SES, and only from the sender address', () => {
-    for (const { spec, properties, statements } of functions) {
-      const sesStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
-      const env = environmentOf(properties);
+    for (const f of functions) {
+      const sesStatements = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+      const env = environmentOf(f.properties);
 
-      if (spec.access.sendsEmail) {
-        expect(sesStatements, spec.id).toHaveLength(1);
+      if (f.access.sendsEmail) {
+        expect(sesStatements, label(f)).toHaveLength(1);
         const [statement] = sesStatements;
-        expect(statement?.Action, spec.id).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-        expect(statement?.Condition, spec.id).toEqual({ StringEquals: { 'ses:FromAddress': config.senderEmail } });
+        expect(statement?.Action, label(f)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+        expect(statement?.Condition, label(f)).toEqual({ StringEquals: { 'ses:FromAddress': config.senderEmail } });
         const resources = resourcesOf(statement!).map((r) => JSON.stringify(r));
-        expect(resources[0], spec.id).toContain(`:identity/${config.senderEmail}"`);
-        expect(resources[1], spec.id).toContain(':identity/mail.example.com"');
-        expect(env[ENV.senderEmail], spec.id).toBe(config.senderEmail);
+        expect(resources[0], label(f)).toContain(`:identity/${config.senderEmail}"`);
+        expect(resources[1], label(f)).toContain(':identity/mail.example.com"');
+        expect(env[ENV.senderEmail], label(f)).toBe(config.senderEmail);
       } else {
-        expect(sesStatements, spec.id).toEqual([]);
-        expect(env[ENV.senderEmail], spec.id).toBeUndefined();
+        expect(sesStatements, label(f)).toEqual([]);
+        expect(env[ENV.senderEmail], label(f)).toBeUndefined();
       }
     }
-    expect(functions.some(({ spec }) => spec.access.sendsEmail)).toBe(true);
+    expect(functions.some((f) => f.kind === 'route' && f.access.sendsEmail)).toBe(true);
+    expect(functions.some((f) => f.kind === 'task' && f.access.sendsEmail)).toBe(true);
   });
 
-  it('grants nothing beyond logs, tracing and what the manifest lists', () => {
-    for (const { spec, statements } of functions) {
+  it('lets a function start exactly the workflows its manifest entry lists, with their ARNs in the environment', () => {
+    for (const f of functions) {
+      const starts = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
+      const listed = f.access.startsWorkflows ?? [];
+
+      expect(
+        starts.map((s) => s.Action),
+        label(f),
+      ).toEqual(listed.map(() => 'states:StartExecution'));
+      expect(starts.flatMap(resourcesOf), label(f)).toEqual(
+        listed.map((id) => ({ Ref: logicalIdOf(stateless.workflows.stateMachines.get(id)!) })),
+      );
+      for (const workflow of workflows) {
+        const expected = listed.includes(workflow.id)
+          ? { Ref: logicalIdOf(stateless.workflows.stateMachines.get(workflow.id)!) }
+          : undefined;
+        expect(environmentOf(f.properties)[workflow.arnEnv], `${label(f)} ${workflow.arnEnv}`).toEqual(expected);
+      }
+    }
+    const starters = functions.filter((f) => f.access.startsWorkflows?.length);
+    expect(starters.map((f) => f.id).sort()).toEqual(['CancelTenancy', 'CreateTenancy', 'UpdateTenancy']);
+  });
+
+  it('grants nothing beyond logs, tracing and what the manifest lists (and a job its dead-letter queue)', () => {
+    for (const f of functions) {
       const allowed = new Set([
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
-        ...(spec.access.table ?? []).map((action) => `dynamodb:${action}`),
-        ...(spec.access.jwtSigningKey ? ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] : []),
-        ...(spec.access.sendsEmail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
+        ...(f.access.table ?? []).map((action) => `dynamodb:${action}`),
+        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking ? SECRET_READ : []),
+        ...(f.access.sendsEmail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
+        ...(f.access.startsWorkflows?.length ? ['states:StartExecution'] : []),
+        ...(f.kind === 'job' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ]);
 
-      expect(actionsOf(statements).filter((action) => !allowed.has(action)), spec.id).toEqual([]);
-      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      expect(actionsOf(f.statements).filter((action) => !allowed.has(action)), label(f)).toEqual([]);
+      expect(f.statements.every((s) => s.Effect === 'Allow')).toBe(true);
       // Resource "*" only for X-Ray, which supports nothing narrower.
-      const wildcard = statements.filter((s) => resourcesOf(s).includes('*'));
-      expect(actionsOf(wildcard), spec.id).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+      const wildcard = f.statements.filter((s) => resourcesOf(s).includes('*'));
+      expect(actionsOf(wildcard), label(f)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+      // Every secret statement names exactly one secret.
+      const secretStatements = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
+      const expectedSecrets = [f.access.jwtSigningKey, f.access.stripe, f.access.smartParking].filter(Boolean).length;
+      expect(secretStatements.flatMap(resourcesOf), label(f)).toHaveLength(expectedSecrets);
     }
   });
 
   it('keeps secret values out of function configuration', () => {
-    for (const { spec, properties } of functions) {
-      expect(JSON.stringify(environmentOf(properties)), spec.id).not.toMatch(/resolve:secretsmanager|SecretString/);
+    for (const f of functions) {
+      expect(JSON.stringify(environmentOf(f.properties)), label(f)).not.toMatch(/resolve:secretsmanager|SecretString/);
     }
   });
 });

@@ -1,6 +1,10 @@
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import type { FunctionAccess } from '../../functions/routes';
+import { authorizer, routes } from '../../functions/routes';
+import { scheduledJobs } from '../../functions/schedules';
+import { workflows } from '../../functions/workflows';
 import { addStacks, type AppStacks } from '../../lib/app';
 import { parseConfig, type AppConfig } from '../../lib/config';
 import type { AppFunction } from '../../lib/constructs/app-function';
@@ -11,6 +15,7 @@ export const testContext = {
   allowedOrigins: ['https://app.example.com', 'http://localhost:3000'],
   webBaseUrl: 'https://app.example.com',
   senderEmail: 'no-reply@mail.example.com',
+  smartParkingBaseUrl: 'https://barriers.example.com/api',
 };
 
 export function testConfig(overrides: Partial<Record<keyof AppConfig, unknown>> = {}): AppConfig {
@@ -71,14 +76,70 @@ export interface Statement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Every statement of every policy attached to the function's role. */
-export function statementsOf(template: Template, fn: AppFunction): Statement[] {
-  if (!fn.role) throw new Error(`${fn.node.path} has no role`);
-  const roleId = logicalIdOf(fn.role);
+export type FunctionKind = 'route' | 'authorizer' | 'task' | 'job';
+
+/** One deployed function with the manifest entry it came from. */
+export interface DeployedFunction {
+  readonly kind: FunctionKind;
+  /** Route or job id, `Authorizer`, or a task's handler module. */
+  readonly id: string;
+  readonly handler: string;
+  readonly access: FunctionAccess;
+  readonly fn: AppFunction;
+}
+
+/** Every function of every manifest (routes, authorizer, workflow tasks, jobs), as deployed. */
+export function deployedFunctions(stacks: AppStacks): DeployedFunction[] {
+  const { api, workflows: deployedWorkflows, scheduledJobs: deployedJobs } = stacks.stateless;
+  const found = <T>(value: T | undefined, what: string): T => {
+    if (!value) throw new Error(`no function for ${what}`);
+    return value;
+  };
+  const tasks = new Map(workflows.flatMap((workflow) => Object.values(workflow.tasks)).map((task) => [task.handler, task]));
+  return [
+    ...routes.map((route) => ({
+      kind: 'route' as const,
+      id: route.id,
+      handler: route.handler,
+      access: route.access,
+      fn: found(api.routeFunctions.get(route.id), route.id),
+    })),
+    { kind: 'authorizer', id: authorizer.id, handler: authorizer.handler, access: authorizer.access, fn: api.authorizerFunction },
+    ...[...tasks.values()].map((task) => ({
+      kind: 'task' as const,
+      id: task.handler,
+      handler: task.handler,
+      access: task.access,
+      fn: found(deployedWorkflows.taskFunctions.get(task.handler), task.handler),
+    })),
+    ...scheduledJobs.map((job) => ({
+      kind: 'job' as const,
+      id: job.id,
+      handler: job.handler,
+      access: job.access,
+      fn: found(deployedJobs.jobs.get(job.id)?.function, job.id),
+    })),
+  ];
+}
+
+/** Every statement of every policy attached to the role. */
+export function roleStatementsOf(template: Template, role: IConstruct): Statement[] {
+  const roleId = logicalIdOf(role);
   const policies = resourcesOfType(template, 'AWS::IAM::Policy', { Roles: Match.arrayWith([{ Ref: roleId }]) });
   return Object.values(policies).flatMap(
     (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
   );
+}
+
+/** Every statement of every policy attached to the function's role. */
+export function statementsOf(template: Template, fn: AppFunction): Statement[] {
+  if (!fn.role) throw new Error(`${fn.node.path} has no role`);
+  return roleStatementsOf(template, fn.role);
+}
+
+/** `{ "Fn::GetAtt": [<logical id>, "Arn"] }`, as CloudFormation refers to a same-stack ARN. */
+export function arnOf(construct: IConstruct): { 'Fn::GetAtt': [string, string] } {
+  return { 'Fn::GetAtt': [logicalIdOf(construct), 'Arn'] };
 }
 
 export function actionsOf(statements: readonly Statement[]): string[] {

@@ -1,7 +1,6 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
-import { onlyResource, resourcesOfType, synthStacks, testConfig } from './helpers';
+import { logicalIdOf, onlyResource, resourcesOfType, synthStacks, testConfig, type TestStacks } from './helpers';
 
 describe('stateful stack', () => {
   const dev = synthStacks(testConfig({ stage: 'dev' }));
@@ -43,27 +42,61 @@ describe('stateful stack', () => {
     });
   });
 
-  it('protects the table, key and sender identity from deletion in prod only', () => {
+  const secretsOf = ({ stateful }: TestStacks) => ({
+    jwtSigningKey: stateful.jwtSigningKey,
+    stripeSecretKey: stateful.stripeSecretKey,
+    stripeWebhookSecret: stateful.stripeWebhookSecret,
+    smartParkingApiKey: stateful.smartParkingApiKey,
+  });
+  const secretResource = (stacks: TestStacks, name: keyof ReturnType<typeof secretsOf>) => {
+    const resource = resourcesOfType(stacks.statefulTemplate, 'AWS::SecretsManager::Secret')[
+      logicalIdOf(secretsOf(stacks)[name])
+    ];
+    if (!resource) throw new Error(`no secret ${name}`);
+    return resource;
+  };
+
+  it('protects the table, secrets and sender identity from deletion in prod only', () => {
     const prodTable = onlyResource(prod.statefulTemplate, 'AWS::DynamoDB::Table');
     const devTable = onlyResource(dev.statefulTemplate, 'AWS::DynamoDB::Table');
 
     expect(prodTable.DeletionPolicy).toBe('Retain');
     expect(prodTable.Properties.DeletionProtectionEnabled).toBe(true);
-    expect(onlyResource(prod.statefulTemplate, 'AWS::SecretsManager::Secret').DeletionPolicy).toBe('Retain');
+    for (const secret of Object.keys(secretsOf(prod)) as (keyof ReturnType<typeof secretsOf>)[]) {
+      expect(secretResource(prod, secret).DeletionPolicy, secret).toBe('Retain');
+      expect(secretResource(dev, secret).DeletionPolicy, secret).toBe('Delete');
+    }
     expect(onlyResource(prod.statefulTemplate, 'AWS::SES::EmailIdentity').DeletionPolicy).toBe('Retain');
     expect(prod.stateful.terminationProtection).toBe(true);
 
     expect(devTable.DeletionPolicy).toBe('Delete');
     expect(devTable.Properties.DeletionProtectionEnabled).toBe(false);
-    expect(onlyResource(dev.statefulTemplate, 'AWS::SecretsManager::Secret').DeletionPolicy).toBe('Delete');
     expect(dev.stateful.terminationProtection).toBe(false);
   });
 
   it('generates a 64-character signing key without punctuation', () => {
-    dev.statefulTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+    expect(secretResource(dev, 'jwtSigningKey').Properties).toMatchObject({
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
-      SecretString: Match.absent(),
     });
+    expect(secretResource(dev, 'jwtSigningKey').Properties.SecretString).toBeUndefined();
+  });
+
+  it.each(['stripeSecretKey', 'stripeWebhookSecret', 'smartParkingApiKey'] as const)(
+    'creates the %s with a generated placeholder for an operator to replace, and outputs its ARN',
+    (name) => {
+      const { Properties: properties } = secretResource(dev, name);
+      const secretId = logicalIdOf(secretsOf(dev)[name]);
+
+      expect(properties.GenerateSecretString).toEqual({ PasswordLength: 32, ExcludePunctuation: true });
+      expect(properties.SecretString).toBeUndefined();
+      expect(properties.Description).toMatch(/put the real value after deploy/);
+      const outputs = Object.values(dev.statefulTemplate.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>);
+      expect(outputs.filter((o) => !o.Export).map((o) => o.Value)).toContainEqual({ Ref: secretId });
+    },
+  );
+
+  it('keeps four secrets: the signing key and the three provider credentials', () => {
+    expect(Object.keys(resourcesOfType(dev.statefulTemplate, 'AWS::SecretsManager::Secret'))).toHaveLength(4);
   });
 
   it('creates the SES identity for the sender address unless told the account already has one', () => {

@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteId } from '../../functions/routes';
-import { startTestTwin } from '../support/twin';
+import { startTestTwin, type TestTwin } from '../support/twin';
 import { PASSWORD, carparkInput, createCast, type Cast } from './actors';
+import { addCard, rent, settle } from './tenancy-helpers';
 
 type ActorName = 'anonymous' | 'tenantA' | 'tenantB' | 'operatorX' | 'operatorY' | 'admin';
 const ACTORS: ActorName[] = ['anonymous', 'tenantA', 'tenantB', 'operatorX', 'operatorY', 'admin'];
@@ -75,14 +76,59 @@ const matrix: Record<RouteId, Case> = {
     request: (c) => ({ method: 'PATCH', path: `/carparks/${c.operatorX.carparkId}`, body: { name: 'Xpark Central' } }),
     expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
   },
+  CreateTenancy: {
+    request: (c) => ({
+      method: 'POST',
+      path: '/tenancies',
+      body: { carparkId: c.operatorX.carparkId, vehicleType: 'car', plate: `AZ${String(++unique).padStart(2, '0')}XYZ` },
+    }),
+    expect: { anonymous: 401, tenantA: 202, tenantB: 202, operatorX: 403, operatorY: 403, admin: 403 },
+  },
+  ListTenancies: {
+    request: (c) => ({ method: 'GET', path: `/tenancies?carparkId=${c.operatorX.carparkId}` }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 200, operatorX: 200, operatorY: 404, admin: 200 },
+  },
+  GetTenancy: {
+    request: () => ({ method: 'GET', path: `/tenancies/${tenancyOfA[0]}` }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
+  UpdateTenancy: {
+    // The same plate: allowed callers get an accepted no-op, so the row has no side effects.
+    request: () => ({ method: 'PATCH', path: `/tenancies/${tenancyOfA[0]}`, body: { plate: 'TA00AAA' } }),
+    expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 403, operatorY: 404, admin: 403 },
+  },
+  CancelTenancy: {
+    // Each caller allowed to cancel gets a tenancy of its own to cancel.
+    request: (_c, actor) => ({
+      method: 'DELETE',
+      path: `/tenancies/${tenancyOfA[{ tenantA: 1, operatorX: 2, admin: 3 }[actor as string] ?? 0]}`,
+    }),
+    expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 202, operatorY: 404, admin: 202 },
+  },
+  GetBilling: { request: () => ({ method: 'GET', path: '/billing' }), expect: { ...all(200), anonymous: 401 } },
+  CreateBilling: { request: () => ({ method: 'POST', path: '/billing' }), expect: { ...all(200), anonymous: 401 } },
+  UpdateBilling: {
+    request: () => ({ method: 'PATCH', path: '/billing', body: { name: 'Billing Name' } }),
+    expect: { ...all(200), anonymous: 401 },
+  },
+  CreateSetupIntent: { request: () => ({ method: 'POST', path: '/billing/setup-intent' }), expect: { ...all(201), anonymous: 401 } },
 };
 
-let twin: Awaited<ReturnType<typeof startTestTwin>>;
+/** Tenant A's tenancies at operator X's car park: [0] is read, [1..3] are cancelled by A, X and the admin. */
+const tenancyOfA: string[] = [];
+
+let twin: TestTwin;
 let cast: Cast;
 
 beforeAll(async () => {
   twin = await startTestTwin();
   cast = await createCast(twin);
+  await Promise.all([addCard(twin, cast.tenantA), addCard(twin, cast.tenantB)]);
+  for (const plate of ['TA00AAA', 'TA01AAA', 'TA02AAA', 'TA03AAA']) {
+    const tenancy = await rent(twin, cast.tenantA, cast.operatorX.carparkId, plate);
+    await settle(twin, cast.tenantA, tenancy.tenancyId);
+    tenancyOfA.push(tenancy.tenancyId);
+  }
 });
 afterAll(() => twin?.close());
 

@@ -18,6 +18,7 @@ import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
 import { authorizer as manifestAuthorizer, routes as manifestRoutes } from '../../functions/routes';
 import { startAwsStandins, type AwsStandins } from '../../local/aws-standins';
 import { ensureTable } from '../../local/dynamodb';
+import { integrationSecrets, startIntegrations, type Integrations } from '../../local/integrations';
 import { createGateway, type Gateway, type GatewayAuthorizer, type GatewayRoute } from '../../local/gateway';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from '../../local/twin-environment';
 
@@ -34,6 +35,8 @@ export interface TestTwinOptions {
   readonly authorizerCacheTtlSeconds?: number;
   /** Extra Secrets Manager secrets, name → value. */
   readonly secrets?: Record<string, string>;
+  /** Scales Wait states (default 0: a wait until the end of the paid period passes at once). */
+  readonly waitScale?: number;
 }
 
 export interface RequestInit {
@@ -67,6 +70,8 @@ export interface TestTwin {
   readonly jwtSecretId: string;
   readonly jwtSecret: string;
   readonly webBaseUrl: string;
+  /** Stripe stand-in, SmartParking simulator, Step Functions engine. */
+  readonly integrations: Integrations;
   request(method: string, path: string, init?: RequestInit): Promise<TwinResponse>;
   close(): Promise<void>;
 }
@@ -88,11 +93,18 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
   await ensureTable(dynamoClient, tableName, tableSchema);
 
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'carpark-outbox-'));
+  const secrets = integrationSecrets(`carpark-tenancy/test/${suffix}`);
   const standins = await startAwsStandins({
     port: 0,
     outboxDir,
-    secrets: { [jwtSecretId]: jwtSecret, ...options.secrets },
+    secrets: { [jwtSecretId]: jwtSecret, ...secrets.values, ...options.secrets },
     region: REGION,
+  });
+  const integrations = await startIntegrations({
+    rootDir: ROOT,
+    secrets,
+    waitScale: options.waitScale ?? 0,
+    retryIntervalMs: 5,
   });
 
   const restoreEnvironment = applyEnvironment(
@@ -108,6 +120,7 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
       secretsManagerEndpoint: standins.secretsManagerEndpoint,
     }),
   );
+  const restoreIntegrationEnvironment = applyEnvironment(integrations.environment);
 
   const gateway = createGateway({
     routes: options.routes ?? manifestRoutes,
@@ -127,8 +140,11 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     jwtSecretId,
     jwtSecret,
     webBaseUrl,
+    integrations,
     request: (method, requestPath, init) => send(gateway, method, requestPath, init),
     async close() {
+      await integrations.close();
+      restoreIntegrationEnvironment();
       restoreEnvironment();
       await standins.close();
       await dynamoClient.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);

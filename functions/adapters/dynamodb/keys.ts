@@ -20,6 +20,7 @@ export const ENTITY = {
   plateClaim: 'plateClaim',
   billingAccount: 'billingAccount',
   billingLine: 'billingLine',
+  reconciliationRun: 'reconciliationRun',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -40,6 +41,8 @@ export const keys = {
   billingAccount: (userId: string): Key => ({ pk: `billing#${userId}`, sk: 'account' }),
   billingLine: (userId: string, priceId: string): Key => ({ pk: `billing#${userId}`, sk: `line#${priceId}` }),
   billingPartition: (userId: string) => `billing#${userId}`,
+  /** Reconciliation runs share a partition, newest last, for the admin's audit trail. */
+  reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };
 
 const [gsi1, gsi2] = tableSchema.globalSecondaryIndexes;

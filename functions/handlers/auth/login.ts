@@ -1,5 +1,5 @@
 import { login } from '../../domain/accounts';
-import { loginDeps } from '../../adapters/dependencies';
+import { loginDeps } from '../../adapters/wiring/accounts';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('Login', ({ body }) => login(loginDeps, body));

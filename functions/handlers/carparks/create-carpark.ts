@@ -1,5 +1,5 @@
 import { createCarpark } from '../../domain/carpark-admin';
-import { carparkDeps } from '../../adapters/dependencies';
+import { carparkWriteDeps } from '../../adapters/wiring/carpark-writes';
 import { httpRoute } from '../../http/route';
 
-export const handler = httpRoute('CreateCarpark', ({ caller, body }) => createCarpark(carparkDeps, caller, body));
+export const handler = httpRoute('CreateCarpark', ({ caller, body }) => createCarpark(carparkWriteDeps, caller, body));

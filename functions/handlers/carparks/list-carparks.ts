@@ -1,5 +1,5 @@
 import { listCarparks } from '../../domain/carpark-admin';
-import { carparkDeps } from '../../adapters/dependencies';
+import { carparkDeps } from '../../adapters/wiring/carparks';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('ListCarparks', ({ query }) => listCarparks(carparkDeps, query));

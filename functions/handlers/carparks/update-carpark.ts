@@ -1,7 +1,7 @@
 import { updateCarpark } from '../../domain/carpark-admin';
-import { carparkDeps } from '../../adapters/dependencies';
+import { carparkWriteDeps } from '../../adapters/wiring/carpark-writes';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('UpdateCarpark', ({ caller, params, body }) =>
-  updateCarpark(carparkDeps, caller, params.carparkId, body),
+  updateCarpark(carparkWriteDeps, caller, params.carparkId, body),
 );

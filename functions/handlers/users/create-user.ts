@@ -1,5 +1,5 @@
 import { signUp } from '../../domain/accounts';
-import { accountDeps } from '../../adapters/dependencies';
+import { accountDeps } from '../../adapters/wiring/accounts';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('CreateUser', ({ body }) => signUp(accountDeps, body));

@@ -1,5 +1,5 @@
 import { getUser } from '../../domain/accounts';
-import { accountDeps } from '../../adapters/dependencies';
+import { accountDeps } from '../../adapters/wiring/accounts';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('GetUser', ({ caller, params }) => getUser(accountDeps, caller, params.userId));

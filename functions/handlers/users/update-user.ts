@@ -1,5 +1,5 @@
 import { updateUser } from '../../domain/accounts';
-import { accountDeps } from '../../adapters/dependencies';
+import { accountDeps } from '../../adapters/wiring/accounts';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('UpdateUser', ({ caller, params, body }) =>

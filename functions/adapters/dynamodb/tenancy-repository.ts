@@ -1,0 +1,209 @@
+/**
+ * Tenancies, plate claims and billing lines. Every change to what a tenancy holds (a space, a
+ * plate claim, a billed quantity) happens in one transaction with its status change, conditioned
+ * on the status it expects, so each is taken and given back exactly once however often a
+ * workflow step is retried.
+ */
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../../domain/errors';
+import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
+import { isConditionFailure, updateExpression, withCondition } from './expressions';
+import { ENTITY, INDEX, fromItem, keys, tenancyIndexKeys } from './keys';
+import { decodeCursor, encodeCursor } from './pagination';
+import { NOT_EXISTS, TableName, db, getItem, transact, type TransactItem } from './table';
+import { tableSchema } from './table-schema';
+
+const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
+
+const statusIn = (statuses: readonly TenancyStatus[]) => {
+  const values = Object.fromEntries(statuses.map((s, i) => [`:from${i}`, s]));
+  return { condition: `#status IN (${Object.keys(values).join(', ')})`, names: { '#status': 'status' }, values };
+};
+
+/** Takes (+1) or gives back (-1) a space of a type at a car park; taking is capped by capacity. */
+function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1): TransactItem {
+  const names = { '#occupied': 'occupied', '#capacity': 'capacity', '#type': vehicleType };
+  return {
+    Update: {
+      TableName: TableName(),
+      Key: keys.carpark(carparkId),
+      UpdateExpression: 'SET #occupied.#type = if_not_exists(#occupied.#type, :zero) + :delta',
+      ConditionExpression:
+        delta > 0
+          ? '(attribute_not_exists(#occupied.#type) AND #capacity.#type > :zero) OR #occupied.#type < #capacity.#type'
+          : '#occupied.#type > :zero',
+      ExpressionAttributeNames: delta > 0 ? names : { '#occupied': 'occupied', '#type': vehicleType },
+      ExpressionAttributeValues: { ':zero': 0, ':delta': delta },
+    },
+  };
+}
+
+/** Counts (+1) or uncounts (-1) a tenancy on its price's billing line, bumping the version. */
+function billingChange(userId: string, priceId: string, delta: 1 | -1): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: TableName(),
+        Key: keys.billingLine(userId, priceId),
+        UpdateExpression: 'SET #type = :type, priceId = :price ADD quantity :delta',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': ENTITY.billingLine, ':price': priceId, ':delta': delta },
+      },
+    },
+    {
+      Update: {
+        TableName: TableName(),
+        Key: keys.billingAccount(userId),
+        UpdateExpression: 'SET #type = :type, userId = :user ADD version :one',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': ENTITY.billingAccount, ':user': userId, ':one': 1 },
+      },
+    },
+  ];
+}
+
+function plateClaim(t: Pick<Tenancy, 'carparkId' | 'tenancyId'>, plate: string): TransactItem {
+  return {
+    Put: {
+      TableName: TableName(),
+      Item: { ...keys.plateClaim(t.carparkId, plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate },
+      ConditionExpression: NOT_EXISTS,
+    },
+  };
+}
+
+function plateRelease(t: Pick<Tenancy, 'carparkId' | 'tenancyId'>, plate: string): TransactItem {
+  return {
+    Delete: {
+      TableName: TableName(),
+      Key: keys.plateClaim(t.carparkId, plate),
+      ConditionExpression: 'tenancyId = :tenancyId',
+      ExpressionAttributeValues: { ':tenancyId': t.tenancyId },
+    },
+  };
+}
+
+function tenancyUpdate(tenancyId: string, from: readonly TenancyStatus[], changes: Record<string, unknown>, remove: string[] = []) {
+  const guard = statusIn(from);
+  return withCondition(updateExpression(changes, remove), guard.condition, guard.names, guard.values) && {
+    TableName: TableName(),
+    Key: keys.tenancy(tenancyId),
+    ...withCondition(updateExpression(changes, remove), guard.condition, guard.names, guard.values),
+  };
+}
+
+/** Status changes move the tenancy within its indexes only by attribute, never by key. */
+async function page(index: { name: string; partitionKey: string }, partition: string, query: TenancyPageQuery, newestFirst: boolean) {
+  const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, tableSchema.globalSecondaryIndexes.find((i) => i.indexName === index.name)!.sortKey];
+  const result = await db().send(
+    new QueryCommand({
+      TableName: TableName(),
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ...(query.status ? { FilterExpression: '#status = :status' } : {}),
+      ExpressionAttributeNames: {
+        '#pk': index.partitionKey,
+        '#sk': cursorKeys[3]!,
+        ...(query.status ? { '#status': 'status' } : {}),
+      },
+      ExpressionAttributeValues: { ':pk': partition, ':prefix': 'tenancy#', ...(query.status ? { ':status': query.status } : {}) },
+      ScanIndexForward: !newestFirst,
+      Limit: query.limit,
+      ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor, cursorKeys) } : {}),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map((i) => fromItem<Tenancy>(i)),
+    ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+  };
+}
+
+export const tenancyRepository: TenancyRepository = {
+  /** 1 round trip: space, plate claim, tenancy and billing count in one transaction. */
+  async reserve(t) {
+    const result = await transact([
+      occupancyChange(t.carparkId, t.vehicleType, 1),
+      plateClaim(t, t.plate),
+      { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
+      ...billingChange(t.userId, t.priceId, 1),
+    ]);
+    if (result.ok) return;
+    if (result.failed[0]) throw new ConflictError('carpark_full', `No ${t.vehicleType} space is free at this car park.`);
+    if (result.failed[1]) throw new ConflictError('plate_in_use', `${t.plate} already has a live tenancy at this car park.`);
+    throw new NotFoundError('Car park');
+  },
+
+  get: (tenancyId, consistent = false) => getItem<Tenancy>(keys.tenancy(tenancyId), consistent),
+
+  listByUser: (userId, query) => page(INDEX.tenanciesByUser, INDEX.tenanciesByUser.partitionValue(userId), query, true),
+  listByCarpark: (carparkId, query) => page(INDEX.tenanciesByCarpark, INDEX.tenanciesByCarpark.partitionValue(carparkId), query, false),
+
+  async liveAtCarpark(carparkId) {
+    const live: Tenancy[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await this.listByCarpark(carparkId, { limit: 100, ...(cursor ? { cursor } : {}) });
+      live.push(...result.items.filter((t) => LIVE_STATUSES.includes(t.status)));
+      cursor = result.nextCursor;
+    } while (cursor);
+    return live;
+  },
+
+  async transition(tenancyId, from, changes) {
+    const remove = Object.entries(changes).filter(([, v]) => v === undefined).map(([k]) => k);
+    try {
+      const { Attributes } = await db().send(
+        new UpdateCommand({ ...tenancyUpdate(tenancyId, from, changes, remove), ReturnValues: 'ALL_NEW' }),
+      );
+      return Attributes ? fromItem<Tenancy>(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  },
+
+  /** 1 round trip. */
+  async release(t, from, to, changes) {
+    const result = await transact([
+      { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }) },
+      occupancyChange(t.carparkId, t.vehicleType, -1),
+      plateRelease(t, t.plate),
+      ...billingChange(t.userId, t.priceId, -1),
+      // A plate change in flight loses its claim too.
+      ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
+    ]);
+    return result.ok;
+  },
+
+  async startPlateChange(t, newPlate, now) {
+    const result = await transact([
+      plateClaim(t, newPlate),
+      {
+        Update: {
+          ...tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: newPlate, updatedAt: now }),
+          ConditionExpression: '#status IN (:from0) AND attribute_not_exists(pendingPlate)',
+        },
+      },
+    ]);
+    if (result.ok) return;
+    if (result.failed[0]) throw new ConflictError('plate_in_use', `${newPlate} already has a live tenancy at this car park.`);
+    throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
+  },
+
+  async commitPlateChange(t, now) {
+    if (!t.pendingPlate) return t;
+    const result = await transact([
+      { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { plate: t.pendingPlate, updatedAt: now }, ['pendingPlate']) },
+      plateRelease(t, t.plate),
+    ]);
+    return result.ok ? this.get(t.tenancyId, true) : undefined;
+  },
+
+  async abortPlateChange(t, now) {
+    if (!t.pendingPlate) return;
+    await transact([
+      { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { updatedAt: now }, ['pendingPlate']) },
+      plateRelease(t, t.pendingPlate),
+    ]);
+  },
+};

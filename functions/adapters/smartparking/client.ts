@@ -1,0 +1,235 @@
+/**
+ * SmartParking's REST API as the domain's BarrierAccess (contract: docs/smartparking.md).
+ *
+ * Each request has its own timeout and every failure becomes a typed barrier error. Nothing is
+ * retried here: the calling workflow owns retries, with backoff and jitter, so a retry storm
+ * cannot start inside a Lambda that is itself retried.
+ */
+import * as z from 'zod';
+import {
+  BarrierRejectedError,
+  BarrierSiteNotFoundError,
+  BarrierUnavailableError,
+  type BarrierAccess,
+  type PlateKey,
+  type PlateRegistration,
+  type RegisterPlate,
+} from '../../domain/barrier';
+import { ENV, requireEnv } from '../../environment';
+import { getSecretString } from '../secrets';
+
+export interface SmartParkingClientOptions {
+  /** e.g. `https://api.smartparking.example`; a trailing slash is ignored. */
+  readonly baseUrl: string;
+  /** Called per request, so a cached secret can rotate underneath. */
+  readonly apiKey: () => Promise<string>;
+  /** Per HTTP request, including reading the body; a `list` of n pages may take n times this. */
+  readonly timeoutMs?: number;
+  /** Page size asked for when listing (SmartParking allows 1–100). */
+  readonly pageSize?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export type SmartParkingClient = Required<BarrierAccess>;
+
+const registrationSchema = z.object({
+  siteId: z.string(),
+  plate: z.string(),
+  validFrom: z.string(),
+  validTo: z.string().nullable(),
+  reference: z.string(),
+  registeredAt: z.string(),
+});
+
+const pageSchema = z.object({
+  plates: z.array(registrationSchema),
+  nextCursor: z.string().nullable(),
+});
+
+const errorBodySchema = z.object({ error: z.string() });
+
+type Operation = 'register' | 'revoke' | 'list' | 'get';
+
+export function createSmartParkingClient(options: SmartParkingClientOptions): SmartParkingClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const pageSize = options.pageSize ?? 100;
+  const fetchImpl = options.fetch ?? fetch;
+
+  const platesPath = (siteId: string) => `/v1/sites/${encodeURIComponent(siteId)}/plates`;
+  const platePath = ({ siteId, plate }: PlateKey) => `${platesPath(siteId)}/${encodeURIComponent(plate)}`;
+
+  async function send(operation: Operation, method: string, path: string, body?: unknown): Promise<Answer> {
+    const headers: Record<string, string> = { accept: 'application/json', 'x-api-key': await options.apiKey() };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const response = await fetchImpl(`${baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // Read the body under the same signal: a server can stall after the headers, too.
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text };
+    } catch (error) {
+      throw transportFailure(operation, method, path, timeoutMs, error);
+    }
+  }
+
+  return {
+    async register(input: RegisterPlate): Promise<PlateRegistration> {
+      const { siteId, plate, validFrom, validTo, reference } = input;
+      const answer = await send('register', 'PUT', platePath(input), { validFrom, validTo, reference });
+      if (answer.status === 200) return parse(answer, registrationSchema, 'register');
+      throw failure(answer, { operation: 'register', siteId, plate });
+    },
+
+    async revoke(key: PlateKey): Promise<void> {
+      const answer = await send('revoke', 'DELETE', platePath(key));
+      if (answer.status === 204 || answer.status === 200) return;
+      // Only SmartParking's own "not there" counts as done; a bare 404 (e.g. a wrong base URL)
+      // must not be mistaken for a revoked plate.
+      if (answer.status === 404 && errorCode(answer) === 'plate_not_found') return;
+      throw failure(answer, { operation: 'revoke', ...key });
+    },
+
+    async list(siteId: string): Promise<PlateRegistration[]> {
+      const registrations: PlateRegistration[] = [];
+      const seenCursors = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const query = new URLSearchParams({ limit: String(pageSize) });
+        if (cursor !== null) query.set('cursor', cursor);
+        const answer = await send('list', 'GET', `${platesPath(siteId)}?${query.toString()}`);
+        if (answer.status !== 200) throw failure(answer, { operation: 'list', siteId });
+        const page = parse(answer, pageSchema, 'list');
+        registrations.push(...page.plates);
+        cursor = page.nextCursor;
+        if (cursor !== null) {
+          if (seenCursors.has(cursor)) {
+            throw new BarrierUnavailableError(`SmartParking repeated a page cursor listing site ${siteId}.`, {
+              reason: 'invalid_response',
+              status: answer.status,
+            });
+          }
+          seenCursors.add(cursor);
+        }
+      } while (cursor !== null);
+      return registrations;
+    },
+
+    async get(key: PlateKey): Promise<PlateRegistration | undefined> {
+      const answer = await send('get', 'GET', platePath(key));
+      if (answer.status === 200) return parse(answer, registrationSchema, 'get');
+      if (answer.status === 404 && errorCode(answer) === 'plate_not_found') return undefined;
+      throw failure(answer, { operation: 'get', ...key });
+    },
+  };
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+function transportFailure(operation: Operation, method: string, path: string, timeoutMs: number, error: unknown): BarrierUnavailableError {
+  // AbortSignal.timeout rejects with a DOMException named TimeoutError.
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  return timedOut
+    ? new BarrierUnavailableError(`SmartParking ${operation} (${method} ${path}) timed out after ${timeoutMs} ms.`, {
+        reason: 'timeout',
+        cause: error,
+      })
+    : new BarrierUnavailableError(`SmartParking ${operation} (${method} ${path}) failed: ${describe(error)}.`, {
+        reason: 'network',
+        cause: error,
+      });
+}
+
+/** Maps a non-success answer to the error the workflow acts on. */
+function failure(answer: Answer, context: { operation: Operation; siteId: string; plate?: string }): Error {
+  const { status } = answer;
+  const code = errorCode(answer);
+  const subject = context.plate === undefined ? `site ${context.siteId}` : `plate ${context.plate} at site ${context.siteId}`;
+
+  if (status === 404 && code === 'site_not_found') return new BarrierSiteNotFoundError(context.siteId);
+  if (status === 429 || status === 408 || status >= 500) {
+    const retryAfterSeconds = parseRetryAfter(answer.headers.get('retry-after'));
+    const reason = status === 429 ? 'rate_limited' : status === 408 ? 'timeout' : 'server_error';
+    const wait = retryAfterSeconds === undefined ? '' : `; retry after ${retryAfterSeconds} s`;
+    return new BarrierUnavailableError(`SmartParking ${context.operation} for ${subject} answered ${status}${wait}.`, {
+      reason,
+      status,
+      ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+    });
+  }
+  const effectiveCode = code ?? `http_${status}`;
+  return new BarrierRejectedError(
+    `SmartParking rejected ${context.operation} for ${subject}: ${status} ${effectiveCode}.`,
+    effectiveCode,
+    status,
+  );
+}
+
+function errorCode(answer: Answer): string | undefined {
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(answer.text));
+    return parsed.success ? parsed.data.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parse<T>(answer: Answer, schema: z.ZodType<T>, operation: Operation): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  // Registering is idempotent, so retrying after an unreadable success is safe.
+  throw new BarrierUnavailableError(`SmartParking ${operation} answered ${answer.status} with a body that does not match the contract.`, {
+    reason: 'invalid_response',
+    status: answer.status,
+  });
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: Date = new Date()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND) in the cause.
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+let defaultClient: SmartParkingClient | undefined;
+
+/** Built on first use, so importing this module needs no environment (tests, synthesis). */
+function smartParking(): SmartParkingClient {
+  defaultClient ??= createSmartParkingClient({
+    baseUrl: requireEnv(ENV.smartParkingBaseUrl),
+    apiKey: () => getSecretString(requireEnv(ENV.smartParkingApiKeyId)),
+  });
+  return defaultClient;
+}
+
+/** The production barrier: SMARTPARKING_BASE_URL, with the API key from Secrets Manager. */
+export const smartParkingBarrier: SmartParkingClient = {
+  register: async (input) => smartParking().register(input),
+  revoke: async (key) => smartParking().revoke(key),
+  list: async (siteId) => smartParking().list(siteId),
+  get: async (key) => smartParking().get(key),
+};

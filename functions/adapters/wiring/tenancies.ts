@@ -1,0 +1,15 @@
+/** Wiring for the tenancy routes: DynamoDB and Step Functions (Stripe and SmartParking are the workflows'). */
+import { systemClock } from '../../domain/clock';
+import type { TenancyDeps } from '../../domain/tenancy-service';
+import { billingRepository } from '../dynamodb/billing-repository';
+import { carparkRepository } from '../dynamodb/repositories';
+import { tenancyRepository } from '../dynamodb/tenancy-repository';
+import { stepFunctionsWorkflows } from '../workflows';
+
+export const tenancyDeps: TenancyDeps = {
+  tenancies: tenancyRepository,
+  carparks: carparkRepository,
+  billing: billingRepository,
+  workflows: stepFunctionsWorkflows,
+  clock: systemClock,
+};

@@ -1,0 +1,349 @@
+/**
+ * Billing: one Stripe customer and at most one subscription per tenant, with one subscription
+ * item per price (car park × vehicle type) whose quantity is the number of live tenancies on it.
+ *
+ * Quantities are counted in DynamoDB, in the same transactions that reserve and release spaces
+ * (billing lines, see docs/data-model.md). Stripe is then brought to match them by
+ * `syncSubscription`, which is convergent: whatever state Stripe is in and however many workflows
+ * run it at once, the last run to finish leaves Stripe equal to the counts. That is what makes
+ * every lifecycle case (first tenancy, another of a type, a new type, a cancellation, the last
+ * cancellation) one code path.
+ */
+import type { Clock } from './clock';
+import { ConflictError } from './errors';
+import type { Principal } from './identity';
+import type { User } from './users';
+
+export interface CardSummary {
+  readonly paymentMethodId: string;
+  readonly brand: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
+export interface BillingCustomer {
+  readonly customerId: string;
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly defaultCard?: CardSummary;
+}
+
+export interface InvoiceSummary {
+  readonly invoiceId: string;
+  readonly number: string | null;
+  readonly status: string | null;
+  readonly amountDue: number;
+  readonly amountPaid: number;
+  readonly currency: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly createdAt: string;
+  readonly hostedInvoiceUrl: string | null;
+}
+
+export interface SubscriptionItemState {
+  readonly itemId: string;
+  readonly priceId: string;
+  readonly quantity: number;
+}
+
+export interface SubscriptionState {
+  readonly subscriptionId: string;
+  readonly status: string;
+  readonly items: readonly SubscriptionItemState[];
+  /** End of the period already paid for (ISO), when known. */
+  readonly currentPeriodEnd?: string;
+}
+
+export interface PriceRequest {
+  readonly carparkId: string;
+  readonly productId: string;
+  readonly vehicleType: string;
+  readonly amount: number;
+  readonly currency: string;
+}
+
+/** Stripe, as the platform uses it. Every write takes an idempotency key. */
+export interface PaymentGateway {
+  createCustomer(input: { userId: string; email: string; name: string }, idempotencyKey: string): Promise<BillingCustomer>;
+  getCustomer(customerId: string): Promise<BillingCustomer | undefined>;
+  updateCustomer(customerId: string, changes: { email?: string; name?: string }): Promise<BillingCustomer>;
+  /** Attaches the payment method to the customer and makes it the default for invoices. */
+  setDefaultPaymentMethod(customerId: string, paymentMethodId: string): Promise<BillingCustomer>;
+  createSetupIntent(customerId: string): Promise<{ setupIntentId: string; clientSecret: string }>;
+  upcomingInvoice(customerId: string): Promise<InvoiceSummary | undefined>;
+  recentInvoices(customerId: string, limit: number): Promise<InvoiceSummary[]>;
+
+  createProduct(input: { carparkId: string; name: string }, idempotencyKey: string): Promise<string>;
+  createPrice(input: PriceRequest, idempotencyKey: string): Promise<string>;
+  deactivatePrice(priceId: string): Promise<void>;
+
+  getSubscription(subscriptionId: string): Promise<SubscriptionState | undefined>;
+  /** The customer's subscription that is not over (at most one, by this platform's rule). */
+  findOpenSubscription(customerId: string): Promise<SubscriptionState | undefined>;
+  createSubscription(
+    input: { customerId: string; userId: string; items: readonly { priceId: string; quantity: number }[] },
+    idempotencyKey: string,
+  ): Promise<SubscriptionState>;
+  addItem(subscriptionId: string, item: { priceId: string; quantity: number }, idempotencyKey: string): Promise<void>;
+  /**
+   * Growth is invoiced at once. Shrinking credits the unused time only when `credit` is set: an
+   * undone setup is credited, a tenancy ending at the end of its paid period is not.
+   */
+  setItemQuantity(itemId: string, change: { quantity: number; growth: boolean; credit: boolean }, idempotencyKey: string): Promise<void>;
+  removeItem(itemId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
+  cancelSubscription(subscriptionId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
+}
+
+/** Step Functions match on these names (Retry/Catch `ErrorEquals`). */
+export const PAYMENT_ERROR_NAMES = {
+  declined: 'PaymentDeclined',
+  unavailable: 'PaymentProviderUnavailable',
+  busy: 'BillingBusy',
+} as const;
+
+/** The card was refused; retrying will not help until the tenant changes card. */
+export class PaymentDeclinedError extends Error {
+  override readonly name = PAYMENT_ERROR_NAMES.declined;
+}
+
+/** Stripe could not be reached or failed (5xx, timeout, rate limit): retry with backoff. */
+export class PaymentProviderUnavailableError extends Error {
+  override readonly name = PAYMENT_ERROR_NAMES.unavailable;
+}
+
+/** Another workflow is creating this tenant's subscription right now: retry shortly. */
+export class BillingBusyError extends Error {
+  override readonly name = PAYMENT_ERROR_NAMES.busy;
+}
+
+export interface BillingLine {
+  readonly priceId: string;
+  readonly quantity: number;
+}
+
+export interface BillingAccount {
+  readonly userId: string;
+  readonly customerId?: string;
+  readonly subscriptionId?: string;
+  readonly defaultCard?: CardSummary;
+  /** Bumped by every change to the lines; a sync is done when Stripe matches the latest. */
+  readonly version: number;
+  readonly lines: readonly BillingLine[];
+}
+
+export interface BillingRepository {
+  /** The account and its lines, read consistently in one query. */
+  get(userId: string): Promise<BillingAccount | undefined>;
+  /** Records the customer unless one is recorded already; returns the account either way. */
+  recordCustomer(userId: string, customerId: string): Promise<BillingAccount>;
+  /** Records the subscription (or its end) and drops any creation claim. */
+  recordSubscription(userId: string, subscriptionId: string | undefined): Promise<void>;
+  /**
+   * Claims the right to create the tenant's subscription: true for the first caller, for the
+   * holder of `key`, or when the previous claim is older than `staleAfterMs` (its holder died).
+   */
+  claimSubscriptionCreation(userId: string, key: string, now: Date, staleAfterMs: number): Promise<boolean>;
+  /** Gives up a claim that did not lead to a subscription (e.g. the card was declined). */
+  releaseSubscriptionClaim(userId: string, key: string): Promise<void>;
+  recordDefaultCard(userId: string, card: CardSummary | undefined): Promise<void>;
+}
+
+export interface BillingDeps {
+  readonly billing: BillingRepository;
+  readonly payments: PaymentGateway;
+  readonly users: { get(userId: string): Promise<User | undefined> };
+  readonly clock: Clock;
+  /** Waits between checks on a concurrent subscription creation (a timer in production). */
+  readonly pause?: (ms: number) => Promise<void>;
+}
+
+// --- customer --------------------------------------------------------------------------------------
+
+/**
+ * The tenant's Stripe customer, created on first need. The idempotency key is the user id, so
+ * two concurrent calls (or a retried one) create one customer.
+ */
+export async function ensureCustomer(deps: BillingDeps, userId: string): Promise<BillingAccount & { customerId: string }> {
+  const account = await deps.billing.get(userId);
+  if (account?.customerId) return account as BillingAccount & { customerId: string };
+  const user = await deps.users.get(userId);
+  if (!user) throw new Error(`User ${userId} not found`);
+  const customer = await deps.payments.createCustomer({ userId, email: user.email, name: user.name }, `customer-${userId}`);
+  return (await deps.billing.recordCustomer(userId, customer.customerId)) as BillingAccount & { customerId: string };
+}
+
+export interface BillingOverview {
+  readonly customerId: string | null;
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly defaultCard: Omit<CardSummary, 'paymentMethodId'> | null;
+  readonly upcomingInvoice: InvoiceSummary | null;
+  readonly recentInvoices: InvoiceSummary[];
+}
+
+export async function getBillingOverview(deps: BillingDeps, caller: Principal): Promise<BillingOverview> {
+  const account = await deps.billing.get(caller.userId);
+  if (!account?.customerId) {
+    return { customerId: null, email: null, name: null, defaultCard: null, upcomingInvoice: null, recentInvoices: [] };
+  }
+  const [customer, upcoming, recent] = await Promise.all([
+    deps.payments.getCustomer(account.customerId),
+    account.subscriptionId ? deps.payments.upcomingInvoice(account.customerId) : Promise.resolve(undefined),
+    deps.payments.recentInvoices(account.customerId, 10),
+  ]);
+  const card = customer?.defaultCard;
+  return {
+    customerId: account.customerId,
+    email: customer?.email ?? null,
+    name: customer?.name ?? null,
+    defaultCard: card ? { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } : null,
+    upcomingInvoice: upcoming ?? null,
+    recentInvoices: recent,
+  };
+}
+
+export async function updateBilling(
+  deps: BillingDeps,
+  caller: Principal,
+  changes: { email?: string; name?: string; defaultPaymentMethod?: string },
+): Promise<BillingOverview> {
+  const { customerId } = await ensureCustomer(deps, caller.userId);
+  if (changes.email !== undefined || changes.name !== undefined) {
+    await deps.payments.updateCustomer(customerId, {
+      ...(changes.email !== undefined ? { email: changes.email } : {}),
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+    });
+  }
+  if (changes.defaultPaymentMethod) {
+    const customer = await deps.payments.setDefaultPaymentMethod(customerId, changes.defaultPaymentMethod);
+    await deps.billing.recordDefaultCard(caller.userId, customer.defaultCard);
+  }
+  return getBillingOverview(deps, caller);
+}
+
+export async function createSetupIntent(deps: BillingDeps, caller: Principal) {
+  const { customerId } = await ensureCustomer(deps, caller.userId);
+  return deps.payments.createSetupIntent(customerId);
+}
+
+/** A tenancy can only be taken with a card on file: the first invoice is charged at once. */
+export async function assertCanBeBilled(billing: Pick<BillingRepository, 'get'>, userId: string): Promise<void> {
+  const account = await billing.get(userId);
+  if (!account?.customerId || !account.defaultCard) {
+    throw new ConflictError('payment_method_required', 'Add a card before renting a space: PATCH /billing with a payment method.');
+  }
+}
+
+// --- subscription sync -----------------------------------------------------------------------------
+
+/** Enough for any realistic burst of concurrent changes; each round re-reads the counts. */
+const MAX_SYNC_ROUNDS = 8;
+/** How long a sync waits for another one creating the same subscription before giving up. */
+const CREATION_WAIT = { checks: 15, intervalMs: 200 };
+/** A creation claim older than this belongs to a run that died. */
+const CREATION_CLAIM_STALE_MS = 2 * 60 * 1000;
+const defaultPause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface SyncResult {
+  readonly subscription?: SubscriptionState;
+  readonly version: number;
+  readonly rounds: number;
+}
+
+/**
+ * Brings the tenant's Stripe subscription to the quantities counted in DynamoDB: creates it,
+ * adds, resizes and removes items, or cancels it when nothing is left. Idempotency keys combine
+ * the caller's key (workflow execution and state) with the counts' version and the price, so a
+ * retried step replays Stripe's answers instead of writing twice.
+ */
+/**
+ * `converge` moves Stripe both ways (used after taking a space). `shrink` only lowers, removes or
+ * cancels (used after giving one back): a shrink must never charge a card, and growth is left
+ * to the workflow of the tenancy that grew, which converges itself.
+ */
+export type SyncMode = 'converge' | 'shrink';
+
+export async function syncSubscription(
+  deps: BillingDeps,
+  userId: string,
+  keyPrefix: string,
+  { credit = false, mode = 'converge' }: { credit?: boolean; mode?: SyncMode } = {},
+): Promise<SyncResult> {
+  for (let round = 1; round <= MAX_SYNC_ROUNDS; round++) {
+    const account = await deps.billing.get(userId);
+    if (!account) return { version: 0, rounds: round };
+    const key = (step: string) => `${keyPrefix}:v${account.version}:${step}`;
+    const desired = new Map(account.lines.filter((l) => l.quantity > 0).map((l) => [l.priceId, l.quantity]));
+
+    let subscription = account.subscriptionId ? await deps.payments.getSubscription(account.subscriptionId) : undefined;
+    if (subscription && ['canceled', 'incomplete_expired'].includes(subscription.status)) {
+      // Ended at Stripe (cancelled there, or by unpaid invoices): forget it, a new one may be needed.
+      await deps.billing.recordSubscription(userId, undefined);
+      subscription = undefined;
+    }
+    if (!subscription && account.customerId) {
+      // Created by a run whose answer was lost (a timeout after Stripe acted): adopt it, never make a second.
+      subscription = await deps.payments.findOpenSubscription(account.customerId);
+      if (subscription) await deps.billing.recordSubscription(userId, subscription.subscriptionId);
+    }
+
+    if (desired.size === 0) {
+      if (subscription) await deps.payments.cancelSubscription(subscription.subscriptionId, { credit }, key('cancel'));
+      if (account.subscriptionId) await deps.billing.recordSubscription(userId, undefined);
+      subscription = undefined;
+    } else if (!subscription) {
+      if (mode === 'shrink') return { version: account.version, rounds: round };
+      if (!account.customerId) throw new Error(`User ${userId} has billing lines but no customer`);
+      // Two setups of one tenant may both find no subscription: only the claim holder creates it.
+      if (!(await deps.billing.claimSubscriptionCreation(userId, key('create'), deps.clock.now(), CREATION_CLAIM_STALE_MS))) {
+        await waitForConcurrentCreation(deps, userId);
+        continue;
+      }
+      try {
+        subscription = await deps.payments.createSubscription(
+          { customerId: account.customerId, userId, items: [...desired].map(([priceId, quantity]) => ({ priceId, quantity })) },
+          key('create'),
+        );
+      } catch (error) {
+        await deps.billing.releaseSubscriptionClaim(userId, key('create'));
+        throw error;
+      }
+      await deps.billing.recordSubscription(userId, subscription.subscriptionId);
+    } else {
+      const current = new Map(subscription.items.map((i) => [i.priceId, i]));
+      // Grow before shrinking: a subscription must always keep at least one item.
+      for (const [priceId, quantity] of desired) {
+        const item = current.get(priceId);
+        if (mode === 'shrink' && (!item || item.quantity <= quantity)) continue;
+        if (!item) await deps.payments.addItem(subscription.subscriptionId, { priceId, quantity }, key(`add:${priceId}`));
+        else if (item.quantity !== quantity) {
+          const change = { quantity, growth: quantity > item.quantity, credit };
+          await deps.payments.setItemQuantity(item.itemId, change, key(`qty:${priceId}:${quantity}`));
+        }
+      }
+      for (const [priceId, item] of current) {
+        if (!desired.has(priceId)) await deps.payments.removeItem(item.itemId, { credit }, key(`remove:${priceId}`));
+      }
+    }
+
+    // Another change landed while we talked to Stripe: go round again with the new counts.
+    const after = await deps.billing.get(userId);
+    if (!after || after.version === account.version || mode === 'shrink') {
+      const final = subscription ? await deps.payments.getSubscription(subscription.subscriptionId) : undefined;
+      return { ...(final ? { subscription: final } : {}), version: account.version, rounds: round };
+    }
+  }
+  throw new Error(`Subscription of ${userId} did not settle after ${MAX_SYNC_ROUNDS} rounds`);
+}
+
+/** Polls until the concurrent creation is recorded; BillingBusy (retried by the workflow) if it is not. */
+async function waitForConcurrentCreation(deps: BillingDeps, userId: string): Promise<void> {
+  const pause = deps.pause ?? defaultPause;
+  for (let check = 0; check < CREATION_WAIT.checks; check++) {
+    await pause(CREATION_WAIT.intervalMs);
+    if ((await deps.billing.get(userId))?.subscriptionId) return;
+  }
+  throw new BillingBusyError(`Another workflow is still creating the subscription of ${userId}`);
+}

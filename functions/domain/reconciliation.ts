@@ -1,0 +1,95 @@
+/**
+ * Daily barrier reconciliation: compares each car park's SmartParking whitelist with the
+ * tenancies that should open its barrier, and repairs drift both ways. Drift comes from steps
+ * that gave up (SmartParking down for longer than a workflow retries) or from changes made on
+ * the barrier system by hand.
+ */
+import type { BarrierAccess } from './barrier';
+import type { Clock } from './clock';
+import type { CarparkRepository } from './ports';
+import type { Tenancy, TenancyRepository } from './tenancies';
+
+export interface ReconciliationFix {
+  readonly carparkId: string;
+  readonly siteId: string;
+  readonly plate: string;
+  readonly action: 'registered' | 'revoked';
+  readonly tenancyId?: string;
+}
+
+export interface ReconciliationRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly carparksChecked: number;
+  readonly fixes: readonly ReconciliationFix[];
+  /** Sites that could not be checked this time (SmartParking unavailable, ...). */
+  readonly errors: readonly { carparkId: string; siteId: string; message: string }[];
+}
+
+export interface ReconciliationDeps {
+  readonly carparks: Pick<CarparkRepository, 'list'>;
+  readonly tenancies: Pick<TenancyRepository, 'liveAtCarpark'>;
+  readonly barrier: BarrierAccess;
+  readonly runs: { save(run: ReconciliationRun): Promise<void> };
+  readonly clock: Clock;
+}
+
+/** Tenancies whose plate must be on the whitelist: paid up and not yet ended. */
+const opensBarrier = (t: Tenancy) => t.status === 'active' || t.status === 'cancelling';
+
+/**
+ * Plates that may be on the whitelist without being required: a setup or plate change in
+ * flight registers before it records, so revoking those would race the workflow.
+ */
+const inFlight = (t: Tenancy): string[] => [
+  ...(t.status === 'pending' ? [t.plate] : []),
+  ...(t.pendingPlate ? [t.pendingPlate] : []),
+];
+
+export async function reconcileBarriers(deps: ReconciliationDeps): Promise<ReconciliationRun> {
+  const startedAt = deps.clock.now().toISOString();
+  const fixes: ReconciliationFix[] = [];
+  const errors: { carparkId: string; siteId: string; message: string }[] = [];
+  let carparksChecked = 0;
+  let cursor: string | undefined;
+
+  do {
+    const page = await deps.carparks.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const carpark of page.items) {
+      const siteId = carpark.smartParkingSiteId;
+      try {
+        const [live, whitelist] = await Promise.all([deps.tenancies.liveAtCarpark(carpark.carparkId), deps.barrier.list(siteId)]);
+        const required = new Map(live.filter(opensBarrier).map((t) => [t.plate, t]));
+        const tolerated = new Set(live.flatMap(inFlight));
+        const listed = new Set(whitelist.map((r) => r.plate));
+
+        for (const [plate, tenancy] of required) {
+          if (listed.has(plate)) continue;
+          await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+          fixes.push({ carparkId: carpark.carparkId, siteId, plate, action: 'registered', tenancyId: tenancy.tenancyId });
+        }
+        for (const registration of whitelist) {
+          if (required.has(registration.plate) || tolerated.has(registration.plate)) continue;
+          await deps.barrier.revoke({ siteId, plate: registration.plate });
+          fixes.push({ carparkId: carpark.carparkId, siteId, plate: registration.plate, action: 'revoked' });
+        }
+        carparksChecked++;
+      } catch (error) {
+        errors.push({ carparkId: carpark.carparkId, siteId, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+
+  const run: ReconciliationRun = {
+    runId: `recon-${startedAt}`,
+    startedAt,
+    finishedAt: deps.clock.now().toISOString(),
+    carparksChecked,
+    fixes,
+    errors,
+  };
+  await deps.runs.save(run);
+  return run;
+}

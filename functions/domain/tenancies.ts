@@ -1,0 +1,85 @@
+/**
+ * Tenancies: a tenant's right to park one vehicle at one car park, paid monthly.
+ *
+ *   pending ──> active ──> cancelling ──> ended
+ *      │          │  ^
+ *      v          v  │
+ *    failed     suspended (unpaid; added by dunning)
+ *
+ * A tenancy holds a space (the car park's `occupied` counter), its plate's claim at that car
+ * park and one unit of its Stripe price's quantity from the moment it is created until it
+ * ends or fails; the transaction that ends it gives all three back, exactly once.
+ */
+import type { VehicleType } from './carparks';
+
+export const TENANCY_STATUSES = ['pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'] as const;
+export type TenancyStatus = (typeof TENANCY_STATUSES)[number];
+
+/** Statuses that hold a space, a plate claim and a billed quantity. */
+export const LIVE_STATUSES: readonly TenancyStatus[] = ['pending', 'active', 'cancelling', 'suspended'];
+export const isLive = (status: TenancyStatus): boolean => LIVE_STATUSES.includes(status);
+
+export const BARRIER_STATUSES = ['pending', 'registered', 'revoked'] as const;
+export type BarrierStatus = (typeof BARRIER_STATUSES)[number];
+
+export interface Tenancy {
+  readonly tenancyId: string;
+  readonly userId: string;
+  readonly carparkId: string;
+  readonly operatorId: string;
+  readonly vehicleType: VehicleType;
+  readonly plate: string;
+  readonly status: TenancyStatus;
+  /** Why setup failed, in words the tenant can act on. */
+  readonly failureReason?: string;
+  /** First day of parking (ISO date-time). */
+  readonly startDate: string;
+  /** The Stripe price this tenancy is billed on, kept when the car park's price changes later. */
+  readonly priceId: string;
+  /** Monthly amount in minor units, as priced when the tenancy was created. */
+  readonly monthlyAmount: number;
+  readonly currency: string;
+  readonly barrier: {
+    readonly status: BarrierStatus;
+    readonly changedAt: string;
+  };
+  /** When a cancelled tenancy's access ends (end of the paid period). */
+  readonly endsAt?: string;
+  /** A plate change in flight: registered before the old plate is revoked. */
+  readonly pendingPlate?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface TenancyPageQuery {
+  readonly status?: TenancyStatus;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface TenancyRepository {
+  /**
+   * Creates a pending tenancy and, atomically with it, takes a space of its vehicle type at the
+   * car park, claims its plate there and counts it on its price's billing line. ConflictError
+   * `carpark_full` or `plate_in_use` when the space or the plate is taken.
+   */
+  reserve(tenancy: Tenancy): Promise<void>;
+  get(tenancyId: string, consistent?: boolean): Promise<Tenancy | undefined>;
+  listByUser(userId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
+  listByCarpark(carparkId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
+  /** Every tenancy at a car park that holds a space (for reconciliation). */
+  liveAtCarpark(carparkId: string): Promise<Tenancy[]>;
+  /** Applies changes if the status is one of `from`; returns the updated tenancy, or undefined. */
+  transition(tenancyId: string, from: readonly TenancyStatus[], changes: Partial<Tenancy> & { updatedAt: string }): Promise<Tenancy | undefined>;
+  /**
+   * Ends a live tenancy (`ended` or `failed`) and gives back its space, plate claim and billed
+   * quantity, all in one transaction: false if it was not in `from` any more (already released).
+   */
+  release(tenancy: Tenancy, from: readonly TenancyStatus[], to: 'ended' | 'failed', changes: Partial<Tenancy> & { updatedAt: string }): Promise<boolean>;
+  /** Claims the new plate and records it as pending on an active tenancy. */
+  startPlateChange(tenancy: Tenancy, newPlate: string, now: string): Promise<void>;
+  /** Makes the pending plate the plate and frees the old plate's claim. */
+  commitPlateChange(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
+  /** Drops the pending plate and its claim. */
+  abortPlateChange(tenancy: Tenancy, now: string): Promise<void>;
+}

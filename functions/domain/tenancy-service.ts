@@ -1,0 +1,161 @@
+/**
+ * Tenancy use cases behind the API: take a space, list and read tenancies, change the plate,
+ * cancel. The slow parts (Stripe, SmartParking, emails) run in workflows started from here.
+ */
+import { assertCanBeBilled, type BillingRepository } from './billing';
+import type { CarparkRepository } from './ports';
+import type { Clock } from './clock';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
+import { canManageOperator, isAdmin, type Principal } from './identity';
+import { newId } from './ids';
+import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
+import type { VehicleType } from './carparks';
+import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
+
+/** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
+export interface TenancyWorkflows {
+  startSetup(tenancyId: string): Promise<void>;
+  startCancellation(tenancyId: string): Promise<void>;
+  startPlateChange(tenancyId: string, newPlate: string): Promise<void>;
+}
+
+export interface TenancyDeps {
+  readonly tenancies: TenancyRepository;
+  readonly carparks: Pick<CarparkRepository, 'get'>;
+  readonly billing: Pick<BillingRepository, 'get'>;
+  readonly workflows: TenancyWorkflows;
+  readonly clock: Clock;
+}
+
+export interface TenancyResult {
+  readonly tenancy: Tenancy;
+  readonly warnings: readonly LookAlikeWarning[];
+}
+
+function plateOrThrow(raw: string, path = 'plate'): { plate: string; warnings: LookAlikeWarning[] } {
+  const checked = validatePlate(normalisePlate(raw));
+  if (!checked.ok) throw new ValidationError('The plate is not valid.', [{ path, message: checked.message }]);
+  return { plate: checked.plate, warnings: lookAlikeWarnings(checked.plate) };
+}
+
+/** The owner, the car park's operator, or an admin; anyone else is told it does not exist. */
+async function visibleTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string, consistent = false): Promise<Tenancy> {
+  const tenancy = await deps.tenancies.get(tenancyId, consistent);
+  const visible =
+    tenancy && (tenancy.userId === caller.userId || isAdmin(caller) || canManageOperator(caller, tenancy.operatorId));
+  if (!tenancy || !visible) throw new NotFoundError('Tenancy');
+  return tenancy;
+}
+
+export interface CreateTenancyInput {
+  readonly carparkId: string;
+  readonly vehicleType: VehicleType;
+  readonly plate: string;
+  readonly startDate?: string;
+}
+
+export async function createTenancy(deps: TenancyDeps, caller: Principal, input: CreateTenancyInput): Promise<TenancyResult> {
+  if (caller.role !== 'tenant') throw new ForbiddenError('Only tenants can rent spaces.');
+  const { plate, warnings } = plateOrThrow(input.plate);
+  const now = deps.clock.now();
+  const startDate = input.startDate ? new Date(input.startDate) : now;
+  if (startDate.getTime() < now.getTime() - 24 * 60 * 60 * 1000) {
+    throw new ValidationError('The start date is in the past.', [{ path: 'startDate', message: 'Start today or later.' }]);
+  }
+
+  const carpark = await deps.carparks.get(input.carparkId);
+  if (!carpark) throw new NotFoundError('Car park');
+  const amount = carpark.prices[input.vehicleType];
+  const priceId = carpark.stripePrices?.[input.vehicleType];
+  if (amount === undefined) {
+    throw new ValidationError('This car park has no spaces of that type.', [
+      { path: 'vehicleType', message: `Choose one of: ${Object.keys(carpark.prices).join(', ')}.` },
+    ]);
+  }
+  if (!priceId) throw new ConflictError('carpark_not_ready', 'This car park is not ready to take bookings yet. Try again shortly.');
+  await assertCanBeBilled(deps.billing, caller.userId);
+
+  const tenancy: Tenancy = {
+    tenancyId: newId('tn'),
+    userId: caller.userId,
+    carparkId: carpark.carparkId,
+    operatorId: carpark.operatorId,
+    vehicleType: input.vehicleType,
+    plate,
+    status: 'pending',
+    startDate: (startDate > now ? startDate : now).toISOString(),
+    priceId,
+    monthlyAmount: amount,
+    currency: carpark.currency,
+    barrier: { status: 'pending', changedAt: now.toISOString() },
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.tenancies.reserve(tenancy);
+  await deps.workflows.startSetup(tenancy.tenancyId);
+  return { tenancy, warnings };
+}
+
+export interface ListTenanciesQuery {
+  readonly carparkId?: string;
+  readonly userId?: string;
+  readonly status?: TenancyStatus;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Tenants see their own; operators one of their car parks (`carparkId`); admins either. */
+export async function listTenancies(deps: TenancyDeps, caller: Principal, query: ListTenanciesQuery) {
+  const page = { limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) };
+  if (query.carparkId) {
+    const carpark = caller.role === 'tenant' ? undefined : await deps.carparks.get(query.carparkId);
+    if (caller.role === 'tenant') {
+      // A tenant filtering by car park filters their own tenancies.
+      const own = await deps.tenancies.listByUser(caller.userId, page);
+      return { ...own, items: own.items.filter((t) => t.carparkId === query.carparkId) };
+    }
+    if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
+    return deps.tenancies.listByCarpark(query.carparkId, page);
+  }
+  if (caller.role === 'operator') {
+    throw new ValidationError('Say which car park.', [{ path: 'carparkId', message: 'Required for operators.' }]);
+  }
+  const userId = isAdmin(caller) && query.userId ? query.userId : caller.userId;
+  return deps.tenancies.listByUser(userId, page);
+}
+
+export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<Tenancy> {
+  return visibleTenancy(deps, caller, tenancyId);
+}
+
+/** New plate first: it is whitelisted before the old one is revoked, so the barrier never shuts out a payer. */
+export async function changePlate(deps: TenancyDeps, caller: Principal, tenancyId: string, input: { plate: string }): Promise<TenancyResult> {
+  const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can change the plate.');
+  const { plate, warnings } = plateOrThrow(input.plate);
+  if (plate === tenancy.plate) return { tenancy, warnings };
+  if (tenancy.status !== 'active') {
+    throw new ConflictError('tenancy_not_active', `The plate can be changed on an active tenancy; this one is ${tenancy.status}.`);
+  }
+  const now = deps.clock.now().toISOString();
+  await deps.tenancies.startPlateChange(tenancy, plate, now);
+  await deps.workflows.startPlateChange(tenancyId, plate);
+  return { tenancy: { ...tenancy, pendingPlate: plate, updatedAt: now }, warnings };
+}
+
+/** Access continues to the end of the paid period; the cancellation workflow ends it then. */
+export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<Tenancy> {
+  const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  if (tenancy.status === 'cancelling') return tenancy;
+  if (tenancy.status === 'pending') {
+    throw new ConflictError('tenancy_not_ready', 'This tenancy is still being set up. Cancel it once it is active.');
+  }
+  if (tenancy.status === 'ended' || tenancy.status === 'failed') {
+    throw new ConflictError('tenancy_over', `This tenancy has already ${tenancy.status === 'ended' ? 'ended' : 'failed'}.`);
+  }
+  const now = deps.clock.now().toISOString();
+  const cancelling = await deps.tenancies.transition(tenancyId, ['active', 'suspended'], { status: 'cancelling', updatedAt: now });
+  if (!cancelling) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+  await deps.workflows.startCancellation(tenancyId);
+  return cancelling;
+}

@@ -1,0 +1,213 @@
+/**
+ * The steps of the tenancy workflows (state-machines/*.asl.json), one use case per Task state.
+ * Each step is idempotent: Step Functions retries it after a timeout or a crash, so a step that
+ * already did its work must do nothing the second time (status conditions in DynamoDB,
+ * idempotency keys at Stripe, PUT/DELETE semantics at SmartParking).
+ */
+import type { BarrierAccess } from './barrier';
+import { BARRIER_ERROR_NAMES } from './barrier';
+import { ensureCustomer, PAYMENT_ERROR_NAMES, syncSubscription, type BillingDeps, type SyncMode } from './billing';
+import type { Clock } from './clock';
+import { escapeHtml } from './accounts';
+import type { CarparkRepository, Mailer } from './ports';
+import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
+import type { User } from './users';
+
+export interface WorkflowDeps extends BillingDeps {
+  readonly tenancies: TenancyRepository;
+  readonly carparks: Pick<CarparkRepository, 'get'>;
+  readonly barrier: BarrierAccess;
+  readonly mailer: Mailer;
+  readonly users: { get(userId: string): Promise<User | undefined> };
+  readonly clock: Clock;
+}
+
+/** What a Catch hands to the next state: Step Functions' error name and cause. */
+export interface CaughtError {
+  readonly Error?: string;
+  readonly Cause?: string;
+}
+
+async function load(deps: WorkflowDeps, tenancyId: string): Promise<Tenancy> {
+  const tenancy = await deps.tenancies.get(tenancyId, true);
+  if (!tenancy) throw new Error(`Tenancy ${tenancyId} not found`);
+  return tenancy;
+}
+
+async function siteOf(deps: WorkflowDeps, tenancy: Tenancy): Promise<string> {
+  const carpark = await deps.carparks.get(tenancy.carparkId);
+  if (!carpark) throw new Error(`Car park ${tenancy.carparkId} not found`);
+  return carpark.smartParkingSiteId;
+}
+
+const now = (deps: WorkflowDeps) => deps.clock.now().toISOString();
+
+async function recordBarrier(deps: WorkflowDeps, tenancyId: string, status: BarrierStatus) {
+  const at = now(deps);
+  await deps.tenancies.transition(tenancyId, ['pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'], {
+    barrier: { status, changedAt: at },
+    updatedAt: at,
+  });
+}
+
+// --- setup -----------------------------------------------------------------------------------
+
+export async function ensureTenantCustomer(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const { customerId } = await ensureCustomer(deps, tenancy.userId);
+  return { customerId };
+}
+
+/** Brings Stripe to the tenant's counted quantities (see billing.ts). */
+export async function syncTenantBilling(
+  deps: WorkflowDeps,
+  input: { tenancyId: string; idempotencyKey: string; mode?: SyncMode; credit?: boolean },
+) {
+  const tenancy = await load(deps, input.tenancyId);
+  const result = await syncSubscription(deps, tenancy.userId, input.idempotencyKey, {
+    credit: input.credit ?? false,
+    mode: input.mode ?? 'converge',
+  });
+  return {
+    subscriptionId: result.subscription?.subscriptionId ?? null,
+    currentPeriodEnd: result.subscription?.currentPeriodEnd ?? null,
+  };
+}
+
+/** Whitelists the tenancy's plate (or the plate being changed to) from its start date. */
+export async function registerPlate(deps: WorkflowDeps, input: { tenancyId: string; plate?: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const plate = input.plate ?? tenancy.plate;
+  const registration = await deps.barrier.register({
+    siteId: await siteOf(deps, tenancy),
+    plate,
+    validFrom: tenancy.startDate,
+    validTo: null,
+    reference: tenancy.tenancyId,
+  });
+  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'registered');
+  return { plate, registeredAt: registration.registeredAt };
+}
+
+export async function revokePlate(deps: WorkflowDeps, input: { tenancyId: string; plate?: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const plate = input.plate ?? tenancy.plate;
+  await deps.barrier.revoke({ siteId: await siteOf(deps, tenancy), plate });
+  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked');
+  return { plate, revoked: true };
+}
+
+export async function activateTenancy(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], { status: 'active', updatedAt: now(deps) });
+  const tenancy = activated ?? (await load(deps, input.tenancyId));
+  return { status: tenancy.status };
+}
+
+/** Words a tenant can act on, by the error that stopped the setup. */
+export function failureReason(error: CaughtError | undefined): string {
+  switch (error?.Error) {
+    case PAYMENT_ERROR_NAMES.declined:
+      return 'Your card was declined, so the tenancy was not started. Update your card and book again.';
+    case BARRIER_ERROR_NAMES.rejected:
+    case BARRIER_ERROR_NAMES.siteNotFound:
+      return "The car park's barrier system would not accept this plate. Check the plate, or contact the car park.";
+    default:
+      return 'We could not finish setting up your tenancy. Nothing has been charged for it; please try again later.';
+  }
+}
+
+/**
+ * Marks a setup failed and gives back its space, plate claim and billed quantity in one
+ * transaction. The Stripe change and the plate are undone by the steps that follow.
+ */
+export async function failSetup(deps: WorkflowDeps, input: { tenancyId: string; error?: CaughtError }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const reason = failureReason(input.error);
+  const released = await deps.tenancies.release(tenancy, ['pending'], 'failed', { failureReason: reason, updatedAt: now(deps) });
+  return { released, reason };
+}
+
+// --- cancellation ------------------------------------------------------------------------------
+
+/**
+ * When a cancelled tenancy's access ends: the end of the period already paid for (the
+ * subscription's current period), or now when nothing is paid ahead.
+ */
+export async function scheduleEnd(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  if (tenancy.endsAt) return { endsAt: tenancy.endsAt };
+  const account = await deps.billing.get(tenancy.userId);
+  const subscription = account?.subscriptionId ? await deps.payments.getSubscription(account.subscriptionId) : undefined;
+  const paidUntil = subscription?.currentPeriodEnd;
+  const at = now(deps);
+  const endsAt = paidUntil && paidUntil > at ? paidUntil : at;
+  await deps.tenancies.transition(tenancy.tenancyId, ['cancelling'], { endsAt, updatedAt: at });
+  return { endsAt };
+}
+
+export async function endTenancy(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const released = await deps.tenancies.release(tenancy, ['cancelling'], 'ended', { updatedAt: now(deps) });
+  return { released, status: released ? 'ended' : tenancy.status };
+}
+
+// --- plate change ------------------------------------------------------------------------------
+
+export async function commitPlateChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const oldPlate = tenancy.plate;
+  const committed = await deps.tenancies.commitPlateChange(tenancy, now(deps));
+  if (committed && committed.plate !== oldPlate) await recordBarrier(deps, tenancy.tenancyId, 'registered');
+  return { plate: committed?.plate ?? tenancy.plate, oldPlate };
+}
+
+export async function abortPlateChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  await deps.tenancies.abortPlateChange(tenancy, now(deps));
+  return { plate: tenancy.plate };
+}
+
+// --- emails ------------------------------------------------------------------------------------
+
+export type TenancyEmail = 'activated' | 'setupFailed' | 'ended' | 'plateChanged' | 'cancelling';
+
+/** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
+export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: string; template: TenancyEmail }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const [user, carpark] = await Promise.all([deps.users.get(tenancy.userId), deps.carparks.get(tenancy.carparkId)]);
+  if (!user) return { sent: false };
+  const place = carpark?.name ?? 'the car park';
+  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: tenancy.currency.toUpperCase() }).format(
+    tenancy.monthlyAmount / 100,
+  );
+  const lines: Record<TenancyEmail, { subject: string; body: string }> = {
+    activated: {
+      subject: `Your space at ${place} is ready`,
+      body: `Your ${tenancy.vehicleType} tenancy at ${place} is active for ${tenancy.plate} (${money} a month). The barrier will open for this plate.`,
+    },
+    setupFailed: {
+      subject: `We could not start your tenancy at ${place}`,
+      body: tenancy.failureReason ?? failureReason(undefined),
+    },
+    cancelling: {
+      subject: `Your tenancy at ${place} is cancelled`,
+      body: `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ?? 'the end of the paid period'}.`,
+    },
+    ended: {
+      subject: `Your tenancy at ${place} has ended`,
+      body: `Your tenancy for ${tenancy.plate} has ended and the barrier no longer opens for it. Thank you for parking with us.`,
+    },
+    plateChanged: {
+      subject: `Your plate at ${place} is updated`,
+      body: `The barrier at ${place} now opens for ${tenancy.plate}.`,
+    },
+  };
+  const { subject, body } = lines[input.template];
+  await deps.mailer.send({
+    to: user.email,
+    subject,
+    text: `Hello ${user.name},\n\n${body}\n\nCarpark Tenancy`,
+    html: `<p>Hello ${escapeHtml(user.name)},</p><p>${escapeHtml(body)}</p><p>Carpark Tenancy</p>`,
+  });
+  return { sent: true };
+}

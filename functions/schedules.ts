@@ -1,0 +1,24 @@
+/**
+ * Scheduled jobs: read by the CDK (an EventBridge schedule and a function each) and by the
+ * offline twin (the same jobs on a timer, and a command to run one now).
+ */
+import type { FunctionAccess } from './routes';
+
+export interface ScheduledJobSpec {
+  readonly id: string;
+  readonly handler: string;
+  /** EventBridge schedule expression. */
+  readonly schedule: string;
+  readonly description: string;
+  readonly access: FunctionAccess;
+}
+
+export const scheduledJobs = [
+  {
+    id: 'ReconcileBarriers',
+    handler: 'handlers/jobs/reconcile-barriers.ts',
+    schedule: 'cron(15 3 * * ? *)',
+    description: 'Daily at 03:15 UTC: repair drift between SmartParking whitelists and live tenancies',
+    access: { table: ['Query', 'PutItem'], smartParking: true },
+  },
+] as const satisfies readonly ScheduledJobSpec[];

@@ -1,0 +1,122 @@
+/**
+ * The workflow manifest: each Step Functions state machine, its ASL file, and the Lambda task
+ * functions its `${...}` definition substitutions name. Read by the CDK (state machines, task
+ * functions, grants) and by the offline twin (which runs the same ASL files locally), like the
+ * route manifest.
+ */
+import type { FunctionAccess } from './routes';
+
+export interface TaskFunctionSpec {
+  /** Handler module, relative to `functions/`, exporting `handler(input) => output`. */
+  readonly handler: string;
+  readonly access: FunctionAccess;
+}
+
+export interface WorkflowSpec {
+  /** Stable identifier; the CDK construct id and the local state machine name. */
+  readonly id: string;
+  /** ASL file, relative to `state-machines/`. */
+  readonly definitionFile: string;
+  /** Substitution key (as written in the ASL: `${Key}`) → the task function it stands for. */
+  readonly tasks: Readonly<Record<string, TaskFunctionSpec>>;
+  /** Env var through which API functions learn this machine's ARN. */
+  readonly arnEnv: string;
+}
+
+/**
+ * Task functions, one Lambda each; several workflows may use the same one (CDK creates it once,
+ * keyed by handler). The substitution key in the ASL is `<Name>FunctionArn`.
+ */
+const READ_TENANCY = ['GetItem'] as const;
+export const taskFunctions = {
+  EnsureCustomerFunctionArn: {
+    handler: 'handlers/tasks/ensure-customer.ts',
+    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  SyncBillingFunctionArn: {
+    handler: 'handlers/tasks/sync-billing.ts',
+    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  RegisterPlateFunctionArn: {
+    handler: 'handlers/tasks/register-plate.ts',
+    access: { table: ['GetItem', 'UpdateItem'], smartParking: true },
+  },
+  RevokePlateFunctionArn: {
+    handler: 'handlers/tasks/revoke-plate.ts',
+    access: { table: ['GetItem', 'UpdateItem'], smartParking: true },
+  },
+  ActivateTenancyFunctionArn: {
+    handler: 'handlers/tasks/activate-tenancy.ts',
+    access: { table: ['GetItem', 'UpdateItem'] },
+  },
+  FailSetupFunctionArn: {
+    handler: 'handlers/tasks/fail-setup.ts',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  ScheduleEndFunctionArn: {
+    handler: 'handlers/tasks/schedule-end.ts',
+    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  EndTenancyFunctionArn: {
+    handler: 'handlers/tasks/end-tenancy.ts',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  CommitPlateChangeFunctionArn: {
+    handler: 'handlers/tasks/commit-plate-change.ts',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  AbortPlateChangeFunctionArn: {
+    handler: 'handlers/tasks/abort-plate-change.ts',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  NotifyTenantFunctionArn: {
+    handler: 'handlers/tasks/notify-tenant.ts',
+    access: { table: READ_TENANCY, sendsEmail: true },
+  },
+} as const satisfies Record<string, TaskFunctionSpec>;
+
+const pick = <K extends keyof typeof taskFunctions>(...names: K[]) =>
+  Object.fromEntries(names.map((name) => [name, taskFunctions[name] as TaskFunctionSpec])) as Record<K, TaskFunctionSpec>;
+
+export const workflows = [
+  {
+    id: 'TenancySetup',
+    definitionFile: 'tenancy-setup.asl.json',
+    arnEnv: 'TENANCY_SETUP_STATE_MACHINE_ARN',
+    tasks: pick(
+      'EnsureCustomerFunctionArn',
+      'SyncBillingFunctionArn',
+      'RegisterPlateFunctionArn',
+      'ActivateTenancyFunctionArn',
+      'NotifyTenantFunctionArn',
+      'FailSetupFunctionArn',
+      'RevokePlateFunctionArn',
+    ),
+  },
+  {
+    id: 'TenancyCancellation',
+    definitionFile: 'tenancy-cancellation.asl.json',
+    arnEnv: 'TENANCY_CANCELLATION_STATE_MACHINE_ARN',
+    tasks: pick(
+      'ScheduleEndFunctionArn',
+      'NotifyTenantFunctionArn',
+      'EndTenancyFunctionArn',
+      'SyncBillingFunctionArn',
+      'RevokePlateFunctionArn',
+    ),
+  },
+  {
+    id: 'PlateChange',
+    definitionFile: 'plate-change.asl.json',
+    arnEnv: 'PLATE_CHANGE_STATE_MACHINE_ARN',
+    tasks: pick(
+      'RegisterPlateFunctionArn',
+      'CommitPlateChangeFunctionArn',
+      'RevokePlateFunctionArn',
+      'NotifyTenantFunctionArn',
+      'AbortPlateChangeFunctionArn',
+    ),
+  },
+] as const satisfies readonly WorkflowSpec[];
+
+export type WorkflowId = (typeof workflows)[number]['id'];

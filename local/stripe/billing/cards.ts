@@ -1,0 +1,69 @@
+import type { App } from '../app';
+import { cardDeclined } from '../http/errors';
+import { paymentMethodTemplate, type CardSpec } from '../objects/templates';
+import type { Rec } from '../store';
+import type { JsonObject } from '../types';
+
+export type CardBehavior = 'ok' | 'charge_fails' | 'attach_fails';
+
+interface TestCard extends CardSpec {
+  behavior: CardBehavior;
+  declineCode?: string;
+  message?: string;
+}
+
+const visa = (last4: string, fingerprint: string): CardSpec => ({ brand: 'visa', last4, fingerprint, funding: 'credit', country: 'US' });
+
+/**
+ * Stripe's test PaymentMethod tokens. Using one (attach, confirm, customer create) makes a NEW
+ * `pm_...` copying the card, as Stripe does.
+ */
+export const TEST_TOKENS: Record<string, TestCard> = {
+  pm_card_visa: { ...visa('4242', 'Xt5EWLLDS7FJjR1c'), behavior: 'ok' },
+  pm_card_mastercard: { brand: 'mastercard', last4: '4444', fingerprint: 'Mg7oIgJ5sp2LwE7d', funding: 'credit', country: 'US', behavior: 'ok' },
+  pm_card_amex: { brand: 'amex', last4: '8431', fingerprint: 'Ax3k9QpV1sWz0bLr', funding: 'credit', country: 'US', behavior: 'ok' },
+  // Attaching succeeds, every charge is declined.
+  pm_card_chargeCustomerFail: { ...visa('0341', 'Cf0341fPq7LmZx2a'), behavior: 'charge_fails', declineCode: 'generic_decline', message: 'Your card was declined.' },
+  // Declined as soon as it is attached or set up.
+  pm_card_chargeDeclined: { ...visa('0002', 'Dc0002aB3nM9kT1w'), behavior: 'attach_fails', declineCode: 'generic_decline', message: 'Your card was declined.' },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    ...visa('9995', 'If9995hJ2kL8mN4p'),
+    behavior: 'attach_fails',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+};
+
+export function isTestToken(id: string): boolean {
+  return Object.hasOwn(TEST_TOKENS, id);
+}
+
+/** Creates the concrete PaymentMethod a test token stands for (unattached). */
+export function materializeToken(app: App, token: string, at: number): Rec {
+  const card = TEST_TOKENS[token];
+  if (!card) throw new Error(`not a test token: ${token}`);
+  const rec: Rec = paymentMethodTemplate(card, { id: app.store.newId('payment_method'), created: at });
+  rec.__behavior = card.behavior;
+  rec.__decline_code = card.declineCode ?? null;
+  rec.__decline_message = card.message ?? null;
+  return app.store.insert('payment_method', rec);
+}
+
+export type ChargeOutcome = { ok: true } | { ok: false; declineCode: string; message: string };
+
+/** What a charge on this PaymentMethod does (deterministic, from the test card it came from). */
+export function chargeOutcome(pm: Rec): ChargeOutcome {
+  if (pm.__behavior === 'ok' || pm.__behavior === undefined) return { ok: true };
+  return {
+    ok: false,
+    declineCode: String(pm.__decline_code ?? 'generic_decline'),
+    message: String(pm.__decline_message ?? 'Your card was declined.'),
+  };
+}
+
+/** Cards that are declined at attach / setup time raise a card_error like Stripe's. */
+export function checkAttachable(pm: Rec, extra?: JsonObject): void {
+  if (pm.__behavior !== 'attach_fails') return;
+  const outcome = chargeOutcome(pm);
+  if (!outcome.ok) throw cardDeclined(outcome.declineCode, outcome.message, extra);
+}

@@ -1,0 +1,224 @@
+import type { Op } from '../app';
+import { attemptPayment, finalizeInvoice, markUncollectible, voidInvoice } from '../billing/invoices';
+import { previewInvoice } from '../billing/preview';
+import type { ItemChange } from '../billing/prorations';
+import type { NewItem } from '../billing/subscriptions';
+import { invalidRequest, resourceMissing } from '../http/errors';
+import { matchesCreated, newestFirst, paginate } from '../http/lists';
+import type { Route } from '../http/router';
+import { LIST_PARAMS } from '../http/router';
+import { applyMetadata, objectArray, optBool, optEnum, optInt, optNullableString, optObject, optString } from '../params';
+import type { Rec } from '../store';
+import type { JsonObject, Params } from '../types';
+import { liveCustomer, requireAttached } from './shared';
+import { parseItemChanges } from './subscriptions';
+
+function requireInvoice(op: Op, id: string): Rec {
+  return op.app.store.require('invoice', id, 'invoice');
+}
+
+/**
+ * `invoices.pay`: finalizes a draft, then charges the given or default PaymentMethod. Paying a
+ * paid or void invoice is refused like Stripe does; a decline answers 402 and counts an attempt.
+ */
+function pay(op: Op, inv: Rec, params: Params): void {
+  const { app } = op;
+  const status = String(inv.status);
+  if (status === 'paid') throw invalidRequest('Invoice is already paid');
+  if (status === 'void') throw invalidRequest('This invoice is void and can no longer be paid.');
+  const at = app.nowForCustomer(String(inv.customer));
+  if (status === 'draft') finalizeInvoice(op, inv, at);
+  if (inv.status === 'paid') return;
+  if (optBool(params, 'paid_out_of_band')) {
+    inv.amount_paid = Number(inv.amount_due);
+    inv.amount_remaining = 0;
+    inv.status = 'paid';
+    inv.next_payment_attempt = null;
+    (inv.status_transitions as JsonObject).paid_at = at;
+    app.emit(op, 'invoice.paid', app.render('invoice', inv));
+    return;
+  }
+  const pmId = optString(params, 'payment_method');
+  const paymentMethod = pmId ? requireAttached(app, String(inv.customer), pmId, 'payment_method') : undefined;
+  const result = attemptPayment(op, inv, at, { automatic: false, paymentMethod });
+  if (!result.ok) throw result.error;
+}
+
+function previewParams(op: Op, params: Params): JsonObject {
+  const { app } = op;
+  const subId = optString(params, 'subscription');
+  const sub = subId ? app.store.require('subscription', subId, 'subscription') : null;
+  const customerId = optString(params, 'customer') ?? (sub ? String(sub.customer) : undefined);
+  if (!customerId) throw invalidRequest('You must specify either a customer or a subscription to preview an invoice.', { param: 'customer' });
+  const customer = liveCustomer(app, customerId);
+  if (sub && sub.customer !== customer.id) throw invalidRequest(`The subscription ${String(sub.id)} does not belong to customer ${customerId}.`, { param: 'subscription' });
+  const details = optObject(params, 'subscription_details') ?? {};
+  const prorationBehavior = optEnum(details, 'proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const, 'subscription_details[') ?? 'create_prorations';
+  const prorationDate = optInt(details, 'proration_date') ?? app.nowForCustomer(customerId);
+  let target = sub;
+  if (!target && objectArray(details, 'items').length === 0) {
+    // Without a subscription, the customer's one billing subscription is previewed.
+    const live = app.store.all('subscription').filter((s) => s.customer === customerId && ['active', 'past_due', 'trialing', 'unpaid'].includes(String(s.status)));
+    target = live[live.length - 1] ?? null;
+    if (!target) throw invalidRequest(`No upcoming invoices for customer: ${customerId}`, { code: 'invoice_upcoming_none', status: 404 });
+  }
+  let changes: ItemChange[] = [];
+  let newItems: NewItem[] = [];
+  if (target) {
+    changes = parseItemChanges(app, target, details);
+  } else {
+    newItems = objectArray(details, 'items').map((entry, i) => {
+      const priceId = optString(entry, 'price');
+      if (!priceId) throw invalidRequest(`Missing required param: subscription_details[items][${i}][price].`, { code: 'parameter_missing', param: `subscription_details[items][${i}][price]` });
+      return { price: app.store.require('price', priceId, `subscription_details[items][${i}][price]`), quantity: optInt(entry, 'quantity') ?? 1, metadata: {} };
+    });
+  }
+  return previewInvoice(app, customer, target, { changes, newItems, prorationBehavior, prorationDate });
+}
+
+export const invoiceRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/create_preview',
+    params: ['customer', 'subscription', 'subscription_details', 'preview_mode', 'automatic_tax', 'currency'],
+    handler: ({ op, params }) => previewParams(op, params),
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/invoices/:id',
+    params: [],
+    handler: ({ op, path }) => op.app.render('invoice', requireInvoice(op, path.id as string)),
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id',
+    params: ['metadata', 'description', 'footer', 'auto_advance', 'default_payment_method'],
+    handler: ({ op, path, params }) => {
+      const { app } = op;
+      const inv = requireInvoice(op, path.id as string);
+      const done = app.track('invoice', inv);
+      inv.metadata = applyMetadata((inv.metadata ?? {}) as JsonObject, params);
+      const description = optNullableString(params, 'description');
+      if (description !== undefined) inv.description = description;
+      const footer = optNullableString(params, 'footer');
+      if (footer !== undefined) inv.footer = footer;
+      const autoAdvance = optBool(params, 'auto_advance');
+      if (autoAdvance !== undefined) inv.auto_advance = autoAdvance;
+      const pm = optNullableString(params, 'default_payment_method');
+      if (pm) requireAttached(app, String(inv.customer), pm, 'default_payment_method');
+      if (pm !== undefined) inv.default_payment_method = pm;
+      done(op, 'invoice.updated');
+      return app.render('invoice', inv);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id/pay',
+    params: ['payment_method', 'paid_out_of_band', 'off_session', 'forgive', 'mandate', 'source'],
+    handler: ({ op, path, params }) => {
+      const inv = requireInvoice(op, path.id as string);
+      pay(op, inv, params);
+      return op.app.render('invoice', inv);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id/finalize',
+    params: ['auto_advance'],
+    handler: ({ op, path, params }) => {
+      const { app } = op;
+      const inv = requireInvoice(op, path.id as string);
+      if (inv.status !== 'draft') throw invalidRequest('This invoice is already finalized, you can\'t re-finalize a non-draft invoice.', { code: 'invoice_not_editable' });
+      const autoAdvance = optBool(params, 'auto_advance');
+      if (autoAdvance !== undefined) inv.auto_advance = autoAdvance;
+      finalizeInvoice(op, inv, app.nowForCustomer(String(inv.customer)));
+      return app.render('invoice', inv);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id/void',
+    params: [],
+    handler: ({ op, path }) => {
+      const { app } = op;
+      const inv = requireInvoice(op, path.id as string);
+      if (inv.status !== 'open' && inv.status !== 'uncollectible') {
+        throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${String(inv.status)}.`);
+      }
+      voidInvoice(op, inv, app.nowForCustomer(String(inv.customer)));
+      return app.render('invoice', inv);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/invoices/:id/mark_uncollectible',
+    params: [],
+    handler: ({ op, path }) => {
+      const { app } = op;
+      const inv = requireInvoice(op, path.id as string);
+      if (inv.status !== 'open') throw invalidRequest(`You can only mark an open invoice as uncollectible; this one is ${String(inv.status)}.`);
+      markUncollectible(op, inv, app.nowForCustomer(String(inv.customer)));
+      return app.render('invoice', inv);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/invoices/:id/lines',
+    params: [...LIST_PARAMS],
+    handler: ({ op, path, params }) => {
+      const inv = requireInvoice(op, path.id as string);
+      const lines = (inv.__lines ?? []) as JsonObject[];
+      const limit = optInt(params, 'limit') ?? 10;
+      const after = optString(params, 'starting_after');
+      const start = after ? lines.findIndex((l) => l.id === after) + 1 : 0;
+      if (after && start === 0) throw resourceMissing('line_item', after, 'starting_after');
+      const page = lines.slice(start, start + limit);
+      return { object: 'list', data: structuredClone(page), has_more: start + limit < lines.length, url: `/v1/invoices/${String(inv.id)}/lines` };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/invoices',
+    params: [...LIST_PARAMS, 'customer', 'subscription', 'status', 'created', 'collection_method', 'due_date'],
+    handler: ({ app, params }) => {
+      const customer = optString(params, 'customer');
+      const subscription = optString(params, 'subscription');
+      const status = optEnum(params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
+      const recs = app.store
+        .all('invoice')
+        .filter(
+          (i) =>
+            (customer === undefined || i.customer === customer) &&
+            (subscription === undefined || i.subscription === subscription) &&
+            (status === undefined || i.status === status) &&
+            matchesCreated(i, params),
+        );
+      return paginate(app, 'invoice', newestFirst(recs), params, '/v1/invoices');
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/invoiceitems/:id',
+    params: [],
+    handler: ({ app, path }) => app.renderById('invoiceitem', path.id as string),
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/invoiceitems',
+    params: [...LIST_PARAMS, 'customer', 'invoice', 'pending', 'created'],
+    handler: ({ app, params }) => {
+      const customer = optString(params, 'customer');
+      const invoice = optString(params, 'invoice');
+      const pending = optBool(params, 'pending');
+      const recs = app.store
+        .all('invoiceitem')
+        .filter(
+          (ii) =>
+            (customer === undefined || ii.customer === customer) &&
+            (invoice === undefined || ii.invoice === invoice) &&
+            (pending === undefined || (ii.invoice === null) === pending),
+        );
+      return paginate(app, 'invoiceitem', newestFirst(recs), params, '/v1/invoiceitems');
+    },
+  },
+];

@@ -1,0 +1,56 @@
+/** Steps shared by the tenancy tests: cards, car parks, renting, waiting for workflows. */
+import { expect } from 'vitest';
+import type Stripe from 'stripe';
+import { TenancyResponse } from '../../functions/api/schemas';
+import type { Tenancy } from '../../functions/domain/tenancies';
+import { executionArnFor } from '../../local/stepfunctions/engine';
+import { stripeClientFor } from '../../local/stripe/server';
+import type { TestTwin } from '../support/twin';
+import { carparkInput, type Actor } from './actors';
+
+export async function addCard(twin: TestTwin, tenant: Actor, paymentMethod = 'pm_card_visa'): Promise<void> {
+  const created = await twin.request('POST', '/billing', { token: tenant.token });
+  expect(created.status, created.text).toBe(200);
+  const updated = await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: paymentMethod } });
+  expect(updated.status, updated.text).toBe(200);
+}
+
+let sites = 0;
+/** A car park with its own SmartParking site, so its whitelist is its alone. */
+export async function createCarpark(twin: TestTwin, operator: Actor, overrides: Record<string, unknown> = {}) {
+  const siteId = `SP-${process.pid}-${++sites}`;
+  const res = await twin.request('POST', '/carparks', { token: operator.token, body: carparkInput({ smartParkingSiteId: siteId, ...overrides }) });
+  expect(res.status, res.text).toBe(201);
+  return { carparkId: (res.json as { carparkId: string }).carparkId, siteId };
+}
+
+export async function rent(twin: TestTwin, tenant: Actor, carparkId: string, plate: string, vehicleType = 'car') {
+  const res = await twin.request('POST', '/tenancies', { token: tenant.token, body: { carparkId, vehicleType, plate } });
+  expect(res.status, res.text).toBe(202);
+  return (res.json as { tenancy: Tenancy }).tenancy;
+}
+
+/** Waits for a workflow of the tenancy to finish, then returns the tenancy as the API shows it. */
+export async function settle(twin: TestTwin, tenant: Actor, tenancyId: string, workflow: 'setup' | 'cancel' = 'setup') {
+  const workflowId = workflow === 'setup' ? 'TenancySetup' : 'TenancyCancellation';
+  const execution = await twin.integrations.workflows.waitFor(executionArnFor(workflowId, `${workflow}-${tenancyId}`), { timeoutMs: 20_000 });
+  expect(['SUCCEEDED', 'FAILED']).toContain(execution.status);
+  const res = await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token });
+  expect(res.status, res.text).toBe(200);
+  return { tenancy: TenancyResponse.parse(res.json), execution };
+}
+
+export const stripeOf = (twin: TestTwin): Stripe => stripeClientFor(twin.integrations.stripe);
+
+/** The customer's live subscription items as { priceId: quantity } (empty when none). */
+export async function billedQuantities(twin: TestTwin, tenant: Actor): Promise<Record<string, number>> {
+  const billing = await twin.request('GET', '/billing', { token: tenant.token });
+  const customerId = (billing.json as { customerId: string | null }).customerId;
+  if (!customerId) return {};
+  const subscriptions = await stripeOf(twin).subscriptions.list({ customer: customerId, status: 'all' });
+  const live = subscriptions.data.filter((s) => !['canceled', 'incomplete_expired'].includes(s.status));
+  expect(live.length, 'one subscription per customer at most').toBeLessThanOrEqual(1);
+  return Object.fromEntries((live[0]?.items.data ?? []).map((i) => [i.price.id, i.quantity ?? 0]));
+}
+
+export const whitelist = (twin: TestTwin, siteId: string) => twin.integrations.smartParking.whitelist(siteId).map((r) => r.plate).sort();

@@ -1,0 +1,176 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceClock, customerWithCard, DAY, monthlyPrice, startHarness, type Harness } from './helpers';
+
+/**
+ * Every object the stand-in returns must carry every top-level field of Stripe's own example
+ * object for that resource (openapi fixtures3.json), with the same JSON type. A null where the
+ * fixture shows a value is accepted only when the installed SDK's type declares that field
+ * nullable (`| null`), i.e. when real Stripe may return null there too.
+ */
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const FIXTURES = `${repoRoot}../shared/reference/stripe/fixtures3.json`;
+const SDK_TYPES = `${repoRoot}node_modules/stripe/esm/resources/`;
+const haveFixtures = existsSync(FIXTURES);
+if (!haveFixtures) console.warn(`[object-shapes] ${FIXTURES} not found: shape checks skipped`);
+
+type Obj = Record<string, unknown>;
+
+/** Fixture name → SDK declaration file and interface, for nullability. */
+const SDK_INTERFACES: Record<string, [string, string]> = {
+  customer: ['Customers', 'Customer'],
+  deleted_customer: ['Customers', 'DeletedCustomer'],
+  payment_method: ['PaymentMethods', 'PaymentMethod'],
+  setup_intent: ['SetupIntents', 'SetupIntent'],
+  product: ['Products', 'Product'],
+  deleted_product: ['Products', 'DeletedProduct'],
+  price: ['Prices', 'Price'],
+  subscription: ['Subscriptions', 'Subscription'],
+  subscription_item: ['SubscriptionItems', 'SubscriptionItem'],
+  deleted_subscription_item: ['SubscriptionItems', 'DeletedSubscriptionItem'],
+  invoice: ['Invoices', 'Invoice'],
+  line_item: ['InvoiceLineItems', 'InvoiceLineItem'],
+  invoiceitem: ['InvoiceItems', 'InvoiceItem'],
+  event: ['Events', 'EventBase'],
+  'test_helpers.test_clock': ['TestHelpers/TestClocks', 'TestClock'],
+  'deleted_test_helpers.test_clock': ['TestHelpers/TestClocks', 'DeletedTestClock'],
+  webhook_endpoint: ['WebhookEndpoints', 'WebhookEndpoint'],
+  deleted_webhook_endpoint: ['WebhookEndpoints', 'DeletedWebhookEndpoint'],
+};
+
+/** Top-level fields the SDK types as possibly null, read from `export interface X { ... }`. */
+function nullableFields(resource: string): Set<string> {
+  const [file, name] = SDK_INTERFACES[resource] ?? [];
+  if (!file || !name) return new Set();
+  const source = readFileSync(`${SDK_TYPES}${file}.d.ts`, 'utf8');
+  const start = source.indexOf(`export interface ${name} {`);
+  if (start < 0) return new Set();
+  const body = source.slice(start, source.indexOf('\n}', start));
+  const out = new Set<string>();
+  for (const m of body.matchAll(/^ {4}([a-z_]+)\??: (.+);$/gm)) if (/\bnull\b/.test(m[2] ?? '')) out.add(m[1] as string);
+  return out;
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** Problems with `actual` against the fixture of `resource` (empty when it conforms). */
+function shapeProblems(resource: string, actual: Obj, fixtures: Record<string, Obj>): string[] {
+  const fixture = fixtures[resource];
+  if (!fixture) return [`no fixture named ${resource}`];
+  const nullable = nullableFields(resource);
+  const problems: string[] = [];
+  for (const [key, example] of Object.entries(fixture)) {
+    if (!(key in actual)) {
+      problems.push(`${resource}.${key} missing`);
+      continue;
+    }
+    const want = jsonType(example);
+    const got = jsonType(actual[key]);
+    if (want === 'null' || want === got) continue;
+    if (got === 'null' && nullable.has(key)) continue;
+    // Expandable references are ids (strings) in the fixture and may be expanded objects.
+    if (want === 'string' && got === 'object') continue;
+    problems.push(`${resource}.${key}: fixture ${want}, stand-in ${got}`);
+  }
+  return problems;
+}
+
+describe.skipIf(!haveFixtures)('object shapes match Stripe fixtures3.json', () => {
+  let h: Harness;
+  let fixtures: Record<string, Obj>;
+  const samples: [string, Obj][] = [];
+
+  beforeAll(async () => {
+    fixtures = (JSON.parse(readFileSync(FIXTURES, 'utf8')) as { resources: Record<string, Obj> }).resources;
+    h = await startHarness();
+    const { stripe, standin } = h;
+    standin.addWebhookEndpoint({ url: 'http://127.0.0.1:9/unused', secret: 'whsec_shape' });
+    const frozen = Math.floor(Date.UTC(2030, 0, 15, 9) / 1000);
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen, name: 'shapes' });
+    const { customer, paymentMethod } = await customerWithCard(stripe, 'pm_card_visa', { test_clock: clock.id });
+    const price = await monthlyPrice(stripe, 9_500);
+    const second = await monthlyPrice(stripe, 4_000, 'Riverside car park — motorcycle');
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
+    const item = await stripe.subscriptionItems.create({ subscription: sub.id, price: second.id, quantity: 2 });
+    const deletedItem = await stripe.subscriptionItems.del(item.id, { proration_behavior: 'create_prorations' });
+    await advanceClock(stripe, clock.id, frozen + 32 * DAY);
+    const invoices = await stripe.invoices.list({ customer: customer.id });
+    const renewal = invoices.data[0];
+    const setupIntent = (await stripe.setupIntents.list({ customer: customer.id })).data[0];
+    const invoiceItem = (await stripe.invoiceItems.list({ customer: customer.id })).data[0];
+    const event = (await stripe.events.list({ limit: 1 })).data[0];
+    const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/hook', enabled_events: ['*'] });
+    const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    const unusedProduct = await stripe.products.create({ name: 'Unused' });
+    const throwaway = await stripe.customers.create({ email: 'gone@example.com' });
+    const otherClock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+
+    const add = (name: string, obj: unknown) => samples.push([name, obj as Obj]);
+    add('customer', await stripe.customers.retrieve(customer.id));
+    add('payment_method', await stripe.paymentMethods.retrieve(paymentMethod));
+    add('setup_intent', setupIntent);
+    add('product', await stripe.products.retrieve(String(price.product)));
+    add('price', price);
+    const renewed = await stripe.subscriptions.retrieve(sub.id);
+    add('subscription', renewed);
+    add('subscription_item', await stripe.subscriptionItems.retrieve(renewed.items.data[0]?.id ?? ''));
+    add('subscription_item', renewed.items.data[0]);
+    add('deleted_subscription_item', deletedItem);
+    add('invoice', renewal);
+    add('invoice', preview);
+    add('line_item', renewal?.lines.data[0]);
+    add('line_item', renewal?.lines.data.find((l) => l.parent?.subscription_item_details?.proration));
+    add('invoiceitem', invoiceItem);
+    add('event', event);
+    add('test_helpers.test_clock', await stripe.testHelpers.testClocks.retrieve(clock.id));
+    add('webhook_endpoint', endpoint);
+    add('deleted_webhook_endpoint', await stripe.webhookEndpoints.del(endpoint.id));
+    add('deleted_product', await stripe.products.del(unusedProduct.id));
+    add('deleted_customer', await stripe.customers.del(throwaway.id));
+    add('deleted_test_helpers.test_clock', await stripe.testHelpers.testClocks.del(otherClock.id));
+  });
+
+  afterAll(async () => {
+    await h?.standin.close();
+  });
+
+  it('collected a sample of every resource the stand-in serves', () => {
+    const names = new Set(samples.map(([name]) => name));
+    expect([...names].sort()).toEqual(Object.keys(SDK_INTERFACES).sort());
+    for (const [name, obj] of samples) expect(obj, name).toBeTypeOf('object');
+  });
+
+  it('gives every object all top-level fields of its fixture, with the fixture types', () => {
+    const problems = samples.flatMap(([name, obj]) => shapeProblems(name, obj, fixtures));
+    expect(problems).toEqual([]);
+  });
+
+  it('embeds subscription items and invoice lines in their own resource shapes', () => {
+    const sub = samples.find(([n]) => n === 'subscription')?.[1] as { items: { data: Obj[] } };
+    const inv = samples.find(([n]) => n === 'invoice')?.[1] as { lines: { data: Obj[] } };
+    const problems = [
+      ...sub.items.data.flatMap((i) => shapeProblems('subscription_item', i, fixtures)),
+      ...inv.lines.data.flatMap((l) => shapeProblems('line_item', l, fixtures)),
+      ...sub.items.data.flatMap((i) => shapeProblems('price', i.price as Obj, fixtures)),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it('catches a missing or retyped field (the check itself can fail)', () => {
+    const customer = structuredClone(samples.find(([n]) => n === 'customer')?.[1]) as Obj;
+    delete customer.invoice_settings;
+    customer.balance = '0';
+    customer.livemode = null;
+    expect(shapeProblems('customer', customer, fixtures)).toEqual([
+      'customer.balance: fixture number, stand-in string',
+      'customer.invoice_settings missing',
+      'customer.livemode: fixture boolean, stand-in null',
+    ]);
+  });
+});
