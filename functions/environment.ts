@@ -27,6 +27,7 @@ export const ENV = {
   tenancySetupStateMachineArn: 'TENANCY_SETUP_STATE_MACHINE_ARN',
   tenancyCancellationStateMachineArn: 'TENANCY_CANCELLATION_STATE_MACHINE_ARN',
   plateChangeStateMachineArn: 'PLATE_CHANGE_STATE_MACHINE_ARN',
+  vehicleChangeStateMachineArn: 'VEHICLE_CHANGE_STATE_MACHINE_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

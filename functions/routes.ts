@@ -32,7 +32,7 @@ export interface FunctionAccess {
   /** Calls SmartParking with its API key (from Secrets Manager). */
   readonly smartParking?: boolean;
   /** Starts executions of these workflows (ids from workflows.ts). */
-  readonly startsWorkflows?: readonly ('TenancySetup' | 'TenancyCancellation' | 'PlateChange')[];
+  readonly startsWorkflows?: readonly ('TenancySetup' | 'TenancyCancellation' | 'PlateChange' | 'VehicleChange')[];
 }
 
 export interface RouteSpec {
@@ -67,6 +67,15 @@ export const authorizer = {
   resultsCacheTtlSeconds: number;
   access: FunctionAccess;
 };
+
+/**
+ * Browser access (CORS), applied by API Gateway itself and by the twin's gateway alike. Origins
+ * come from configuration (`allowedOrigins`); methods are those the routes use.
+ */
+export const cors = {
+  allowHeaders: ['authorization', 'content-type'],
+  maxAgeSeconds: 3600,
+} as const;
 
 const READ = ['GetItem'] as const;
 
@@ -230,8 +239,8 @@ export const routes = [
     path: '/tenancies/{tenancyId}',
     handler: 'handlers/tenancies/update-tenancy.ts',
     auth: 'user',
-    summary: 'Change the plate (owner)',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], startsWorkflows: ['PlateChange'] },
+    summary: 'Change the plate and/or the vehicle type (owner)',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], startsWorkflows: ['PlateChange', 'VehicleChange'] },
   },
   {
     id: 'CancelTenancy',

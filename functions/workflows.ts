@@ -69,6 +69,14 @@ export const taskFunctions = {
     handler: 'handlers/tasks/abort-plate-change.ts',
     access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
   },
+  CommitVehicleChangeFunctionArn: {
+    handler: 'handlers/tasks/commit-vehicle-change.ts',
+    access: { table: ['UpdateItem'] },
+  },
+  RevertVehicleChangeFunctionArn: {
+    handler: 'handlers/tasks/revert-vehicle-change.ts',
+    access: { table: ['GetItem', 'UpdateItem'] },
+  },
   NotifyTenantFunctionArn: {
     handler: 'handlers/tasks/notify-tenant.ts',
     access: { table: READ_TENANCY, sendsEmail: true },
@@ -115,6 +123,17 @@ export const workflows = [
       'RevokePlateFunctionArn',
       'NotifyTenantFunctionArn',
       'AbortPlateChangeFunctionArn',
+    ),
+  },
+  {
+    id: 'VehicleChange',
+    definitionFile: 'vehicle-change.asl.json',
+    arnEnv: 'VEHICLE_CHANGE_STATE_MACHINE_ARN',
+    tasks: pick(
+      'SyncBillingFunctionArn',
+      'CommitVehicleChangeFunctionArn',
+      'RevertVehicleChangeFunctionArn',
+      'NotifyTenantFunctionArn',
     ),
   },
 ] as const satisfies readonly WorkflowSpec[];

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createAuthorizerCache, parseAuthorizerDecision, type AuthorizerDecision } from './gateway/authorizer-cache';
+import { cors as manifestCors } from '../functions/routes';
 import { isPreflight, preflightResponse, withCorsHeaders, type CorsSettings } from './gateway/cors';
 import {
   buildAuthorizerEvent,
@@ -192,9 +193,9 @@ function corsSettings(options: GatewayOptions): CorsSettings | undefined {
   return {
     allowOrigins: options.allowedOrigins,
     allowMethods: options.cors?.allowMethods ?? routeMethods,
-    allowHeaders: options.cors?.allowHeaders ?? ['authorization', 'content-type'],
+    allowHeaders: options.cors?.allowHeaders ?? manifestCors.allowHeaders,
     exposeHeaders: options.cors?.exposeHeaders ?? [],
-    maxAgeSeconds: options.cors?.maxAgeSeconds ?? 600,
+    maxAgeSeconds: options.cors?.maxAgeSeconds ?? manifestCors.maxAgeSeconds,
     allowCredentials: options.cors?.allowCredentials ?? false,
   };
 }

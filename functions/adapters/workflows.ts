@@ -24,4 +24,5 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
   // A tenancy can change plate many times (even back to an old one): the time keeps names unique.
   startPlateChange: (tenancyId, plate) =>
     start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-${Date.now()}`, { tenancyId, plate }),
+  startVehicleChange: (tenancyId) => start(ENV.vehicleChangeStateMachineArn, `vehicle-${tenancyId}-${Date.now()}`, { tenancyId }),
 };

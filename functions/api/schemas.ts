@@ -185,7 +185,9 @@ export const CreateTenancyBody = z.strictObject({
   startDate: z.iso.datetime({ offset: true }).optional().meta({ description: 'Defaults to now' }),
 });
 
-export const UpdateTenancyBody = z.strictObject({ plate: RawPlate });
+export const UpdateTenancyBody = z
+  .strictObject({ plate: RawPlate.optional(), vehicleType: z.enum(VEHICLE_TYPES).optional() })
+  .refine((value) => value.plate !== undefined || value.vehicleType !== undefined, { message: 'Give a plate or a vehicle type.' });
 
 export const ListTenanciesQuery = z.object({
   carparkId: CarparkId.optional().meta({ description: 'Operators: required, one of your car parks. Tenants: filters your own.' }),

@@ -47,6 +47,8 @@ export interface Tenancy {
   readonly endsAt?: string;
   /** A plate change in flight: registered before the old plate is revoked. */
   readonly pendingPlate?: string;
+  /** During a vehicle type change: what it was, to put back if the new price cannot be paid. */
+  readonly previousVehicle?: { readonly vehicleType: VehicleType; readonly priceId: string; readonly monthlyAmount: number };
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -82,4 +84,14 @@ export interface TenancyRepository {
   commitPlateChange(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
   /** Drops the pending plate and its claim. */
   abortPlateChange(tenancy: Tenancy, now: string): Promise<void>;
+  /**
+   * Moves an active tenancy to another vehicle type in one transaction: a space of the new type
+   * (capped by capacity) for the old one, and its billed unit to the new price. ConflictError
+   * `carpark_full` or `tenancy_busy`.
+   */
+  changeVehicle(tenancy: Tenancy, to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number }, now: string): Promise<void>;
+  /** Undoes `changeVehicle` (the new price could not be paid); false if nothing to undo. */
+  revertVehicleChange(tenancy: Tenancy, now: string): Promise<boolean>;
+  /** Keeps the change: forgets the previous vehicle. */
+  commitVehicleChange(tenancyId: string, now: string): Promise<void>;
 }

@@ -17,6 +17,7 @@ export interface TenancyWorkflows {
   startSetup(tenancyId: string): Promise<void>;
   startCancellation(tenancyId: string): Promise<void>;
   startPlateChange(tenancyId: string, newPlate: string): Promise<void>;
+  startVehicleChange(tenancyId: string): Promise<void>;
 }
 
 export interface TenancyDeps {
@@ -128,19 +129,49 @@ export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId
   return visibleTenancy(deps, caller, tenancyId);
 }
 
-/** New plate first: it is whitelisted before the old one is revoked, so the barrier never shuts out a payer. */
-export async function changePlate(deps: TenancyDeps, caller: Principal, tenancyId: string, input: { plate: string }): Promise<TenancyResult> {
-  const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
-  if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can change the plate.');
-  const { plate, warnings } = plateOrThrow(input.plate);
-  if (plate === tenancy.plate) return { tenancy, warnings };
+/**
+ * Changes the plate and/or the vehicle type. A new plate is whitelisted before the old one is
+ * revoked, so the barrier never shuts out a payer. A new vehicle type takes a space of that type
+ * and moves the billed unit to its price at once (so capacity is never oversold); the workflow
+ * then charges the new price and puts everything back if the card refuses it.
+ */
+export async function changeTenancy(
+  deps: TenancyDeps,
+  caller: Principal,
+  tenancyId: string,
+  input: { plate?: string; vehicleType?: VehicleType },
+): Promise<TenancyResult> {
+  let tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can change the plate or vehicle.');
+  const checked = input.plate !== undefined ? plateOrThrow(input.plate) : undefined;
+  const newPlate = checked && checked.plate !== tenancy.plate ? checked.plate : undefined;
+  const newType = input.vehicleType !== undefined && input.vehicleType !== tenancy.vehicleType ? input.vehicleType : undefined;
+  if (!newPlate && !newType) return { tenancy, warnings: checked?.warnings ?? [] };
   if (tenancy.status !== 'active') {
-    throw new ConflictError('tenancy_not_active', `The plate can be changed on an active tenancy; this one is ${tenancy.status}.`);
+    throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
   }
   const now = deps.clock.now().toISOString();
-  await deps.tenancies.startPlateChange(tenancy, plate, now);
-  await deps.workflows.startPlateChange(tenancyId, plate);
-  return { tenancy: { ...tenancy, pendingPlate: plate, updatedAt: now }, warnings };
+
+  if (newType) {
+    const carpark = await deps.carparks.get(tenancy.carparkId);
+    const amount = carpark?.prices[newType];
+    const priceId = carpark?.stripePrices?.[newType];
+    if (amount === undefined || !priceId) {
+      throw new ValidationError('This car park has no spaces of that type.', [
+        { path: 'vehicleType', message: `Choose one of: ${Object.keys(carpark?.prices ?? {}).join(', ')}.` },
+      ]);
+    }
+    const to = { vehicleType: newType, priceId, monthlyAmount: amount };
+    await deps.tenancies.changeVehicle(tenancy, to, now);
+    await deps.workflows.startVehicleChange(tenancyId);
+    tenancy = { ...tenancy, ...to, previousVehicle: { vehicleType: tenancy.vehicleType, priceId: tenancy.priceId, monthlyAmount: tenancy.monthlyAmount }, updatedAt: now };
+  }
+  if (newPlate) {
+    await deps.tenancies.startPlateChange(tenancy, newPlate, now);
+    await deps.workflows.startPlateChange(tenancyId, newPlate);
+    tenancy = { ...tenancy, pendingPlate: newPlate, updatedAt: now };
+  }
+  return { tenancy, warnings: checked?.warnings ?? [] };
 }
 
 /** Access continues to the end of the paid period; the cancellation workflow ends it then. */

@@ -167,9 +167,30 @@ export async function abortPlateChange(deps: WorkflowDeps, input: { tenancyId: s
   return { plate: tenancy.plate };
 }
 
+// --- vehicle type change ----------------------------------------------------------------------
+
+export async function commitVehicleChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+  await deps.tenancies.commitVehicleChange(input.tenancyId, now(deps));
+  return { committed: true };
+}
+
+/** The new price could not be charged: the old type, space and price come back. */
+export async function revertVehicleChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const reverted = await deps.tenancies.revertVehicleChange(tenancy, now(deps));
+  return { reverted };
+}
+
 // --- emails ------------------------------------------------------------------------------------
 
-export type TenancyEmail = 'activated' | 'setupFailed' | 'ended' | 'plateChanged' | 'cancelling';
+export type TenancyEmail =
+  | 'activated'
+  | 'setupFailed'
+  | 'ended'
+  | 'plateChanged'
+  | 'cancelling'
+  | 'vehicleChanged'
+  | 'vehicleChangeRefused';
 
 /** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
 export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: string; template: TenancyEmail }) {
@@ -200,6 +221,14 @@ export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: strin
     plateChanged: {
       subject: `Your plate at ${place} is updated`,
       body: `The barrier at ${place} now opens for ${tenancy.plate}.`,
+    },
+    vehicleChanged: {
+      subject: `Your tenancy at ${place} is now for a ${tenancy.vehicleType}`,
+      body: `Your tenancy for ${tenancy.plate} is now for a ${tenancy.vehicleType} space at ${money} a month.`,
+    },
+    vehicleChangeRefused: {
+      subject: `We could not change your tenancy at ${place}`,
+      body: `The card on file was declined for the new price, so your tenancy stays a ${tenancy.vehicleType} space. Update your card and try again.`,
     },
   };
   const { subject, body } = lines[input.template];

@@ -11,7 +11,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { authorizer, routes } from '../../functions/routes';
+import { authorizer, cors, routes } from '../../functions/routes';
 import { AppFunction, type FunctionResources } from './app-function';
 
 export interface RouteApiProps {
@@ -61,15 +61,10 @@ export class RouteApi extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [...config.allowedOrigins],
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.PATCH,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ['content-type', 'authorization'],
-        maxAge: Duration.hours(1),
+        // The same settings the twin's gateway applies (functions/routes.ts).
+        allowMethods: [...new Set(routes.map((route) => route.method))].sort().map((method) => method as CorsHttpMethod),
+        allowHeaders: [...cors.allowHeaders],
+        maxAge: Duration.seconds(cors.maxAgeSeconds),
       },
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizer, routes } from '../../functions/routes';
+import { authorizer, cors, routes } from '../../functions/routes';
 import { logicalIdOf, onlyResource, resourcesOfType, synthStacks, testConfig, type Resource } from './helpers';
 
 describe('HTTP API', () => {
@@ -91,12 +91,12 @@ describe('HTTP API', () => {
     });
   });
 
-  it('allows CORS from the configured origins only, with the methods and headers the web app uses', () => {
+  it('allows CORS from the configured origins only, with the routes\' methods and the shared settings the twin uses', () => {
     expect(onlyResource(template, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration).toEqual({
       AllowOrigins: config.allowedOrigins,
-      AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      AllowHeaders: ['content-type', 'authorization'],
-      MaxAge: 3600,
+      AllowMethods: ['DELETE', 'GET', 'PATCH', 'POST'],
+      AllowHeaders: [...cors.allowHeaders],
+      MaxAge: cors.maxAgeSeconds,
     });
   });
 

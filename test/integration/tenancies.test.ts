@@ -217,3 +217,60 @@ describe('who sees tenancies', () => {
     expect((await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: cast.operatorX.token })).status).toBe(200);
   });
 });
+
+describe('changing the vehicle type', () => {
+  const vehicleChange = async (tenancyId: string) => {
+    const execution = twin.integrations.workflows.list('VehicleChange').find((e) => e.name.includes(tenancyId));
+    expect(execution, 'a vehicle change workflow started').toBeDefined();
+    return twin.integrations.workflows.waitFor(execution!.executionArn, { timeoutMs: 20_000 });
+  };
+
+  it('moves the space and the billed unit to the new type', async () => {
+    const tenant = await signUp(twin, 'vehicle@test.example');
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const prices = await carparkPrices(carpark.carparkId);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'VC12AAA')).tenancyId);
+
+    const res = await twin.request('PATCH', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token, body: { vehicleType: 'motorcycle' } });
+    expect(res.status, res.text).toBe(202);
+    expect(await vehicleChange(tenancy.tenancyId)).toMatchObject({ status: 'SUCCEEDED' });
+
+    const after = await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token });
+    expect(after.json).toMatchObject({ vehicleType: 'motorcycle', priceId: prices.motorcycle, monthlyAmount: 4_000, status: 'active' });
+    expect(after.json).not.toHaveProperty('previousVehicle');
+    expect(await billedQuantities(twin, tenant)).toEqual({ [prices.motorcycle!]: 1 });
+    expect((await twin.request('GET', `/carparks/${carpark.carparkId}`)).json).toMatchObject({ spacesFree: { car: 10, motorcycle: 1 } });
+    expect(whitelist(twin, carpark.siteId)).toEqual(['VC12AAA']);
+  });
+
+  it('puts everything back when the card refuses the new price', async () => {
+    const tenant = await signUp(twin, 'vehicle.declined@test.example');
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorY);
+    const prices = await carparkPrices(carpark.carparkId);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'VD12AAA')).tenancyId);
+    await addCard(twin, tenant, 'pm_card_chargeCustomerFail');
+
+    const res = await twin.request('PATCH', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token, body: { vehicleType: 'motorcycle' } });
+    expect(res.status, res.text).toBe(202);
+    await vehicleChange(tenancy.tenancyId);
+
+    const after = await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token });
+    expect(after.json).toMatchObject({ vehicleType: 'car', priceId: prices.car, status: 'active' });
+    expect(after.json).not.toHaveProperty('previousVehicle');
+    expect(await billedQuantities(twin, tenant)).toEqual({ [prices.car!]: 1 });
+    expect((await twin.request('GET', `/carparks/${carpark.carparkId}`)).json).toMatchObject({ spacesFree: { car: 9, motorcycle: 2 } });
+    await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && m.subject.includes('could not change'), 5000);
+  });
+
+  it('refuses a type the car park does not offer', async () => {
+    const tenant = await signUp(twin, 'vehicle.bad@test.example');
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'VB12AAA')).tenancyId);
+    const res = await twin.request('PATCH', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token, body: { vehicleType: 'van' } });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ error: { details: [{ path: 'vehicleType' }] } });
+  });
+});

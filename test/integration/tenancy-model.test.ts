@@ -1,5 +1,5 @@
 /**
- * 1,000 random creates, cancellations and plate changes by three tenants (one with a card that
+ * 1,000 random creates, cancellations, plate changes and vehicle changes by three tenants (one with a card that
  * is always declined), issued in concurrent bursts against two small car parks. Afterwards the
  * books must balance: every car park's occupied counters, every tenant's Stripe quantities and
  * every barrier whitelist equal what the live tenancies say, and no space was ever oversold.
@@ -23,13 +23,15 @@ afterAll(() => twin?.close());
 type Op =
   | { kind: 'create'; tenant: number; carpark: number; type: 'car' | 'motorcycle'; plate: number }
   | { kind: 'cancel'; pick: number }
-  | { kind: 'change'; pick: number; plate: number };
+  | { kind: 'change'; pick: number; plate: number }
+  | { kind: 'vehicle'; pick: number; type: 'car' | 'motorcycle' };
 
 const PLATES = Array.from({ length: 30 }, (_, i) => `MD${String(i).padStart(2, '0')}XYZ`);
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('create' as const), tenant: fc.nat(2), carpark: fc.nat(1), type: fc.constantFrom('car' as const, 'motorcycle' as const), plate: fc.nat(PLATES.length - 1) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('change' as const), pick: fc.nat(), plate: fc.nat(PLATES.length - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('vehicle' as const), pick: fc.nat(), type: fc.constantFrom('car' as const, 'motorcycle' as const) }) },
 );
 
 const BURST = 25;
@@ -62,15 +64,17 @@ describe('a random workload of tenancy operations', () => {
       }
       const target = known[o.pick % Math.max(known.length, 1)];
       if (!target) return 0;
+      const path = `/tenancies/${target.tenancyId}`;
+      const token = target.tenant.token;
       const res =
         o.kind === 'cancel'
-          ? await twin.request('DELETE', `/tenancies/${target.tenancyId}`, { token: target.tenant.token })
-          : await twin.request('PATCH', `/tenancies/${target.tenancyId}`, { token: target.tenant.token, body: { plate: PLATES[o.plate] } });
+          ? await twin.request('DELETE', path, { token })
+          : await twin.request('PATCH', path, { token, body: o.kind === 'change' ? { plate: PLATES[o.plate] } : { vehicleType: o.type } });
       return res.status;
     };
 
     const idle = () =>
-      pollUntil(async () => ['TenancySetup', 'TenancyCancellation', 'PlateChange'].every((w) => twin.integrations.workflows.list(w, 'RUNNING').length === 0), {
+      pollUntil(async () => ['TenancySetup', 'TenancyCancellation', 'PlateChange', 'VehicleChange'].every((w) => twin.integrations.workflows.list(w, 'RUNNING').length === 0), {
         timeoutMs: 60_000,
         describeFailure: () => 'workflows still running after 60 s',
       });
@@ -105,6 +109,7 @@ describe('a random workload of tenancy operations', () => {
       }),
     )).flat();
     expect(tenancies.filter((t) => t.status === 'pending' || t.status === 'cancelling')).toEqual([]);
+    expect(tenancies.filter((t) => 'pendingPlate' in t || 'previousVehicle' in t)).toEqual([]);
     const active = tenancies.filter((t) => t.status === 'active');
 
     for (const carpark of carparks) {

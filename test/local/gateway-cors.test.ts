@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createGateway } from '../../local/gateway';
 import { call } from './fixtures/gateway-client';
 import { fixtureAuthorizer, fixtureFunctionsDir, fixtureRoutes } from './fixtures/manifest';
+import { cors as manifestCors } from '../../functions/routes';
 
 const ALLOWED = 'https://portal.example.test';
 const gateway = createGateway({
@@ -41,7 +42,7 @@ describe('CORS', () => {
     const response = await call(defaults, 'OPTIONS', '/things', preflight(ALLOWED));
 
     expect(response.headers['access-control-allow-methods']).toBe('GET,POST');
-    expect(response.headers['access-control-max-age']).toBe('600');
+    expect(response.headers['access-control-max-age']).toBe(String(manifestCors.maxAgeSeconds));
   });
 
   it('answers a preflight for a path with no OPTIONS route, even one needing authorization', async () => {

@@ -38,6 +38,25 @@ function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1):
   };
 }
 
+/**
+ * Moves one space from one vehicle type to another at a car park (a vehicle change). Taking the
+ * new type is capped by capacity unless `uncapped` (giving back a space held a moment ago).
+ */
+function occupancySwap(carparkId: string, from: string, to: string, { uncapped = false } = {}): TransactItem {
+  return {
+    Update: {
+      TableName: TableName(),
+      Key: keys.carpark(carparkId),
+      UpdateExpression: 'SET #occupied.#to = if_not_exists(#occupied.#to, :zero) + :one, #occupied.#from = #occupied.#from - :one',
+      ConditionExpression: uncapped
+        ? '#occupied.#from > :zero'
+        : '#occupied.#from > :zero AND ((attribute_not_exists(#occupied.#to) AND #capacity.#to > :zero) OR #occupied.#to < #capacity.#to)',
+      ExpressionAttributeNames: { '#occupied': 'occupied', '#from': from, '#to': to, ...(uncapped ? {} : { '#capacity': 'capacity' }) },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+    },
+  };
+}
+
 /** Counts (+1) or uncounts (-1) a tenancy on its price's billing line, bumping the version. */
 function billingChange(userId: string, priceId: string, delta: 1 | -1): TransactItem[] {
   return [
@@ -197,6 +216,41 @@ export const tenancyRepository: TenancyRepository = {
       plateRelease(t, t.plate),
     ]);
     return result.ok ? this.get(t.tenancyId, true) : undefined;
+  },
+
+  /** 1 round trip. */
+  async changeVehicle(t, to, now) {
+    const previousVehicle = { vehicleType: t.vehicleType, priceId: t.priceId, monthlyAmount: t.monthlyAmount };
+    const update = tenancyUpdate(t.tenancyId, ['active'], { ...to, previousVehicle, updatedAt: now });
+    const result = await transact([
+      occupancySwap(t.carparkId, t.vehicleType, to.vehicleType),
+      { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(previousVehicle)` } },
+      ...billingChange(t.userId, to.priceId, 1),
+      // The account's version is bumped once by the line above; the old line only loses its unit.
+      billingChange(t.userId, t.priceId, -1)[0]!,
+    ]);
+    if (result.ok) return;
+    if (result.failed[0]) throw new ConflictError('carpark_full', `No ${to.vehicleType} space is free at this car park.`);
+    throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a change is already under way.');
+  },
+
+  /** 1 round trip. */
+  async revertVehicleChange(t, now) {
+    const back = t.previousVehicle;
+    if (!back) return false;
+    const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { ...back, updatedAt: now }, ['previousVehicle']);
+    const result = await transact([
+      // Taking the old space back is not capped: it was held until the change.
+      occupancySwap(t.carparkId, t.vehicleType, back.vehicleType, { uncapped: true }),
+      { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
+      ...billingChange(t.userId, back.priceId, 1),
+      billingChange(t.userId, t.priceId, -1)[0]!,
+    ]);
+    return result.ok;
+  },
+
+  async commitVehicleChange(tenancyId, now) {
+    await this.transition(tenancyId, LIVE_STATUSES, { previousVehicle: undefined, updatedAt: now });
   },
 
   async abortPlateChange(t, now) {

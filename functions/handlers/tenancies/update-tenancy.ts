@@ -1,7 +1,7 @@
-import { changePlate } from '../../domain/tenancy-service';
+import { changeTenancy } from '../../domain/tenancy-service';
 import { tenancyDeps } from '../../adapters/wiring/tenancies';
 import { httpRoute } from '../../http/route';
 
 export const handler = httpRoute('UpdateTenancy', ({ caller, params, body }) =>
-  changePlate(tenancyDeps, caller, params.tenancyId, body),
+  changeTenancy(tenancyDeps, caller, params.tenancyId, body),
 );
