@@ -1,15 +1,21 @@
 /** A Lambda `Context` like the Node.js runtime passes to a handler. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { ApiIdentity } from './http-api-event';
 
 export interface LambdaSettings {
   readonly functionName: string;
   readonly timeoutMs: number;
   readonly memoryLimitInMB: number;
+  /** Given when the caller must know it (e.g. to log it); a new UUID otherwise. */
+  readonly awsRequestId?: string;
 }
 
-export function createLambdaContext(settings: LambdaSettings, api: ApiIdentity, startedAt = Date.now()): Context {
+/** Used by the twin's gateway and by its Step Functions engine, which both invoke handlers as Lambda does. */
+export function createLambdaContext(
+  settings: LambdaSettings,
+  api: { readonly accountId: string; readonly region: string },
+  startedAt = Date.now(),
+): Context {
   const { functionName } = settings;
   const deadline = startedAt + settings.timeoutMs;
   const day = new Date(startedAt).toISOString().slice(0, 10).replaceAll('-', '/');
@@ -22,7 +28,7 @@ export function createLambdaContext(settings: LambdaSettings, api: ApiIdentity, 
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${api.region}:${api.accountId}:function:${functionName}`,
     memoryLimitInMB: String(settings.memoryLimitInMB),
-    awsRequestId: randomUUID(),
+    awsRequestId: settings.awsRequestId ?? randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),

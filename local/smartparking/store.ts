@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { PlateRegistration } from '../../functions/domain/barrier';
+import { registrationSchema } from '../../functions/adapters/smartparking/client';
 
 export interface WhitelistStoreOptions {
   readonly sites?: readonly string[];
@@ -15,14 +16,6 @@ export interface WhitelistStoreOptions {
   readonly dataFile?: string;
 }
 
-const registrationSchema = z.object({
-  siteId: z.string(),
-  plate: z.string(),
-  validFrom: z.string(),
-  validTo: z.string().nullable(),
-  reference: z.string(),
-  registeredAt: z.string(),
-});
 
 const fileSchema = z.object({ sites: z.record(z.string(), z.array(registrationSchema)) });
 

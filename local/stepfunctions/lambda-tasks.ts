@@ -4,13 +4,14 @@
  * context, the return value goes through JSON, and a thrown error fails the task with the
  * Lambda error type as the Step Functions error and the Lambda error payload as the cause.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { fakeLambdaArn, type JsonValue } from './definition';
+import type { JsonValue } from './definition';
 import { TaskFailure } from './errors';
+import { createLambdaContext } from '../gateway/lambda-context';
 
 type LambdaHandler = (event: unknown, context: Context) => unknown;
 
@@ -50,7 +51,10 @@ export function createTaskInvoker(functionsDir: string, lambdaTimeoutMs: number)
 
     async invoke(fn, input) {
       const requestId = randomUUID();
-      const context = lambdaContext(fn.taskKey, requestId, Date.now() + lambdaTimeoutMs);
+      const context = createLambdaContext(
+        { functionName: fn.taskKey, timeoutMs: lambdaTimeoutMs, memoryLimitInMB: 1024, awsRequestId: requestId },
+        { region: 'local', accountId: '000000000000' },
+      );
       const run = (async () => {
         const handler = await load(fn);
         return handler(JSON.parse(JSON.stringify(input)), context);
@@ -113,23 +117,3 @@ function failure(errorType: string, errorMessage: string): TaskFailure {
   return new TaskFailure(errorType, JSON.stringify({ errorType, errorMessage }));
 }
 
-function lambdaContext(functionName: string, requestId: string, deadline: number): Context {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  const unsupported = (name: string) => () => {
-    throw new Error(`context.${name}() is not supported: return a value or a promise from the handler`);
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: fakeLambdaArn(functionName),
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported('done'),
-    fail: unsupported('fail'),
-    succeed: unsupported('succeed'),
-  };
-}

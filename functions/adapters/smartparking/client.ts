@@ -32,7 +32,8 @@ export interface SmartParkingClientOptions {
 
 export type SmartParkingClient = Required<BarrierAccess>;
 
-const registrationSchema = z.object({
+/** The registration as SmartParking's API returns it (the simulator answers with the same shape). */
+export const registrationSchema = z.object({
   siteId: z.string(),
   plate: z.string(),
   validFrom: z.string(),
