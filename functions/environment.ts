@@ -23,6 +23,8 @@ export const ENV = {
   smartParkingBaseUrl: 'SMARTPARKING_BASE_URL',
   /** Secrets Manager id of the SmartParking API key. */
   smartParkingApiKeyId: 'SMARTPARKING_API_KEY_ID',
+  /** Name of the platform's EventBridge bus. */
+  eventBusName: 'EVENT_BUS_NAME',
   /** ARNs of the tenancy workflows (see workflows.ts). */
   tenancySetupStateMachineArn: 'TENANCY_SETUP_STATE_MACHINE_ARN',
   tenancyCancellationStateMachineArn: 'TENANCY_CANCELLATION_STATE_MACHINE_ARN',

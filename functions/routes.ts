@@ -31,6 +31,10 @@ export interface FunctionAccess {
   readonly stripe?: boolean;
   /** Calls SmartParking with its API key (from Secrets Manager). */
   readonly smartParking?: boolean;
+  /** Reads the Stripe webhook signing secret (from Secrets Manager). */
+  readonly stripeWebhookSecret?: boolean;
+  /** Puts events on the platform's event bus. */
+  readonly putsEvents?: boolean;
   /** Starts executions of these workflows (ids from workflows.ts). */
   readonly startsWorkflows?: readonly ('TenancySetup' | 'TenancyCancellation' | 'PlateChange' | 'VehicleChange')[];
 }
@@ -286,6 +290,15 @@ export const routes = [
     auth: 'user',
     summary: 'A SetupIntent client secret for collecting a card with Stripe Elements',
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  {
+    id: 'StripeWebhook',
+    method: 'POST',
+    path: '/webhooks/stripe',
+    handler: 'handlers/webhooks/stripe.ts',
+    auth: 'public',
+    summary: 'Stripe events: signature verified on the raw body, then put on the event bus',
+    access: { stripeWebhookSecret: true, putsEvents: true },
   },
 ] as const satisfies readonly RouteSpec[];
 

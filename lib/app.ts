@@ -15,16 +15,18 @@ export interface AppStacks {
 export function addStacks(app: App, config: AppConfig): AppStacks {
   const prefix = `CarparkTenancy-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    description: `Carpark Tenancy ${config.stage}: table, signing key, provider secrets, sender identity`,
+    description: `Carpark Tenancy ${config.stage}: table, signing key, provider secrets, sender identity, event bus and archive`,
     config,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
-    description: `Carpark Tenancy ${config.stage}: HTTP API, workflows, scheduled jobs and their functions`,
+    description: `Carpark Tenancy ${config.stage}: HTTP API, workflows, scheduled jobs, event rules and their functions`,
     config,
     table: stateful.table,
     jwtSigningKey: stateful.jwtSigningKey,
     stripeSecretKey: stateful.stripeSecretKey,
+    stripeWebhookSecret: stateful.stripeWebhookSecret,
     smartParkingApiKey: stateful.smartParkingApiKey,
+    eventBus: stateful.eventBus,
   });
 
   Tags.of(app).add('project', 'carpark-tenancy');

@@ -1,5 +1,6 @@
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
@@ -41,9 +42,14 @@ const PROVIDER_SECRETS = {
   },
 } as const satisfies Record<string, ProviderSecret>;
 
+/** How long the archive keeps every event put on the bus, for replay. */
+export const EVENT_ARCHIVE_RETENTION = Duration.days(90);
+
 /**
  * Resources that hold data or identity and outlive code changes: the single table, the JWT
- * signing key, the third-party credentials (Stripe, SmartParking) and the SES sender identity.
+ * signing key, the third-party credentials (Stripe, SmartParking), the SES sender identity, and
+ * the event bus with its archive (the archive holds events for replay; the bus name is what
+ * producers put to).
  * Kept apart so the stateless stack can be torn down and redeployed freely.
  */
 export class StatefulStack extends Stack {
@@ -55,6 +61,10 @@ export class StatefulStack extends Stack {
   readonly stripeWebhookSecret: Secret;
   /** SmartParking API key; filled in by an operator after the first deploy. */
   readonly smartParkingApiKey: Secret;
+  /** The platform's custom event bus; the rules that consume it live in the stateless stack. */
+  readonly eventBus: EventBus;
+  /** Every event put on the bus, kept for {@link EVENT_ARCHIVE_RETENTION} for replay. */
+  readonly eventArchive: Archive;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -114,6 +124,24 @@ export class StatefulStack extends Stack {
     this.stripeSecretKey = providerSecret(PROVIDER_SECRETS.stripeSecretKey);
     this.stripeWebhookSecret = providerSecret(PROVIDER_SECRETS.stripeWebhookSecret);
     this.smartParkingApiKey = providerSecret(PROVIDER_SECRETS.smartParkingApiKey);
+
+    this.eventBus = new EventBus(this, 'EventBus', {
+      eventBusName: `carpark-tenancy-${config.stage}`,
+      description: `Carpark Tenancy ${config.stage}: Stripe events (webhook) and their consumers' rules`,
+    });
+    this.eventBus.applyRemovalPolicy(removalPolicy);
+    this.eventArchive = this.eventBus.archive('EventArchive', {
+      archiveName: `carpark-tenancy-${config.stage}`,
+      description: `Every event on carpark-tenancy-${config.stage}, for replay`,
+      // Every event on the bus: an archive needs a pattern, and every event's account is ours.
+      eventPattern: { account: [Stack.of(this).account] },
+      retention: EVENT_ARCHIVE_RETENTION,
+    });
+    this.eventArchive.applyRemovalPolicy(removalPolicy);
+    new CfnOutput(this, 'EventBusName', {
+      description: 'Event bus of the platform (Stripe events); replay from the archive of the same name',
+      value: this.eventBus.eventBusName,
+    });
 
     if (config.manageSenderIdentity) {
       new EmailIdentity(this, 'SenderIdentity', { identity: Identity.email(config.senderEmail) }).applyRemovalPolicy(

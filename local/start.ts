@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     stripe: portFromEnv('STRIPE_PORT', 12111),
     smartParking: portFromEnv('SMARTPARKING_PORT', 3002),
     stepFunctions: portFromEnv('STEPFUNCTIONS_PORT', 8083),
+    eventBridge: portFromEnv('EVENTBRIDGE_PORT', 8084),
   };
   const apiUrl = `http://${HOST}:${ports.api}`;
   console.log('Carpark Tenancy: starting the offline twin\n');
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       rootDir: ROOT,
       secrets: integrationSecretSet,
       host: HOST,
-      ports: { stripe: ports.stripe, smartParking: ports.smartParking, stepFunctions: ports.stepFunctions },
+      ports: { stripe: ports.stripe, smartParking: ports.smartParking, stepFunctions: ports.stepFunctions, eventBridge: ports.eventBridge },
       dataDir: STATE_DIR,
       waitScale: Number(process.env.TWIN_WAIT_SCALE ?? 1 / 43_200),
       retryIntervalMs: 500,
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     }),
   );
   stopOnExit.push({ name: 'API server', stop: server.close });
+  integrations.deliverStripeEventsTo(server.url);
 
   printBanner({
     apiUrl: server.url,
@@ -158,7 +160,9 @@ async function step<T>(label: string, run: () => Promise<T>, describe: (result: 
   }
 }
 
-async function checkPortsFree(ports: Record<'api' | 'console' | 'dynamodb' | 'stripe' | 'smartParking' | 'stepFunctions', number>): Promise<void> {
+async function checkPortsFree(
+  ports: Record<'api' | 'console' | 'dynamodb' | 'stripe' | 'smartParking' | 'stepFunctions' | 'eventBridge', number>,
+): Promise<void> {
   const variables = {
     api: 'PORT',
     console: 'TWIN_CONSOLE_PORT',
@@ -166,6 +170,7 @@ async function checkPortsFree(ports: Record<'api' | 'console' | 'dynamodb' | 'st
     stripe: 'STRIPE_PORT',
     smartParking: 'SMARTPARKING_PORT',
     stepFunctions: 'STEPFUNCTIONS_PORT',
+    eventBridge: 'EVENTBRIDGE_PORT',
   } as const;
   for (const [use, port] of Object.entries(ports) as [keyof typeof ports, number][]) {
     try {

@@ -14,7 +14,7 @@ export interface RouteContract {
   /** Success status and its body schema (none for 202/204 without content). */
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly body?: z.ZodType };
   /** Error statuses this route can answer, beyond 400/413/415/422 which every body route has. */
-  readonly errors?: readonly (401 | 402 | 403 | 404 | 409 | 429 | 503)[];
+  readonly errors?: readonly (400 | 401 | 402 | 403 | 404 | 409 | 429 | 503)[];
 }
 
 export const contracts = {
@@ -64,4 +64,6 @@ export const contracts = {
   CreateBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },
   CreateSetupIntent: { success: { status: 201, body: s.SetupIntentResponse }, errors: [401, 503] },
+  // The body is Stripe's event, read raw: the signature covers the exact bytes.
+  StripeWebhook: { success: { status: 200, body: s.WebhookAccepted }, errors: [400, 503] },
 } as const satisfies Record<RouteId, RouteContract>;

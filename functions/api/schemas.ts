@@ -279,3 +279,5 @@ export const UpdateBillingBody = atLeastOneField(
 export const SetupIntentResponse = z
   .object({ setupIntentId: z.string(), clientSecret: z.string() })
   .meta({ id: 'SetupIntent' });
+
+export const WebhookAccepted = z.object({ received: z.literal(true), eventId: z.string() }).meta({ id: 'WebhookAccepted' });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -21,7 +22,11 @@ export interface FunctionResources {
   readonly table: ITable;
   readonly jwtSigningKey: ISecret;
   readonly stripeSecretKey: ISecret;
+  /** Stripe webhook signing secret, for `stripeWebhookSecret`. */
+  readonly stripeWebhookSecret: ISecret;
   readonly smartParkingApiKey: ISecret;
+  /** The platform's event bus, for `putsEvents`. */
+  readonly eventBus: IEventBus;
   /**
    * The deployed workflows, for `startsWorkflows`. Absent while the workflows' own task
    * functions are created (they start none); a function that asks for one then fails synthesis.
@@ -108,7 +113,8 @@ export class AppFunction extends NodejsFunction {
 
   /** Grants exactly what `access` lists, and sets the environment variables that go with it. */
   grantAccess(access: FunctionAccess): void {
-    const { config, table, jwtSigningKey, stripeSecretKey, smartParkingApiKey, stateMachines } = this.shared;
+    const { config, table, jwtSigningKey, stripeSecretKey, stripeWebhookSecret, smartParkingApiKey, eventBus, stateMachines } =
+      this.shared;
 
     if (access.table && access.table.length > 0) {
       // Index ARNs only for Query (the only listed action that reads an index), one per GSI.
@@ -151,6 +157,17 @@ export class AppFunction extends NodejsFunction {
       stripeSecretKey.grantRead(this);
       // STRIPE_API_URL stays unset on AWS: the SDK's default, https://api.stripe.com.
       this.addEnvironment(ENV.stripeSecretKeyId, stripeSecretKey.secretArn);
+    }
+
+    if (access.stripeWebhookSecret) {
+      stripeWebhookSecret.grantRead(this);
+      this.addEnvironment(ENV.stripeWebhookSecretId, stripeWebhookSecret.secretArn);
+    }
+
+    if (access.putsEvents) {
+      // events:PutEvents on this bus's ARN alone (not the default bus, not events:*).
+      eventBus.grantPutEventsTo(this);
+      this.addEnvironment(ENV.eventBusName, eventBus.eventBusName);
     }
 
     if (access.smartParking) {

@@ -2,6 +2,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
 import { ENV } from '../../functions/environment';
+import { eventRules } from '../../functions/events';
 import { workflows } from '../../functions/workflows';
 import {
   actionsOf,
@@ -38,17 +39,18 @@ describe('functions', () => {
     );
   const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
-  it('deploys one function per route, the authorizer, each distinct workflow task and each job', () => {
+  it('deploys one function per route, the authorizer, each distinct workflow task, each job and each event rule', () => {
     const taskHandlers = new Set(workflows.flatMap((w) => Object.values(w.tasks).map((task) => task.handler)));
-    expect(functions.filter((f) => f.kind === 'route')).toHaveLength(23);
+    expect(functions.filter((f) => f.kind === 'route')).toHaveLength(24);
     expect(functions.filter((f) => f.kind === 'task')).toHaveLength(taskHandlers.size);
     expect(functions.filter((f) => f.kind === 'job').length).toBeGreaterThan(0);
+    expect(functions.filter((f) => f.kind === 'consumer')).toHaveLength(eventRules.length);
 
     expect(new Set(functions.map(({ fn }) => logicalIdOf(fn))).size).toBe(functions.length);
     expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toHaveLength(functions.length);
   });
 
-  const expectedTimeout: Record<FunctionKind, number> = { route: 10, authorizer: 5, task: 20, job: 300 };
+  const expectedTimeout: Record<FunctionKind, number> = { route: 10, authorizer: 5, task: 20, job: 300, consumer: 30 };
 
   it.each(functions.map((f) => [label(f), f] as const))(
     'runs %s on Node.js 24, arm64, as an ESM bundle with active tracing',
@@ -139,6 +141,12 @@ describe('functions', () => {
       secret: () => stateful.smartParkingApiKey,
       env: ENV.smartParkingApiKeyId,
     },
+    {
+      name: 'Stripe webhook signing secret',
+      flag: 'stripeWebhookSecret',
+      secret: () => stateful.stripeWebhookSecret,
+      env: ENV.stripeWebhookSecretId,
+    },
   ] as const)('the $name', ({ flag, secret, env }) => {
     it('is readable, by ARN in the environment, exactly by the functions whose manifest entry asks for it', () => {
       for (const f of functions) {
@@ -180,8 +188,25 @@ describe('functions', () => {
     }
   });
 
-  it('lets no function read the Stripe webhook signing secret yet', () => {
-    expect(JSON.stringify(template.toJSON())).not.toContain(logicalIdOf(stateful.stripeWebhookSecret));
+  it('lets the Stripe webhook route alone read the webhook signing secret', () => {
+    const readers = functions.filter((f) => readsSecret(f.statements, stateful.stripeWebhookSecret).length);
+    expect(readers.map(label)).toEqual(['route StripeWebhook']);
+  });
+
+  it('lets exactly the functions with putsEvents put events, on the platform bus alone, with its name in the environment', () => {
+    const busArn = { 'Fn::ImportValue': expect.stringContaining(logicalIdOf(stateful.eventBus)) };
+    for (const f of functions) {
+      const statements = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('events:')));
+      const busName = environmentOf(f.properties)[ENV.eventBusName];
+      if (f.access.putsEvents) {
+        expect(statements, label(f)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }]);
+        expect(busName, label(f)).toEqual({ 'Fn::ImportValue': expect.stringContaining(logicalIdOf(stateful.eventBus)) });
+      } else {
+        expect(statements, label(f)).toEqual([]);
+        expect(busName, label(f)).toBeUndefined();
+      }
+    }
+    expect(functions.filter((f) => f.access.putsEvents).map(label)).toEqual(['route StripeWebhook']);
   });
 
   it('lets only email-sending functions use SES, and only from the sender address', () => {
@@ -230,7 +255,7 @@ describe('functions', () => {
     expect(starters.map((f) => f.id).sort()).toEqual(['CancelTenancy', 'CreateTenancy', 'UpdateTenancy']);
   });
 
-  it('grants nothing beyond logs, tracing and what the manifest lists (and a job its dead-letter queue)', () => {
+  it('grants nothing beyond logs, tracing and what the manifest lists (and a job or consumer its dead-letter queue)', () => {
     for (const f of functions) {
       const allowed = new Set([
         'logs:CreateLogStream',
@@ -238,10 +263,13 @@ describe('functions', () => {
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
         ...(f.access.table ?? []).map((action) => `dynamodb:${action}`),
-        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking ? SECRET_READ : []),
+        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking || f.access.stripeWebhookSecret
+          ? SECRET_READ
+          : []),
+        ...(f.access.putsEvents ? ['events:PutEvents'] : []),
         ...(f.access.sendsEmail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
         ...(f.access.startsWorkflows?.length ? ['states:StartExecution'] : []),
-        ...(f.kind === 'job' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
+        ...(f.kind === 'job' || f.kind === 'consumer' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ]);
 
       expect(actionsOf(f.statements).filter((action) => !allowed.has(action)), label(f)).toEqual([]);
@@ -251,7 +279,9 @@ describe('functions', () => {
       expect(actionsOf(wildcard), label(f)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
       // Every secret statement names exactly one secret.
       const secretStatements = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
-      const expectedSecrets = [f.access.jwtSigningKey, f.access.stripe, f.access.smartParking].filter(Boolean).length;
+      const expectedSecrets = [f.access.jwtSigningKey, f.access.stripe, f.access.smartParking, f.access.stripeWebhookSecret].filter(
+        Boolean,
+      ).length;
       expect(secretStatements.flatMap(resourcesOf), label(f)).toHaveLength(expectedSecrets);
     }
   });

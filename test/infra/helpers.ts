@@ -2,6 +2,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { FunctionAccess } from '../../functions/routes';
+import { eventRules } from '../../functions/events';
 import { authorizer, routes } from '../../functions/routes';
 import { scheduledJobs } from '../../functions/schedules';
 import { workflows } from '../../functions/workflows';
@@ -76,21 +77,21 @@ export interface Statement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-export type FunctionKind = 'route' | 'authorizer' | 'task' | 'job';
+export type FunctionKind = 'route' | 'authorizer' | 'task' | 'job' | 'consumer';
 
 /** One deployed function with the manifest entry it came from. */
 export interface DeployedFunction {
   readonly kind: FunctionKind;
-  /** Route or job id, `Authorizer`, or a task's handler module. */
+  /** Route, job or event-rule id, `Authorizer`, or a task's handler module. */
   readonly id: string;
   readonly handler: string;
   readonly access: FunctionAccess;
   readonly fn: AppFunction;
 }
 
-/** Every function of every manifest (routes, authorizer, workflow tasks, jobs), as deployed. */
+/** Every function of every manifest (routes, authorizer, workflow tasks, jobs, event consumers), as deployed. */
 export function deployedFunctions(stacks: AppStacks): DeployedFunction[] {
-  const { api, workflows: deployedWorkflows, scheduledJobs: deployedJobs } = stacks.stateless;
+  const { api, workflows: deployedWorkflows, scheduledJobs: deployedJobs, eventRules: deployedRules } = stacks.stateless;
   const found = <T>(value: T | undefined, what: string): T => {
     if (!value) throw new Error(`no function for ${what}`);
     return value;
@@ -118,6 +119,13 @@ export function deployedFunctions(stacks: AppStacks): DeployedFunction[] {
       handler: job.handler,
       access: job.access,
       fn: found(deployedJobs.jobs.get(job.id)?.function, job.id),
+    })),
+    ...eventRules.map((rule) => ({
+      kind: 'consumer' as const,
+      id: rule.id,
+      handler: rule.target.handler,
+      access: rule.target.access,
+      fn: found(deployedRules.rules.get(rule.id)?.function, rule.id),
     })),
   ];
 }

@@ -112,6 +112,8 @@ const matrix: Record<RouteId, Case> = {
     expect: { ...all(200), anonymous: 401 },
   },
   CreateSetupIntent: { request: () => ({ method: 'POST', path: '/billing/setup-intent' }), expect: { ...all(201), anonymous: 401 } },
+  // Stripe signs, not users: without a valid signature everyone is refused alike.
+  StripeWebhook: { request: () => ({ method: 'POST', path: '/webhooks/stripe', body: { id: 'evt_1', type: 'invoice.paid' } }), expect: all(400) },
 };
 
 /** Tenant A's tenancies at operator X's car park: [0] is read, [1..3] are cancelled by A, X and the admin. */

@@ -20,6 +20,7 @@ import { startAwsStandins, type AwsStandins } from '../../local/aws-standins';
 import { ensureTable } from '../../local/dynamodb';
 import { integrationSecrets, startIntegrations, type Integrations } from '../../local/integrations';
 import { createGateway, type Gateway, type GatewayAuthorizer, type GatewayRoute } from '../../local/gateway';
+import { serveGateway } from '../../local/http-server';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from '../../local/twin-environment';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,6 +62,8 @@ export interface TwinResponse {
 
 export interface TestTwin {
   readonly gateway: Gateway;
+  /** The same gateway on a real port (Stripe's webhooks arrive over HTTP). */
+  readonly apiUrl: string;
   readonly standins: AwsStandins;
   readonly outbox: AwsStandins['outbox'];
   /** SES fault switch: `twin.ses.failNext(3)`. */
@@ -106,6 +109,7 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     waitScale: options.waitScale ?? 0,
     retryIntervalMs: 5,
   });
+  // Stripe delivers its webhooks over HTTP: the gateway also listens on a port for them.
 
   const restoreEnvironment = applyEnvironment(
     twinEnvironment({
@@ -130,8 +134,12 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     ...(options.authorizerCacheTtlSeconds !== undefined && { authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds }),
   });
 
+  const server = await serveGateway(gateway, { port: 0 });
+  integrations.deliverStripeEventsTo(server.url);
+
   return {
     gateway,
+    apiUrl: server.url,
     standins,
     outbox: standins.outbox,
     ses: standins.ses,
@@ -143,6 +151,7 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     integrations,
     request: (method, requestPath, init) => send(gateway, method, requestPath, init),
     async close() {
+      await server.close();
       await integrations.close();
       restoreIntegrationEnvironment();
       restoreEnvironment();

@@ -3,7 +3,7 @@
  * tenancy transactions (tenancy-repository.ts); this module reads them and records what Stripe
  * gave back (customer, subscription, default card).
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingLine, BillingRepository, CardSummary } from '../../domain/billing';
 import { isConditionFailure, updateExpression } from './expressions';
 import { ENTITY, fromItem, keys } from './keys';
@@ -54,6 +54,12 @@ export const billingRepository: BillingRepository = {
 
   /** The first customer recorded wins; a concurrent second one is ignored (same idempotency key anyway). */
   async recordCustomer(userId, customerId) {
+    await db().send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: { ...keys.stripeCustomer(customerId), type: ENTITY.stripeCustomer, customerId, userId },
+      }),
+    );
     try {
       await db().send(
         new UpdateCommand({

@@ -21,6 +21,8 @@ export const ENTITY = {
   billingAccount: 'billingAccount',
   billingLine: 'billingLine',
   reconciliationRun: 'reconciliationRun',
+  stripeCustomer: 'stripeCustomer',
+  payment: 'payment',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -41,6 +43,10 @@ export const keys = {
   billingAccount: (userId: string): Key => ({ pk: `billing#${userId}`, sk: 'account' }),
   billingLine: (userId: string, priceId: string): Key => ({ pk: `billing#${userId}`, sk: `line#${priceId}` }),
   billingPartition: (userId: string) => `billing#${userId}`,
+  /** Which tenant a Stripe customer is, for events that name only the customer. */
+  stripeCustomer: (customerId: string) => item(ENTITY.stripeCustomer, customerId),
+  /** A paid invoice and whether its receipt went out. */
+  payment: (invoiceId: string) => item(ENTITY.payment, invoiceId),
   /** Reconciliation runs share a partition, newest last, for the admin's audit trail. */
   reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };

@@ -1,0 +1,89 @@
+/**
+ * Paid invoices: record the payment and email a receipt, exactly once however often and in
+ * whatever order Stripe delivers the event. A receipt is claimed for a short lease before it is
+ * sent and marked sent after; a failed send gives the claim back, so the retry sends it.
+ */
+import { escapeHtml } from './accounts';
+import type { Clock } from './clock';
+import type { CarparkRepository, Mailer } from './ports';
+import type { TenancyRepository } from './tenancies';
+import type { User } from './users';
+
+export interface PaidInvoice {
+  readonly invoiceId: string;
+  readonly customerId: string;
+  readonly number: string | null;
+  readonly amountPaid: number;
+  readonly currency: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly priceIds: readonly string[];
+}
+
+export type ReceiptClaim = 'claimed' | 'sent_already' | 'in_progress';
+
+export interface PaymentStore {
+  userForCustomer(customerId: string): Promise<string | undefined>;
+  /** Records the payment if new, and claims its receipt unless it was sent or another holds it. */
+  claimReceipt(invoice: PaidInvoice & { userId: string }, now: Date, leaseMs: number): Promise<ReceiptClaim>;
+  markReceiptSent(invoiceId: string, now: Date): Promise<void>;
+  releaseReceipt(invoiceId: string): Promise<void>;
+}
+
+export interface PaymentDeps {
+  readonly payments: PaymentStore;
+  readonly users: { get(userId: string): Promise<User | undefined> };
+  readonly tenancies: Pick<TenancyRepository, 'listByUser'>;
+  readonly carparks: Pick<CarparkRepository, 'get'>;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+}
+
+const RECEIPT_LEASE_MS = 60_000;
+
+export type ReceiptOutcome = 'sent' | 'sent_already' | 'in_progress' | 'unknown_customer';
+
+export async function recordInvoicePaid(deps: PaymentDeps, invoice: PaidInvoice): Promise<ReceiptOutcome> {
+  const userId = await deps.payments.userForCustomer(invoice.customerId);
+  if (!userId) return 'unknown_customer';
+  const claim = await deps.payments.claimReceipt({ ...invoice, userId }, deps.clock.now(), RECEIPT_LEASE_MS);
+  if (claim !== 'claimed') return claim;
+  try {
+    await sendReceipt(deps, userId, invoice);
+  } catch (error) {
+    await deps.payments.releaseReceipt(invoice.invoiceId);
+    throw error;
+  }
+  await deps.payments.markReceiptSent(invoice.invoiceId, deps.clock.now());
+  return 'sent';
+}
+
+async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoice): Promise<void> {
+  const user = await deps.users.get(userId);
+  if (!user) throw new Error(`User ${userId} of customer ${invoice.customerId} not found`);
+  const { items } = await deps.tenancies.listByUser(userId, { limit: 100 });
+  const billed = items.filter((t) => invoice.priceIds.includes(t.priceId) && t.status !== 'failed');
+  const carparkNames = new Map<string, string>();
+  for (const id of new Set(billed.map((t) => t.carparkId))) carparkNames.set(id, (await deps.carparks.get(id))?.name ?? 'Car park');
+
+  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(invoice.amountPaid / 100);
+  const day = (iso: string) => iso.slice(0, 10);
+  const lines = billed.map((t) => `${carparkNames.get(t.carparkId)}: ${t.vehicleType} space for ${t.plate}`);
+  const text = [
+    `Hello ${user.name},`,
+    '',
+    `Thank you: we received ${money}${invoice.number ? ` for invoice ${invoice.number}` : ''}, covering ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}.`,
+    ...(lines.length > 0 ? ['', ...lines] : []),
+    '',
+    'Carpark Tenancy',
+  ].join('\n');
+  await deps.mailer.send({
+    to: user.email,
+    subject: `Receipt: ${money} paid for your parking`,
+    text,
+    html: text
+      .split('\n')
+      .map((line) => (line ? `<p>${escapeHtml(line)}</p>` : ''))
+      .join(''),
+  });
+}

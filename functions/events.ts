@@ -1,0 +1,48 @@
+/**
+ * The event-rule manifest: the platform's event bus and the rules that route Stripe's events to
+ * their consumers. Read by the CDK (bus, archive, rules, targets with retries and dead-letter
+ * queues) and by the offline twin's local bus, which applies the same patterns.
+ *
+ * Stripe's events arrive two ways and land on the same rules: through our signed webhook
+ * (`POST /webhooks/stripe` puts them on the bus with source `carpark.stripe`) or through Stripe's
+ * native EventBridge delivery (a partner event source, `aws.partner/stripe.com/...`). Either way
+ * the detail-type is the Stripe event type and the detail is the Stripe event.
+ */
+import type { FunctionAccess } from './routes';
+
+/** Source of events our webhook puts on the bus. */
+export const STRIPE_WEBHOOK_SOURCE = 'carpark.stripe';
+/** Prefix of the source of Stripe's own EventBridge deliveries (partner event source). */
+export const STRIPE_PARTNER_SOURCE_PREFIX = 'aws.partner/stripe.com';
+
+/** An EventBridge event pattern (the subset this platform uses). */
+export type EventPattern = Readonly<Record<string, unknown>>;
+
+export interface EventRuleSpec {
+  readonly id: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly target: {
+    /** Handler module, relative to `functions/`, receiving the EventBridge event. */
+    readonly handler: string;
+    readonly access: FunctionAccess;
+  };
+}
+
+/** Matches Stripe events of these types, from the webhook or from Stripe's partner source. */
+const stripeEvents = (...types: string[]): EventPattern => ({
+  source: [STRIPE_WEBHOOK_SOURCE, { prefix: STRIPE_PARTNER_SOURCE_PREFIX }],
+  'detail-type': types,
+});
+
+export const eventRules = [
+  {
+    id: 'InvoicePaid',
+    description: 'A paid invoice: record the payment and email a receipt',
+    pattern: stripeEvents('invoice.paid'),
+    target: {
+      handler: 'handlers/consumers/invoice-paid.ts',
+      access: { table: ['GetItem', 'Query', 'PutItem'], sendsEmail: true },
+    },
+  },
+] as const satisfies readonly EventRuleSpec[];
