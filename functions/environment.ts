@@ -9,6 +9,8 @@ export const ENV = {
   jwtSecretId: 'JWT_SECRET_ID',
   /** Verified SES sender address. */
   senderEmail: 'SENDER_EMAIL',
+  /** Where contact messages go when they are not about one car park; the sender address if unset. */
+  supportEmail: 'SUPPORT_EMAIL',
   /** Base URL of the web site, for links in emails (password reset). */
   webBaseUrl: 'WEB_BASE_URL',
   /** Deployment stage, for logs. */

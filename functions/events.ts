@@ -45,4 +45,13 @@ export const eventRules = [
       access: { table: ['GetItem', 'Query', 'PutItem'], sendsEmail: true },
     },
   },
+  {
+    id: 'SubscriptionDeleted',
+    description: 'A subscription deleted at Stripe: end the tenancies it paid for (revoke plates, free spaces)',
+    pattern: stripeEvents('customer.subscription.deleted'),
+    target: {
+      handler: 'handlers/consumers/subscription-deleted.ts',
+      access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true },
+    },
+  },
 ] as const satisfies readonly EventRuleSpec[];

@@ -292,6 +292,15 @@ export const routes = [
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
   },
   {
+    id: 'Contact',
+    method: 'POST',
+    path: '/contact',
+    handler: 'handlers/support/contact.ts',
+    auth: 'public',
+    summary: 'Contact form: stored as a support ticket and emailed to the car park (or the platform)',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], sendsEmail: true },
+  },
+  {
     id: 'StripeWebhook',
     method: 'POST',
     path: '/webhooks/stripe',

@@ -1,11 +1,13 @@
 import { Tags, type App } from 'aws-cdk-lib';
 import type { AppConfig } from './config';
 import { StatefulStack } from './stateful-stack';
+import { SiteStack } from './site-stack';
 import { StatelessStack } from './stateless-stack';
 
 export interface AppStacks {
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly site: SiteStack;
 }
 
 /**
@@ -19,7 +21,7 @@ export function addStacks(app: App, config: AppConfig): AppStacks {
     config,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
-    description: `Carpark Tenancy ${config.stage}: HTTP API, workflows, scheduled jobs, event rules and their functions`,
+    description: `Carpark Tenancy ${config.stage}: HTTP API, workflows, scheduled jobs, event rules, their functions and alarms`,
     config,
     table: stateful.table,
     jwtSigningKey: stateful.jwtSigningKey,
@@ -29,7 +31,12 @@ export function addStacks(app: App, config: AppConfig): AppStacks {
     eventBus: stateful.eventBus,
   });
 
+  const site = new SiteStack(app, `${prefix}-Site`, {
+    description: `Carpark Tenancy ${config.stage}: web site (S3 behind CloudFront)`,
+    config,
+  });
+
   Tags.of(app).add('project', 'carpark-tenancy');
   Tags.of(app).add('stage', config.stage);
-  return { stateful, stateless };
+  return { stateful, stateless, site };
 }

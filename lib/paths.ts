@@ -11,3 +11,6 @@ export const depsLockFilePath = path.join(repoRoot, 'package-lock.json');
 
 /** Step Functions definitions (ASL); manifest `definitionFile` paths are relative to it. */
 export const stateMachinesDir = path.join(repoRoot, 'state-machines');
+
+/** The static web site (HTML and CSS) served by CloudFront. */
+export const webDir = path.join(repoRoot, 'web');

@@ -4,8 +4,9 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { AppConfig } from './config';
-import type { FunctionResources } from './constructs/app-function';
+import { AppFunction, type FunctionResources } from './constructs/app-function';
 import { EventRules } from './constructs/event-rules';
+import { Monitoring } from './constructs/monitoring';
 import { RouteApi } from './constructs/route-api';
 import { ScheduledJobs } from './constructs/scheduled-jobs';
 import { Workflows } from './constructs/workflows';
@@ -24,13 +25,14 @@ export interface StatelessStackProps extends StackProps {
 /**
  * Code and wiring that can be replaced at will: the workflows (state machines and their task
  * functions), the HTTP API and its functions, the scheduled jobs, and the event rules on the
- * stateful stack's bus with their consumer functions.
+ * stateful stack's bus with their consumer functions; and the alarms and dashboard that watch them.
  */
 export class StatelessStack extends Stack {
   readonly workflows: Workflows;
   readonly api: RouteApi;
   readonly scheduledJobs: ScheduledJobs;
   readonly eventRules: EventRules;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     const {
@@ -54,6 +56,23 @@ export class StatelessStack extends Stack {
     this.api = new RouteApi(this, 'Api', { resources });
     this.scheduledJobs = new ScheduledJobs(this, 'Jobs', { resources });
     this.eventRules = new EventRules(this, 'Events', { resources });
+
+    // Every AppFunction in the stack, found by walking the tree so a new kind of function cannot
+    // be left without alarms; named by its path below the stack (`Api-LoginFunction`).
+    const functions = this.node
+      .findAll()
+      .filter((construct): construct is AppFunction => construct instanceof AppFunction)
+      .map((fn) => ({ name: fn.node.path.slice(this.node.path.length + 1).replaceAll('/', '-'), resource: fn }));
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      config,
+      functions,
+      deadLetterQueues: [
+        ...[...this.scheduledJobs.jobs].map(([jobId, job]) => ({ name: `Job${jobId}`, resource: job.deadLetterQueue })),
+        ...[...this.eventRules.rules].map(([ruleId, rule]) => ({ name: `Rule${ruleId}`, resource: rule.deadLetterQueue })),
+      ],
+      stateMachines: [...this.workflows.stateMachines].map(([name, resource]) => ({ name, resource })),
+      httpApi: this.api.httpApi,
+    });
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the HTTP API',

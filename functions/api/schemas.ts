@@ -281,3 +281,13 @@ export const SetupIntentResponse = z
   .meta({ id: 'SetupIntent' });
 
 export const WebhookAccepted = z.object({ received: z.literal(true), eventId: z.string() }).meta({ id: 'WebhookAccepted' });
+
+export const ContactBody = z.strictObject({
+  name: text(100),
+  email: Email,
+  message: text(5000),
+  carparkId: CarparkId.optional().meta({ description: 'The car park the message is about; its support address receives it' }),
+  website: z.string().max(200).optional().meta({ description: 'Leave empty (a trap for bots)' }),
+});
+
+export const ContactAccepted = z.object({ received: z.literal(true) }).meta({ id: 'ContactAccepted' });

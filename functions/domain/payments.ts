@@ -4,6 +4,8 @@
  * sent and marked sent after; a failed send gives the claim back, so the retry sends it.
  */
 import { escapeHtml } from './accounts';
+import type { BarrierAccess } from './barrier';
+import type { BillingRepository } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
 import type { TenancyRepository } from './tenancies';
@@ -86,4 +88,53 @@ async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoi
       .map((line) => (line ? `<p>${escapeHtml(line)}</p>` : ''))
       .join(''),
   });
+}
+
+// --- a subscription deleted at Stripe ------------------------------------------------------------
+
+export interface SubscriptionEndDeps {
+  readonly payments: Pick<PaymentStore, 'userForCustomer'>;
+  readonly tenancies: Pick<TenancyRepository, 'listByUser' | 'release'>;
+  readonly carparks: Pick<CarparkRepository, 'get'>;
+  readonly barrier: Pick<BarrierAccess, 'revoke'>;
+  readonly billing: Pick<BillingRepository, 'get' | 'recordSubscription'>;
+  readonly clock: Clock;
+}
+
+/**
+ * Stripe deleted the tenant's subscription (unpaid invoices ran out of retries, or someone
+ * cancelled it in the Stripe dashboard): nothing is billed any more, so every tenancy it paid for
+ * ends now, giving back its space and plate. Tenancies still being set up are left to their
+ * workflow, which bills them on a new subscription. Safe to run twice: release is conditional.
+ */
+export async function endTenanciesOfDeletedSubscription(
+  deps: SubscriptionEndDeps,
+  event: { customerId: string; subscriptionId: string },
+): Promise<{ ended: string[] }> {
+  const userId = await deps.payments.userForCustomer(event.customerId);
+  if (!userId) return { ended: [] };
+  const account = await deps.billing.get(userId);
+  // An old subscription's deletion arriving late must not end tenancies billed on a newer one.
+  if (account?.subscriptionId && account.subscriptionId !== event.subscriptionId) return { ended: [] };
+  if (account?.subscriptionId) await deps.billing.recordSubscription(userId, undefined);
+
+  const ended: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const tenancy of page.items.filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status))) {
+      const now = deps.clock.now().toISOString();
+      const released = await deps.tenancies.release(tenancy, ['active', 'cancelling', 'suspended'], 'ended', {
+        endsAt: now,
+        barrier: { status: 'revoked', changedAt: now },
+        updatedAt: now,
+      });
+      if (!released) continue;
+      const carpark = await deps.carparks.get(tenancy.carparkId);
+      if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+      ended.push(tenancy.tenancyId);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { ended };
 }

@@ -55,10 +55,10 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('acknowledges nothing at app or stack level', () => {
     const app = testApp();
-    const { stateful, stateless } = addStacks(app, testConfig());
+    const { stateful, stateless, site } = addStacks(app, testConfig());
 
     const broad = acknowledgements(app).filter((ack) =>
-      [app.node.path, stateful.node.path, stateless.node.path].includes(ack.path),
+      [app.node.path, stateful.node.path, stateless.node.path, site.node.path].includes(ack.path),
     );
     expect(broad).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
 import { ENV } from '../../functions/environment';
 import { eventRules } from '../../functions/events';
+import { routes } from '../../functions/routes';
 import { workflows } from '../../functions/workflows';
 import {
   actionsOf,
@@ -41,7 +42,7 @@ describe('functions', () => {
 
   it('deploys one function per route, the authorizer, each distinct workflow task, each job and each event rule', () => {
     const taskHandlers = new Set(workflows.flatMap((w) => Object.values(w.tasks).map((task) => task.handler)));
-    expect(functions.filter((f) => f.kind === 'route')).toHaveLength(24);
+    expect(functions.filter((f) => f.kind === 'route')).toHaveLength(routes.length);
     expect(functions.filter((f) => f.kind === 'task')).toHaveLength(taskHandlers.size);
     expect(functions.filter((f) => f.kind === 'job').length).toBeGreaterThan(0);
     expect(functions.filter((f) => f.kind === 'consumer')).toHaveLength(eventRules.length);

@@ -37,6 +37,7 @@ export function testApp({ cloudFormationValidation = false } = {}): App {
 export interface TestStacks extends AppStacks {
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
+  readonly siteTemplate: Template;
 }
 
 export function synthStacks(config: AppConfig = testConfig()): TestStacks {
@@ -45,6 +46,7 @@ export function synthStacks(config: AppConfig = testConfig()): TestStacks {
     ...stacks,
     statefulTemplate: Template.fromStack(stacks.stateful),
     statelessTemplate: Template.fromStack(stacks.stateless),
+    siteTemplate: Template.fromStack(stacks.site),
   };
 }
 

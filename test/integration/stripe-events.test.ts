@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Cast } from './actors';
-import { addCard, createCarpark, rent, settle } from './tenancy-helpers';
+import { addCard, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -117,5 +117,26 @@ describe('a paid invoice', () => {
     twin.integrations.bus.replay(dead);
     await twin.integrations.bus.waitForIdle(10_000);
     expect(await receiptsTo(tenant.email)).toHaveLength(1);
+  });
+});
+
+describe('a subscription deleted at Stripe', () => {
+  it('ends the tenancies it paid for: plates revoked, spaces freed', async () => {
+    const tenant = await signUp(twin, 'deleted@test.example');
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SD12ABC')).tenancyId);
+    expect(whitelist(twin, carpark.siteId)).toEqual(['SD12ABC']);
+
+    const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
+    const [subscription] = (await stripeOf(twin).subscriptions.list({ customer: customerId })).data;
+    await stripeOf(twin).subscriptions.cancel(subscription!.id);
+
+    await pollUntil(
+      async () => ((await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token })).json as { status: string }).status === 'ended',
+      { timeoutMs: 10_000, describeFailure: () => 'the tenancy did not end after its subscription was deleted' },
+    );
+    expect(whitelist(twin, carpark.siteId)).toEqual([]);
+    expect((await twin.request('GET', `/carparks/${carpark.carparkId}`)).json).toMatchObject({ spacesFree: { car: 10 } });
   });
 });

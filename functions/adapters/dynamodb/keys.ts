@@ -23,6 +23,8 @@ export const ENTITY = {
   reconciliationRun: 'reconciliationRun',
   stripeCustomer: 'stripeCustomer',
   payment: 'payment',
+  supportTicket: 'supportTicket',
+  rateLimit: 'rateLimit',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -47,6 +49,9 @@ export const keys = {
   stripeCustomer: (customerId: string) => item(ENTITY.stripeCustomer, customerId),
   /** A paid invoice and whether its receipt went out. */
   payment: (invoiceId: string) => item(ENTITY.payment, invoiceId),
+  supportTicket: (ticketId: string) => item(ENTITY.supportTicket, ticketId),
+  /** A counter per subject (e.g. `contact#<ip>`) and window. */
+  rateLimit: (subject: string) => item(ENTITY.rateLimit, subject),
   /** Reconciliation runs share a partition, newest last, for the admin's audit trail. */
   reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };

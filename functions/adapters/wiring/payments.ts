@@ -1,6 +1,8 @@
 /** Wiring for the paid-invoice consumer: DynamoDB and SES. */
 import { systemClock } from '../../domain/clock';
-import type { PaymentDeps } from '../../domain/payments';
+import type { PaymentDeps, SubscriptionEndDeps } from '../../domain/payments';
+import { billingRepository } from '../dynamodb/billing-repository';
+import { smartParkingBarrier } from '../smartparking/client';
 import { paymentStore } from '../dynamodb/payment-store';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
@@ -12,5 +14,14 @@ export const paymentDeps: PaymentDeps = {
   tenancies: tenancyRepository,
   carparks: carparkRepository,
   mailer: sesMailer,
+  clock: systemClock,
+};
+
+export const subscriptionEndDeps: SubscriptionEndDeps = {
+  payments: paymentStore,
+  tenancies: tenancyRepository,
+  carparks: carparkRepository,
+  barrier: smartParkingBarrier,
+  billing: billingRepository,
   clock: systemClock,
 };
