@@ -7,9 +7,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { contracts } from '../api/contracts';
-import { UnauthenticatedError, ValidationError } from '../domain/errors';
-import { NotFoundError } from '../domain/errors';
+import { contracts, type RouteContract } from '../api/contracts';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors';
 import { ROLES, type Principal, type Role } from '../domain/identity';
 import { routes, type RouteId } from '../routes';
 import { logger } from './logger';
@@ -43,9 +42,6 @@ export interface RouteRequest<Id extends RouteId> {
   readonly event: HttpEvent;
 }
 
-/** What a use case's result becomes: the contract's success status, or a full result. */
-export type RouteReply = unknown;
-
 function principalFrom(event: HttpEvent, nowSeconds: number): Principal | undefined {
   const ctx = event.requestContext.authorizer?.lambda;
   if (!ctx?.userId || !ROLES.includes(ctx.role as Role)) return undefined;
@@ -78,11 +74,12 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, where: string)
 
 export function httpRoute<Id extends RouteId>(
   id: Id,
-  run: (request: RouteRequest<Id>) => Promise<RouteReply | HttpResult>,
+  /** Returns the success body (sent with the contract's status), or a full result to send as is. */
+  run: (request: RouteRequest<Id>) => Promise<unknown>,
 ) {
   const route = routes.find((r) => r.id === id);
   if (!route) throw new Error(`Route ${id} is not in the manifest`);
-  const contract: import('../api/contracts').RouteContract = contracts[id];
+  const contract: RouteContract = contracts[id];
 
   const handle = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     try {
