@@ -123,16 +123,17 @@ export async function endTenanciesOfDeletedSubscription(
   do {
     const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
     for (const tenancy of page.items.filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status))) {
+      // Revoke first: if SmartParking fails, the event is retried and the tenancy is still live,
+      // so the barrier status it records is never ahead of the barrier.
+      const carpark = await deps.carparks.get(tenancy.carparkId);
+      if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
       const now = deps.clock.now().toISOString();
       const released = await deps.tenancies.release(tenancy, ['active', 'cancelling', 'suspended'], 'ended', {
         endsAt: now,
         barrier: { status: 'revoked', changedAt: now },
         updatedAt: now,
       });
-      if (!released) continue;
-      const carpark = await deps.carparks.get(tenancy.carparkId);
-      if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
-      ended.push(tenancy.tenancyId);
+      if (released) ended.push(tenancy.tenancyId);
     }
     cursor = page.nextCursor;
   } while (cursor);
