@@ -1,11 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, type EventPattern as CdkEventPattern } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { eventRules, type EventPattern } from '../../functions/events';
 import { AppFunction, type FunctionResources } from './app-function';
+import { lambdaTargetWithDeadLetters } from './event-target';
 
 export interface EventRulesProps {
   readonly resources: FunctionResources;
@@ -65,35 +64,16 @@ export class EventRules extends Construct {
         timeout: props.timeout ?? Duration.seconds(30),
       });
 
-      const deadLetterQueue = new Queue(this, `${spec.id}DeadLetters`, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(deadLetterQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          `This queue is itself the dead-letter queue of the ${spec.id} event rule and its function; ` +
-          'a dead-letter queue for a dead-letter queue would only move the same messages again.',
-      });
-
-      fn.configureAsyncInvoke({
-        retryAttempts: 2,
+      const { target, deadLetterQueue } = lambdaTargetWithDeadLetters(this, spec.id, fn, {
         maxEventAge: MAX_EVENT_AGE,
-        onFailure: new SqsDestination(deadLetterQueue),
+        purpose: `the ${spec.id} event rule and its function`,
       });
 
       const rule = new Rule(this, `${spec.id}Rule`, {
         description: spec.description,
         eventBus,
         eventPattern: toCdkEventPattern(spec.pattern),
-        targets: [
-          new LambdaFunction(fn, {
-            retryAttempts: 8,
-            maxEventAge: MAX_EVENT_AGE,
-            deadLetterQueue,
-          }),
-        ],
+        targets: [target],
       });
 
       rules.set(spec.id, { function: fn, rule, deadLetterQueue });

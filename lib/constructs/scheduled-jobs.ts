@@ -1,11 +1,10 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { scheduledJobs } from '../../functions/schedules';
 import { AppFunction, type FunctionResources } from './app-function';
+import { lambdaTargetWithDeadLetters } from './event-target';
 
 export interface ScheduledJobsProps {
   readonly resources: FunctionResources;
@@ -50,35 +49,15 @@ export class ScheduledJobs extends Construct {
         timeout: props.timeout ?? Duration.minutes(5),
       });
 
-      const deadLetterQueue = new Queue(this, `${job.id}DeadLetters`, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(deadLetterQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          `This queue is itself the dead-letter queue of the ${job.id} schedule and function; ` +
-          'a dead-letter queue for a dead-letter queue would only move the same messages again.',
-      });
-
-      // The job is idempotent (it repairs drift), so a repeated run is harmless.
-      fn.configureAsyncInvoke({
-        retryAttempts: 2,
+      const { target, deadLetterQueue } = lambdaTargetWithDeadLetters(this, job.id, fn, {
         maxEventAge: MAX_EVENT_AGE,
-        onFailure: new SqsDestination(deadLetterQueue),
+        purpose: `the ${job.id} schedule and function`,
       });
 
       const rule = new Rule(this, `${job.id}Schedule`, {
         description: job.description,
         schedule: Schedule.expression(job.schedule),
-        targets: [
-          new LambdaFunction(fn, {
-            retryAttempts: 8,
-            maxEventAge: MAX_EVENT_AGE,
-            deadLetterQueue,
-          }),
-        ],
+        targets: [target],
       });
 
       jobs.set(job.id, { function: fn, rule, deadLetterQueue });

@@ -5,10 +5,7 @@
  * code using the real EventBridgeClient runs unchanged. Only PutEvents is served; any bus name is
  * accepted and lands on the one local bus.
  */
-import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { listen } from '../ports';
+import { AwsJsonError as ClientError, startAwsJsonApi } from '../aws-json-api';
 import type { LocalBus, PutEventsEntry } from './bus';
 
 export interface EventBridgeApiOptions {
@@ -24,18 +21,9 @@ export interface EventBridgeApi {
   close(): Promise<void>;
 }
 
-class ClientError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 type JsonObject = Record<string, unknown>;
 
-const TARGET_PREFIX = 'AWSEvents.';
 const MAX_ENTRIES = 10;
 
 export async function startEventBridgeApi({ bus, port = 0, host = '127.0.0.1' }: EventBridgeApiOptions): Promise<EventBridgeApi> {
@@ -53,31 +41,15 @@ export async function startEventBridgeApi({ bus, port = 0, host = '127.0.0.1' }:
     },
   };
 
-  const server = http.createServer((request, response) => {
-    readBody(request)
-      .then((body) => answer(operations, String(request.headers['x-amz-target'] ?? ''), body))
-      .catch((error: unknown) => failure(error))
-      .then(({ statusCode, body }) => {
-        const text = JSON.stringify(body);
-        response.writeHead(statusCode, {
-          'content-type': 'application/x-amz-json-1.1',
-          'content-length': Buffer.byteLength(text),
-          'x-amzn-requestid': randomUUID(),
-        });
-        response.end(text);
-      });
+  return startAwsJsonApi({
+    name: 'EventBridge stand-in',
+    jsonVersion: '1.1',
+    targetPrefix: 'AWSEvents.',
+    operations,
+    internalErrorType: 'InternalException',
+    port,
+    host,
   });
-
-  await listen(server, port, host);
-  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }
 
 function toEntry(raw: unknown): PutEventsEntry {
@@ -113,36 +85,5 @@ function toEntry(raw: unknown): PutEventsEntry {
   };
 }
 
-function answer(
-  operations: Record<string, (request: JsonObject) => JsonObject>,
-  target: string,
-  body: string,
-): { statusCode: number; body: JsonObject } {
-  const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
-  if (!operation) throw new ClientError('UnknownOperationException', `Operation not supported locally: ${target || '(no X-Amz-Target)'}`);
-  let request: unknown;
-  try {
-    request = body.length === 0 ? {} : JSON.parse(body);
-  } catch {
-    throw new ClientError('SerializationException', 'Request body is not valid JSON');
-  }
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    throw new ClientError('SerializationException', 'Request body must be a JSON object');
-  }
-  return { statusCode: 200, body: operation(request as JsonObject) };
-}
 
-function failure(error: unknown): { statusCode: number; body: JsonObject } {
-  if (error instanceof ClientError) return { statusCode: 400, body: { __type: error.type, message: error.message } };
-  console.error('EventBridge stand-in failed:', error);
-  return { statusCode: 500, body: { __type: 'InternalException', message: String(error) } };
-}
 
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}

@@ -4,11 +4,8 @@
  * seconds, errors as `{ "__type", "message" }`). With `AWS_ENDPOINT_URL_SFN` pointing here, handler
  * code using the real SFNClient runs unchanged.
  */
-import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { listen } from '../ports';
-import { isObject, type JsonObject, type JsonValue } from './definition';
+import { AwsJsonError as ClientError, startAwsJsonApi } from '../aws-json-api';
+import type { JsonObject, JsonValue } from './definition';
 import {
   workflowIdOf,
   type ExecutionDescription,
@@ -34,17 +31,7 @@ export interface SfnApi {
   close(): Promise<void>;
 }
 
-/** An error answered in the AWS JSON shape; SfnApiError carries the API's own codes. */
-class ClientError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
-const TARGET_PREFIX = 'AWSStepFunctions.';
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
 export async function startSfnApi({ engine, port = 0, host = '127.0.0.1' }: SfnApiOptions): Promise<SfnApi> {
@@ -94,56 +81,19 @@ export async function startSfnApi({ engine, port = 0, host = '127.0.0.1' }: SfnA
     },
   };
 
-  const server = http.createServer((request, response) => {
-    readBody(request)
-      .then((body) => answer(operations, String(request.headers['x-amz-target'] ?? ''), body))
-      .catch((error: unknown) => failure(error))
-      .then(({ statusCode, body }) => {
-        const text = JSON.stringify(body);
-        response.writeHead(statusCode, {
-          'content-type': 'application/x-amz-json-1.0',
-          'content-length': Buffer.byteLength(text),
-          'x-amzn-requestid': randomUUID(),
-        });
-        response.end(text);
-      });
+  return startAwsJsonApi({
+    name: 'Step Functions stand-in',
+    jsonVersion: '1.0',
+    targetPrefix: 'AWSStepFunctions.',
+    operations,
+    internalErrorType: 'InternalServerError',
+    clientError: (error) => (error instanceof SfnApiError ? new ClientError(error.code, error.message) : undefined),
+    port,
+    host,
   });
-
-  await listen(server, port, host);
-  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }
 
-function answer(
-  operations: Record<string, (request: JsonObject) => JsonObject>,
-  target: string,
-  body: string,
-): { statusCode: number; body: JsonObject } {
-  const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
-  if (!operation) throw new ClientError('UnknownOperationException', `Operation not supported locally: ${target}`);
-  let request: unknown;
-  try {
-    request = body.length === 0 ? {} : JSON.parse(body);
-  } catch {
-    throw new ClientError('SerializationException', 'Request body is not valid JSON');
-  }
-  if (!isObject(request)) throw new ClientError('SerializationException', 'Request body must be a JSON object');
-  return { statusCode: 200, body: operation(request) };
-}
 
-function failure(error: unknown): { statusCode: number; body: JsonObject } {
-  if (error instanceof SfnApiError) return { statusCode: 400, body: { __type: error.code, message: error.message } };
-  if (error instanceof ClientError) return { statusCode: 400, body: { __type: error.type, message: error.message } };
-  console.error('Step Functions stand-in failed:', error);
-  return { statusCode: 500, body: { __type: 'InternalServerError', message: String(error) } };
-}
 
 function workflowIdFromArn(stateMachineArn: string): string {
   const workflowId = workflowIdOf(stateMachineArn);
@@ -283,11 +233,3 @@ function withData(field: 'input' | 'output', value: string | undefined): JsonObj
     : { [field]: value, [`${field}Details`]: { truncated: false } };
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
