@@ -25,6 +25,12 @@ export const ENV = {
   smartParkingBaseUrl: 'SMARTPARKING_BASE_URL',
   /** Secrets Manager id of the SmartParking API key. */
   smartParkingApiKeyId: 'SMARTPARKING_API_KEY_ID',
+  /** Secrets Manager id of the Xero custom connection's credentials, JSON `{ clientId, clientSecret }`. */
+  xeroCredentialsSecretId: 'XERO_CREDENTIALS_SECRET_ID',
+  /** Xero Accounting API base URL; unset means Xero itself (https://api.xero.com). */
+  xeroApiUrl: 'XERO_API_URL',
+  /** Xero identity (OAuth2 token) base URL; unset means Xero itself (https://identity.xero.com). */
+  xeroIdentityUrl: 'XERO_IDENTITY_URL',
   /** Name of the platform's EventBridge bus. */
   eventBusName: 'EVENT_BUS_NAME',
   /** ARNs of the tenancy workflows (see workflows.ts). */
@@ -32,6 +38,9 @@ export const ENV = {
   tenancyCancellationStateMachineArn: 'TENANCY_CANCELLATION_STATE_MACHINE_ARN',
   plateChangeStateMachineArn: 'PLATE_CHANGE_STATE_MACHINE_ARN',
   vehicleChangeStateMachineArn: 'VEHICLE_CHANGE_STATE_MACHINE_ARN',
+  invoiceDunningStateMachineArn: 'INVOICE_DUNNING_STATE_MACHINE_ARN',
+  /** Days after an unpaid invoice fell due on which payment is retried, comma-separated (default 1,3,5). */
+  dunningRetryDays: 'DUNNING_RETRY_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -54,4 +54,36 @@ export const eventRules = [
       access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true },
     },
   },
+  {
+    id: 'InvoicePaymentFailed',
+    description: 'A failed invoice payment: start the dunning workflow for that invoice (one execution per invoice)',
+    pattern: stripeEvents('invoice.payment_failed'),
+    target: {
+      handler: 'handlers/consumers/invoice-payment-failed.ts',
+      access: { startsWorkflows: ['InvoiceDunning'] },
+    },
+  },
+  {
+    id: 'InvoiceSettled',
+    description: 'An invoice paid, voided or written off: stop its dunning, settle its arrears, reinstate suspended tenancies',
+    pattern: stripeEvents('invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible'),
+    target: {
+      handler: 'handlers/consumers/invoice-settled.ts',
+      access: {
+        table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'],
+        stopsWorkflows: ['InvoiceDunning'],
+        smartParking: true,
+        sendsEmail: true,
+      },
+    },
+  },
+  {
+    id: 'CardUpdated',
+    description: "A new card (attached, set up, or made the default): re-attempt the customer's open invoices now",
+    pattern: stripeEvents('payment_method.attached', 'setup_intent.succeeded', 'customer.updated'),
+    target: {
+      handler: 'handlers/consumers/card-updated.ts',
+      access: { stripe: true },
+    },
+  },
 ] as const satisfies readonly EventRuleSpec[];

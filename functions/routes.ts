@@ -31,13 +31,22 @@ export interface FunctionAccess {
   readonly stripe?: boolean;
   /** Calls SmartParking with its API key (from Secrets Manager). */
   readonly smartParking?: boolean;
+  /** Calls Xero with the custom connection's client credentials (from Secrets Manager). */
+  readonly xero?: boolean;
   /** Reads the Stripe webhook signing secret (from Secrets Manager). */
   readonly stripeWebhookSecret?: boolean;
   /** Puts events on the platform's event bus. */
   readonly putsEvents?: boolean;
   /** Starts executions of these workflows (ids from workflows.ts). */
-  readonly startsWorkflows?: readonly ('TenancySetup' | 'TenancyCancellation' | 'PlateChange' | 'VehicleChange')[];
+  readonly startsWorkflows?: readonly WorkflowName[];
+  /** Stops executions of these workflows. */
+  readonly stopsWorkflows?: readonly WorkflowName[];
+  /** Reads the dunning retry schedule from configuration. */
+  readonly dunningSchedule?: boolean;
 }
+
+/** Workflow ids (workflows.ts imports this module, so they are spelled out here). */
+export type WorkflowName = 'TenancySetup' | 'TenancyCancellation' | 'PlateChange' | 'VehicleChange' | 'InvoiceDunning';
 
 export interface RouteSpec {
   /** Stable identifier; becomes the CDK construct id and the OpenAPI operationId. */
@@ -128,6 +137,15 @@ export const routes = [
     auth: 'user',
     summary: 'Update name, phone, email or password (self or admin); role and operator (admin)',
     access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  {
+    id: 'LinkXeroContact',
+    method: 'PUT',
+    path: '/users/{userId}/xero-contact',
+    handler: 'handlers/users/link-xero-contact.ts',
+    auth: 'user',
+    summary: 'Link a corporate user to the Xero contact they are invoiced as (admin)',
+    access: { table: ['GetItem', 'PutItem'] },
   },
   {
     id: 'Login',
@@ -261,8 +279,8 @@ export const routes = [
     path: '/billing',
     handler: 'handlers/billing/get-billing.ts',
     auth: 'user',
-    summary: 'Your Stripe customer, default card, upcoming and recent invoices',
-    access: { table: ['Query'], stripe: true },
+    summary: 'Your Stripe customer, default card, upcoming and recent invoices; Xero invoices for linked corporate accounts',
+    access: { table: ['Query'], stripe: true, xero: true },
   },
   {
     id: 'CreateBilling',

@@ -81,6 +81,26 @@ export const taskFunctions = {
     handler: 'handlers/tasks/notify-tenant.ts',
     access: { table: READ_TENANCY, sendsEmail: true },
   },
+  OpenArrearsFunctionArn: {
+    handler: 'handlers/tasks/open-arrears.ts',
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], stripe: true, dunningSchedule: true },
+  },
+  RetryInvoicePaymentFunctionArn: {
+    handler: 'handlers/tasks/retry-invoice-payment.ts',
+    access: { table: ['GetItem'], stripe: true },
+  },
+  SuspendForArrearsFunctionArn: {
+    handler: 'handlers/tasks/suspend-for-arrears.ts',
+    access: { table: ['GetItem', 'Query', 'UpdateItem', 'ConditionCheckItem'], stripe: true, smartParking: true },
+  },
+  SettleArrearsFunctionArn: {
+    handler: 'handlers/tasks/settle-arrears.ts',
+    access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true, sendsEmail: true },
+  },
+  NotifyArrearsFunctionArn: {
+    handler: 'handlers/tasks/notify-arrears.ts',
+    access: { table: ['GetItem'], sendsEmail: true },
+  },
 } as const satisfies Record<string, TaskFunctionSpec>;
 
 const pick = <K extends keyof typeof taskFunctions>(...names: K[]) =>
@@ -134,6 +154,18 @@ export const workflows = [
       'CommitVehicleChangeFunctionArn',
       'RevertVehicleChangeFunctionArn',
       'NotifyTenantFunctionArn',
+    ),
+  },
+  {
+    id: 'InvoiceDunning',
+    definitionFile: 'invoice-dunning.asl.json',
+    arnEnv: 'INVOICE_DUNNING_STATE_MACHINE_ARN',
+    tasks: pick(
+      'OpenArrearsFunctionArn',
+      'NotifyArrearsFunctionArn',
+      'RetryInvoicePaymentFunctionArn',
+      'SuspendForArrearsFunctionArn',
+      'SettleArrearsFunctionArn',
     ),
   },
 ] as const satisfies readonly WorkflowSpec[];

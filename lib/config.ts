@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { parseRetrySchedule } from '../functions/domain/dunning';
 
 /** Deployment settings, read from CDK context (cdk.json or `-c key=value`). */
 export interface AppConfig {
@@ -25,6 +26,17 @@ export interface AppConfig {
    * required, https, and not a placeholder host.
    */
   readonly smartParkingBaseUrl: string;
+  /**
+   * Stripe's partner event source (`aws.partner/stripe.com/<id>`), once Stripe's EventBridge
+   * delivery is set up and the source is in the account. When set, the stateful stack creates the
+   * partner event bus for it and forwards every event to the platform's bus. Optional.
+   */
+  readonly stripePartnerEventSource?: string;
+  /**
+   * Days after an unpaid invoice fell due on which the dunning workflow retries it, e.g. `1,3,5`
+   * (the default when unset); suspension follows the last.
+   */
+  readonly dunningRetryDays?: string;
 }
 
 /** Placeholder SmartParking URL for stages that never call the real API (`.example` is reserved). */
@@ -48,12 +60,16 @@ const CONTEXT_KEYS = [
   'senderEmail',
   'manageSenderIdentity',
   'smartParkingBaseUrl',
+  'stripePartnerEventSource',
+  'dunningRetryDays',
 ] as const;
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** RFC 2606 / 6761 top-level names that never resolve to a real service. */
 const RESERVED_HOST = /(^|\.)(example|test|invalid|localhost)$/;
+/** A partner event source of Stripe, as EventBridge names it; the id is Stripe's event destination. */
+const STRIPE_PARTNER_EVENT_SOURCE = /^aws\.partner\/stripe\.com\/[A-Za-z0-9._-]+$/;
 
 /** Reads and validates the app's context; throws a ConfigError listing every problem. */
 export function loadConfig(scope: IConstruct): AppConfig {
@@ -120,6 +136,27 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
     smartParkingBaseUrl = smartParkingValue;
   }
 
+  // Empty means unset, so `-c stripePartnerEventSource=` can turn off a value from cdk.json.
+  const partnerSource = raw.stripePartnerEventSource;
+  let stripePartnerEventSource: string | undefined;
+  if (typeof partnerSource === 'string' && STRIPE_PARTNER_EVENT_SOURCE.test(partnerSource)) {
+    stripePartnerEventSource = partnerSource;
+  } else if (partnerSource !== undefined && partnerSource !== '') {
+    fail('stripePartnerEventSource', "Stripe's partner event source, aws.partner/stripe.com/<id>", partnerSource);
+  }
+
+  // From cdk.json a list of numbers, from the command line a comma list.
+  const retryValue = raw.dunningRetryDays;
+  let dunningRetryDays: string | undefined;
+  if (retryValue !== undefined && retryValue !== '') {
+    const text = Array.isArray(retryValue) ? retryValue.join(',') : String(retryValue);
+    try {
+      dunningRetryDays = parseRetrySchedule(text).join(',');
+    } catch {
+      fail('dunningRetryDays', 'increasing positive day counts, e.g. [1, 3, 5]', retryValue);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     stage: stage as string,
@@ -130,6 +167,8 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
     senderEmail,
     manageSenderIdentity,
     smartParkingBaseUrl,
+    ...(stripePartnerEventSource ? { stripePartnerEventSource } : {}),
+    ...(dunningRetryDays ? { dunningRetryDays } : {}),
   };
 }
 

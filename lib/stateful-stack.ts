@@ -6,6 +6,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { tableSchema } from '../functions/adapters/dynamodb/table-schema';
 import type { AppConfig } from './config';
+import { StripePartnerEvents } from './constructs/stripe-partner-events';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: AppConfig;
@@ -16,6 +17,8 @@ interface ProviderSecret {
   readonly id: string;
   readonly description: string;
   readonly rotation: string;
+  /** A JSON secret: its template, and the field the generated placeholder goes in. */
+  readonly json?: { readonly secretStringTemplate: string; readonly generateStringKey: string };
 }
 
 const PROVIDER_SECRETS = {
@@ -40,6 +43,14 @@ const PROVIDER_SECRETS = {
       'SmartParking issues the API key to us; it can only be replaced by requesting a new key ' +
       'from SmartParking and putting it by hand, so no rotation function can rotate it.',
   },
+  xeroCredentials: {
+    id: 'XeroCredentials',
+    description: 'Xero custom connection client credentials, JSON {"clientId":"…","clientSecret":"…"}',
+    rotation:
+      'Xero issues the custom connection\'s client id and secret in its developer portal; an ' +
+      'operator generates a new secret there and puts it, no rotation function can create one.',
+    json: { secretStringTemplate: JSON.stringify({ clientId: 'placeholder' }), generateStringKey: 'clientSecret' },
+  },
 } as const satisfies Record<string, ProviderSecret>;
 
 /** How long the archive keeps every event put on the bus, for replay. */
@@ -47,7 +58,7 @@ export const EVENT_ARCHIVE_RETENTION = Duration.days(90);
 
 /**
  * Resources that hold data or identity and outlive code changes: the single table, the JWT
- * signing key, the third-party credentials (Stripe, SmartParking), the SES sender identity, and
+ * signing key, the third-party credentials (Stripe, SmartParking, Xero), the SES sender identity, and
  * the event bus with its archive (the archive holds events for replay; the bus name is what
  * producers put to).
  * Kept apart so the stateless stack can be torn down and redeployed freely.
@@ -61,10 +72,14 @@ export class StatefulStack extends Stack {
   readonly stripeWebhookSecret: Secret;
   /** SmartParking API key; filled in by an operator after the first deploy. */
   readonly smartParkingApiKey: Secret;
+  /** Xero custom connection credentials (JSON); filled in by an operator after the first deploy. */
+  readonly xeroCredentials: Secret;
   /** The platform's custom event bus; the rules that consume it live in the stateless stack. */
   readonly eventBus: EventBus;
   /** Every event put on the bus, kept for {@link EVENT_ARCHIVE_RETENTION} for replay. */
   readonly eventArchive: Archive;
+  /** Stripe's partner bus forwarding to {@link eventBus}; only with `stripePartnerEventSource`. */
+  readonly stripePartnerEvents?: StripePartnerEvents;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -111,7 +126,7 @@ export class StatefulStack extends Stack {
     const providerSecret = (spec: ProviderSecret): Secret => {
       const secret = new Secret(this, spec.id, {
         description: `${spec.description} (${config.stage}). Created with a placeholder: put the real value after deploy.`,
-        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+        generateSecretString: { passwordLength: 32, excludePunctuation: true, ...spec.json },
         removalPolicy,
       });
       Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: spec.rotation });
@@ -124,6 +139,7 @@ export class StatefulStack extends Stack {
     this.stripeSecretKey = providerSecret(PROVIDER_SECRETS.stripeSecretKey);
     this.stripeWebhookSecret = providerSecret(PROVIDER_SECRETS.stripeWebhookSecret);
     this.smartParkingApiKey = providerSecret(PROVIDER_SECRETS.smartParkingApiKey);
+    this.xeroCredentials = providerSecret(PROVIDER_SECRETS.xeroCredentials);
 
     this.eventBus = new EventBus(this, 'EventBus', {
       eventBusName: `carpark-tenancy-${config.stage}`,
@@ -142,6 +158,14 @@ export class StatefulStack extends Stack {
       description: 'Event bus of the platform (Stripe events); replay from the archive of the same name',
       value: this.eventBus.eventBusName,
     });
+    // Stripe's native EventBridge delivery lands on a partner bus of its own: forward it here.
+    if (config.stripePartnerEventSource) {
+      this.stripePartnerEvents = new StripePartnerEvents(this, 'StripePartnerEvents', {
+        eventSourceName: config.stripePartnerEventSource,
+        platformBus: this.eventBus,
+        removalPolicy,
+      });
+    }
 
     if (config.manageSenderIdentity) {
       new EmailIdentity(this, 'SenderIdentity', { identity: Identity.email(config.senderEmail) }).applyRemovalPolicy(

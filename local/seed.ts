@@ -1,14 +1,17 @@
 /**
  * Demo data for the offline twin: an admin, an operator company with two car parks and one
- * operator login, and a tenant. Runs through the same repositories as the API; does nothing when
- * the demo admin already exists, so a second start keeps whatever was changed.
+ * operator login, a tenant, and a corporate tenant linked to the Xero simulator's demo customer.
+ * Runs through the same repositories as the API; does nothing when the demo admin already exists,
+ * so a second start keeps whatever was changed.
  */
 import { carparkWriteDeps } from '../functions/adapters/wiring/carpark-writes';
 import { operatorRepository, userRepository } from '../functions/adapters/dynamodb/repositories';
+import { xeroContactLinks } from '../functions/adapters/dynamodb/xero-links';
 import { createCarpark, type CreateCarparkInput } from '../functions/domain/carpark-admin';
 import { newId } from '../functions/domain/ids';
 import type { AccountType, Role } from '../functions/domain/identity';
 import { hashPassword } from '../functions/domain/passwords';
+import { DEMO_XERO_CONTACT_ID } from './xero/demo';
 
 export const DEMO_PASSWORD = 'Demo-parking-2026';
 
@@ -16,6 +19,7 @@ const DEMO_USERS: { role: Role; email: string; name: string; accountType: Accoun
   { role: 'admin', email: 'admin@carpark.local', name: 'Ada Admin', accountType: 'individual' },
   { role: 'operator', email: 'operator@carpark.local', name: 'Omar Operator', accountType: 'corporate' },
   { role: 'tenant', email: 'tenant@carpark.local', name: 'Tess Tenant', accountType: 'individual' },
+  { role: 'tenant', email: 'fleet@carpark.local', name: 'Fran Fleet (Acme Logistics)', accountType: 'corporate' },
 ];
 
 export async function seedDemoData(): Promise<{
@@ -54,9 +58,11 @@ export async function seedDemoData(): Promise<{
   for (const carpark of carparks) await createCarpark(carparkWriteDeps, seeder, { ...carpark, operatorId });
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const created: ((typeof DEMO_USERS)[number] & { userId: string })[] = [];
   for (const demo of DEMO_USERS) {
+    const userId = newId('usr');
     await userRepository.create({
-      userId: newId('usr'),
+      userId,
       email: demo.email,
       name: demo.name,
       role: demo.role,
@@ -67,6 +73,12 @@ export async function seedDemoData(): Promise<{
       createdAt: now,
       updatedAt: now,
     });
+    created.push({ ...demo, userId });
+  }
+  // Corporate tenants are invoiced in Xero: linked, as the admin would, to the simulator's demo customer.
+  const admin = created.find((user) => user.role === 'admin')!;
+  for (const user of created.filter((u) => u.role === 'tenant' && u.accountType === 'corporate')) {
+    await xeroContactLinks.save({ userId: user.userId, contactId: DEMO_XERO_CONTACT_ID, linkedAt: now, linkedBy: admin.userId });
   }
   return { created: true, logins };
 }

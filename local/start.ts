@@ -4,8 +4,11 @@
  * and the API on http://127.0.0.1:3000, running the same handler modules Lambda runs.
  *
  * Ports: PORT (API, 3000), TWIN_CONSOLE_PORT (stand-ins and outbox console, 3001),
- * DYNAMODB_PORT (8000), STRIPE_PORT (12111), SMARTPARKING_PORT (3002), STEPFUNCTIONS_PORT (8083).
- * TWIN_WAIT_SCALE scales workflow waits (default 1/43,200: a month's wait takes a minute).
+ * DYNAMODB_PORT (8000), STRIPE_PORT (12111), SMARTPARKING_PORT (3002), XERO_PORT (3003),
+ * STEPFUNCTIONS_PORT (8083), EVENTBRIDGE_PORT (8084).
+ * TWIN_WAIT_SCALE scales workflow waits (default 1/43,200: a month's wait takes a minute); the
+ * dunning workflow's waits follow the customer's Stripe test clock instead
+ * (TWIN_CUSTOMER_TEST_CLOCKS=false turns customer clocks off). DUNNING_RETRY_DAYS sets the schedule.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     dynamodb: portFromEnv('DYNAMODB_PORT', 8000),
     stripe: portFromEnv('STRIPE_PORT', 12111),
     smartParking: portFromEnv('SMARTPARKING_PORT', 3002),
+    xero: portFromEnv('XERO_PORT', 3003),
     stepFunctions: portFromEnv('STEPFUNCTIONS_PORT', 8083),
     eventBridge: portFromEnv('EVENTBRIDGE_PORT', 8084),
   };
@@ -74,9 +78,18 @@ async function main(): Promise<void> {
       rootDir: ROOT,
       secrets: integrationSecretSet,
       host: HOST,
-      ports: { stripe: ports.stripe, smartParking: ports.smartParking, stepFunctions: ports.stepFunctions, eventBridge: ports.eventBridge },
+      ports: {
+        stripe: ports.stripe,
+        smartParking: ports.smartParking,
+        xero: ports.xero,
+        stepFunctions: ports.stepFunctions,
+        eventBridge: ports.eventBridge,
+      },
       dataDir: STATE_DIR,
       waitScale: Number(process.env.TWIN_WAIT_SCALE ?? 1 / 43_200),
+      // Each tenant's billing time moves when its Stripe test clock is advanced (twin console).
+      customerTestClocks: process.env.TWIN_CUSTOMER_TEST_CLOCKS !== 'false',
+      ...(process.env.DUNNING_RETRY_DAYS ? { dunningRetryDays: process.env.DUNNING_RETRY_DAYS } : {}),
       retryIntervalMs: 500,
       log: (line) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`),
     }),
@@ -138,6 +151,7 @@ async function main(): Promise<void> {
     outboxUrl: `${standins.endpoint}/outbox`,
     stripeUrl: integrations.stripe.url,
     smartParkingUrl: integrations.smartParking.url,
+    xeroUrl: integrations.xero.url,
     dynamoEndpoint: dynamo.endpoint,
     tableIsNew: table.created,
     hasWebSite,
@@ -161,7 +175,7 @@ async function step<T>(label: string, run: () => Promise<T>, describe: (result: 
 }
 
 async function checkPortsFree(
-  ports: Record<'api' | 'console' | 'dynamodb' | 'stripe' | 'smartParking' | 'stepFunctions' | 'eventBridge', number>,
+  ports: Record<'api' | 'console' | 'dynamodb' | 'stripe' | 'smartParking' | 'xero' | 'stepFunctions' | 'eventBridge', number>,
 ): Promise<void> {
   const variables = {
     api: 'PORT',
@@ -169,6 +183,7 @@ async function checkPortsFree(
     dynamodb: 'DYNAMODB_PORT',
     stripe: 'STRIPE_PORT',
     smartParking: 'SMARTPARKING_PORT',
+    xero: 'XERO_PORT',
     stepFunctions: 'STEPFUNCTIONS_PORT',
     eventBridge: 'EVENTBRIDGE_PORT',
   } as const;
@@ -208,6 +223,7 @@ function printBanner(info: {
   outboxUrl: string;
   stripeUrl: string;
   smartParkingUrl: string;
+  xeroUrl: string;
   dynamoEndpoint: string;
   tableIsNew: boolean;
   hasWebSite: boolean;
@@ -224,6 +240,8 @@ function printBanner(info: {
     `  Outbox     ${info.outboxUrl}   (every email sent; JSON at /outbox.json)`,
     `  Barriers   ${info.smartParkingUrl}/   (SmartParking simulator: each site's whitelisted plates)`,
     `  Stripe     ${info.stripeUrl}   (Stripe stand-in; test cards pm_card_visa, pm_card_chargeCustomerFail)`,
+    `  Clocks     ${info.stripeUrl}/_standin/clocks   (each customer's Stripe test clock: advance it to renew, fail, retry)`,
+    `  Xero       ${info.xeroUrl}   (Xero simulator: invoices of the demo corporate customer)`,
     `  DynamoDB   ${info.dynamoEndpoint}   (table ${TABLE_NAME}, ` +
       `${info.tableIsNew ? 'new' : 'kept from the last run'}, data in .local/dynamodb)`,
     '',

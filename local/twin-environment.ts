@@ -37,6 +37,8 @@ export function twinEnvironment(settings: TwinEnvironmentSettings): Record<strin
     AWS_EC2_METADATA_DISABLED: 'true',
     // The twin runs on Node 20 on purpose; the SDK's deprecation notice would only clutter its output.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // No CloudWatch reads the twin's stdout: business metrics (EMF lines) would only clutter it.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
 

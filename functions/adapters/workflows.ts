@@ -2,20 +2,30 @@
  * Starts the tenancy workflows on Step Functions. Execution names are derived from the tenancy
  * and the operation, so a duplicate start (a retried request) is the same execution, not a second.
  */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { DunningWorkflow } from '../domain/dunning';
 import type { TenancyWorkflows } from '../domain/tenancy-service';
 import { ENV, requireEnv, type EnvName } from '../environment';
 
 let client: SFNClient | undefined;
 
-async function start(arnEnv: EnvName, name: string, input: Record<string, unknown>): Promise<void> {
+async function startExecution(arnEnv: EnvName, name: string, input: Record<string, unknown>): Promise<'started' | 'already_started'> {
   client ??= new SFNClient({});
   try {
     await client.send(new StartExecutionCommand({ stateMachineArn: requireEnv(arnEnv), name, input: JSON.stringify(input) }));
+    return 'started';
   } catch (error) {
     // Same name, different input: this operation was already started for this tenancy.
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    return 'already_started';
   }
+}
+
+/** An execution's ARN follows from its state machine's ARN and its name. */
+const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+async function start(arnEnv: EnvName, name: string, input: Record<string, unknown>): Promise<void> {
+  await startExecution(arnEnv, name, input);
 }
 
 export const stepFunctionsWorkflows: TenancyWorkflows = {
@@ -25,4 +35,25 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
   startPlateChange: (tenancyId, plate) =>
     start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-${Date.now()}`, { tenancyId, plate }),
   startVehicleChange: (tenancyId) => start(ENV.vehicleChangeStateMachineArn, `vehicle-${tenancyId}-${Date.now()}`, { tenancyId }),
+};
+
+/** Invoice ids are unique at Stripe: a duplicate `invoice.payment_failed` is the same execution. */
+const dunningName = (invoiceId: string) => `dunning-${invoiceId}`;
+
+export const dunningWorkflow: DunningWorkflow = {
+  start: ({ invoiceId, customerId }) => startExecution(ENV.invoiceDunningStateMachineArn, dunningName(invoiceId), { invoiceId, customerId }),
+  async stop(invoiceId, reason) {
+    client ??= new SFNClient({});
+    try {
+      await client.send(
+        new StopExecutionCommand({
+          executionArn: executionArn(requireEnv(ENV.invoiceDunningStateMachineArn), dunningName(invoiceId)),
+          cause: reason,
+        }),
+      );
+    } catch (error) {
+      // Never started (the invoice was paid before it failed), or ended on its own already.
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    }
+  },
 };

@@ -28,6 +28,12 @@ export const contracts = {
     success: { status: 200, body: s.UserResponse },
     errors: [401, 403, 404, 409],
   },
+  LinkXeroContact: {
+    params: s.UserParams,
+    body: s.LinkXeroContactBody,
+    success: { status: 200, body: s.XeroContactLinkResponse },
+    errors: [401, 403, 404, 409],
+  },
   Login: { body: s.LoginBody, success: { status: 200, body: s.LoginResponse }, errors: [401, 429] },
   ForgotPassword: { body: s.ForgotPasswordBody, success: { status: 202 } },
   ResetPassword: { body: s.ResetPasswordBody, success: { status: 204 } },

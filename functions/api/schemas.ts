@@ -7,6 +7,7 @@ import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
 import { PASSWORD_MAX_LENGTH } from '../domain/passwords';
+import { CORPORATE_INVOICE_STATUSES } from '../domain/corporate-billing';
 
 // --- building blocks -----------------------------------------------------------------------------
 
@@ -19,11 +20,14 @@ const Phone = z
 /** Length is capped here; strength rules (with their reasons) are the domain's. */
 const Password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
 const Timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
+const IsoDate = z.iso.date().meta({ description: 'YYYY-MM-DD', example: '2026-01-31' });
 
 export const UserId = z.string().regex(/^usr_[0-9a-f]{20}$/).meta({ example: 'usr_4f1c2a9be07d3c5a6b10' });
 export const OperatorId = z.string().regex(/^op_[0-9a-f]{20}$/).meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' });
 export const CarparkId = z.string().regex(/^cp_[0-9a-f]{20}$/).meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' });
 export const TenancyId = z.string().regex(/^tn_[0-9a-f]{20}$/).meta({ example: 'tn_1b2c3d4e5f60718293a4' });
+/** Xero's ContactID; stored in lower case. */
+export const XeroContactId = z.guid().meta({ example: '5b1a3c2e-8d4f-4a6b-9c7d-0e1f2a3b4c5d' });
 
 const perVehicleType = (value: z.ZodNumber, description: string) =>
   z.strictObject(Object.fromEntries(VEHICLE_TYPES.map((t) => [t, value.optional()])) as Record<(typeof VEHICLE_TYPES)[number], z.ZodOptional<z.ZodNumber>>).meta({ description });
@@ -65,6 +69,10 @@ export const UpdateUserBody = atLeastOneField(
     operatorId: OperatorId.nullable().optional().meta({ description: 'Admins only; required for role operator' }),
   }),
 );
+
+export const LinkXeroContactBody = z.strictObject({
+  contactId: XeroContactId.meta({ description: 'The Xero contact the user’s company is invoiced as' }),
+});
 
 export const LoginBody = z.strictObject({ email: Email, password: Password });
 export const ForgotPasswordBody = z.strictObject({ email: Email });
@@ -128,6 +136,10 @@ export const UserResponse = z
     updatedAt: Timestamp,
   })
   .meta({ id: 'User' });
+
+export const XeroContactLinkResponse = z
+  .object({ userId: UserId, contactId: XeroContactId, linkedAt: Timestamp, linkedBy: UserId })
+  .meta({ id: 'XeroContactLink' });
 
 export const LoginResponse = z
   .object({ token: z.string(), expiresAt: Timestamp, user: UserResponse })
@@ -223,6 +235,17 @@ export const TenancyResponse = z
     monthlyAmount: z.int().meta({ description: 'Minor units, as priced when the tenancy was created' }),
     currency: z.string(),
     barrier: z.object({ status: z.enum(BARRIER_STATUSES), changedAt: Timestamp }),
+    arrears: z
+      .object({
+        state: z.enum(['overdue', 'suspended']).meta({ description: '`overdue` during the grace period, `suspended` after it' }),
+        invoiceId: z.string(),
+        since: Timestamp.meta({ description: 'When the unpaid invoice fell due' }),
+        amountDue: z.int().meta({ description: 'Minor units' }),
+        currency: z.string(),
+      })
+      .optional()
+      .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one)' }),
+    suspendedFrom: z.enum(['active', 'cancelling']).optional().meta({ description: 'While suspended: the status it returns to once paid' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -253,6 +276,33 @@ const Invoice = z
   })
   .meta({ id: 'Invoice' });
 
+const XeroInvoice = z
+  .object({
+    invoiceNumber: z.string().meta({ example: 'INV-0042' }),
+    issuedOn: IsoDate,
+    dueOn: IsoDate.nullable(),
+    total: z.int().meta({ description: 'Minor units' }),
+    amountDue: z.int().meta({ description: 'Minor units; 0 once paid' }),
+    currency: z.string().meta({ example: 'gbp' }),
+    status: z.enum(CORPORATE_INVOICE_STATUSES),
+    onlineUrl: z.string().nullable().meta({ description: 'Xero’s online invoice, to view and pay; given for invoices still to be paid' }),
+  })
+  .meta({ id: 'XeroInvoice' });
+
+const XeroInvoices = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('available'), items: z.array(XeroInvoice).meta({ description: 'Newest first' }) }),
+    z.object({
+      status: z.literal('unavailable'),
+      message: z.string(),
+      retryAfterSeconds: z.int().optional().meta({ description: 'How long Xero asked us to wait, when it said' }),
+    }),
+  ])
+  .meta({
+    id: 'XeroInvoices',
+    description: 'Corporate accounts linked to a Xero contact only. When Xero cannot be read, `unavailable`; the rest of the answer stands.',
+  });
+
 export const BillingResponse = z
   .object({
     customerId: z.string().nullable(),
@@ -261,6 +311,7 @@ export const BillingResponse = z
     defaultCard: z.object({ brand: z.string(), last4: z.string(), expMonth: z.int(), expYear: z.int() }).nullable(),
     upcomingInvoice: Invoice.nullable(),
     recentInvoices: z.array(Invoice),
+    xeroInvoices: XeroInvoices.optional(),
   })
   .meta({ id: 'Billing' });
 

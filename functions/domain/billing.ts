@@ -42,6 +42,24 @@ export interface InvoiceSummary {
   readonly hostedInvoiceUrl: string | null;
 }
 
+/** An invoice as dunning and card-update reattempts see it. */
+export interface CollectibleInvoice {
+  readonly invoiceId: string;
+  readonly customerId: string;
+  readonly number: string | null;
+  /** Stripe's status: `open` is unpaid and collectible; `paid`, `void`, `uncollectible` are settled. */
+  readonly status: string | null;
+  readonly amountDue: number;
+  readonly amountRemaining: number;
+  readonly currency: string;
+  readonly hostedInvoiceUrl: string | null;
+  /** When the invoice fell due (finalized), ISO: the dunning schedule counts from here. */
+  readonly dueSince: string;
+}
+
+/** What one attempt to collect an open invoice came to. */
+export type CollectionAttempt = 'paid' | 'declined' | 'not_open';
+
 export interface SubscriptionItemState {
   readonly itemId: string;
   readonly priceId: string;
@@ -74,6 +92,14 @@ export interface PaymentGateway {
   createSetupIntent(customerId: string): Promise<{ setupIntentId: string; clientSecret: string }>;
   upcomingInvoice(customerId: string): Promise<InvoiceSummary | undefined>;
   recentInvoices(customerId: string, limit: number): Promise<InvoiceSummary[]>;
+  getInvoice(invoiceId: string): Promise<CollectibleInvoice | undefined>;
+  /** The customer's invoices with status `open` (unpaid), oldest first. */
+  openInvoices(customerId: string): Promise<CollectibleInvoice[]>;
+  /**
+   * Charges an open invoice now with the given card (or the customer's default). `not_open` when
+   * it is no longer open (paid meanwhile, voided): an invoice is never paid twice.
+   */
+  payInvoice(invoiceId: string, options: { paymentMethodId?: string }, idempotencyKey: string): Promise<CollectionAttempt>;
 
   createProduct(input: { carparkId: string; name: string }, idempotencyKey: string): Promise<string>;
   createPrice(input: PriceRequest, idempotencyKey: string): Promise<string>;

@@ -131,6 +131,8 @@ export async function endTenanciesOfDeletedSubscription(
       const released = await deps.tenancies.release(tenancy, ['active', 'cancelling', 'suspended'], 'ended', {
         endsAt: now,
         barrier: { status: 'revoked', changedAt: now },
+        suspendedFrom: undefined,
+        arrears: undefined,
         updatedAt: now,
       });
       if (released) ended.push(tenancy.tenancyId);

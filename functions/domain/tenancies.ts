@@ -4,7 +4,10 @@
  *   pending ──> active ──> cancelling ──> ended
  *      │          │  ^
  *      v          v  │
- *    failed     suspended (unpaid; added by dunning)
+ *    failed     suspended (an invoice left unpaid after the dunning grace period)
+ *
+ * A suspended tenancy keeps its space but not its plate on the barrier; it goes back to what it
+ * was (active or cancelling) when the arrears are settled, or ends with its cancellation.
  *
  * A tenancy holds a space (the car park's `occupied` counter), its plate's claim at that car
  * park and one unit of its Stripe price's quantity from the moment it is created until it
@@ -21,6 +24,16 @@ export const isLive = (status: TenancyStatus): boolean => LIVE_STATUSES.includes
 
 export const BARRIER_STATUSES = ['pending', 'registered', 'revoked'] as const;
 export type BarrierStatus = (typeof BARRIER_STATUSES)[number];
+
+/** The tenant's unpaid invoice, stamped on each live tenancy so operators see it where they look. */
+export interface TenancyArrears {
+  readonly state: 'overdue' | 'suspended';
+  readonly invoiceId: string;
+  /** When the invoice fell due. */
+  readonly since: string;
+  readonly amountDue: number;
+  readonly currency: string;
+}
 
 export interface Tenancy {
   readonly tenancyId: string;
@@ -49,6 +62,10 @@ export interface Tenancy {
   readonly pendingPlate?: string;
   /** During a vehicle type change: what it was, to put back if the new price cannot be paid. */
   readonly previousVehicle?: { readonly vehicleType: VehicleType; readonly priceId: string; readonly monthlyAmount: number };
+  /** Present while the tenant has an unpaid invoice. */
+  readonly arrears?: TenancyArrears;
+  /** While suspended: the status to go back to when the arrears are settled. */
+  readonly suspendedFrom?: 'active' | 'cancelling';
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -78,6 +95,11 @@ export interface TenancyRepository {
    * quantity, all in one transaction: false if it was not in `from` any more (already released).
    */
   release(tenancy: Tenancy, from: readonly TenancyStatus[], to: 'ended' | 'failed', changes: Partial<Tenancy> & { updatedAt: string }): Promise<boolean>;
+  /**
+   * Suspends an active or cancelling tenancy for the unpaid invoice, only while those arrears are
+   * still recorded and not settled (checked in the same transaction): false otherwise.
+   */
+  suspendForArrears(tenancy: Tenancy, arrears: TenancyArrears, now: string): Promise<boolean>;
   /** Claims the new plate and records it as pending on an active tenancy. */
   startPlateChange(tenancy: Tenancy, newPlate: string, now: string): Promise<void>;
   /** Makes the pending plate the plate and frees the old plate's claim. */

@@ -97,10 +97,11 @@ export async function revokePlate(deps: WorkflowDeps, input: { tenancyId: string
   return { plate, revoked: true };
 }
 
+/** `activated` is true only for the call that moved the tenancy to active, not for a retry after it. */
 export async function activateTenancy(deps: WorkflowDeps, input: { tenancyId: string }) {
   const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], { status: 'active', updatedAt: now(deps) });
   const tenancy = activated ?? (await load(deps, input.tenancyId));
-  return { status: tenancy.status };
+  return { status: tenancy.status, activated: activated !== undefined };
 }
 
 /** Words a tenant can act on, by the error that stopped the setup. */
@@ -147,7 +148,12 @@ export async function scheduleEnd(deps: WorkflowDeps, input: { tenancyId: string
 
 export async function endTenancy(deps: WorkflowDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  const released = await deps.tenancies.release(tenancy, ['cancelling'], 'ended', { updatedAt: now(deps) });
+  // A cancelled tenancy suspended for arrears still ends on its date; its plate is off already.
+  const released = await deps.tenancies.release(tenancy, ['cancelling', 'suspended'], 'ended', {
+    suspendedFrom: undefined,
+    arrears: undefined,
+    updatedAt: now(deps),
+  });
   return { released, status: released ? 'ended' : tenancy.status };
 }
 

@@ -6,12 +6,19 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../http/logger';
+import { flushMetrics } from '../observability/metrics';
 
-export function workflowTask<Input extends { tenancyId?: string }, Output>(step: string, run: (input: Input) => Promise<Output>) {
+/** Ids a step's input may carry; each becomes a correlation key on every log line of the step. */
+const CORRELATION_IDS = ['tenancyId', 'invoiceId', 'userId'] as const;
+
+export function workflowTask<Input extends object, Output>(step: string, run: (input: Input) => Promise<Output>) {
   return middy<Input, Output>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Any step may count a business metric; what it counted is flushed even when it throws.
+    .use(flushMetrics())
     .handler(async (input) => {
-      logger.appendKeys({ step, ...(input.tenancyId ? { tenancyId: input.tenancyId } : {}) });
+      const ids = input as Partial<Record<(typeof CORRELATION_IDS)[number], unknown>>;
+      logger.appendKeys({ step, ...Object.fromEntries(CORRELATION_IDS.filter((id) => typeof ids[id] === 'string').map((id) => [id, ids[id]])) });
       try {
         return await run(input);
       } catch (error) {

@@ -25,6 +25,8 @@ export interface FunctionResources {
   /** Stripe webhook signing secret, for `stripeWebhookSecret`. */
   readonly stripeWebhookSecret: ISecret;
   readonly smartParkingApiKey: ISecret;
+  /** Xero custom connection credentials (JSON), for `xero`. */
+  readonly xeroCredentials: ISecret;
   /** The platform's event bus, for `putsEvents`. */
   readonly eventBus: IEventBus;
   /**
@@ -115,6 +117,7 @@ export class AppFunction extends NodejsFunction {
   grantAccess(access: FunctionAccess): void {
     const { config, table, jwtSigningKey, stripeSecretKey, stripeWebhookSecret, smartParkingApiKey, eventBus, stateMachines } =
       this.shared;
+    const { xeroCredentials } = this.shared;
 
     if (access.table && access.table.length > 0) {
       // Index ARNs only for Query (the only listed action that reads an index), one per GSI.
@@ -176,6 +179,12 @@ export class AppFunction extends NodejsFunction {
       this.addEnvironment(ENV.smartParkingBaseUrl, config.smartParkingBaseUrl);
     }
 
+    if (access.xero) {
+      xeroCredentials.grantRead(this);
+      // XERO_API_URL and XERO_IDENTITY_URL stay unset on AWS: the adapter's default is Xero itself.
+      this.addEnvironment(ENV.xeroCredentialsSecretId, xeroCredentials.secretArn);
+    }
+
     for (const workflowId of access.startsWorkflows ?? []) {
       const stateMachine = stateMachines?.get(workflowId);
       const spec = workflows.find((workflow) => workflow.id === workflowId);
@@ -185,6 +194,27 @@ export class AppFunction extends NodejsFunction {
       // states:StartExecution on this state machine's ARN alone.
       stateMachine.grantStartExecution(this);
       this.addEnvironment(spec.arnEnv, stateMachine.stateMachineArn);
+    }
+
+    if (access.dunningSchedule && config.dunningRetryDays) this.addEnvironment(ENV.dunningRetryDays, config.dunningRetryDays);
+
+    for (const workflowId of access.stopsWorkflows ?? []) {
+      const stateMachine = stateMachines?.get(workflowId);
+      const spec = workflows.find((workflow) => workflow.id === workflowId);
+      if (!stateMachine || !spec) {
+        throw new Error(`${this.node.path} stops workflow ${workflowId}, which is not available to it`);
+      }
+      // states:StopExecution on this state machine's executions alone.
+      stateMachine.grantExecution(this, 'states:StopExecution');
+      this.addEnvironment(spec.arnEnv, stateMachine.stateMachineArn);
+      // The finding names the execution ARN pattern exactly, so any other wildcard stays flagged.
+      const machine = JSON.stringify(Stack.of(this).resolve(stateMachine.stateMachineArn));
+      Validations.of(this.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",${machine}]}]}:*]`,
+        reason:
+          `states:StopExecution on the executions of ${workflowId} only (execution:<machine>:*): ` +
+          'an execution ARN holds its name, which is per invoice and not known when the policy is written.',
+      });
     }
   }
 }

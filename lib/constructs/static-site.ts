@@ -1,16 +1,26 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import {
+  AllowedMethods,
+  CachePolicy,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  Function as CloudFrontFunction,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
+  type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
@@ -20,7 +30,61 @@ export interface StaticSiteProps {
   readonly config: AppConfig;
   /** Directory whose files are uploaded as they are. */
   readonly sourceDir: string;
+  /** The HTTP API, served by the same distribution so the pages call it on their own origin. */
+  readonly api: SiteApi;
 }
+
+export interface SiteApi {
+  /** `https://<api id>.execute-api.<region>.amazonaws.com` (the `$default` stage, no path). */
+  readonly endpoint: string;
+  /** CloudFront path patterns sent to the API, from {@link apiPathPatterns}. */
+  readonly pathPatterns: readonly string[];
+}
+
+/** CloudFront's quota of cache behaviours per distribution, the default behaviour included. */
+export const MAX_CACHE_BEHAVIORS = 25;
+
+/**
+ * CloudFront path patterns covering the API paths, one or two per first path segment:
+ * `/carparks` for the path itself and `/carparks/*` for anything below it. Segments in `exclude`
+ * are left out (they stay reachable on the API's own URL).
+ */
+export function apiPathPatterns(paths: readonly string[], exclude: readonly string[] = []): string[] {
+  const patterns = new Set<string>();
+  for (const apiPath of paths) {
+    const [, first = '', ...rest] = apiPath.split('/');
+    // A parameter or an empty first segment would swallow the site's own files.
+    if (!first || first.startsWith('{')) throw new Error(`API path ${apiPath} has no fixed first segment to route on`);
+    if (exclude.includes(first)) continue;
+    patterns.add(rest.length > 0 ? `/${first}/*` : `/${first}`);
+  }
+  return [...patterns].sort();
+}
+
+/** Whether CloudFront's path pattern (`*` any characters, `?` one) matches the path. */
+export function matchesPathPattern(pattern: string, urlPath: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${regex}$`).test(urlPath);
+}
+
+/** The paths a file of the site is served at: its own, and without `.html` for a page. */
+function sitePaths(sourceDir: string): string[] {
+  return readdirSync(sourceDir).flatMap((file) =>
+    file.endsWith('.html') ? [`/${file}`, `/${file.slice(0, -'.html'.length)}`] : [`/${file}`],
+  );
+}
+
+/**
+ * Viewer-request function of the bucket's behaviour: pages are linked without their extension
+ * (`/reset-password?token=...` in the reset email, as the offline twin serves them), and the
+ * bucket has only `reset-password.html`.
+ */
+const PAGE_WITHOUT_EXTENSION = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last !== '' && last.indexOf('.') === -1) request.uri += '.html';
+  return request;
+}`;
 
 /**
  * `'sha256-...'` of every inline `<script>` of the site's HTML files, so the Content-Security-Policy
@@ -40,7 +104,8 @@ export function inlineScriptHashes(sourceDir: string): string[] {
 
 /**
  * The web site: a private bucket, readable only by one CloudFront distribution through Origin
- * Access Control, which serves it over HTTPS with security headers. The files of `sourceDir` are
+ * Access Control, which serves it over HTTPS with security headers, and passes the API's paths to
+ * the HTTP API so pages and API share one origin. The files of `sourceDir` are
  * uploaded (and the distribution's cache invalidated) on every deploy that changes them.
  * Server access logs of the site bucket and the distribution's standard logs go to a log bucket.
  */
@@ -49,6 +114,8 @@ export class StaticSite extends Construct {
   readonly logBucket: Bucket;
   readonly distribution: Distribution;
   readonly deployment: BucketDeployment;
+  /** Rewrites `/<page>` to `/<page>.html` on the bucket's behaviour. */
+  readonly pageFunction: CloudFrontFunction;
   /** `https://<distribution domain>`. */
   readonly url: string;
 
@@ -116,6 +183,39 @@ export class StaticSite extends Construct {
       },
     });
 
+    const { pathPatterns } = props.api;
+    if (pathPatterns.length + 1 > MAX_CACHE_BEHAVIORS) {
+      throw new Error(
+        `The site needs ${pathPatterns.length + 1} cache behaviours, above CloudFront's ${MAX_CACHE_BEHAVIORS} per ` +
+          'distribution: group the API paths under fewer first segments, or raise the quota and MAX_CACHE_BEHAVIORS.',
+      );
+    }
+    const shadowed = sitePaths(props.sourceDir).filter((p) => pathPatterns.some((pattern) => matchesPathPattern(pattern, p)));
+    if (shadowed.length > 0) throw new Error(`Site files behind API path patterns, never served: ${shadowed.join(', ')}`);
+
+    this.pageFunction = new CloudFrontFunction(this, 'PagePaths', {
+      comment: 'Serves /<page> from <page>.html',
+      code: FunctionCode.fromInline(PAGE_WITHOUT_EXTENSION),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+
+    // The API on the same origin as the pages: relative fetches reach it, no CORS, and the CSP's
+    // connect-src 'self' holds. Requests still go through API Gateway, so its authorizer and
+    // stage throttling apply. Nothing is cached; every viewer header but Host (API Gateway needs
+    // its own) reaches the API, Authorization included, and so do query strings and cookies.
+    const apiBehavior: BehaviorOptions = {
+      origin: new HttpOrigin(Fn.select(2, Fn.split('/', props.api.endpoint)), {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      }),
+      // No redirect: a request that went out over plain HTTP has already exposed its token.
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: headers,
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Carpark Tenancy ${config.stage} web site`,
       defaultRootObject: 'index.html',
@@ -125,7 +225,9 @@ export class StaticSite extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: headers,
+        functionAssociations: [{ function: this.pageFunction, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
+      additionalBehaviors: Object.fromEntries(pathPatterns.map((pattern) => [pattern, apiBehavior])),
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
@@ -139,8 +241,9 @@ export class StaticSite extends Construct {
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'The distribution serves static files only (the API has its own throttling). A CloudFront ' +
-        'web ACL (us-east-1) is left to the account-wide WAF / Firewall Manager policy of the operator.',
+        'The distribution serves static files and passes the API paths, uncached, to the HTTP API, ' +
+        'whose stage throttling and authorizer still apply. A CloudFront web ACL (us-east-1) is left ' +
+        'to the account-wide WAF / Firewall Manager policy of the operator.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR4',

@@ -28,10 +28,10 @@ import {
 } from './definition';
 import { SfnApiError, StatesRuntimeError } from './errors';
 import { createTaskInvoker, type TaskFunction, type TaskInvoker } from './lambda-tasks';
-import { effectiveWaitMs, nominalWaitMs, realClock, type WaitRules, type WorkflowClock } from './waits';
+import { effectiveWaitMs, nominalWaitMs, realClock, waitTarget, type WaitRules, type WorkflowClock } from './waits';
 
 export type { JsonValue } from './definition';
-export type { WaitRequest, WaitTimeFunction, WorkflowClock } from './waits';
+export type { TimedWaitRequest, WaitRequest, WaitTimeFunction, WaitUntilFunction, WorkflowClock } from './waits';
 export { realClock } from './waits';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -241,7 +241,9 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
           nominalMs,
           resumeAt: new Date(now + nominalMs),
         };
-        await clock.sleep(effectiveWaitMs(request, options), execution.ended.signal);
+        const target = waitTarget(spec, input, context);
+        const takenOver = options.waitUntil?.({ ...request, input, ...(target !== undefined ? { target } : {}) }, execution.ended.signal);
+        await (takenOver ?? clock.sleep(effectiveWaitMs(request, options), execution.ended.signal));
         return input;
       };
     }

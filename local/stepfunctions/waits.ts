@@ -24,6 +24,20 @@ export interface WaitRequest {
   readonly resumeAt: Date;
 }
 
+/** A wait's request with what a `waitUntil` rule needs to decide on its own. */
+export interface TimedWaitRequest extends WaitRequest {
+  /** The state's effective input (e.g. to find whose clock the wait follows). */
+  readonly input: JsonValue;
+  /** For Timestamp / TimestampPath waits: the instant named, ms since the epoch. */
+  readonly target?: number;
+}
+
+/**
+ * Takes a wait over: resolves when the execution may go on (or when `signal` aborts). Returning
+ * undefined leaves the wait to the other rules.
+ */
+export type WaitUntilFunction = (wait: TimedWaitRequest, signal: AbortSignal) => Promise<void> | undefined;
+
 /** Milliseconds to wait instead of the nominal duration, or undefined to apply the other rules. */
 export type WaitTimeFunction = (wait: WaitRequest) => number | undefined;
 
@@ -36,6 +50,8 @@ export interface WaitRules {
   readonly maxWaitMs?: number;
   /** Asked first for every wait; wins whenever it returns a number. */
   readonly waitTime?: WaitTimeFunction;
+  /** Asked before everything else; wins whenever it returns a promise (e.g. a clock that moves by hand). */
+  readonly waitUntil?: WaitUntilFunction;
 }
 
 /** Chunk of a long real-time sleep: setTimeout fires at once past 2^31-1 ms. */
@@ -90,6 +106,12 @@ export function nominalWaitMs(spec: WaitSpec, input: JsonValue, context: JsonVal
     return untilTimestamp(timestamp, 'TimestampPath', now);
   }
   return 0;
+}
+
+/** The instant a Timestamp or TimestampPath wait names, ms since the epoch; undefined for others. */
+export function waitTarget(spec: WaitSpec, input: JsonValue, context: JsonValue): number | undefined {
+  const timestamp = spec.Timestamp ?? (spec.TimestampPath !== undefined ? readReferencePath(spec.TimestampPath, input, context) : undefined);
+  return typeof timestamp === 'string' && RFC3339.test(timestamp) ? Date.parse(timestamp) : undefined;
 }
 
 /** The duration to actually wait, after the engine's rules. */

@@ -16,6 +16,8 @@ export interface BillingSettings {
   onRetriesExhausted: RetriesExhaustedAction;
   /** An `incomplete` subscription expires this long after creation (Stripe: 23 hours). */
   incompleteExpirySeconds: number;
+  /** Gives every customer created without `test_clock` a test clock of its own (not Stripe behaviour). */
+  customerTestClocks?: boolean;
 }
 
 /** One API operation or engine run: who caused it, for the `request` field of events. */

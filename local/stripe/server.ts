@@ -43,6 +43,12 @@ export interface StripeStandinOptions {
   retryScheduleDays?: number[];
   /** Subscription outcome when retries run out (default `cancel`, Stripe's default setting). */
   onRetriesExhausted?: RetriesExhaustedAction;
+  /**
+   * Gives every customer created without `test_clock` a test clock of its own, frozen at its
+   * creation, so one tenant's billing time can be advanced (the twin's demo mode; Stripe itself
+   * only does this when asked).
+   */
+  customerTestClocks?: boolean;
   /** Delay before a test clock advance runs, so callers observe `advancing` (default 20 ms). */
   clockAdvanceDelayMs?: number;
   /** Renew/retry customers without a test clock against `now()` every N ms (default: only on `tick()`). */
@@ -123,6 +129,56 @@ function sendInvoicePage(res: ServerResponse, app: App, id: string): void {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
 }
 
+/**
+ * The test clocks and whose they are, with buttons that advance them through the stand-in's own
+ * API (`POST /v1/test_helpers/test_clocks/:id/advance`): how a person using the twin moves one
+ * tenant's billing time on (a renewal, a failed payment, the dunning retries that follow).
+ */
+function sendClockPage(res: ServerResponse, app: App): void {
+  const DAY = 86_400;
+  const customers = app.store.all('customer').filter((c) => !c.__deleted);
+  const rows = app.store
+    .all('test_helpers.test_clock')
+    .map((clock) => {
+      const id = String(clock.id);
+      const frozen = Number(clock.frozen_time);
+      const owners = customers.filter((c) => c.test_clock === id);
+      const ownerIds = new Set(owners.map((c) => String(c.id)));
+      const periodEnds = app.store
+        .all('subscription')
+        .filter((sub) => ownerIds.has(String(sub.customer)) && !['canceled', 'incomplete_expired'].includes(String(sub.status)))
+        .map((sub) => Number(sub.__period_end));
+      const renewal = periodEnds.length > 0 ? Math.min(...periodEnds) : undefined;
+      const button = (label: string, target: number) =>
+        `<button data-clock="${escapeHtml(id)}" data-target="${target}">${escapeHtml(label)}</button>`;
+      const day = (t: number) => new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 16);
+      return `<tr><td>${escapeHtml(owners.map((c) => String(c.email ?? c.id)).join(', ') || '(no customer)')}</td>
+<td>${day(frozen)}${clock.status === 'advancing' ? ' (advancing)' : ''}</td><td>${renewal ? day(renewal) : '–'}</td>
+<td>${button('+1 day', frozen + DAY)} ${button('+2 days', frozen + 2 * DAY)} ${renewal && renewal > frozen ? button('to the renewal', renewal + 60) : ''}</td></tr>`;
+    })
+    .join('');
+  const html = `<!doctype html><meta charset="utf-8"><title>Stripe test clocks</title>
+<h1>Stripe test clocks</h1>
+<p>Each customer has a clock of its own. Advancing it renews subscriptions that fall due and retries payments; the dunning workflow's waits follow it.</p>
+<table border="1" cellpadding="4"><tr><th>Customer</th><th>Clock time (UTC)</th><th>Next renewal</th><th>Advance</th></tr>${rows}</table>
+<p id="status"></p>
+<script>
+for (const b of document.querySelectorAll('button[data-clock]')) {
+  b.onclick = async () => {
+    const res = await fetch('/v1/test_helpers/test_clocks/' + b.dataset.clock + '/advance', {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk_test_local', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'frozen_time=' + b.dataset.target,
+    });
+    const body = await res.json();
+    document.getElementById('status').textContent = res.ok ? 'Advancing…' : body.error.message;
+    if (res.ok) setTimeout(() => location.reload(), 500);
+  };
+}
+</script>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -158,6 +214,7 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
     retryScheduleDays: options.retryScheduleDays ?? [3, 5, 7],
     onRetriesExhausted: options.onRetriesExhausted ?? 'cancel',
     incompleteExpirySeconds: 23 * 3600,
+    customerTestClocks: options.customerTestClocks ?? false,
   }, dispatcher);
   app.log = log;
 
@@ -241,6 +298,7 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
     if (pathname === '/_standin/health') return send(res, 200, { ok: true });
     const invoicePage = /^\/_standin\/invoices\/(in_\w+)$/.exec(pathname);
     if (invoicePage) return sendInvoicePage(res, app, invoicePage[1] as string);
+    if (pathname === '/_standin/clocks') return sendClockPage(res, app);
     if (pathname === '/_standin/deliveries') return send(res, 200, dispatcher.deliveries() as unknown as Json);
     if (pathname === '/_standin/tick' && req.method === 'POST') return send(res, 200, tick());
     if (pathname === '/_standin/faults' && req.method === 'DELETE') {

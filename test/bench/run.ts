@@ -109,7 +109,7 @@ function printSummary(results: BenchResults, verdicts: readonly TargetVerdict[])
         Object.entries(r.counts.byOperation)
           .map(([op, n]) => `${op}×${n}`)
           .join(' ') +
-        (r.background.total > 0 ? `  (+${r.background.total} by the workflows it started)` : ''),
+        (r.background.total > 0 ? `  (+${r.background.total} by the workflows and consumers it set off)` : ''),
     ),
     ...(results.routeCalls.unmeasured.length > 0 ? [`    not measured: ${results.routeCalls.unmeasured.join(', ')}`] : []),
     ...results.routeCalls.problems.map((problem) => `    ! ${problem}`),

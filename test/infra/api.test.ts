@@ -94,7 +94,7 @@ describe('HTTP API', () => {
   it('allows CORS from the configured origins only, with the routes\' methods and the shared settings the twin uses', () => {
     expect(onlyResource(template, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration).toEqual({
       AllowOrigins: config.allowedOrigins,
-      AllowMethods: ['DELETE', 'GET', 'PATCH', 'POST'],
+      AllowMethods: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'],
       AllowHeaders: [...cors.allowHeaders],
       MaxAge: cors.maxAgeSeconds,
     });

@@ -39,6 +39,15 @@ describe('config', () => {
     expect(config).toEqual({ ...prodContext, isProd: true, manageSenderIdentity: true });
   });
 
+  it('reads the dunning retry schedule as a list or a comma list, and refuses one that does not increase', () => {
+    expect(parseConfig(testContext).dunningRetryDays).toBeUndefined();
+    expect(parseConfig({ ...testContext, dunningRetryDays: [2, 4, 8] }).dunningRetryDays).toBe('2,4,8');
+    expect(parseConfig({ ...testContext, dunningRetryDays: '1, 3' }).dunningRetryDays).toBe('1,3');
+    expect(problemsOf({ ...testContext, dunningRetryDays: '3,1' })).toEqual([
+      'dunningRetryDays: increasing positive day counts, e.g. [1, 3, 5] (got "3,1")',
+    ]);
+  });
+
   it('treats only the prod stage as production', () => {
     expect(parseConfig(prodContext).isProd).toBe(true);
     expect(parseConfig({ ...testContext, stage: 'production-like' }).isProd).toBe(false);

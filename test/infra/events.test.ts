@@ -10,7 +10,7 @@ describe('event bus and archive', () => {
     expect(onlyResource(dev.statefulTemplate, 'AWS::Events::EventBus').Properties).toMatchObject({
       Name: 'carpark-tenancy-dev',
     });
-    expect(resourcesOfType(dev.statelessTemplate, 'AWS::Events::EventBus')).toEqual({});
+    expect(resourcesOfType(dev.processingTemplate, 'AWS::Events::EventBus')).toEqual({});
   });
 
   it('gives the bus no resource policy: only IAM grants may put events on it', () => {
@@ -39,7 +39,7 @@ describe('event bus and archive', () => {
 });
 
 describe('event rules', () => {
-  const { stateful, stateless, statelessTemplate: template } = synthStacks();
+  const { stateful, processing, processingTemplate: template } = synthStacks();
   const busName = { 'Fn::ImportValue': expect.stringContaining(logicalIdOf(stateful.eventBus)) };
   const rules = Object.fromEntries(
     Object.entries(resourcesOfType(template, 'AWS::Events::Rule')).filter(([, rule]) => rule.Properties.EventPattern),
@@ -52,7 +52,7 @@ describe('event rules', () => {
   });
 
   describe.each(eventRules.map((spec) => [spec.id, spec] as const))('%s', (id, spec) => {
-    const deployed = stateless.eventRules.rules.get(id);
+    const deployed = processing.eventRules.rules.get(id);
     if (!deployed) throw new Error(`no event rule ${id}`);
     const functionArn = arnOf(deployed.function);
     const queueArn = arnOf(deployed.deadLetterQueue);

@@ -21,7 +21,7 @@ import {
 describe('functions', () => {
   const config = testConfig();
   const stacks = synthStacks(config);
-  const { stateful, stateless, statelessTemplate: template } = stacks;
+  const { stateful, processing, functionsTemplate: template } = stacks;
   const functions = deployedFunctions(stacks).map((deployed) => {
     const resource = resourcesOfType(template, 'AWS::Lambda::Function')[logicalIdOf(deployed.fn)];
     if (!resource) throw new Error(`no AWS::Lambda::Function for ${deployed.id}`);
@@ -143,6 +143,12 @@ describe('functions', () => {
       env: ENV.smartParkingApiKeyId,
     },
     {
+      name: 'Xero credentials',
+      flag: 'xero',
+      secret: () => stateful.xeroCredentials,
+      env: ENV.xeroCredentialsSecretId,
+    },
+    {
       name: 'Stripe webhook signing secret',
       flag: 'stripeWebhookSecret',
       secret: () => stateful.stripeWebhookSecret,
@@ -186,6 +192,16 @@ describe('functions', () => {
       expect(environmentOf(f.properties)[ENV.smartParkingBaseUrl], label(f)).toBe(
         f.access.smartParking ? config.smartParkingBaseUrl : undefined,
       );
+    }
+  });
+
+  it('lets GET /billing alone read the Xero credentials, and leaves the Xero URLs unset so it calls Xero itself', () => {
+    const readers = functions.filter((f) => readsSecret(f.statements, stateful.xeroCredentials).length);
+
+    expect(readers.map(label)).toEqual(['route GetBilling']);
+    for (const f of functions) {
+      expect(environmentOf(f.properties)[ENV.xeroApiUrl], label(f)).toBeUndefined();
+      expect(environmentOf(f.properties)[ENV.xeroIdentityUrl], label(f)).toBeUndefined();
     }
   });
 
@@ -233,27 +249,44 @@ describe('functions', () => {
     expect(functions.some((f) => f.kind === 'task' && f.access.sendsEmail)).toBe(true);
   });
 
-  it('lets a function start exactly the workflows its manifest entry lists, with their ARNs in the environment', () => {
+  it('lets a function start and stop exactly the workflows its manifest entry lists, with their ARNs in the environment', () => {
     for (const f of functions) {
-      const starts = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
-      const listed = f.access.startsWorkflows ?? [];
+      const withAction = (action: string) => f.statements.filter((s) => actionsOf([s]).includes(action));
+      const starts = f.access.startsWorkflows ?? [];
+      const stops = f.access.stopsWorkflows ?? [];
+      // A Ref beside the state machine (processing stack), an import from the API stack.
+      const machineRef = (id: string) => {
+        const machine = processing.workflows.stateMachines.get(id as never)!;
+        return f.kind === 'route' ? { 'Fn::ImportValue': expect.stringContaining(logicalIdOf(machine)) } : { Ref: logicalIdOf(machine) };
+      };
 
+      expect(withAction('states:StartExecution').flatMap(resourcesOf), label(f)).toEqual(starts.map(machineRef));
+      // Stopping is granted on the machine's executions (arn:...:execution:<name>:*), not on the machine.
+      const stopResources = withAction('states:StopExecution').flatMap(resourcesOf).map((r) => JSON.stringify(r));
+      expect(stopResources, label(f)).toHaveLength(stops.length);
+      stops.forEach((id, i) => {
+        const name = logicalIdOf(processing.workflows.stateMachines.get(id)!);
+        expect(stopResources[i], label(f)).toContain(':execution:');
+        expect(stopResources[i], label(f)).toContain(name);
+      });
       expect(
-        starts.map((s) => s.Action),
+        f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:'))).flatMap((s) => actionsOf([s])),
         label(f),
-      ).toEqual(listed.map(() => 'states:StartExecution'));
-      expect(starts.flatMap(resourcesOf), label(f)).toEqual(
-        listed.map((id) => ({ Ref: logicalIdOf(stateless.workflows.stateMachines.get(id)!) })),
-      );
+      ).toEqual([...starts.map(() => 'states:StartExecution'), ...stops.map(() => 'states:StopExecution')]);
       for (const workflow of workflows) {
-        const expected = listed.includes(workflow.id)
-          ? { Ref: logicalIdOf(stateless.workflows.stateMachines.get(workflow.id)!) }
-          : undefined;
-        expect(environmentOf(f.properties)[workflow.arnEnv], `${label(f)} ${workflow.arnEnv}`).toEqual(expected);
+        const listed = [...starts, ...stops].includes(workflow.id);
+        expect(environmentOf(f.properties)[workflow.arnEnv], `${label(f)} ${workflow.arnEnv}`).toEqual(
+          listed ? machineRef(workflow.id) : undefined,
+        );
       }
     }
-    const starters = functions.filter((f) => f.access.startsWorkflows?.length);
-    expect(starters.map((f) => f.id).sort()).toEqual(['CancelTenancy', 'CreateTenancy', 'UpdateTenancy']);
+    expect(functions.filter((f) => f.access.startsWorkflows?.length).map((f) => f.id).sort()).toEqual([
+      'CancelTenancy',
+      'CreateTenancy',
+      'InvoicePaymentFailed',
+      'UpdateTenancy',
+    ]);
+    expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['InvoiceSettled']);
   });
 
   it('grants nothing beyond logs, tracing and what the manifest lists (and a job or consumer its dead-letter queue)', () => {
@@ -264,12 +297,13 @@ describe('functions', () => {
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
         ...(f.access.table ?? []).map((action) => `dynamodb:${action}`),
-        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking || f.access.stripeWebhookSecret
+        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking || f.access.xero || f.access.stripeWebhookSecret
           ? SECRET_READ
           : []),
         ...(f.access.putsEvents ? ['events:PutEvents'] : []),
         ...(f.access.sendsEmail ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
         ...(f.access.startsWorkflows?.length ? ['states:StartExecution'] : []),
+        ...(f.access.stopsWorkflows?.length ? ['states:StopExecution'] : []),
         ...(f.kind === 'job' || f.kind === 'consumer' ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ]);
 
@@ -280,11 +314,25 @@ describe('functions', () => {
       expect(actionsOf(wildcard), label(f)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
       // Every secret statement names exactly one secret.
       const secretStatements = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
-      const expectedSecrets = [f.access.jwtSigningKey, f.access.stripe, f.access.smartParking, f.access.stripeWebhookSecret].filter(
-        Boolean,
-      ).length;
+      const expectedSecrets = [
+        f.access.jwtSigningKey,
+        f.access.stripe,
+        f.access.smartParking,
+        f.access.xero,
+        f.access.stripeWebhookSecret,
+      ].filter(Boolean).length;
       expect(secretStatements.flatMap(resourcesOf), label(f)).toHaveLength(expectedSecrets);
     }
+  });
+
+  it('gives the dunning retry schedule, when configured, to the functions that read it and no other', () => {
+    const configured = synthStacks(testConfig({ dunningRetryDays: [2, 4] }));
+    const readers = deployedFunctions(configured).filter((f) => {
+      const resource = resourcesOfType(configured.functionsTemplate, 'AWS::Lambda::Function')[logicalIdOf(f.fn)]!;
+      return environmentOf(resource.Properties)[ENV.dunningRetryDays] === '2,4';
+    });
+    expect(readers.map(label)).toEqual(['task handlers/tasks/open-arrears.ts']);
+    expect(functions.filter((f) => environmentOf(f.properties)[ENV.dunningRetryDays] !== undefined)).toEqual([]);
   });
 
   it('keeps secret values out of function configuration', () => {

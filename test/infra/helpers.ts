@@ -36,17 +36,28 @@ export function testApp({ cloudFormationValidation = false } = {}): App {
 
 export interface TestStacks extends AppStacks {
   readonly statefulTemplate: Template;
+  readonly processingTemplate: Template;
   readonly statelessTemplate: Template;
   readonly siteTemplate: Template;
+  /** The processing and stateless (API) stacks' resources in one template: every function, every alarm. */
+  readonly functionsTemplate: Template;
 }
 
 export function synthStacks(config: AppConfig = testConfig()): TestStacks {
   const stacks = addStacks(testApp(), config);
+  const processingTemplate = Template.fromStack(stacks.processing);
+  const statelessTemplate = Template.fromStack(stacks.stateless);
+  const resources = { ...processingTemplate.toJSON().Resources, ...statelessTemplate.toJSON().Resources };
+  const count = Object.keys(processingTemplate.toJSON().Resources).length + Object.keys(statelessTemplate.toJSON().Resources).length;
+  const shared = Object.keys(processingTemplate.toJSON().Resources).filter((id) => id in statelessTemplate.toJSON().Resources);
+  if (Object.keys(resources).length !== count) throw new Error(`logical ids used in both stacks: ${shared.join(', ')}`);
   return {
     ...stacks,
     statefulTemplate: Template.fromStack(stacks.stateful),
-    statelessTemplate: Template.fromStack(stacks.stateless),
+    processingTemplate,
+    statelessTemplate,
     siteTemplate: Template.fromStack(stacks.site),
+    functionsTemplate: Template.fromJSON({ Resources: resources }),
   };
 }
 
@@ -93,7 +104,8 @@ export interface DeployedFunction {
 
 /** Every function of every manifest (routes, authorizer, workflow tasks, jobs, event consumers), as deployed. */
 export function deployedFunctions(stacks: AppStacks): DeployedFunction[] {
-  const { api, workflows: deployedWorkflows, scheduledJobs: deployedJobs, eventRules: deployedRules } = stacks.stateless;
+  const { api } = stacks.stateless;
+  const { workflows: deployedWorkflows, scheduledJobs: deployedJobs, eventRules: deployedRules } = stacks.processing;
   const found = <T>(value: T | undefined, what: string): T => {
     if (!value) throw new Error(`no function for ${what}`);
     return value;

@@ -1,13 +1,17 @@
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { workflows } from '../../functions/workflows';
-import { ALARM_THRESHOLDS } from '../../lib/constructs/monitoring';
+import { BUSINESS_METRICS, DEFAULT_METRICS_SERVICE, METRICS_NAMESPACE } from '../../functions/observability/business-metrics';
+import { ALARM_THRESHOLDS, BUSINESS_GRAPHS } from '../../lib/constructs/monitoring';
 import { deployedFunctions, logicalIdOf, onlyResource, resourcesOfType, synthStacks, testContext, type Resource } from './helpers';
 
 describe('monitoring', () => {
   const stacks = synthStacks();
-  const { stateless, statelessTemplate: template } = stacks;
-  const topicRef = { Ref: logicalIdOf(stateless.monitoring.topic) };
+  // The processing stack owns the stage's topic; the API stack's alarms notify it through an import.
+  const { processing, stateless, processingTemplate, statelessTemplate, functionsTemplate: template } = stacks;
+  const topicId = logicalIdOf(processing.monitoring.topic);
   const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+  const apiAlarmIds = new Set(Object.keys(resourcesOfType(statelessTemplate, 'AWS::CloudWatch::Alarm')));
 
   /** Alarms on a metric with the given name and one dimension whose value refers to the construct. */
   const alarmsOn = (metricName: string, dimension: string, ref: unknown): Resource[] =>
@@ -18,7 +22,9 @@ describe('monitoring', () => {
     );
 
   it('notifies one encrypted, TLS-only topic, subscribed by alarmEmail', () => {
+    const topicRef = { Ref: topicId };
     const topic = onlyResource(template, 'AWS::SNS::Topic');
+    expect(Object.keys(resourcesOfType(processingTemplate, 'AWS::SNS::Topic'))).toEqual([topicId]);
     expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     onlyResource(template, 'AWS::KMS::Key');
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -41,8 +47,11 @@ describe('monitoring', () => {
 
   it('gives every alarm the topic as its action, and treats missing data as not breaching', () => {
     expect(alarms.length).toBeGreaterThan(0);
-    for (const alarm of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+    expect(apiAlarmIds.size).toBeGreaterThan(0);
+    const alarmEntries = Object.entries(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+    for (const [id, alarm] of alarmEntries) {
+      const expected = apiAlarmIds.has(id) ? { 'Fn::ImportValue': expect.stringContaining(topicId) } : { Ref: topicId };
+      expect(alarm.Properties.AlarmActions, id).toEqual([expected]);
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmDescription).toEqual(expect.any(String));
     }
@@ -74,8 +83,8 @@ describe('monitoring', () => {
   );
 
   const queues = [
-    ...[...stateless.scheduledJobs.jobs].map(([id, job]) => [`job ${id}`, job.deadLetterQueue] as const),
-    ...[...stateless.eventRules.rules].map(([id, rule]) => [`event rule ${id}`, rule.deadLetterQueue] as const),
+    ...[...processing.scheduledJobs.jobs].map(([id, job]) => [`job ${id}`, job.deadLetterQueue] as const),
+    ...[...processing.eventRules.rules].map(([id, rule]) => [`event rule ${id}`, rule.deadLetterQueue] as const),
   ];
   it('covers every SQS queue of the stack (all of them are dead-letter queues)', () => {
     expect(queues.map(([, queue]) => logicalIdOf(queue)).sort()).toEqual(
@@ -97,7 +106,7 @@ describe('monitoring', () => {
   });
 
   it.each(workflows.map((workflow) => workflow.id))('the %s state machine alarms on failed and timed-out executions', (id) => {
-    const stateMachine = stateless.workflows.stateMachines.get(id);
+    const stateMachine = processing.workflows.stateMachines.get(id);
     if (!stateMachine) throw new Error(`no state machine ${id}`);
     for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
       const found = alarmsOn(metricName, 'StateMachineArn', { Ref: logicalIdOf(stateMachine) });
@@ -153,16 +162,42 @@ describe('monitoring', () => {
     expect(alarms).toHaveLength(functions.length * 2 + queues.length + workflows.length * 2 + 2 + 2);
   });
 
-  it('draws the same signals on a dashboard', () => {
-    const dashboard = onlyResource(template, 'AWS::CloudWatch::Dashboard');
-    const body = JSON.stringify(template.toJSON().Resources[logicalIdOf(stateless.monitoring.dashboard)].Properties.DashboardBody);
-    expect(dashboard.Properties.DashboardName).toBe(`carpark-tenancy-${testContext.stage}`);
-    for (const metric of ['Errors', 'Throttles', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ExecutionsTimedOut', 'Latency', '5xx', 'Reputation.BounceRate', 'Reputation.ComplaintRate']) {
-      expect(body, metric).toContain(`\\"${metric}\\"`);
+  it('draws the same signals on a dashboard per stack', () => {
+    const bodyOf = (dashboard: IConstruct) => JSON.stringify(template.toJSON().Resources[logicalIdOf(dashboard)].Properties.DashboardBody);
+    const names = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard')).map((d) => d.Properties.DashboardName);
+    expect(names.sort()).toEqual([`carpark-tenancy-${testContext.stage}-api`, `carpark-tenancy-${testContext.stage}-processing`]);
+    const api = bodyOf(stateless.monitoring.dashboard);
+    for (const metric of ['Errors', 'Throttles', 'Latency', '5xx']) expect(api, metric).toContain(`\\"${metric}\\"`);
+    const processingBody = bodyOf(processing.monitoring.dashboard);
+    for (const metric of ['Errors', 'Throttles', 'ApproximateNumberOfMessagesVisible', 'ExecutionsFailed', 'ExecutionsTimedOut', 'Reputation.BounceRate', 'Reputation.ComplaintRate']) {
+      expect(processingBody, metric).toContain(`\\"${metric}\\"`);
     }
   });
 
-  it('keeps the stack well below CloudFormation\'s 500 resources', () => {
-    expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(400);
+  it('graphs every business metric in one row, summed, by the service dimension Powertools emits', () => {
+    expect(Object.values(BUSINESS_GRAPHS).flat().sort()).toEqual([...BUSINESS_METRICS].sort());
+    const body = template.toJSON().Resources[logicalIdOf(processing.monitoring.dashboard)].Properties.DashboardBody as unknown;
+    // The body is a Fn::Join of JSON text and tokens (inside its strings); the business widgets hold none.
+    const parts = typeof body === 'string' ? [body] : (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const joined = parts.map((part) => (typeof part === 'string' ? part : 'token')).join('');
+    const { widgets } = JSON.parse(joined) as {
+      widgets: { type: string; y: number; width: number; properties: { title?: string; metrics?: unknown[][] } }[];
+    };
+    const business = widgets.filter((w) => w.properties.metrics?.some((m) => m[0] === METRICS_NAMESPACE));
+    expect(business.map((w) => w.properties.title)).toEqual(Object.keys(BUSINESS_GRAPHS).map((title) => `${title} (per hour)`));
+    expect(new Set(business.map((w) => w.y)).size, 'one row').toBe(1);
+    expect(business.reduce((sum, w) => sum + w.width, 0)).toBe(24);
+    for (const [i, names] of Object.values(BUSINESS_GRAPHS).entries()) {
+      expect(business[i]!.properties.metrics).toEqual(
+        names.map((name) => [METRICS_NAMESPACE, name, 'service', DEFAULT_METRICS_SERVICE, { label: name, period: 3600, stat: 'Sum' }]),
+      );
+    }
+  });
+
+  it.each([
+    ['processing', processingTemplate],
+    ['API', statelessTemplate],
+  ] as const)('keeps the %s stack well below CloudFormation\'s 500 resources', (_name, stackTemplate) => {
+    expect(Object.keys(stackTemplate.toJSON().Resources).length).toBeLessThan(400);
   });
 });

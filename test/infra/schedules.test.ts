@@ -3,7 +3,7 @@ import { scheduledJobs } from '../../functions/schedules';
 import { arnOf, logicalIdOf, resourcesOfType, synthStacks, type Resource } from './helpers';
 
 describe('scheduled jobs', () => {
-  const { stateless, statelessTemplate: template } = synthStacks();
+  const { processing, processingTemplate: template } = synthStacks();
   // Scheduled rules only: the event rules on the platform's bus are checked in events.test.ts.
   const rules = Object.fromEntries(
     Object.entries(resourcesOfType(template, 'AWS::Events::Rule')).filter(([, rule]) => rule.Properties.ScheduleExpression),
@@ -14,7 +14,7 @@ describe('scheduled jobs', () => {
   });
 
   describe.each(scheduledJobs.map((job) => [job.id, job] as const))('%s', (id, job) => {
-    const deployed = stateless.scheduledJobs.jobs.get(id);
+    const deployed = processing.scheduledJobs.jobs.get(id);
     if (!deployed) throw new Error(`no job ${id}`);
     const functionArn = arnOf(deployed.function);
     const queueArn = arnOf(deployed.deadLetterQueue);

@@ -76,17 +76,18 @@ describe('static web site', () => {
       SigningBehavior: 'always',
       SigningProtocol: 'sigv4',
     });
+    // The other origin is the HTTP API (site-api.test.ts).
+    const s3Origin = (distributionConfig.Origins as Record<string, unknown>[]).find((origin) => origin.S3OriginConfig);
+    expect(s3Origin).toEqual({
+      Id: expect.any(String),
+      DomainName: { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] },
+      OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
+      S3OriginConfig: { OriginAccessIdentity: '' },
+    });
     expect(distributionConfig).toMatchObject({
       Enabled: true,
       DefaultRootObject: 'index.html',
-      DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
-      Origins: [
-        {
-          DomainName: { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] },
-          OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
-          S3OriginConfig: { OriginAccessIdentity: '' },
-        },
-      ],
+      DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https', TargetOriginId: s3Origin?.Id },
       Logging: { Bucket: { 'Fn::GetAtt': [logicalIdOf(logBucket), 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
     });
   });

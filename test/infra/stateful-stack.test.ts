@@ -47,6 +47,7 @@ describe('stateful stack', () => {
     stripeSecretKey: stateful.stripeSecretKey,
     stripeWebhookSecret: stateful.stripeWebhookSecret,
     smartParkingApiKey: stateful.smartParkingApiKey,
+    xeroCredentials: stateful.xeroCredentials,
   });
   const secretResource = (stacks: TestStacks, name: keyof ReturnType<typeof secretsOf>) => {
     const resource = resourcesOfType(stacks.statefulTemplate, 'AWS::SecretsManager::Secret')[
@@ -81,13 +82,13 @@ describe('stateful stack', () => {
     expect(secretResource(dev, 'jwtSigningKey').Properties.SecretString).toBeUndefined();
   });
 
-  it.each(['stripeSecretKey', 'stripeWebhookSecret', 'smartParkingApiKey'] as const)(
+  it.each(['stripeSecretKey', 'stripeWebhookSecret', 'smartParkingApiKey', 'xeroCredentials'] as const)(
     'creates the %s with a generated placeholder for an operator to replace, and outputs its ARN',
     (name) => {
       const { Properties: properties } = secretResource(dev, name);
       const secretId = logicalIdOf(secretsOf(dev)[name]);
 
-      expect(properties.GenerateSecretString).toEqual({ PasswordLength: 32, ExcludePunctuation: true });
+      expect(properties.GenerateSecretString).toMatchObject({ PasswordLength: 32, ExcludePunctuation: true });
       expect(properties.SecretString).toBeUndefined();
       expect(properties.Description).toMatch(/put the real value after deploy/);
       const outputs = Object.values(dev.statefulTemplate.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>);
@@ -95,8 +96,20 @@ describe('stateful stack', () => {
     },
   );
 
-  it('keeps four secrets: the signing key and the three provider credentials', () => {
-    expect(Object.keys(resourcesOfType(dev.statefulTemplate, 'AWS::SecretsManager::Secret'))).toHaveLength(4);
+  it('shapes the Xero placeholder as the JSON the adapter reads, and the others as plain strings', () => {
+    expect(secretResource(dev, 'xeroCredentials').Properties.GenerateSecretString).toEqual({
+      PasswordLength: 32,
+      ExcludePunctuation: true,
+      SecretStringTemplate: '{"clientId":"placeholder"}',
+      GenerateStringKey: 'clientSecret',
+    });
+    for (const name of ['stripeSecretKey', 'stripeWebhookSecret', 'smartParkingApiKey'] as const) {
+      expect(secretResource(dev, name).Properties.GenerateSecretString, name).toEqual({ PasswordLength: 32, ExcludePunctuation: true });
+    }
+  });
+
+  it('keeps five secrets: the signing key and the four provider credentials', () => {
+    expect(Object.keys(resourcesOfType(dev.statefulTemplate, 'AWS::SecretsManager::Secret'))).toHaveLength(5);
   });
 
   it('creates the SES identity for the sender address unless told the account already has one', () => {

@@ -52,8 +52,8 @@ const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'x
 
 describe('workflows', () => {
   const config = testConfig();
-  const { stateless, statelessTemplate: template } = synthStacks(config);
-  const deployed = stateless.workflows;
+  const { processing, processingTemplate: template } = synthStacks(config);
+  const deployed = processing.workflows;
   const machineResources = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
   const machineOf = (id: string) => {
     const machine = deployed.stateMachines.get(id as WorkflowId);
@@ -76,9 +76,11 @@ describe('workflows', () => {
     const handlers = new Set(workflows.flatMap((workflow) => Object.values(workflow.tasks).map((task) => task.handler)));
     expect([...deployed.taskFunctions.keys()].sort()).toEqual([...handlers].sort());
 
-    // NotifyTenant is in every workflow: one function, substituted into each definition.
+    // NotifyTenant is in every tenancy workflow: one function, substituted into each definition.
     const notify = arnOf(deployed.taskFunctions.get('handlers/tasks/notify-tenant.ts')!);
-    for (const workflow of workflows) {
+    const users = workflows.filter((workflow) => 'NotifyTenantFunctionArn' in workflow.tasks);
+    expect(users.map((w) => w.id)).toEqual(['TenancySetup', 'TenancyCancellation', 'PlateChange', 'VehicleChange']);
+    for (const workflow of users) {
       expect(machineOf(workflow.id).properties.DefinitionSubstitutions, workflow.id).toMatchObject({
         NotifyTenantFunctionArn: notify,
       });

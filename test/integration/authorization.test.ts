@@ -2,10 +2,11 @@
  * Every route × every kind of caller. Another tenant's or operator's object answers 404, not
  * 403, so that callers cannot learn what exists.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteId } from '../../functions/routes';
 import { startTestTwin, type TestTwin } from '../support/twin';
-import { PASSWORD, carparkInput, createCast, type Cast } from './actors';
+import { PASSWORD, carparkInput, createCast, signUp, type Cast } from './actors';
 import { addCard, rent, settle } from './tenancy-helpers';
 
 type ActorName = 'anonymous' | 'tenantA' | 'tenantB' | 'operatorX' | 'operatorY' | 'admin';
@@ -40,6 +41,10 @@ const matrix: Record<RouteId, Case> = {
   UpdateUser: {
     request: (c) => ({ method: 'PATCH', path: `/users/${c.tenantA.userId}`, body: { name: 'Tenant A' } }),
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 200 },
+  },
+  LinkXeroContact: {
+    request: () => ({ method: 'PUT', path: `/users/${corporateUserId}/xero-contact`, body: { contactId: randomUUID() } }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
   },
   Login: {
     request: (c) => ({ method: 'POST', path: '/auth/login', body: { email: c.tenantB.email, password: PASSWORD } }),
@@ -123,6 +128,8 @@ const matrix: Record<RouteId, Case> = {
 
 /** Tenant A's tenancies at operator X's car park: [0] is read, [1..3] are cancelled by A, X and the admin. */
 const tenancyOfA: string[] = [];
+/** A corporate tenant, whom only an admin may link to a Xero contact. */
+let corporateUserId: string;
 
 let twin: TestTwin;
 let cast: Cast;
@@ -131,6 +138,7 @@ beforeAll(async () => {
   twin = await startTestTwin();
   cast = await createCast(twin);
   await Promise.all([addCard(twin, cast.tenantA), addCard(twin, cast.tenantB)]);
+  corporateUserId = (await signUp(twin, 'corporate@test.example', { accountType: 'corporate' })).userId;
   for (const plate of ['TA00AAA', 'TA01AAA', 'TA02AAA', 'TA03AAA']) {
     const tenancy = await rent(twin, cast.tenantA, cast.operatorX.carparkId, plate);
     await settle(twin, cast.tenantA, tenancy.tenancyId);

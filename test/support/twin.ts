@@ -38,6 +38,10 @@ export interface TestTwinOptions {
   readonly secrets?: Record<string, string>;
   /** Scales Wait states (default 0: a wait until the end of the paid period passes at once). */
   readonly waitScale?: number;
+  /** Each new Stripe customer on a test clock of its own; dunning waits then follow that clock. */
+  readonly customerTestClocks?: boolean;
+  /** The dunning retry schedule (`1,3,5` by default). */
+  readonly dunningRetryDays?: string;
 }
 
 export interface RequestInit {
@@ -108,6 +112,8 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     secrets,
     waitScale: options.waitScale ?? 0,
     retryIntervalMs: 5,
+    ...(options.customerTestClocks !== undefined && { customerTestClocks: options.customerTestClocks }),
+    ...(options.dunningRetryDays !== undefined && { dunningRetryDays: options.dunningRetryDays }),
   });
   // Stripe delivers its webhooks over HTTP: the gateway also listens on a port for them.
 

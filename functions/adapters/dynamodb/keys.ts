@@ -20,11 +20,13 @@ export const ENTITY = {
   plateClaim: 'plateClaim',
   billingAccount: 'billingAccount',
   billingLine: 'billingLine',
+  arrears: 'arrears',
   reconciliationRun: 'reconciliationRun',
   stripeCustomer: 'stripeCustomer',
   payment: 'payment',
   supportTicket: 'supportTicket',
   rateLimit: 'rateLimit',
+  xeroContactLink: 'xeroContactLink',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -32,6 +34,9 @@ const item = (type: EntityType, id: string): Key => ({ pk: `${type}#${id}`, sk: 
 
 export const keys = {
   user: (userId: string) => item(ENTITY.user, userId),
+  /** A corporate user's Xero contact, in the user's partition: one query reads the user and it. */
+  xeroContactLink: (userId: string): Key => ({ pk: item(ENTITY.user, userId).pk, sk: 'xeroContact' }),
+  userPartition: (userId: string) => item(ENTITY.user, userId).pk,
   /** Uniqueness claim on a (normalised) email. */
   emailClaim: (email: string) => item(ENTITY.emailClaim, email),
   loginThrottle: (email: string) => item(ENTITY.loginThrottle, email),
@@ -45,6 +50,9 @@ export const keys = {
   billingAccount: (userId: string): Key => ({ pk: `billing#${userId}`, sk: 'account' }),
   billingLine: (userId: string, priceId: string): Key => ({ pk: `billing#${userId}`, sk: `line#${priceId}` }),
   billingPartition: (userId: string) => `billing#${userId}`,
+  /** An unpaid invoice under dunning, beside the account: one query reads a tenant's arrears. */
+  arrears: (userId: string, invoiceId: string): Key => ({ pk: `billing#${userId}`, sk: `arrears#${invoiceId}` }),
+  arrearsPrefix: 'arrears#',
   /** Which tenant a Stripe customer is, for events that name only the customer. */
   stripeCustomer: (customerId: string) => item(ENTITY.stripeCustomer, customerId),
   /** A paid invoice and whether its receipt went out. */

@@ -111,6 +111,9 @@ function tenancyUpdate(tenancyId: string, from: readonly TenancyStatus[], change
   };
 }
 
+/** Fields given as undefined in a change are removed from the item. */
+const removedFields = (changes: object) => Object.entries(changes).filter(([, v]) => v === undefined).map(([k]) => k);
+
 /** Status changes move the tenancy within its indexes only by attribute, never by key. */
 async function page(index: { name: string; partitionKey: string }, partition: string, query: TenancyPageQuery, newestFirst: boolean) {
   const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, tableSchema.globalSecondaryIndexes.find((i) => i.indexName === index.name)!.sortKey];
@@ -169,7 +172,7 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   async transition(tenancyId, from, changes) {
-    const remove = Object.entries(changes).filter(([, v]) => v === undefined).map(([k]) => k);
+    const remove = removedFields(changes);
     try {
       const { Attributes } = await db().send(
         new UpdateCommand({ ...tenancyUpdate(tenancyId, from, changes, remove), ReturnValues: 'ALL_NEW' }),
@@ -184,12 +187,36 @@ export const tenancyRepository: TenancyRepository = {
   /** 1 round trip. */
   async release(t, from, to, changes) {
     const result = await transact([
-      { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }) },
+      { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }, removedFields(changes)) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
       plateRelease(t, t.plate),
       ...billingChange(t.userId, t.priceId, -1),
       // A plate change in flight loses its claim too.
       ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
+    ]);
+    return result.ok;
+  },
+
+  /** 1 round trip: the arrears must still be open when the tenancy is suspended. */
+  async suspendForArrears(t, arrears, now) {
+    const result = await transact([
+      {
+        ConditionCheck: {
+          TableName: TableName(),
+          Key: keys.arrears(t.userId, arrears.invoiceId),
+          ConditionExpression: 'attribute_exists(pk) AND #state <> :settled',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':settled': 'settled' },
+        },
+      },
+      {
+        Update: tenancyUpdate(t.tenancyId, ['active', 'cancelling'], {
+          status: 'suspended',
+          suspendedFrom: t.status === 'cancelling' ? 'cancelling' : 'active',
+          arrears: { ...arrears, state: 'suspended' },
+          updatedAt: now,
+        }),
+      },
     ]);
     return result.ok;
   },

@@ -8,6 +8,7 @@ import {
   PaymentProviderUnavailableError,
   type BillingCustomer,
   type CardSummary,
+  type CollectibleInvoice,
   type InvoiceSummary,
   type PaymentGateway,
   type SubscriptionState,
@@ -86,6 +87,20 @@ function toInvoice(i: Stripe.Invoice): InvoiceSummary {
   };
 }
 
+function toCollectible(i: Stripe.Invoice): CollectibleInvoice {
+  return {
+    invoiceId: i.id ?? '',
+    customerId: typeof i.customer === 'string' ? i.customer : (i.customer?.id ?? ''),
+    number: i.number ?? null,
+    status: i.status ?? null,
+    amountDue: i.amount_due,
+    amountRemaining: i.amount_remaining,
+    currency: i.currency,
+    hostedInvoiceUrl: i.hosted_invoice_url ?? null,
+    dueSince: iso(i.status_transitions?.finalized_at ?? i.created),
+  };
+}
+
 function toSubscription(s: Stripe.Subscription): SubscriptionState {
   const items = s.items.data.map((i) => ({ itemId: i.id, priceId: i.price.id, quantity: i.quantity ?? 0 }));
   // Billing periods live on items in current API versions (and on the subscription in older ones).
@@ -148,6 +163,39 @@ export const stripeGateway: PaymentGateway = {
 
   recentInvoices: (customerId, limit) =>
     call(async (s) => (await s.invoices.list({ customer: customerId, limit })).data.map(toInvoice)),
+
+  getInvoice: (invoiceId) =>
+    call(async (s) => {
+      try {
+        return toCollectible(await s.invoices.retrieve(invoiceId));
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    }),
+
+  openInvoices: (customerId) =>
+    call(async (s) => {
+      const open: CollectibleInvoice[] = [];
+      for await (const invoice of s.invoices.list({ customer: customerId, status: 'open', limit: 100 })) open.push(toCollectible(invoice));
+      return open.sort((a, b) => a.dueSince.localeCompare(b.dueSince));
+    }),
+
+  payInvoice: (invoiceId, { paymentMethodId }, idempotencyKey) =>
+    call(async (s) => {
+      try {
+        const paid = await s.invoices.pay(invoiceId, paymentMethodId ? { payment_method: paymentMethodId } : {}, { idempotencyKey });
+        return paid.status === 'paid' ? 'paid' : 'declined';
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeCardError) return 'declined';
+        // "Invoice is already paid" and the like: look, rather than parse messages.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+          const invoice = await s.invoices.retrieve(invoiceId);
+          if (invoice.status !== 'open') return 'not_open';
+        }
+        throw error;
+      }
+    }),
 
   createProduct: ({ carparkId, name }, idempotencyKey) =>
     call(async (s) => (await s.products.create({ name, metadata: { carparkId } }, { idempotencyKey })).id),

@@ -1,5 +1,8 @@
-import { getBillingOverview } from '../../domain/billing';
+import { getBillingWithXeroInvoices } from '../../domain/corporate-billing';
 import { billingDeps } from '../../adapters/wiring/billing';
+import { corporateBillingDeps } from '../../adapters/wiring/xero';
 import { httpRoute } from '../../http/route';
 
-export const handler = httpRoute('GetBilling', ({ caller }) => getBillingOverview(billingDeps, caller));
+export const handler = httpRoute('GetBilling', ({ caller }) =>
+  getBillingWithXeroInvoices({ ...billingDeps, ...corporateBillingDeps }, caller),
+);

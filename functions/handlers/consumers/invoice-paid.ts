@@ -8,6 +8,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { paymentDeps } from '../../adapters/wiring/payments';
 import { recordInvoicePaid, type PaidInvoice } from '../../domain/payments';
 import { logger } from '../../http/logger';
+import { countMetric, flushMetrics } from '../../observability/metrics';
 
 interface StripeInvoice {
   id: string;
@@ -42,16 +43,24 @@ export function toPaidInvoice(invoice: StripeInvoice): PaidInvoice {
 
 export const handler = middy<EventBridgeEvent<string, StripeEvent>, { outcome: string }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(flushMetrics())
   .handler(async (event) => {
     const stripeEvent = event.detail;
     const invoice = stripeEvent.data?.object;
-    logger.appendKeys({ stripeEventId: stripeEvent.id, invoiceId: invoice?.id });
+    const customer = invoice?.customer;
+    logger.appendKeys({
+      stripeEventId: stripeEvent.id,
+      invoiceId: invoice?.id,
+      customerId: typeof customer === 'string' ? customer : customer?.id,
+    });
     // A signed event that is not an invoice cannot succeed on a retry either: log it and move on.
     if (typeof invoice?.id !== 'string' || !invoice.customer) {
       logger.warn('invoice.paid without an invoice; ignored');
       return { outcome: 'ignored' };
     }
     const outcome = await recordInvoicePaid(paymentDeps, toPaidInvoice(invoice));
+    // Only the delivery that sent the receipt counts: redeliveries and replays find it sent.
+    if (outcome === 'sent') countMetric('InvoicePaid');
     logger.info('Invoice paid', { outcome });
     return { outcome };
   });

@@ -8,6 +8,7 @@ import { LIST_PARAMS } from '../http/router';
 import { customerTemplate, deletedObject } from '../objects/templates';
 import { applyMetadata, optInt, optNullableString, optObject, optString, optStringArray, reqString } from '../params';
 import type { Rec } from '../store';
+import { createTestClock } from './test-clocks';
 import { randomToken } from '../store';
 import type { JsonObject, Params } from '../types';
 import { attachPaymentMethod, liveCustomer, paymentMethodFromParam, requireAttached } from './shared';
@@ -50,8 +51,12 @@ function applyFields(rec: Rec, params: Params): void {
 
 function createCustomer(op: Op, params: Params): Rec {
   const { app } = op;
-  const clockId = optString(params, 'test_clock');
+  let clockId = optString(params, 'test_clock');
   if (clockId) app.store.require('test_helpers.test_clock', clockId, 'test_clock');
+  // The twin's demo mode: each customer lives on a clock of its own, so its time can be advanced.
+  if (!clockId && app.billing.customerTestClocks) {
+    clockId = String(createTestClock(op, app.realNow(), `Customer ${optString(params, 'email') ?? ''}`.trim()).id);
+  }
   const at = app.nowForClock(clockId);
   const rec: Rec = customerTemplate({
     id: app.store.newId('customer'),

@@ -63,6 +63,21 @@ function removeClock(op: Op, clock: Rec): void {
   app.emit(op, 'test_helpers.test_clock.deleted', snapshot);
 }
 
+export function createTestClock(op: Op, frozenTime: number, name: string | null): Rec {
+  const { app } = op;
+  const created = app.realNow();
+  const clock: Rec = testClockTemplate({
+    id: app.store.newId('test_helpers.test_clock'),
+    created,
+    deletes_after: created + THIRTY_DAYS,
+    frozen_time: frozenTime,
+    name,
+  });
+  app.store.insert('test_helpers.test_clock', clock);
+  app.emit(op, 'test_helpers.test_clock.created', app.render('test_helpers.test_clock', clock));
+  return clock;
+}
+
 export function testClockRoutes(advanceDelayMs: number): Route[] {
   return [
     {
@@ -70,20 +85,9 @@ export function testClockRoutes(advanceDelayMs: number): Route[] {
       pattern: '/v1/test_helpers/test_clocks',
       params: ['frozen_time', 'name'],
       handler: ({ op, params }) => {
-        const { app } = op;
         const frozen = optInt(params, 'frozen_time');
         if (frozen === undefined) throw missingParam('frozen_time');
-        const created = app.realNow();
-        const clock: Rec = testClockTemplate({
-          id: app.store.newId('test_helpers.test_clock'),
-          created,
-          deletes_after: created + THIRTY_DAYS,
-          frozen_time: frozen,
-          name: optNullableString(params, 'name') ?? null,
-        });
-        app.store.insert('test_helpers.test_clock', clock);
-        app.emit(op, 'test_helpers.test_clock.created', app.render('test_helpers.test_clock', clock));
-        return app.render('test_helpers.test_clock', clock);
+        return op.app.render('test_helpers.test_clock', createTestClock(op, frozen, optNullableString(params, 'name') ?? null));
       },
     },
     {

@@ -37,6 +37,8 @@ export interface BenchTwin {
   readonly tableName: string;
   readonly standins: AwsStandins;
   readonly integrations: Integrations;
+  /** What Stripe signs webhook deliveries with (the value of the twin's webhook secret). */
+  readonly stripeWebhookSecret: string;
   readonly logins: readonly { role: string; email: string; password: string }[];
   close(): Promise<void>;
 }
@@ -103,7 +105,8 @@ export async function startBenchTwin(options: BenchTwinOptions): Promise<BenchTw
     const server = await serveGateway(served, { port, host: HOST });
     closers.push(() => server.close());
 
-    return { url: server.url, tableName, standins, integrations, logins, close };
+    const stripeWebhookSecret = secrets.values[secrets.stripeWebhookSecretId]!;
+    return { url: server.url, tableName, standins, integrations, stripeWebhookSecret, logins, close };
   } catch (error) {
     await close();
     throw error;

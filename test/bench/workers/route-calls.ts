@@ -4,12 +4,14 @@
  * representative request per route, one at a time, each expected to answer its contract's
  * success status.
  *
- * A request may start workflows, whose tasks run in this process too and may call DynamoDB
- * while the request is still being answered. So calls made in an API request's async context
- * carry a marker header (added by a middleware on the functions' DynamoDB client), and the
- * workflows' calls are counted apart, once they have finished.
+ * A request may start workflows, or put an event on the bus for a consumer, which run in this
+ * process too and may call DynamoDB while the request is still being answered. So calls made in
+ * an API request's async context carry a marker header (added by a middleware on the functions'
+ * DynamoDB client), and the workflows' and consumers' calls are counted apart, once they have
+ * finished.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import Stripe from 'stripe';
 import { getDocumentClient } from '../../../functions/adapters/dynamodb/client';
 import { contracts } from '../../../functions/api/contracts';
 import { routes, type RouteId } from '../../../functions/routes';
@@ -29,7 +31,7 @@ export interface RouteCalls {
   readonly status: number;
   /** Made by the request's handler (and authorizer). */
   readonly counts: CallCounts;
-  /** Made by the workflows the request started, until they finished. */
+  /** Made by the workflows and event consumers the request set off, until they finished. */
   readonly background: CallCounts;
 }
 
@@ -43,7 +45,7 @@ export interface RouteCallsReady {
 
 const PASSWORD = 'Bench-parking-2026';
 const EMAIL = 'bench.user@example.com';
-const WORKFLOW_SETTLE_MS = 30_000;
+const SETTLE_MS = 30_000;
 
 runWorker<RouteCallsInput, RouteCallsReady>(async ({ dynamoEndpoint }) => {
   const proxy = await startCountingProxy(dynamoEndpoint);
@@ -81,14 +83,24 @@ async function measureRoutes(twin: BenchTwin, proxy: CountingProxy): Promise<Rou
   const measured: RouteCalls[] = [];
   const problems = new Map<string, string>();
 
-  async function send(method: string, path: string, init: { body?: unknown; token?: string }) {
+  /** `rawBody` is sent as it is (a signed webhook payload must arrive byte for byte), `body` as JSON. */
+  interface Send {
+    body?: unknown;
+    rawBody?: string;
+    token?: string;
+    headers?: Record<string, string>;
+  }
+
+  async function send(method: string, path: string, init: Send) {
+    const body = init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined);
     const response = await fetch(`${twin.url}${path}`, {
       method,
       headers: {
-        ...(init.body !== undefined && { 'content-type': 'application/json' }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
         ...(init.token && { authorization: `Bearer ${init.token}` }),
+        ...init.headers,
       },
-      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      ...(body !== undefined && { body }),
       signal: AbortSignal.timeout(30_000),
     });
     const text = await response.text();
@@ -101,29 +113,40 @@ async function measureRoutes(twin: BenchTwin, proxy: CountingProxy): Promise<Rou
     return { status: response.status, text, json };
   }
 
-  /** Polls until no workflow execution is running; false if some still are at the time limit. */
-  async function workflowsSettled(): Promise<boolean> {
-    const deadline = Date.now() + WORKFLOW_SETTLE_MS;
+  /**
+   * Polls until no workflow execution is running and the event bus has no delivery in flight or
+   * waiting to retry; false if something still is at the time limit.
+   */
+  async function backgroundSettled(): Promise<boolean> {
+    const deadline = Date.now() + SETTLE_MS;
     for (;;) {
       const running = workflows.some((w) => twin.integrations.workflows.list(w.id, 'RUNNING').length > 0);
-      if (!running) return true;
+      if (!running) {
+        const idle = await twin.integrations.bus.waitForIdle(Math.max(deadline - Date.now(), 1)).then(
+          () => true,
+          () => false,
+        );
+        // A consumer could start a workflow: settled once both are quiet together.
+        if (!idle) return false;
+        if (!workflows.some((w) => twin.integrations.workflows.list(w.id, 'RUNNING').length > 0)) return true;
+      }
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
   /** One counted request, which must answer the route's success status. */
-  async function call(id: RouteId, path: string, init: { body?: unknown; token?: string } = {}) {
+  async function call(id: RouteId, path: string, init: Send = {}) {
     const route = routes.find((r) => r.id === id)!;
     const expected = contracts[id].success.status;
     const before = proxy.snapshot();
     const response = await send(route.method, path, init);
-    const settled = await workflowsSettled();
+    const settled = await backgroundSettled();
     const after = proxy.snapshot();
     if (response.status !== expected) {
       throw new StepFailed(`${route.method} ${path} answered ${response.status}, expected ${expected}: ${response.text.slice(0, 200)}`);
     }
-    if (!settled) problems.set(id, `workflows still running ${WORKFLOW_SETTLE_MS / 1000} s after the answer; background count incomplete`);
+    if (!settled) problems.set(id, `workflows or event deliveries still running ${SETTLE_MS / 1000} s after the answer; background count incomplete`);
     measured.push({
       id,
       method: route.method,
@@ -219,6 +242,33 @@ async function measureRoutes(twin: BenchTwin, proxy: CountingProxy): Promise<Rou
     await call('GetTenancy', `/tenancies/${tenancyId}`, { token });
     await call('UpdateTenancy', `/tenancies/${tenancyId}`, { token, body: { plate: 'BN24 KXZ' } });
     await call('CancelTenancy', `/tenancies/${tenancyId}`, { token });
+  });
+
+  await chain('contact form', async () => {
+    // About the bench car park when there is one: its support address gets the message.
+    const carparkId = state.carparkId;
+    await call('Contact', '/contact', {
+      body: { name: 'Bench Visitor', email: 'visitor@bench.example', message: 'Is there EV charging?', ...(carparkId && { carparkId }) },
+    });
+  });
+
+  await chain('stripe webhook', async () => {
+    const token = need('token');
+    // The stand-in's own invoice.paid for the tenancy above, delivered as Stripe would: signed
+    // with the webhook secret. The bench twin has no webhook endpoint at the stand-in, so this
+    // is the event's first delivery, and its consumer sends the receipt.
+    const customerId = text((await send('GET', '/billing', { token })).json.customerId, 'customerId');
+    const events = twin.integrations.stripe.state.events as unknown as { id: string; type: string; data: { object: { customer?: unknown } } }[];
+    const paid = events.findLast((e) => e.type === 'invoice.paid' && e.data.object.customer === customerId);
+    if (!paid) throw new StepFailed(`No invoice.paid event for ${customerId} at the Stripe stand-in`);
+    const payload = JSON.stringify(paid);
+    const signature = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload, secret: twin.stripeWebhookSecret });
+    const deliveries = twin.integrations.bus.deliveries().length;
+    await call('StripeWebhook', '/webhooks/stripe', { rawBody: payload, headers: { 'stripe-signature': signature } });
+    const consumed = twin.integrations.bus.deliveries().slice(deliveries);
+    if (!consumed.some((d) => d.ruleId === 'InvoicePaid' && d.outcome === 'succeeded')) {
+      problems.set('StripeWebhook', `the InvoicePaid consumer did not succeed (${consumed.map((d) => `${d.ruleId} ${d.outcome}`).join(', ') || 'no delivery'})`);
+    }
   });
 
   // Last: it changes the password the account above was created with.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WaitRequest, WorkflowClock, WorkflowEngine } from '../../../local/stepfunctions/engine';
+import type { TimedWaitRequest, WaitRequest, WorkflowClock, WorkflowEngine } from '../../../local/stepfunctions/engine';
 import { fixtureEngine, journal } from './fixtures/workflows';
 
 let engine: WorkflowEngine | undefined;
@@ -114,6 +114,30 @@ describe('Wait states', () => {
     await inState('UntilPeriodEnd');
     clock.advance(11 * HOUR_MS);
 
+    expect((await engine.waitFor(executionArn)).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('a waitUntil rule', () => {
+  it('holds a timestamp wait until its promise resolves, told the instant named and the state input', async () => {
+    const seen: TimedWaitRequest[] = [];
+    let release: () => void = () => undefined;
+    engine = fixtureEngine({
+      waitTimeOverrides: { waits: { GracePeriod: 0 } },
+      waitUntil: (wait) => {
+        if (wait.target === undefined) return undefined; // Seconds waits: the other rules
+        seen.push(wait);
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const input = { customerId: 'cus_1', periodEnd: '2031-05-01T00:00:00Z' };
+    const { executionArn } = engine.start({ workflowId: 'waits', input });
+
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen[0]).toMatchObject({ stateName: 'UntilPeriodEnd', target: Date.parse('2031-05-01T00:00:00Z'), input });
+    expect(engine.describe(executionArn).status).toBe('RUNNING');
+
+    release();
     expect((await engine.waitFor(executionArn)).status).toBe('SUCCEEDED');
   });
 });

@@ -196,3 +196,40 @@ describe('cancelling with a credit', () => {
     }
   });
 });
+
+describe('customer test clocks (the twin setting)', () => {
+  it('gives each customer created without one a clock of its own, frozen at its creation', async () => {
+    const h = await startHarness({ customerTestClocks: true });
+    try {
+      const before = Math.floor(Date.now() / 1000);
+      const a = await h.stripe.customers.create({ email: 'a@test.example' });
+      const b = await h.stripe.customers.create({ email: 'b@test.example' });
+      expect(a.test_clock).toEqual(expect.stringMatching(/^clock_/));
+      expect(b.test_clock).not.toBe(a.test_clock);
+      const clock = await h.stripe.testHelpers.testClocks.retrieve(a.test_clock as string);
+      expect(clock.frozen_time).toBeGreaterThanOrEqual(before);
+      expect(clock.name).toBe('Customer a@test.example');
+
+      // An explicit clock is kept.
+      const shared = await h.stripe.testHelpers.testClocks.create({ frozen_time: before });
+      const c = await h.stripe.customers.create({ email: 'c@test.example', test_clock: shared.id });
+      expect(c.test_clock).toBe(shared.id);
+
+      // The clocks page lists them with their customers.
+      const page = await (await fetch(`${h.standin.url}/_standin/clocks`)).text();
+      expect(page).toContain('a@test.example');
+      expect(page).toContain(`data-clock="${a.test_clock as string}"`);
+    } finally {
+      await h.standin.close();
+    }
+  });
+
+  it('leaves customers off any clock by default, as Stripe does', async () => {
+    const h = await startHarness();
+    try {
+      expect((await h.stripe.customers.create({ email: 'd@test.example' })).test_clock).toBeNull();
+    } finally {
+      await h.standin.close();
+    }
+  });
+});

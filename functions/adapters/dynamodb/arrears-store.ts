@@ -1,0 +1,85 @@
+/**
+ * Arrears (unpaid invoices under dunning) live in the tenant's billing partition, so one query
+ * reads them all. States only move forward: overdue → suspended → settled → removed.
+ */
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Arrears, ArrearsStore } from '../../domain/dunning';
+import { isConditionFailure } from './expressions';
+import { ENTITY, fromItem, keys } from './keys';
+import { NOT_EXISTS, TableName, db, getItem } from './table';
+
+export const arrearsStore: ArrearsStore = {
+  /** 1 round trip when new, 2 when recorded already (a retried step). */
+  async open(arrears) {
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: TableName(),
+          Item: { ...keys.arrears(arrears.userId, arrears.invoiceId), type: ENTITY.arrears, ...arrears },
+          ConditionExpression: NOT_EXISTS,
+        }),
+      );
+      return arrears;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return (await getItem<Arrears>(keys.arrears(arrears.userId, arrears.invoiceId), true))!;
+    }
+  },
+
+  get: (userId, invoiceId) => getItem<Arrears>(keys.arrears(userId, invoiceId), true),
+
+  async list(userId) {
+    const { Items = [] } = await db().send(
+      new QueryCommand({
+        TableName: TableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.billingPartition(userId), ':prefix': keys.arrearsPrefix },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => fromItem<Arrears>(item)).sort((a, b) => a.since.localeCompare(b.since));
+  },
+
+  async markSuspended(userId, invoiceId, at) {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: TableName(),
+          Key: keys.arrears(userId, invoiceId),
+          UpdateExpression: 'SET #state = :suspended, suspendedAt = if_not_exists(suspendedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk) AND #state IN (:overdue, :suspended)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':suspended': 'suspended', ':overdue': 'overdue', ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  async markSettled(userId, invoiceId) {
+    try {
+      const { Attributes } = await db().send(
+        new UpdateCommand({
+          TableName: TableName(),
+          Key: keys.arrears(userId, invoiceId),
+          UpdateExpression: 'SET #state = :settled',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':settled': 'settled' },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes ? fromItem<Arrears>(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  },
+
+  async remove(userId, invoiceId) {
+    await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.arrears(userId, invoiceId) }));
+  },
+};

@@ -1,0 +1,38 @@
+/** Wiring for dunning (tasks and consumers): DynamoDB, Stripe, SmartParking, SES, Step Functions. */
+import { systemClock } from '../../domain/clock';
+import { parseRetrySchedule, type DunningDeps, type ReattemptDeps } from '../../domain/dunning';
+import { ENV, requireEnv } from '../../environment';
+import { arrearsStore } from '../dynamodb/arrears-store';
+import { paymentStore } from '../dynamodb/payment-store';
+import { carparkRepository, userRepository } from '../dynamodb/repositories';
+import { tenancyRepository } from '../dynamodb/tenancy-repository';
+import { sesMailer } from '../ses-mailer';
+import { smartParkingBarrier } from '../smartparking/client';
+import { stripeGateway } from '../stripe/gateway';
+import { dunningWorkflow } from '../workflows';
+
+export const dunningDeps: DunningDeps = {
+  gateway: stripeGateway,
+  payments: paymentStore,
+  arrears: arrearsStore,
+  tenancies: tenancyRepository,
+  carparks: carparkRepository,
+  barrier: smartParkingBarrier,
+  users: userRepository,
+  mailer: sesMailer,
+  clock: systemClock,
+  get retryAfterDays() {
+    return parseRetrySchedule(process.env[ENV.dunningRetryDays]);
+  },
+  get billingPageUrl() {
+    return requireEnv(ENV.webBaseUrl);
+  },
+};
+
+/** The settlement consumer also stops the invoice's execution (getters copied, not evaluated). */
+export const settlementDeps = Object.defineProperties(
+  { workflow: dunningWorkflow },
+  Object.getOwnPropertyDescriptors(dunningDeps),
+) as DunningDeps & { workflow: typeof dunningWorkflow };
+
+export const reattemptDeps: ReattemptDeps = { gateway: stripeGateway };

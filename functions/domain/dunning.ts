@@ -1,0 +1,390 @@
+/**
+ * Dunning: what happens when a tenant's invoice is not paid. The InvoiceDunning workflow
+ * (state-machines/invoice-dunning.asl.json) runs one execution per invoice:
+ *
+ *   open arrears ─> notify ─> wait ─> retry ─┬─ paid ──────────────> settle (reinstate) ─> done
+ *                               ^            └─ declined ─> notify ─┘ (until the schedule ends)
+ *                               └──────────────────────────────────┘
+ *   schedule over, still unpaid ─> suspend (plates revoked) ─> notify ─> done
+ *
+ * The invoice may be paid at any moment by other means (the tenant's new card, Stripe itself):
+ * `invoice.paid` settles the arrears and stops the execution. Every step re-reads the invoice
+ * from Stripe before it acts, and suspension is conditioned on the arrears still being open in
+ * the same transaction, so a payment racing a step never leaves a paid-up tenant suspended.
+ */
+import { escapeHtml } from './accounts';
+import type { BarrierAccess } from './barrier';
+import type { CollectibleInvoice, PaymentGateway } from './billing';
+import type { Clock } from './clock';
+import type { PaymentStore } from './payments';
+import type { CarparkRepository, Mailer } from './ports';
+import type { Tenancy, TenancyArrears, TenancyRepository } from './tenancies';
+import type { User } from './users';
+
+/** Default retry schedule: days after the invoice fell due. */
+export const DEFAULT_RETRY_AFTER_DAYS: readonly number[] = [1, 3, 5];
+const DAY_MS = 86_400_000;
+
+/** Reads a schedule such as `1,3,5` (days, increasing, fractions allowed); the default when unset. */
+export function parseRetrySchedule(text: string | undefined): readonly number[] {
+  if (text === undefined || text.trim() === '') return DEFAULT_RETRY_AFTER_DAYS;
+  const days = text.split(',').map((part) => Number(part.trim()));
+  const valid = days.every((d, i) => Number.isFinite(d) && d > 0 && (i === 0 || d > days[i - 1]!));
+  if (!valid) throw new Error(`Dunning retry schedule '${text}' must be increasing positive day counts, e.g. 1,3,5`);
+  return days;
+}
+
+export interface Arrears {
+  readonly userId: string;
+  readonly customerId: string;
+  readonly invoiceId: string;
+  readonly number: string | null;
+  readonly amountDue: number;
+  readonly currency: string;
+  readonly hostedInvoiceUrl: string | null;
+  /** When the invoice fell due: the schedule counts from here. */
+  readonly since: string;
+  /** When each retry is due (ISO), in order. */
+  readonly retryAt: readonly string[];
+  /** `settled` is kept only until the settlement's follow-up (reinstatement, email) is done. */
+  readonly state: 'overdue' | 'suspended' | 'settled';
+  readonly suspendedAt?: string;
+}
+
+export interface ArrearsStore {
+  /** Records the arrears unless they are recorded already; returns them as stored. */
+  open(arrears: Arrears): Promise<Arrears>;
+  get(userId: string, invoiceId: string): Promise<Arrears | undefined>;
+  /** The tenant's arrears in any state, oldest first (one query). */
+  list(userId: string): Promise<Arrears[]>;
+  /** Moves overdue arrears to suspended; false when they are gone or settled. */
+  markSuspended(userId: string, invoiceId: string, at: string): Promise<boolean>;
+  /** Marks the arrears settled; returns them as they were before, or undefined when none. */
+  markSettled(userId: string, invoiceId: string): Promise<Arrears | undefined>;
+  remove(userId: string, invoiceId: string): Promise<void>;
+}
+
+/** Starts and stops the dunning workflow; one execution per invoice. */
+export interface DunningWorkflow {
+  start(input: { invoiceId: string; customerId: string }): Promise<'started' | 'already_started'>;
+  /** Ends the invoice's execution if it is running: the invoice no longer needs chasing. */
+  stop(invoiceId: string, reason: string): Promise<void>;
+}
+
+export interface DunningDeps {
+  readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice'>;
+  readonly payments: Pick<PaymentStore, 'userForCustomer'>;
+  readonly arrears: ArrearsStore;
+  readonly tenancies: Pick<TenancyRepository, 'listByUser' | 'transition' | 'suspendForArrears'>;
+  readonly carparks: Pick<CarparkRepository, 'get'>;
+  readonly barrier: Pick<BarrierAccess, 'register' | 'revoke'>;
+  readonly users: { get(userId: string): Promise<User | undefined> };
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  /** Days after the invoice fell due on which payment is retried; suspension follows the last. */
+  readonly retryAfterDays: readonly number[];
+  /** The site, where the tenant updates their card; emails also link Stripe's hosted invoice page. */
+  readonly billingPageUrl: string;
+}
+
+/** The next retry for the workflow's Wait state, or null when the schedule is over. */
+export interface NextAttempt {
+  readonly attempt: number;
+  readonly at: string;
+}
+
+const nextAttempt = (arrears: Arrears, attempt: number): NextAttempt | null => {
+  const at = arrears.retryAt[attempt - 1];
+  return at ? { attempt, at } : null;
+};
+
+/** Settled means Stripe no longer expects money: paid, voided or written off. */
+const isSettled = (invoice: CollectibleInvoice | undefined) => !invoice || invoice.status !== 'open';
+
+async function tenanciesOf(deps: Pick<DunningDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> {
+  const all: Tenancy[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+const stampOf = (arrears: Arrears): TenancyArrears => ({
+  state: arrears.state === 'suspended' ? 'suspended' : 'overdue',
+  invoiceId: arrears.invoiceId,
+  since: arrears.since,
+  amountDue: arrears.amountDue,
+  currency: arrears.currency,
+});
+
+const sameStamp = (a: TenancyArrears | undefined, b: TenancyArrears | undefined) =>
+  a === b || (!!a && !!b && (Object.keys(b) as (keyof TenancyArrears)[]).every((k) => a[k] === b[k]) && Object.keys(a).length === Object.keys(b).length);
+
+/** Shows the oldest unsettled arrears (or none) on every live tenancy of the tenant. */
+async function stampTenancies(deps: DunningDeps, userId: string, oldest: Arrears | undefined): Promise<void> {
+  const updatedAt = deps.clock.now().toISOString();
+  for (const tenancy of await tenanciesOf(deps, userId)) {
+    const suspended = tenancy.status === 'suspended';
+    if (!suspended && !['pending', 'active', 'cancelling'].includes(tenancy.status)) continue;
+    // A suspended tenancy stays marked suspended whichever invoice is now the oldest.
+    const stamp = oldest ? { ...stampOf(oldest), ...(suspended ? { state: 'suspended' as const } : {}) } : undefined;
+    if (sameStamp(tenancy.arrears, stamp) || (suspended && !stamp)) continue;
+    await deps.tenancies.transition(tenancy.tenancyId, [tenancy.status], { arrears: stamp, updatedAt });
+  }
+}
+
+// --- the workflow's steps -----------------------------------------------------------------------
+
+export type OpenArrearsResult =
+  | { readonly state: 'open'; readonly userId: string; readonly next: NextAttempt | null }
+  | { readonly state: 'settled' | 'unknown_customer' };
+
+/** First step: records the arrears, with their retry schedule, and shows them on the tenancies. */
+export async function openArrears(deps: DunningDeps, input: { invoiceId: string; customerId: string }): Promise<OpenArrearsResult> {
+  const invoice = await deps.gateway.getInvoice(input.invoiceId);
+  if (!invoice || isSettled(invoice)) return { state: 'settled' };
+  const userId = await deps.payments.userForCustomer(input.customerId);
+  if (!userId) return { state: 'unknown_customer' };
+  const since = invoice.dueSince;
+  const arrears = await deps.arrears.open({
+    userId,
+    customerId: input.customerId,
+    invoiceId: input.invoiceId,
+    number: invoice.number,
+    amountDue: invoice.amountRemaining,
+    currency: invoice.currency,
+    hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+    since,
+    retryAt: deps.retryAfterDays.map((days) => new Date(Date.parse(since) + days * DAY_MS).toISOString()),
+    state: 'overdue',
+  });
+  const unsettled = (await deps.arrears.list(userId)).filter((a) => a.state !== 'settled');
+  await stampTenancies(deps, userId, unsettled[0]);
+  return { state: 'open', userId, next: nextAttempt(arrears, 1) };
+}
+
+export type RetryOutcome = 'paid' | 'settled' | 'declined';
+
+/** A scheduled retry: charges the invoice unless it was settled meanwhile. */
+export async function retryInvoicePayment(
+  deps: DunningDeps,
+  input: { invoiceId: string; userId: string; attempt: number },
+): Promise<{ outcome: RetryOutcome; next: NextAttempt | null }> {
+  const arrears = await deps.arrears.get(input.userId, input.invoiceId);
+  if (!arrears || arrears.state === 'settled') return { outcome: 'settled', next: null };
+  if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { outcome: 'settled', next: null };
+  // One key per attempt: a step retried after a lost response does not charge twice.
+  const attempt = await deps.gateway.payInvoice(input.invoiceId, {}, `dunning-${input.invoiceId}-attempt-${input.attempt}`);
+  if (attempt === 'paid') return { outcome: 'paid', next: null };
+  if (attempt === 'not_open') return { outcome: 'settled', next: null };
+  return { outcome: 'declined', next: nextAttempt(arrears, input.attempt + 1) };
+}
+
+/**
+ * The grace period is over and the invoice is still unpaid: every active or cancelling tenancy
+ * is suspended (keeping its space) and its plate taken off the barrier.
+ */
+export async function suspendForArrears(
+  deps: DunningDeps,
+  input: { invoiceId: string; userId: string },
+): Promise<{ outcome: 'suspended' | 'settled'; suspended: string[] }> {
+  if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { outcome: 'settled', suspended: [] };
+  const now = deps.clock.now().toISOString();
+  const arrears = (await deps.arrears.markSuspended(input.userId, input.invoiceId, now))
+    ? await deps.arrears.get(input.userId, input.invoiceId)
+    : undefined;
+  if (!arrears) return { outcome: 'settled', suspended: [] };
+
+  const suspended: string[] = [];
+  for (const tenancy of await tenanciesOf(deps, input.userId)) {
+    if (tenancy.status === 'active' || tenancy.status === 'cancelling') {
+      if (!(await deps.tenancies.suspendForArrears(tenancy, stampOf(arrears), now))) continue;
+    } else if (tenancy.status !== 'suspended' || tenancy.arrears?.invoiceId !== input.invoiceId) {
+      continue;
+    }
+    // Revoked after the status changes (and again on a retry of this step): the barrier never
+    // closes on a tenancy the platform still shows as paid up.
+    await revokeSuspended(deps, tenancy);
+    suspended.push(tenancy.tenancyId);
+  }
+  return { outcome: 'suspended', suspended };
+}
+
+async function revokeSuspended(deps: DunningDeps, tenancy: Tenancy): Promise<void> {
+  const carpark = await deps.carparks.get(tenancy.carparkId);
+  if (!carpark) return;
+  await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+  const at = deps.clock.now().toISOString();
+  const recorded = await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at });
+  // Settled while we were revoking: the reinstatement may have registered before our revoke landed.
+  if (!recorded) await registerPlate(deps, tenancy, carpark.smartParkingSiteId);
+}
+
+async function registerPlate(deps: DunningDeps, tenancy: Tenancy, siteId: string): Promise<void> {
+  await deps.barrier.register({ siteId, plate: tenancy.plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+  const at = deps.clock.now().toISOString();
+  await deps.tenancies.transition(tenancy.tenancyId, ['active', 'cancelling'], { barrier: { status: 'registered', changedAt: at }, updatedAt: at });
+}
+
+// --- settlement ---------------------------------------------------------------------------------
+
+export interface Settlement {
+  readonly settled: boolean;
+  readonly reinstated: string[];
+}
+
+/**
+ * The invoice no longer needs chasing (paid, voided or written off). Once the tenant has no other
+ * unpaid invoice, suspended tenancies go back to what they were and their plates are registered
+ * again, and the tenant is told. Safe to repeat: the arrears record stays (as `settled`) until
+ * the follow-up is complete, so a retry after a failure finishes the job.
+ */
+export async function settleArrears(deps: DunningDeps, input: { invoiceId: string; userId: string }): Promise<Settlement> {
+  const before = await deps.arrears.markSettled(input.userId, input.invoiceId);
+  if (!before) return { settled: false, reinstated: [] };
+  const unsettled = (await deps.arrears.list(input.userId)).filter((a) => a.state !== 'settled');
+  const reinstated = unsettled.length === 0 ? await reinstate(deps, input.userId) : [];
+  await stampTenancies(deps, input.userId, unsettled[0]);
+  // A retry after a failed email finds nothing left to reinstate: the suspension mark tells.
+  if (unsettled.length === 0 && (reinstated.length > 0 || before.suspendedAt)) await sendNotice(deps, input.userId, before, 'reinstated');
+  await deps.arrears.remove(input.userId, input.invoiceId);
+  return { settled: true, reinstated };
+}
+
+async function reinstate(deps: DunningDeps, userId: string): Promise<string[]> {
+  const reinstated: string[] = [];
+  for (const tenancy of await tenanciesOf(deps, userId)) {
+    if (tenancy.status !== 'suspended') continue;
+    const at = deps.clock.now().toISOString();
+    const back = await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], {
+      status: tenancy.suspendedFrom ?? 'active',
+      suspendedFrom: undefined,
+      arrears: undefined,
+      updatedAt: at,
+    });
+    if (!back) continue;
+    const carpark = await deps.carparks.get(tenancy.carparkId);
+    if (carpark) await registerPlate(deps, back, carpark.smartParkingSiteId);
+    reinstated.push(tenancy.tenancyId);
+  }
+  return reinstated;
+}
+
+/** `invoice.paid` / `invoice.voided` / `invoice.marked_uncollectible`: stop chasing, settle. */
+export async function recordInvoiceSettled(
+  deps: DunningDeps & { readonly workflow: Pick<DunningWorkflow, 'stop'> },
+  input: { invoiceId: string; customerId: string },
+): Promise<Settlement | { settled: false; reason: 'unknown_customer' }> {
+  const userId = await deps.payments.userForCustomer(input.customerId);
+  if (!userId) return { settled: false, reason: 'unknown_customer' };
+  // Nothing recorded: a first invoice, or one paid before it ever failed. Cheap and common.
+  const arrears = await deps.arrears.get(userId, input.invoiceId);
+  if (!arrears) return { settled: false, reinstated: [] };
+  // Stop first, so no retry or suspension starts after the settlement below.
+  await deps.workflow.stop(input.invoiceId, 'Invoice settled');
+  return settleArrears(deps, { invoiceId: input.invoiceId, userId });
+}
+
+// --- emails ---------------------------------------------------------------------------------------
+
+export type DunningNotice = 'paymentFailed' | 'retryFailed' | 'suspended' | 'reinstated';
+
+/** Emails the tenant about the unpaid invoice. Never fails the workflow for a missing user. */
+export async function notifyArrears(
+  deps: DunningDeps,
+  input: { invoiceId: string; userId: string; template: DunningNotice; next?: NextAttempt | null },
+): Promise<{ sent: boolean }> {
+  const arrears = await deps.arrears.get(input.userId, input.invoiceId);
+  if (!arrears || (arrears.state === 'settled' && input.template !== 'reinstated')) return { sent: false };
+  return { sent: await sendNotice(deps, input.userId, arrears, input.template, input.next ?? null) };
+}
+
+async function sendNotice(
+  deps: DunningDeps,
+  userId: string,
+  arrears: Arrears,
+  template: DunningNotice,
+  next: NextAttempt | null = null,
+): Promise<boolean> {
+  const user = await deps.users.get(userId);
+  if (!user) return false;
+  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: arrears.currency.toUpperCase() }).format(arrears.amountDue / 100);
+  const invoice = arrears.number ? `invoice ${arrears.number}` : 'your latest invoice';
+  const day = (iso: string) => iso.slice(0, 10);
+  const lastRetry = arrears.retryAt.at(-1);
+  const update = `Pay it with any card at ${arrears.hostedInvoiceUrl ?? deps.billingPageUrl}, or update the card on your account (${deps.billingPageUrl}) and we will take the payment straight away.`;
+  const messages: Record<DunningNotice, { subject: string; lines: string[] }> = {
+    paymentFailed: {
+      subject: `Your payment of ${money} did not go through`,
+      lines: [
+        `We could not take ${money} for ${invoice}.`,
+        update,
+        ...(next ? [`Otherwise we will try again on ${day(next.at)}.`] : []),
+        ...(lastRetry ? [`Your parking continues as normal until ${day(lastRetry)}.`] : []),
+      ],
+    },
+    retryFailed: {
+      subject: `We still could not take ${money}`,
+      lines: [
+        `Another attempt to take ${money} for ${invoice} was declined.`,
+        update,
+        next
+          ? `We will try again on ${day(next.at)}. If it is still unpaid after ${day(lastRetry ?? next.at)}, the barrier will stop opening for your vehicles.`
+          : 'If it stays unpaid, the barrier will stop opening for your vehicles.',
+      ],
+    },
+    suspended: {
+      subject: 'Your parking is suspended',
+      lines: [
+        `${invoice[0]!.toUpperCase()}${invoice.slice(1)} (${money}) is still unpaid, so your tenancies are suspended and the barrier no longer opens for your vehicles. Your spaces are kept for you.`,
+        update.replace('take the payment straight away', 'take the payment and restore your access straight away'),
+      ],
+    },
+    reinstated: {
+      subject: 'Your parking is restored',
+      lines: [`Thank you: ${invoice} is settled. Your tenancies are active again and the barrier opens for your vehicles.`],
+    },
+  };
+  const { subject, lines } = messages[template];
+  const text = [`Hello ${user.name},`, '', ...lines, '', 'Carpark Tenancy'].join('\n');
+  await deps.mailer.send({
+    to: user.email,
+    subject,
+    text,
+    html: text
+      .split('\n')
+      .map((line) => (line ? `<p>${escapeHtml(line)}</p>` : ''))
+      .join(''),
+  });
+  return true;
+}
+
+// --- card updates -----------------------------------------------------------------------------
+
+export interface ReattemptDeps {
+  readonly gateway: Pick<PaymentGateway, 'openInvoices' | 'payInvoice'>;
+}
+
+/**
+ * The tenant has a new card: re-attempt their open invoices at once. The idempotency key is the
+ * invoice and the card, so the several events one card update causes (attached, setup intent
+ * succeeded, default changed) charge each invoice once; a paid invoice is never charged again.
+ */
+export async function reattemptOpenInvoices(
+  deps: ReattemptDeps,
+  input: { customerId: string; paymentMethodId: string },
+): Promise<{ invoiceId: string; result: string }[]> {
+  const results: { invoiceId: string; result: string }[] = [];
+  for (const invoice of await deps.gateway.openInvoices(input.customerId)) {
+    const result = await deps.gateway.payInvoice(
+      invoice.invoiceId,
+      { paymentMethodId: input.paymentMethodId },
+      `reattempt-${invoice.invoiceId}-${input.paymentMethodId}`,
+    );
+    results.push({ invoiceId: invoice.invoiceId, result });
+  }
+  return results;
+}

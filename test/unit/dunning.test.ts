@@ -1,0 +1,359 @@
+/** The dunning use cases on in-memory ports: schedule, retries, suspension, settlement, card updates. */
+import { describe, expect, it } from 'vitest';
+import type { CollectibleInvoice, CollectionAttempt } from '../../functions/domain/billing';
+import type { Carpark } from '../../functions/domain/carparks';
+import {
+  DEFAULT_RETRY_AFTER_DAYS,
+  notifyArrears,
+  openArrears,
+  parseRetrySchedule,
+  reattemptOpenInvoices,
+  recordInvoiceSettled,
+  retryInvoicePayment,
+  settleArrears,
+  suspendForArrears,
+  type Arrears,
+  type ArrearsStore,
+  type DunningDeps,
+} from '../../functions/domain/dunning';
+import type { Tenancy, TenancyStatus } from '../../functions/domain/tenancies';
+import { FakeClock, fakeMailer } from './fakes';
+
+const USER = 'usr_1';
+const CUSTOMER = 'cus_1';
+const INVOICE = 'in_1';
+const DUE = '2026-12-24T09:00:00.000Z';
+
+function invoice(overrides: Partial<CollectibleInvoice> = {}): CollectibleInvoice {
+  return {
+    invoiceId: INVOICE,
+    customerId: CUSTOMER,
+    number: 'ABC-0002',
+    status: 'open',
+    amountDue: 10_000,
+    amountRemaining: 10_000,
+    currency: 'gbp',
+    hostedInvoiceUrl: 'https://invoice.example/in_1',
+    dueSince: DUE,
+    ...overrides,
+  };
+}
+
+function tenancy(id: string, status: TenancyStatus, plate: string): Tenancy {
+  return {
+    tenancyId: id,
+    userId: USER,
+    carparkId: 'cp_1',
+    operatorId: 'op_1',
+    vehicleType: 'car',
+    plate,
+    status,
+    startDate: '2026-11-24T09:00:00.000Z',
+    priceId: 'price_1',
+    monthlyAmount: 10_000,
+    currency: 'gbp',
+    barrier: { status: status === 'pending' ? 'pending' : 'registered', changedAt: '2026-11-24T09:00:00.000Z' },
+    createdAt: '2026-11-24T09:00:00.000Z',
+    updatedAt: '2026-11-24T09:00:00.000Z',
+  };
+}
+
+function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
+  const invoices = new Map<string, CollectibleInvoice>([[INVOICE, invoice()]]);
+  const payments: { invoiceId: string; key: string; paymentMethodId?: string }[] = [];
+  let cardWorks = false;
+  const arrears = new Map<string, Arrears>();
+  const rows = new Map(tenancies.map((t) => [t.tenancyId, t]));
+  const whitelist = new Set(tenancies.filter((t) => t.barrier.status === 'registered').map((t) => t.plate));
+  const mailer = fakeMailer();
+  const seenKeys = new Map<string, CollectionAttempt>();
+
+  const store: ArrearsStore = {
+    async open(a) {
+      if (!arrears.has(a.invoiceId)) arrears.set(a.invoiceId, a);
+      return arrears.get(a.invoiceId)!;
+    },
+    async get(_user, id) {
+      return arrears.get(id);
+    },
+    async list() {
+      return [...arrears.values()].sort((a, b) => a.since.localeCompare(b.since));
+    },
+    async markSuspended(_user, id, at) {
+      const a = arrears.get(id);
+      if (!a || a.state === 'settled') return false;
+      arrears.set(id, { ...a, state: 'suspended', suspendedAt: a.suspendedAt ?? at });
+      return true;
+    },
+    async markSettled(_user, id) {
+      const a = arrears.get(id);
+      if (a) arrears.set(id, { ...a, state: 'settled' });
+      return a;
+    },
+    async remove(_user, id) {
+      arrears.delete(id);
+    },
+  };
+
+  const apply = (t: Tenancy, changes: Partial<Tenancy>) => {
+    const next = Object.fromEntries(Object.entries({ ...t, ...changes }).filter(([, v]) => v !== undefined)) as unknown as Tenancy;
+    rows.set(t.tenancyId, next);
+    return next;
+  };
+
+  const deps: DunningDeps = {
+    gateway: {
+      async getInvoice(id) {
+        return invoices.get(id);
+      },
+      async payInvoice(id, options, key) {
+        // Stripe's idempotency: the same key replays the first answer.
+        if (seenKeys.has(key)) return seenKeys.get(key)!;
+        payments.push({ invoiceId: id, key, ...(options.paymentMethodId ? { paymentMethodId: options.paymentMethodId } : {}) });
+        const current = invoices.get(id)!;
+        let result: CollectionAttempt = 'declined';
+        if (current.status !== 'open') result = 'not_open';
+        else if (cardWorks || options.paymentMethodId === 'pm_new') {
+          invoices.set(id, { ...current, status: 'paid', amountRemaining: 0 });
+          result = 'paid';
+        }
+        seenKeys.set(key, result);
+        return result;
+      },
+    },
+    payments: { userForCustomer: async (id) => (id === CUSTOMER ? USER : undefined) },
+    arrears: store,
+    tenancies: {
+      async listByUser() {
+        return { items: [...rows.values()] };
+      },
+      async transition(id, from, changes) {
+        const t = rows.get(id);
+        if (!t || !from.includes(t.status)) return undefined;
+        return apply(t, changes);
+      },
+      async suspendForArrears(t, stamp) {
+        const a = arrears.get(stamp.invoiceId);
+        const current = rows.get(t.tenancyId)!;
+        if (!a || a.state === 'settled' || !['active', 'cancelling'].includes(current.status)) return false;
+        apply(current, { status: 'suspended', suspendedFrom: current.status as 'active' | 'cancelling', arrears: { ...stamp, state: 'suspended' } });
+        return true;
+      },
+    },
+    carparks: { get: async () => ({ carparkId: 'cp_1', smartParkingSiteId: 'SITE' }) as Carpark },
+    barrier: {
+      async register({ plate }) {
+        whitelist.add(plate);
+        return { registeredAt: new Date().toISOString() } as never;
+      },
+      async revoke({ plate }) {
+        whitelist.delete(plate);
+      },
+    },
+    users: { get: async () => ({ userId: USER, name: 'Tess', email: 'tess@test.example' }) as never },
+    mailer,
+    clock: new FakeClock(new Date('2026-12-24T10:00:00Z')),
+    retryAfterDays: DEFAULT_RETRY_AFTER_DAYS,
+    billingPageUrl: 'https://parking.example',
+  };
+  return {
+    deps,
+    invoices,
+    payments,
+    arrears,
+    rows,
+    whitelist,
+    mailer,
+    fixCard: () => (cardWorks = true),
+    payOutOfBand: () => invoices.set(INVOICE, invoice({ status: 'paid', amountRemaining: 0 })),
+  };
+}
+
+describe('the retry schedule', () => {
+  it('defaults to retries 1, 3 and 5 days after the invoice fell due, and reads a configured one', () => {
+    expect(parseRetrySchedule(undefined)).toEqual([1, 3, 5]);
+    expect(parseRetrySchedule(' 2, 4 ,7 ')).toEqual([2, 4, 7]);
+    expect(parseRetrySchedule('0.5')).toEqual([0.5]);
+  });
+
+  it('refuses a schedule that is not increasing positive days', () => {
+    for (const bad of ['3,1', '1,1', '0', '-1', 'one', '1,,2']) expect(() => parseRetrySchedule(bad), bad).toThrow(/increasing positive/);
+  });
+});
+
+describe('opening arrears', () => {
+  it('records the invoice with its retry dates and shows it on every live tenancy', async () => {
+    const w = world([tenancy('tn_a', 'active', 'AA11AAA'), tenancy('tn_b', 'cancelling', 'BB22BBB'), tenancy('tn_c', 'ended', 'CC33CCC')]);
+    const result = await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    expect(result).toEqual({ state: 'open', userId: USER, next: { attempt: 1, at: '2026-12-25T09:00:00.000Z' } });
+    expect(w.arrears.get(INVOICE)?.retryAt).toEqual(['2026-12-25T09:00:00.000Z', '2026-12-27T09:00:00.000Z', '2026-12-29T09:00:00.000Z']);
+    const stamp = { state: 'overdue', invoiceId: INVOICE, since: DUE, amountDue: 10_000, currency: 'gbp' };
+    expect(w.rows.get('tn_a')?.arrears).toEqual(stamp);
+    expect(w.rows.get('tn_b')?.arrears).toEqual(stamp);
+    expect(w.rows.get('tn_c')?.arrears).toBeUndefined();
+  });
+
+  it('is a no-op for an invoice already settled, or a customer that is not ours', async () => {
+    const w = world();
+    w.payOutOfBand();
+    expect(await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER })).toEqual({ state: 'settled' });
+    w.invoices.set(INVOICE, invoice());
+    expect(await openArrears(w.deps, { invoiceId: INVOICE, customerId: 'cus_other' })).toEqual({ state: 'unknown_customer' });
+    expect(w.arrears.size).toBe(0);
+  });
+
+  it('keeps the first schedule when the step runs again', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    const first = w.arrears.get(INVOICE);
+    w.deps.clock.now = () => new Date('2027-01-10T00:00:00Z');
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    expect(w.arrears.get(INVOICE)).toEqual(first);
+  });
+});
+
+describe('a scheduled retry', () => {
+  it('charges once per attempt and names the next one until the schedule ends', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    const input = { invoiceId: INVOICE, userId: USER };
+    expect(await retryInvoicePayment(w.deps, { ...input, attempt: 1 })).toEqual({ outcome: 'declined', next: { attempt: 2, at: '2026-12-27T09:00:00.000Z' } });
+    // A step retried after a lost response replays the same attempt rather than charging again.
+    await retryInvoicePayment(w.deps, { ...input, attempt: 1 });
+    expect(await retryInvoicePayment(w.deps, { ...input, attempt: 3 })).toEqual({ outcome: 'declined', next: null });
+    expect(w.payments.map((p) => p.key)).toEqual([`dunning-${INVOICE}-attempt-1`, `dunning-${INVOICE}-attempt-3`]);
+  });
+
+  it('reports paid when the charge goes through, and settled without charging when paid meanwhile', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    w.fixCard();
+    expect(await retryInvoicePayment(w.deps, { invoiceId: INVOICE, userId: USER, attempt: 1 })).toEqual({ outcome: 'paid', next: null });
+
+    const v = world();
+    await openArrears(v.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    v.payOutOfBand();
+    expect(await retryInvoicePayment(v.deps, { invoiceId: INVOICE, userId: USER, attempt: 1 })).toEqual({ outcome: 'settled', next: null });
+    expect(v.payments).toEqual([]);
+  });
+});
+
+describe('suspension after the grace period', () => {
+  it('suspends active and cancelling tenancies, remembers what they were, and revokes their plates', async () => {
+    const w = world([tenancy('tn_a', 'active', 'AA11AAA'), tenancy('tn_b', 'cancelling', 'BB22BBB'), tenancy('tn_p', 'pending', 'PP11PPP')]);
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    const result = await suspendForArrears(w.deps, { invoiceId: INVOICE, userId: USER });
+    expect(result).toEqual({ outcome: 'suspended', suspended: ['tn_a', 'tn_b'] });
+    expect(w.rows.get('tn_a')).toMatchObject({ status: 'suspended', suspendedFrom: 'active', arrears: { state: 'suspended' }, barrier: { status: 'revoked' } });
+    expect(w.rows.get('tn_b')).toMatchObject({ status: 'suspended', suspendedFrom: 'cancelling' });
+    expect(w.rows.get('tn_p')?.status).toBe('pending');
+    expect([...w.whitelist]).toEqual([]);
+    expect(w.arrears.get(INVOICE)?.state).toBe('suspended');
+  });
+
+  it('suspends nothing when the invoice was paid in the meantime', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    w.payOutOfBand();
+    expect(await suspendForArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ outcome: 'settled', suspended: [] });
+    expect(w.rows.get('tn_a')?.status).toBe('active');
+    expect([...w.whitelist]).toEqual(['AA11AAA']);
+  });
+});
+
+describe('settlement', () => {
+  async function suspended() {
+    const w = world([tenancy('tn_a', 'active', 'AA11AAA'), tenancy('tn_b', 'cancelling', 'BB22BBB')]);
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    await suspendForArrears(w.deps, { invoiceId: INVOICE, userId: USER });
+    w.payOutOfBand();
+    return w;
+  }
+
+  it('reinstates each suspended tenancy to what it was, re-registers its plate and tells the tenant once', async () => {
+    const w = await suspended();
+    const stopped: string[] = [];
+    const result = await recordInvoiceSettled(
+      { ...w.deps, workflow: { stop: async (id) => void stopped.push(id) } },
+      { invoiceId: INVOICE, customerId: CUSTOMER },
+    );
+    expect(result).toEqual({ settled: true, reinstated: ['tn_a', 'tn_b'] });
+    expect(stopped).toEqual([INVOICE]);
+    expect(w.rows.get('tn_a')).toMatchObject({ status: 'active', barrier: { status: 'registered' } });
+    expect(w.rows.get('tn_a')?.arrears).toBeUndefined();
+    expect(w.rows.get('tn_a')?.suspendedFrom).toBeUndefined();
+    expect(w.rows.get('tn_b')?.status).toBe('cancelling');
+    expect([...w.whitelist].sort()).toEqual(['AA11AAA', 'BB22BBB']);
+    expect(w.mailer.sent.map((m) => m.subject)).toEqual(['Your parking is restored']);
+    expect(w.arrears.size).toBe(0);
+
+    // Delivered again: nothing more happens.
+    expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: false, reinstated: [] });
+    expect(w.mailer.sent).toHaveLength(1);
+  });
+
+  it('finishes the job on a retry after the email failed', async () => {
+    const w = await suspended();
+    const send = w.deps.mailer.send.bind(w.deps.mailer);
+    let failures = 1;
+    w.deps.mailer.send = async (message) => {
+      if (failures-- > 0) throw new Error('SES throttled');
+      return send(message);
+    };
+    await expect(settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).rejects.toThrow('SES throttled');
+    expect(w.rows.get('tn_a')?.status).toBe('active');
+    expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: [] });
+    expect(w.mailer.sent.map((m) => m.subject)).toEqual(['Your parking is restored']);
+    expect(w.arrears.size).toBe(0);
+  });
+
+  it('keeps tenancies suspended while another invoice is still unpaid', async () => {
+    const w = await suspended();
+    w.arrears.set('in_2', { ...w.arrears.get(INVOICE)!, invoiceId: 'in_2', state: 'overdue', since: '2027-01-24T09:00:00.000Z' });
+    expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: [] });
+    expect(w.rows.get('tn_a')).toMatchObject({ status: 'suspended', arrears: { invoiceId: 'in_2', state: 'suspended' } });
+    expect(w.mailer.sent).toEqual([]);
+  });
+
+  it('ignores an invoice that never went into arrears', async () => {
+    const w = world();
+    const stopped: string[] = [];
+    const result = await recordInvoiceSettled(
+      { ...w.deps, workflow: { stop: async (id) => void stopped.push(id) } },
+      { invoiceId: INVOICE, customerId: CUSTOMER },
+    );
+    expect(result).toEqual({ settled: false, reinstated: [] });
+    expect(stopped).toEqual([]);
+  });
+});
+
+describe('dunning emails', () => {
+  it('link the hosted invoice, name the next retry and the last day of normal parking', async () => {
+    const w = world();
+    const opened = await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    await notifyArrears(w.deps, { invoiceId: INVOICE, userId: USER, template: 'paymentFailed', next: opened.state === 'open' ? opened.next : null });
+    const [mail] = w.mailer.sent;
+    expect(mail?.subject).toBe('Your payment of £100.00 did not go through');
+    expect(mail?.text).toContain('https://invoice.example/in_1');
+    expect(mail?.text).toContain('try again on 2026-12-25');
+    expect(mail?.text).toContain('continues as normal until 2026-12-29');
+  });
+
+  it('are not sent once the invoice is settled', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    await w.deps.arrears.markSettled(USER, INVOICE);
+    expect(await notifyArrears(w.deps, { invoiceId: INVOICE, userId: USER, template: 'retryFailed' })).toEqual({ sent: false });
+  });
+});
+
+describe('a new card', () => {
+  it('re-attempts each open invoice once per card, however many events the update raises', async () => {
+    const w = world();
+    const gateway = { ...w.deps.gateway, openInvoices: async () => [...w.invoices.values()].filter((i) => i.status === 'open') };
+    const input = { customerId: CUSTOMER, paymentMethodId: 'pm_new' };
+    expect(await reattemptOpenInvoices({ gateway }, input)).toEqual([{ invoiceId: INVOICE, result: 'paid' }]);
+    expect(await reattemptOpenInvoices({ gateway }, input)).toEqual([]);
+    expect(w.payments).toEqual([{ invoiceId: INVOICE, key: `reattempt-${INVOICE}-pm_new`, paymentMethodId: 'pm_new' }]);
+  });
+});
