@@ -238,13 +238,13 @@ export const TenancyResponse = z
     arrears: z
       .object({
         state: z.enum(['overdue', 'suspended']).meta({ description: '`overdue` during the grace period, `suspended` after it' }),
-        invoiceId: z.string(),
         since: Timestamp.meta({ description: 'When the unpaid invoice fell due' }),
-        amountDue: z.int().meta({ description: 'Minor units' }),
-        currency: z.string(),
+        invoiceId: z.string().optional().meta({ description: 'Shown to the tenant and admins' }),
+        amountDue: z.int().optional().meta({ description: 'Minor units; shown to the tenant and admins' }),
+        currency: z.string().optional().meta({ description: 'Shown to the tenant and admins' }),
       })
       .optional()
-      .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one)' }),
+      .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one). Operators see its state and date only' }),
     suspendedFrom: z.enum(['active', 'cancelling']).optional().meta({ description: 'While suspended: the status it returns to once paid' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -24,6 +24,8 @@ import type { User } from './users';
 /** Default retry schedule: days after the invoice fell due. */
 export const DEFAULT_RETRY_AFTER_DAYS: readonly number[] = [1, 3, 5];
 const DAY_MS = 86_400_000;
+/** The workflow times out after 40 days (invoice-dunning.asl.json): the last retry comes well before. */
+export const MAX_RETRY_DAY = 30;
 
 /** Reads a schedule such as `1,3,5` (days, increasing, fractions allowed); the default when unset. */
 export function parseRetrySchedule(text: string | undefined): readonly number[] {
@@ -31,6 +33,7 @@ export function parseRetrySchedule(text: string | undefined): readonly number[] 
   const days = text.split(',').map((part) => Number(part.trim()));
   const valid = days.every((d, i) => Number.isFinite(d) && d > 0 && (i === 0 || d > days[i - 1]!));
   if (!valid) throw new Error(`Dunning retry schedule '${text}' must be increasing positive day counts, e.g. 1,3,5`);
+  if (days.at(-1)! > MAX_RETRY_DAY) throw new Error(`Dunning retry schedule '${text}' must end within ${MAX_RETRY_DAY} days`);
   return days;
 }
 
@@ -52,8 +55,8 @@ export interface Arrears {
 }
 
 export interface ArrearsStore {
-  /** Records the arrears unless they are recorded already; returns them as stored. */
-  open(arrears: Arrears): Promise<Arrears>;
+  /** Records the arrears unless they are recorded already; returns them as stored, and whether new. */
+  open(arrears: Arrears): Promise<{ arrears: Arrears; created: boolean }>;
   get(userId: string, invoiceId: string): Promise<Arrears | undefined>;
   /** The tenant's arrears in any state, oldest first (one query). */
   list(userId: string): Promise<Arrears[]>;
@@ -62,6 +65,9 @@ export interface ArrearsStore {
   /** Marks the arrears settled; returns them as they were before, or undefined when none. */
   markSettled(userId: string, invoiceId: string): Promise<Arrears | undefined>;
   remove(userId: string, invoiceId: string): Promise<void>;
+  /** Claims the right to send the "restored" email for these arrears: true once. */
+  claimNotice(userId: string, invoiceId: string): Promise<boolean>;
+  releaseNotice(userId: string, invoiceId: string): Promise<void>;
 }
 
 /** Starts and stops the dunning workflow; one execution per invoice. */
@@ -75,7 +81,7 @@ export interface DunningDeps {
   readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice'>;
   readonly payments: Pick<PaymentStore, 'userForCustomer'>;
   readonly arrears: ArrearsStore;
-  readonly tenancies: Pick<TenancyRepository, 'listByUser' | 'transition' | 'suspendForArrears'>;
+  readonly tenancies: Pick<TenancyRepository, 'get' | 'listByUser' | 'transition' | 'suspendForArrears'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly barrier: Pick<BarrierAccess, 'register' | 'revoke'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
@@ -139,17 +145,23 @@ async function stampTenancies(deps: DunningDeps, userId: string, oldest: Arrears
 // --- the workflow's steps -----------------------------------------------------------------------
 
 export type OpenArrearsResult =
-  | { readonly state: 'open'; readonly userId: string; readonly next: NextAttempt | null }
+  | { readonly state: 'open'; readonly userId: string; readonly next: NextAttempt | null; readonly created: boolean }
+  /** Paid while the arrears were being recorded: the workflow settles them (SettleArrears). */
+  | { readonly state: 'paid_meanwhile'; readonly userId: string }
   | { readonly state: 'settled' | 'unknown_customer' };
 
 /** First step: records the arrears, with their retry schedule, and shows them on the tenancies. */
 export async function openArrears(deps: DunningDeps, input: { invoiceId: string; customerId: string }): Promise<OpenArrearsResult> {
   const invoice = await deps.gateway.getInvoice(input.invoiceId);
   if (!invoice || isSettled(invoice)) return { state: 'settled' };
+  // The event names the customer; Stripe's own record of the invoice must agree.
+  if (invoice.customerId !== input.customerId) return { state: 'unknown_customer' };
   const userId = await deps.payments.userForCustomer(input.customerId);
   if (!userId) return { state: 'unknown_customer' };
-  const since = invoice.dueSince;
-  const arrears = await deps.arrears.open({
+  // Counted from when the invoice fell due, or from now when dunning starts late (a replayed
+  // event): the tenant always gets the whole grace period after the first email.
+  const base = Math.max(Date.parse(invoice.dueSince), deps.clock.now().getTime());
+  const { arrears, created } = await deps.arrears.open({
     userId,
     customerId: input.customerId,
     invoiceId: input.invoiceId,
@@ -157,13 +169,15 @@ export async function openArrears(deps: DunningDeps, input: { invoiceId: string;
     amountDue: invoice.amountRemaining,
     currency: invoice.currency,
     hostedInvoiceUrl: invoice.hostedInvoiceUrl,
-    since,
-    retryAt: deps.retryAfterDays.map((days) => new Date(Date.parse(since) + days * DAY_MS).toISOString()),
+    since: invoice.dueSince,
+    retryAt: deps.retryAfterDays.map((days) => new Date(base + days * DAY_MS).toISOString()),
     state: 'overdue',
   });
+  // Paid between the first read and the record: invoice.paid found no arrears to settle then.
+  if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { state: 'paid_meanwhile', userId };
   const unsettled = (await deps.arrears.list(userId)).filter((a) => a.state !== 'settled');
   await stampTenancies(deps, userId, unsettled[0]);
-  return { state: 'open', userId, next: nextAttempt(arrears, 1) };
+  return { state: 'open', userId, next: nextAttempt(arrears, 1), created };
 }
 
 export type RetryOutcome = 'paid' | 'settled' | 'declined';
@@ -176,11 +190,18 @@ export async function retryInvoicePayment(
   const arrears = await deps.arrears.get(input.userId, input.invoiceId);
   if (!arrears || arrears.state === 'settled') return { outcome: 'settled', next: null };
   if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { outcome: 'settled', next: null };
-  // One key per attempt: a step retried after a lost response does not charge twice.
-  const attempt = await deps.gateway.payInvoice(input.invoiceId, {}, `dunning-${input.invoiceId}-attempt-${input.attempt}`);
+  // A new key per try of the step: Stripe replays a stored error for a reused key, and an invoice
+  // cannot be paid twice anyway (a second try of a paid one is "not open").
+  const key = `dunning-${input.invoiceId}-attempt-${input.attempt}-at-${deps.clock.now().getTime()}`;
+  const attempt = await deps.gateway.payInvoice(input.invoiceId, {}, key);
   if (attempt === 'paid') return { outcome: 'paid', next: null };
   if (attempt === 'not_open') return { outcome: 'settled', next: null };
   return { outcome: 'declined', next: nextAttempt(arrears, input.attempt + 1) };
+}
+
+/** The tenancy as stored now: listings come from an index that may lag a moment behind. */
+async function fresh(deps: DunningDeps, tenancyId: string): Promise<Tenancy | undefined> {
+  return deps.tenancies.get(tenancyId, true);
 }
 
 /**
@@ -199,7 +220,9 @@ export async function suspendForArrears(
   if (!arrears) return { outcome: 'settled', suspended: [] };
 
   const suspended: string[] = [];
-  for (const tenancy of await tenanciesOf(deps, input.userId)) {
+  for (const listed of await tenanciesOf(deps, input.userId)) {
+    const tenancy = await fresh(deps, listed.tenancyId);
+    if (!tenancy) continue;
     if (tenancy.status === 'active' || tenancy.status === 'cancelling') {
       if (!(await deps.tenancies.suspendForArrears(tenancy, stampOf(arrears), now))) continue;
     } else if (tenancy.status !== 'suspended' || tenancy.arrears?.invoiceId !== input.invoiceId) {
@@ -216,17 +239,23 @@ export async function suspendForArrears(
 async function revokeSuspended(deps: DunningDeps, tenancy: Tenancy): Promise<void> {
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) return;
-  await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+  const siteId = carpark.smartParkingSiteId;
+  await deps.barrier.revoke({ siteId, plate: tenancy.plate });
+  if (tenancy.pendingPlate) await deps.barrier.revoke({ siteId, plate: tenancy.pendingPlate });
   const at = deps.clock.now().toISOString();
-  const recorded = await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at });
-  // Settled while we were revoking: the reinstatement may have registered before our revoke landed.
-  if (!recorded) await registerPlate(deps, tenancy, carpark.smartParkingSiteId);
+  if (await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at })) return;
+  // Reinstated while we were revoking (its registration may have landed before our revoke):
+  // register again, but only a tenancy still live.
+  const now = await fresh(deps, tenancy.tenancyId);
+  if (now && (now.status === 'active' || now.status === 'cancelling')) await registerLive(deps, now, siteId);
 }
 
-async function registerPlate(deps: DunningDeps, tenancy: Tenancy, siteId: string): Promise<void> {
+/** Registers the plate of a live tenancy; if it ended meanwhile, takes the plate off again. */
+async function registerLive(deps: DunningDeps, tenancy: Tenancy, siteId: string): Promise<void> {
   await deps.barrier.register({ siteId, plate: tenancy.plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
   const at = deps.clock.now().toISOString();
-  await deps.tenancies.transition(tenancy.tenancyId, ['active', 'cancelling'], { barrier: { status: 'registered', changedAt: at }, updatedAt: at });
+  const recorded = await deps.tenancies.transition(tenancy.tenancyId, ['active', 'cancelling'], { barrier: { status: 'registered', changedAt: at }, updatedAt: at });
+  if (!recorded) await deps.barrier.revoke({ siteId, plate: tenancy.plate });
 }
 
 // --- settlement ---------------------------------------------------------------------------------
@@ -239,8 +268,8 @@ export interface Settlement {
 /**
  * The invoice no longer needs chasing (paid, voided or written off). Once the tenant has no other
  * unpaid invoice, suspended tenancies go back to what they were and their plates are registered
- * again, and the tenant is told. Safe to repeat: the arrears record stays (as `settled`) until
- * the follow-up is complete, so a retry after a failure finishes the job.
+ * again, and the tenant is told once. Safe to repeat: the arrears record stays (as `settled`)
+ * until the follow-up is complete, so a retry after a failure finishes the job.
  */
 export async function settleArrears(deps: DunningDeps, input: { invoiceId: string; userId: string }): Promise<Settlement> {
   const before = await deps.arrears.markSettled(input.userId, input.invoiceId);
@@ -248,27 +277,58 @@ export async function settleArrears(deps: DunningDeps, input: { invoiceId: strin
   const unsettled = (await deps.arrears.list(input.userId)).filter((a) => a.state !== 'settled');
   const reinstated = unsettled.length === 0 ? await reinstate(deps, input.userId) : [];
   await stampTenancies(deps, input.userId, unsettled[0]);
-  // A retry after a failed email finds nothing left to reinstate: the suspension mark tells.
-  if (unsettled.length === 0 && (reinstated.length > 0 || before.suspendedAt)) await sendNotice(deps, input.userId, before, 'reinstated');
+  if (unsettled.length === 0 && (reinstated.length > 0 || before.suspendedAt)) {
+    // Claimed before sending, given back if sending fails: one email however many settle at once.
+    if (await deps.arrears.claimNotice(input.userId, input.invoiceId)) {
+      try {
+        await sendNotice(deps, input.userId, before, 'reinstated');
+      } catch (error) {
+        await deps.arrears.releaseNotice(input.userId, input.invoiceId);
+        throw error;
+      }
+    }
+  }
   await deps.arrears.remove(input.userId, input.invoiceId);
   return { settled: true, reinstated };
 }
 
+/**
+ * Suspended tenancies back to what they were, plates registered first: a failure part-way
+ * leaves the tenancy suspended, so a retry finds it and finishes. A tenancy cancelled while
+ * suspended (cancelling, still marked `suspendedFrom`) gets its plate back until its end date.
+ */
 async function reinstate(deps: DunningDeps, userId: string): Promise<string[]> {
   const reinstated: string[] = [];
-  for (const tenancy of await tenanciesOf(deps, userId)) {
-    if (tenancy.status !== 'suspended') continue;
+  for (const listed of await tenanciesOf(deps, userId)) {
+    const tenancy = await fresh(deps, listed.tenancyId);
+    if (!tenancy || !(tenancy.status === 'suspended' || (tenancy.status === 'cancelling' && tenancy.suspendedFrom))) continue;
+    const carpark = await deps.carparks.get(tenancy.carparkId);
+    if (carpark) {
+      await deps.barrier.register({
+        siteId: carpark.smartParkingSiteId,
+        plate: tenancy.plate,
+        validFrom: tenancy.startDate,
+        validTo: null,
+        reference: tenancy.tenancyId,
+      });
+    }
     const at = deps.clock.now().toISOString();
-    const back = await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], {
-      status: tenancy.suspendedFrom ?? 'active',
+    const back = await deps.tenancies.transition(tenancy.tenancyId, [tenancy.status], {
+      status: tenancy.status === 'suspended' ? (tenancy.suspendedFrom ?? 'active') : tenancy.status,
       suspendedFrom: undefined,
       arrears: undefined,
+      ...(carpark ? { barrier: { status: 'registered' as const, changedAt: at } } : {}),
       updatedAt: at,
     });
-    if (!back) continue;
-    const carpark = await deps.carparks.get(tenancy.carparkId);
-    if (carpark) await registerPlate(deps, back, carpark.smartParkingSiteId);
-    reinstated.push(tenancy.tenancyId);
+    if (back) {
+      reinstated.push(tenancy.tenancyId);
+      continue;
+    }
+    // Ended meanwhile (its cancellation date came): the plate we just registered goes again.
+    const now = await fresh(deps, tenancy.tenancyId);
+    if (carpark && now && !['active', 'cancelling', 'suspended'].includes(now.status)) {
+      await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+    }
   }
   return reinstated;
 }

@@ -70,6 +70,22 @@ export interface Tenancy {
   readonly updatedAt: string;
 }
 
+/**
+ * The tenancy as someone other than its tenant or an admin sees it: an operator sees that the
+ * tenant is in arrears and since when, not the tenant's invoice (which may cover other operators'
+ * car parks).
+ */
+export function asSeenByOperator(tenancy: Tenancy): TenancyView {
+  if (!tenancy.arrears) return tenancy;
+  const { state, since } = tenancy.arrears;
+  return { ...tenancy, arrears: { state, since } };
+}
+
+/** A tenancy as the API shows it: arrears in full to the tenant and admins, state and date to operators. */
+export type TenancyView = Omit<Tenancy, 'arrears'> & {
+  readonly arrears?: Pick<TenancyArrears, 'state' | 'since'> & Partial<TenancyArrears>;
+};
+
 export interface TenancyPageQuery {
   readonly status?: TenancyStatus;
   readonly limit: number;

@@ -10,7 +10,7 @@ import { canManageOperator, isAdmin, type Principal } from './identity';
 import { newId } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
 import type { VehicleType } from './carparks';
-import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
+import { asSeenByOperator, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
 export interface TenancyWorkflows {
@@ -116,7 +116,8 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
       return { ...own, items: own.items.filter((t) => t.carparkId === query.carparkId) };
     }
     if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
-    return deps.tenancies.listByCarpark(query.carparkId, page);
+    const listed = await deps.tenancies.listByCarpark(query.carparkId, page);
+    return isAdmin(caller) ? listed : { ...listed, items: listed.items.map(asSeenByOperator) };
   }
   if (caller.role === 'operator') {
     throw new ValidationError('Say which car park.', [{ path: 'carparkId', message: 'Required for operators.' }]);
@@ -125,8 +126,9 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
   return deps.tenancies.listByUser(userId, page);
 }
 
-export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<Tenancy> {
-  return visibleTenancy(deps, caller, tenancyId);
+export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<TenancyView> {
+  const tenancy = await visibleTenancy(deps, caller, tenancyId);
+  return tenancy.userId === caller.userId || isAdmin(caller) ? tenancy : asSeenByOperator(tenancy);
 }
 
 /**

@@ -70,8 +70,9 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
 
   const store: ArrearsStore = {
     async open(a) {
-      if (!arrears.has(a.invoiceId)) arrears.set(a.invoiceId, a);
-      return arrears.get(a.invoiceId)!;
+      const created = !arrears.has(a.invoiceId);
+      if (created) arrears.set(a.invoiceId, a);
+      return { arrears: arrears.get(a.invoiceId)!, created };
     },
     async get(_user, id) {
       return arrears.get(id);
@@ -92,6 +93,16 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     },
     async remove(_user, id) {
       arrears.delete(id);
+    },
+    async claimNotice(_user, id) {
+      const a = arrears.get(id) as (Arrears & { noticeClaimed?: boolean }) | undefined;
+      if (!a || a.noticeClaimed) return false;
+      arrears.set(id, { ...a, noticeClaimed: true } as Arrears);
+      return true;
+    },
+    async releaseNotice(_user, id) {
+      const { noticeClaimed: _claimed, ...rest } = arrears.get(id) as Arrears & { noticeClaimed?: boolean };
+      arrears.set(id, rest);
     },
   };
 
@@ -124,6 +135,9 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     payments: { userForCustomer: async (id) => (id === CUSTOMER ? USER : undefined) },
     arrears: store,
     tenancies: {
+      async get(id) {
+        return rows.get(id);
+      },
       async listByUser() {
         return { items: [...rows.values()] };
       },
@@ -135,7 +149,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
       async suspendForArrears(t, stamp) {
         const a = arrears.get(stamp.invoiceId);
         const current = rows.get(t.tenancyId)!;
-        if (!a || a.state === 'settled' || !['active', 'cancelling'].includes(current.status)) return false;
+        if (!a || a.state === 'settled' || current.status !== t.status) return false;
         apply(current, { status: 'suspended', suspendedFrom: current.status as 'active' | 'cancelling', arrears: { ...stamp, state: 'suspended' } });
         return true;
       },
@@ -152,7 +166,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     },
     users: { get: async () => ({ userId: USER, name: 'Tess', email: 'tess@test.example' }) as never },
     mailer,
-    clock: new FakeClock(new Date('2026-12-24T10:00:00Z')),
+    clock: new FakeClock(new Date(DUE)),
     retryAfterDays: DEFAULT_RETRY_AFTER_DAYS,
     billingPageUrl: 'https://parking.example',
   };
@@ -185,7 +199,7 @@ describe('opening arrears', () => {
   it('records the invoice with its retry dates and shows it on every live tenancy', async () => {
     const w = world([tenancy('tn_a', 'active', 'AA11AAA'), tenancy('tn_b', 'cancelling', 'BB22BBB'), tenancy('tn_c', 'ended', 'CC33CCC')]);
     const result = await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
-    expect(result).toEqual({ state: 'open', userId: USER, next: { attempt: 1, at: '2026-12-25T09:00:00.000Z' } });
+    expect(result).toEqual({ state: 'open', userId: USER, next: { attempt: 1, at: '2026-12-25T09:00:00.000Z' }, created: true });
     expect(w.arrears.get(INVOICE)?.retryAt).toEqual(['2026-12-25T09:00:00.000Z', '2026-12-27T09:00:00.000Z', '2026-12-29T09:00:00.000Z']);
     const stamp = { state: 'overdue', invoiceId: INVOICE, since: DUE, amountDue: 10_000, currency: 'gbp' };
     expect(w.rows.get('tn_a')?.arrears).toEqual(stamp);
@@ -200,6 +214,36 @@ describe('opening arrears', () => {
     w.invoices.set(INVOICE, invoice());
     expect(await openArrears(w.deps, { invoiceId: INVOICE, customerId: 'cus_other' })).toEqual({ state: 'unknown_customer' });
     expect(w.arrears.size).toBe(0);
+  });
+
+  it('settles at once when the invoice is paid while the arrears are being recorded', async () => {
+    const w = world();
+    const getInvoice = w.deps.gateway.getInvoice;
+    let reads = 0;
+    w.deps.gateway.getInvoice = async (id) => {
+      // The first read sees it open; invoice.paid lands before the second.
+      if (++reads === 2) w.payOutOfBand();
+      return getInvoice(id);
+    };
+    // The workflow goes straight to SettleArrears, which has the grants to finish the job.
+    expect(await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER })).toEqual({ state: 'paid_meanwhile', userId: USER });
+    expect(w.rows.get('tn_a')?.arrears, 'no overdue stamp for a paid invoice').toBeUndefined();
+    expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: [] });
+    expect(w.arrears.size).toBe(0);
+  });
+
+  it('refuses an invoice Stripe says belongs to another customer', async () => {
+    const w = world();
+    w.invoices.set(INVOICE, invoice({ customerId: 'cus_someone_else' }));
+    expect(await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER })).toEqual({ state: 'unknown_customer' });
+    expect(w.arrears.size).toBe(0);
+  });
+
+  it('gives the whole grace period from now when dunning starts late', async () => {
+    const w = world();
+    w.deps.clock.now = () => new Date('2027-01-10T12:00:00Z');
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    expect(w.arrears.get(INVOICE)?.retryAt).toEqual(['2027-01-11T12:00:00.000Z', '2027-01-13T12:00:00.000Z', '2027-01-15T12:00:00.000Z']);
   });
 
   it('keeps the first schedule when the step runs again', async () => {
@@ -217,11 +261,25 @@ describe('a scheduled retry', () => {
     const w = world();
     await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
     const input = { invoiceId: INVOICE, userId: USER };
-    expect(await retryInvoicePayment(w.deps, { ...input, attempt: 1 })).toEqual({ outcome: 'declined', next: { attempt: 2, at: '2026-12-27T09:00:00.000Z' } });
-    // A step retried after a lost response replays the same attempt rather than charging again.
-    await retryInvoicePayment(w.deps, { ...input, attempt: 1 });
+    expect(await retryInvoicePayment(w.deps, { ...input, attempt: 1 })).toEqual({
+      outcome: 'declined',
+      next: { attempt: 2, at: '2026-12-27T09:00:00.000Z' },
+    });
     expect(await retryInvoicePayment(w.deps, { ...input, attempt: 3 })).toEqual({ outcome: 'declined', next: null });
-    expect(w.payments.map((p) => p.key)).toEqual([`dunning-${INVOICE}-attempt-1`, `dunning-${INVOICE}-attempt-3`]);
+    const at = Date.parse(DUE);
+    expect(w.payments.map((p) => p.key)).toEqual([`dunning-${INVOICE}-attempt-1-at-${at}`, `dunning-${INVOICE}-attempt-3-at-${at}`]);
+  });
+
+  it('never charges twice when a try is repeated after its charge went through', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    w.fixCard();
+    const input = { invoiceId: INVOICE, userId: USER, attempt: 1 };
+    expect((await retryInvoicePayment(w.deps, input)).outcome).toBe('paid');
+    // Step Functions retries the step (its response was lost): a new key, but the invoice is paid.
+    w.deps.clock.now = () => new Date(Date.parse(DUE) + 5_000);
+    expect((await retryInvoicePayment(w.deps, input)).outcome).toBe('settled');
+    expect(w.payments).toHaveLength(1);
   });
 
   it('reports paid when the charge goes through, and settled without charging when paid meanwhile', async () => {
@@ -305,6 +363,39 @@ describe('settlement', () => {
     expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: [] });
     expect(w.mailer.sent.map((m) => m.subject)).toEqual(['Your parking is restored']);
     expect(w.arrears.size).toBe(0);
+  });
+
+  it('leaves a tenancy suspended when its plate cannot be registered, so a retry finishes the job', async () => {
+    const w = await suspended();
+    const register = w.deps.barrier.register;
+    w.deps.barrier.register = async () => {
+      throw Object.assign(new Error('SmartParking down'), { name: 'BarrierUnavailable' });
+    };
+    await expect(settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).rejects.toThrow('SmartParking down');
+    expect(w.rows.get('tn_a')?.status, 'not shown active without its plate').toBe('suspended');
+
+    w.deps.barrier.register = register;
+    expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: ['tn_a', 'tn_b'] });
+    expect([...w.whitelist].sort()).toEqual(['AA11AAA', 'BB22BBB']);
+    expect(w.mailer.sent.map((m) => m.subject)).toEqual(['Your parking is restored']);
+  });
+
+  it('gives a tenancy cancelled while suspended its plate back until its end date', async () => {
+    const w = await suspended();
+    await w.deps.tenancies.transition('tn_a', ['suspended'], { status: 'cancelling', updatedAt: '2026-12-30T00:00:00.000Z' });
+    expect((await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).reinstated).toContain('tn_a');
+    expect(w.rows.get('tn_a')).toMatchObject({ status: 'cancelling', barrier: { status: 'registered' } });
+    expect(w.rows.get('tn_a')?.suspendedFrom).toBeUndefined();
+    expect(w.whitelist.has('AA11AAA')).toBe(true);
+  });
+
+  it('tells the tenant once when the consumer and the workflow settle together', async () => {
+    const w = await suspended();
+    await Promise.all([
+      settleArrears(w.deps, { invoiceId: INVOICE, userId: USER }),
+      settleArrears(w.deps, { invoiceId: INVOICE, userId: USER }),
+    ]);
+    expect(w.mailer.sent.map((m) => m.subject)).toEqual(['Your parking is restored']);
   });
 
   it('keeps tenancies suspended while another invoice is still unpaid', async () => {

@@ -19,10 +19,10 @@ export const arrearsStore: ArrearsStore = {
           ConditionExpression: NOT_EXISTS,
         }),
       );
-      return arrears;
+      return { arrears, created: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return (await getItem<Arrears>(keys.arrears(arrears.userId, arrears.invoiceId), true))!;
+      return { arrears: (await getItem<Arrears>(keys.arrears(arrears.userId, arrears.invoiceId), true))!, created: false };
     }
   },
 
@@ -81,5 +81,27 @@ export const arrearsStore: ArrearsStore = {
 
   async remove(userId, invoiceId) {
     await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.arrears(userId, invoiceId) }));
+  },
+
+  async claimNotice(userId, invoiceId) {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: TableName(),
+          Key: keys.arrears(userId, invoiceId),
+          UpdateExpression: 'SET noticeClaimed = :yes',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(noticeClaimed)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  async releaseNotice(userId, invoiceId) {
+    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.arrears(userId, invoiceId), UpdateExpression: 'REMOVE noticeClaimed' }));
   },
 };

@@ -210,7 +210,8 @@ export const tenancyRepository: TenancyRepository = {
         },
       },
       {
-        Update: tenancyUpdate(t.tenancyId, ['active', 'cancelling'], {
+        // Conditioned on the status read, so `suspendedFrom` is what it really was.
+        Update: tenancyUpdate(t.tenancyId, [t.status], {
           status: 'suspended',
           suspendedFrom: t.status === 'cancelling' ? 'cancelling' : 'active',
           arrears: { ...arrears, state: 'suspended' },

@@ -188,10 +188,11 @@ export const stripeGateway: PaymentGateway = {
         return paid.status === 'paid' ? 'paid' : 'declined';
       } catch (error) {
         if (error instanceof Stripe.errors.StripeCardError) return 'declined';
-        // "Invoice is already paid" and the like: look, rather than parse messages.
+        // "Invoice is already paid" and the like: look, rather than parse messages. Still open
+        // (no usable card, action required): the attempt failed, as a decline does.
         if (error instanceof Stripe.errors.StripeInvalidRequestError) {
           const invoice = await s.invoices.retrieve(invoiceId);
-          if (invoice.status !== 'open') return 'not_open';
+          return invoice.status === 'open' ? 'declined' : 'not_open';
         }
         throw error;
       }

@@ -8,12 +8,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { dunningWorkflow } from '../../adapters/workflows';
 import { logger } from '../../http/logger';
-import { countMetric, flushMetrics } from '../../observability/metrics';
 import { invoiceOf, type InvoiceEvent } from './stripe-event';
 
 export const handler = middy<EventBridgeEvent<string, InvoiceEvent>, { outcome: string }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(flushMetrics())
   .handler(async (event) => {
     const invoice = invoiceOf(event.detail);
     logger.appendKeys({ stripeEventId: event.detail.id, invoiceId: invoice?.invoiceId, customerId: invoice?.customerId });
@@ -22,8 +20,6 @@ export const handler = middy<EventBridgeEvent<string, InvoiceEvent>, { outcome: 
       return { outcome: 'ignored' };
     }
     const outcome = await dunningWorkflow.start(invoice);
-    // Counted once per invoice: redeliveries and the workflow's own declined retries start nothing.
-    if (outcome === 'started') countMetric('InvoicePaymentFailed');
     logger.info('Invoice payment failed', { outcome });
     return { outcome };
   });
