@@ -157,6 +157,8 @@ export interface BillingAccount {
   /** Bumped by every change to the lines; a sync is done when Stripe matches the latest. */
   readonly version: number;
   readonly lines: readonly BillingLine[];
+  /** Invoices under dunning and not yet settled (read in the same query as the lines). */
+  readonly unpaidInvoiceIds?: readonly string[];
 }
 
 export interface BillingRepository {
@@ -259,6 +261,12 @@ export async function assertCanBeBilled(billing: Pick<BillingRepository, 'get'>,
   const account = await billing.get(userId);
   if (!account?.customerId || !account.defaultCard) {
     throw new ConflictError('payment_method_required', 'Add a card before renting a space: PATCH /billing with a payment method.');
+  }
+  if (account.unpaidInvoiceIds?.length) {
+    throw new ConflictError(
+      'payment_overdue',
+      'An invoice is unpaid. Pay it (the link is in our email) or update your card with PATCH /billing, then rent another space.',
+    );
   }
 }
 

@@ -78,6 +78,11 @@ export async function syncTenantBilling(
 export async function registerPlate(deps: WorkflowDeps, input: { tenancyId: string; plate?: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const plate = input.plate ?? tenancy.plate;
+  // A plate change of a tenancy suspended (or ended) meanwhile must not open the barrier: the
+  // workflow's catch aborts the change.
+  if (plate !== tenancy.plate && tenancy.status !== 'active' && tenancy.status !== 'cancelling') {
+    throw new Error(`Tenancy ${tenancy.tenancyId} is ${tenancy.status}: the new plate is not registered`);
+  }
   const registration = await deps.barrier.register({
     siteId: await siteOf(deps, tenancy),
     plate,

@@ -113,6 +113,14 @@ describe('an unpaid renewal', () => {
       since: new Date(dueSince * 1000).toISOString(),
     });
 
+    // No new space while an invoice is unpaid.
+    const another = await twin.request('POST', '/tenancies', {
+      token: tenant.token,
+      body: { carparkId: carpark.carparkId, vehicleType: 'car', plate: 'DN11ZZZ' },
+    });
+    expect(another.status, another.text).toBe(409);
+    expect((another.json as { error: { code: string } }).error.code).toBe('payment_overdue');
+
     // Retries on days 1 and 3 fail: an email each, and the barrier still opens (grace period).
     expect(await countMail(tenant, /still could not/), 'no retry before its day').toBe(0);
     await advanceClockTo(clockId, dueSince + 1 * DAY + 60);

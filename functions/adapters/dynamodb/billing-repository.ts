@@ -42,6 +42,9 @@ export const billingRepository: BillingRepository = {
       .filter((i) => i.type === ENTITY.billingLine)
       .map((i) => fromItem<BillingLine>(i))
       .map(({ priceId, quantity }) => ({ priceId, quantity }));
+    const unpaidInvoiceIds = items
+      .filter((i) => i.type === ENTITY.arrears && i.state !== 'settled')
+      .map((i) => String(i.invoiceId));
     return {
       userId,
       ...(customerId ? { customerId } : {}),
@@ -49,6 +52,7 @@ export const billingRepository: BillingRepository = {
       ...(defaultCard ? { defaultCard } : {}),
       version: version ?? 0,
       lines,
+      ...(unpaidInvoiceIds.length > 0 ? { unpaidInvoiceIds } : {}),
     };
   },
 
