@@ -182,11 +182,10 @@ const CLOCK_POLL_MS = 50;
 function followCustomerClock(stripe: StripeStandin, wait: TimedWaitRequest, signal: AbortSignal): Promise<void> | undefined {
   const customerId = isObject(wait.input) ? wait.input.customerId : undefined;
   if (wait.target === undefined || typeof customerId !== 'string') return undefined;
-  const clockOf = () => {
-    const clockId = stripe.state.customers.find((c) => c.id === customerId)?.test_clock;
-    return typeof clockId === 'string' ? stripe.state.testClocks.find((c) => c.id === clockId) : undefined;
-  };
-  if (!clockOf()) return undefined;
+  // A customer's clock never changes: look it up once, then poll only the clock.
+  const clockId = stripe.state.customers.find((c) => c.id === customerId)?.test_clock;
+  if (typeof clockId !== 'string') return undefined;
+  const clockOf = () => stripe.state.testClocks.find((c) => c.id === clockId);
   const target = wait.target;
   return new Promise((resolve) => {
     const check = () => {

@@ -60,8 +60,8 @@ export interface ArrearsStore {
   get(userId: string, invoiceId: string): Promise<Arrears | undefined>;
   /** The tenant's arrears in any state, oldest first (one query). */
   list(userId: string): Promise<Arrears[]>;
-  /** Moves overdue arrears to suspended; false when they are gone or settled. */
-  markSuspended(userId: string, invoiceId: string, at: string): Promise<boolean>;
+  /** Moves overdue arrears to suspended and returns them; undefined when they are gone or settled. */
+  markSuspended(userId: string, invoiceId: string, at: string): Promise<Arrears | undefined>;
   /** Marks the arrears settled; returns them as they were before, or undefined when none. */
   markSettled(userId: string, invoiceId: string): Promise<Arrears | undefined>;
   remove(userId: string, invoiceId: string): Promise<void>;
@@ -214,9 +214,7 @@ export async function suspendForArrears(
 ): Promise<{ outcome: 'suspended' | 'settled'; suspended: string[] }> {
   if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { outcome: 'settled', suspended: [] };
   const now = deps.clock.now().toISOString();
-  const arrears = (await deps.arrears.markSuspended(input.userId, input.invoiceId, now))
-    ? await deps.arrears.get(input.userId, input.invoiceId)
-    : undefined;
+  const arrears = await deps.arrears.markSuspended(input.userId, input.invoiceId, now);
   if (!arrears) return { outcome: 'settled', suspended: [] };
 
   const suspended: string[] = [];

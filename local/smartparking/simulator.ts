@@ -5,12 +5,12 @@
  *
  * The control API and the page need no key: the simulator listens on loopback only by default.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { PlateRegistration } from '../../functions/domain/barrier';
 import { listen } from '../ports';
+import { readBody as readBoundedBody, secretMatcher, write, type Reply } from '../simulator-http';
 import { DEFAULT_FAULT_SEED, Faults, faultSettingsSchema, type FaultDecision, type FaultSettings } from './faults';
 import { renderWhitelistPage } from './page';
 import { WhitelistStore } from './store';
@@ -83,13 +83,6 @@ const registerBodySchema = z.object({
   reference: z.string().min(1).max(200),
 });
 
-interface Reply {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-  readonly contentType?: string;
-}
-
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
   status,
   headers,
@@ -103,7 +96,7 @@ export async function startSmartParkingSimulator(options: SmartParkingSimulatorO
   const now = options.now ?? (() => new Date());
   const store = new WhitelistStore(options);
   const faults = new Faults(options.seed ?? DEFAULT_FAULT_SEED);
-  const keyDigest = digest(options.apiKey);
+  const matchesKey = secretMatcher(options.apiKey);
   const timers = new Set<NodeJS.Timeout>();
   let calls: Array<{ -readonly [K in keyof SimulatorCall]: SimulatorCall[K] }> = [];
 
@@ -187,7 +180,7 @@ export async function startSmartParkingSimulator(options: SmartParkingSimulatorO
     if (!VENDOR_PLATE.test(plate)) {
       return json(422, { error: 'invalid_plate', message: 'A plate is 1–12 characters A–Z and 0–9, without spaces.' });
     }
-    const body = await readBody(request);
+    const body = await readBoundedBody(request, MAX_BODY_BYTES);
     if (body === 'too-large') return json(413, { error: 'payload_too_large' });
     let parsedJson: unknown;
     try {
@@ -252,7 +245,7 @@ export async function startSmartParkingSimulator(options: SmartParkingSimulatorO
       case 'GET /_control/faults':
         return json(200, { faults: faults.get() });
       case 'POST /_control/faults': {
-        const body = await readBody(request);
+        const body = await readBoundedBody(request, MAX_BODY_BYTES);
         if (body === 'too-large') return json(413, { error: 'payload_too_large' });
         let value: unknown;
         try {
@@ -278,8 +271,7 @@ export async function startSmartParkingSimulator(options: SmartParkingSimulatorO
 
   function authorised(header: string | string[] | undefined): boolean {
     if (typeof header !== 'string') return false;
-    // Compare digests so the comparison takes the same time whatever the key's length.
-    return timingSafeEqual(digest(header), keyDigest);
+    return matchesKey(header);
   }
 
   function snapshotCalls(): SimulatorCall[] {
@@ -338,34 +330,4 @@ function faultReply(status: number, retryAfterSeconds: number): Reply {
   const error = status === 429 ? 'rate_limited' : status === 503 ? 'service_unavailable' : status >= 500 ? 'internal_error' : 'simulated_fault';
   const headers: Record<string, string> = status === 429 || status === 503 ? { 'retry-after': String(retryAfterSeconds) } : {};
   return json(status, { error }, headers);
-}
-
-function write(response: http.ServerResponse, reply: Reply): void {
-  if (response.destroyed || response.headersSent) return;
-  const body = reply.body === undefined ? undefined : Buffer.from(reply.body, 'utf8');
-  response.writeHead(reply.status, {
-    ...reply.headers,
-    ...(reply.contentType && { 'content-type': reply.contentType }),
-    'content-length': String(body?.length ?? 0),
-  });
-  response.end(body);
-}
-
-function readBody(request: http.IncomingMessage): Promise<string | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }

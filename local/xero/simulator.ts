@@ -13,11 +13,12 @@
  *
  * The control API and the pages need no credentials: the simulator listens on loopback only by default.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import { listen } from '../ports';
+import { readBody as readBoundedBody, secretMatcher, write, type Reply } from '../simulator-http';
 
 export const XERO_INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'] as const;
 export type XeroInvoiceStatus = (typeof XERO_INVOICE_STATUSES)[number];
@@ -143,13 +144,6 @@ export interface XeroSimulator {
   clearCalls(): void;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-  readonly contentType?: string;
-}
-
 const MAX_CALLS_KEPT = 1000;
 const MAX_BODY_BYTES = 256 * 1024;
 const INVOICES_PATH = '/api.xro/2.0/Invoices';
@@ -171,7 +165,7 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? (() => new Date());
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 1800;
-  const credentialsDigest = digest(`${options.clientId}:${options.clientSecret}`);
+  const matchesCredentials = secretMatcher(`${options.clientId}:${options.clientSecret}`);
 
   const contacts = new Map<string, { contactId: string; name: string }>();
   const invoices: XeroInvoiceRecord[] = [];
@@ -280,12 +274,13 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
   }
 
   async function issueToken(request: http.IncomingMessage): Promise<Reply> {
-    const body = new URLSearchParams(await readBody(request));
+    const text = await readBoundedBody(request, MAX_BODY_BYTES);
+    if (text === 'too-large') return json(413, { error: 'payload_too_large' });
+    const body = new URLSearchParams(text);
     const header = request.headers.authorization ?? '';
     const basic = /^Basic (.+)$/i.exec(header)?.[1];
     const presented = basic ? Buffer.from(basic, 'base64').toString('utf8') : '';
-    // Compare digests so the comparison takes the same time whatever the secret's length.
-    if (!timingSafeEqual(digest(presented), credentialsDigest)) return json(400, { error: 'invalid_client' });
+    if (!matchesCredentials(presented)) return json(400, { error: 'invalid_client' });
     if (body.get('grant_type') !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
     const accessToken = randomBytes(32).toString('base64url');
     tokens.set(accessToken, now().getTime() + lifetimeSeconds * 1000);
@@ -369,7 +364,7 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
       case 'GET /_control/faults':
         return json(200, { faults });
       case 'POST /_control/faults': {
-        const parsed = faultsSchema.safeParse(parseBody(await readBody(request)));
+        const parsed = faultsSchema.safeParse(parseBody(await readBoundedBody(request, MAX_BODY_BYTES)));
         if (!parsed.success) return json(400, { error: 'invalid_faults', issues: z.flattenError(parsed.error) });
         faults = parsed.data;
         return json(200, { faults });
@@ -378,7 +373,7 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
         faults = {};
         return json(200, { faults });
       case 'POST /_control/contacts': {
-        const parsed = seedContactSchema.safeParse(parseBody(await readBody(request)));
+        const parsed = seedContactSchema.safeParse(parseBody(await readBoundedBody(request, MAX_BODY_BYTES)));
         if (!parsed.success) return json(400, { error: 'invalid_contact', issues: z.flattenError(parsed.error) });
         const contactId = addContact(parsed.data);
         return json(201, { contactId, invoices: invoices.filter((i) => i.Contact.ContactID === contactId) });
@@ -445,33 +440,6 @@ function parseBody(text: string): unknown {
   }
 }
 
-function write(response: http.ServerResponse, reply: Reply): void {
-  if (response.destroyed || response.headersSent) return;
-  const body = reply.body === undefined ? undefined : Buffer.from(reply.body, 'utf8');
-  response.writeHead(reply.status, {
-    ...reply.headers,
-    ...(reply.contentType && { 'content-type': reply.contentType }),
-    'content-length': String(body?.length ?? 0),
-  });
-  response.end(body);
-}
-
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

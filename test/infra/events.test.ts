@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventRules } from '../../functions/events';
 import { arnOf, logicalIdOf, onlyResource, resourcesOfType, synthStacks, testConfig, type Resource } from './helpers';
+import { itDeliversWithDeadLetters } from './event-target-assertions';
 
 describe('event bus and archive', () => {
   const dev = synthStacks(testConfig({ stage: 'dev' }));
@@ -79,60 +80,6 @@ describe('event rules', () => {
       ).toBe('index.handler');
     });
 
-    it('lets only its rule invoke the function', () => {
-      const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
-        (permission) => JSON.stringify(permission.Properties.FunctionName) === JSON.stringify(functionArn),
-      );
-
-      expect(permissions.map((permission) => permission.Properties)).toEqual([
-        {
-          Action: 'lambda:InvokeFunction',
-          FunctionName: functionArn,
-          Principal: 'events.amazonaws.com',
-          SourceArn: arnOf(deployed.rule),
-        },
-      ]);
-    });
-
-    it('retries failed handling, then records the event with its error in the same dead-letter queue', () => {
-      const configs = Object.values(resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')).filter(
-        (config) => JSON.stringify(config.Properties.FunctionName) === JSON.stringify({ Ref: logicalIdOf(deployed.function) }),
-      );
-
-      expect(configs.map((config) => config.Properties)).toEqual([
-        {
-          FunctionName: { Ref: logicalIdOf(deployed.function) },
-          Qualifier: '$LATEST',
-          MaximumRetryAttempts: 2,
-          MaximumEventAgeInSeconds: 6 * 3600,
-          DestinationConfig: { OnFailure: { Destination: queueArn } },
-        },
-      ]);
-    });
-
-    it('keeps dead letters encrypted for 14 days, over TLS only, accepting events from its rule alone', () => {
-      const queue = resourcesOfType(template, 'AWS::SQS::Queue')[logicalIdOf(deployed.deadLetterQueue)];
-      expect(queue?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-
-      const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).filter((policy) =>
-        JSON.stringify(policy.Properties.Queues).includes(logicalIdOf(deployed.deadLetterQueue)),
-      );
-      expect(policies).toHaveLength(1);
-      const statements = (policies[0]!.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
-      expect(statements).toEqual([
-        expect.objectContaining({
-          Effect: 'Deny',
-          Action: 'sqs:*',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }),
-        expect.objectContaining({
-          Effect: 'Allow',
-          Action: 'sqs:SendMessage',
-          Principal: { Service: 'events.amazonaws.com' },
-          Condition: { ArnEquals: { 'aws:SourceArn': arnOf(deployed.rule) } },
-          Resource: queueArn,
-        }),
-      ]);
-    });
+    itDeliversWithDeadLetters(template, deployed, { maxEventAgeSeconds: 6 * 3600 });
   });
 });

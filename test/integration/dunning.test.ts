@@ -182,7 +182,6 @@ describe('an unpaid renewal', () => {
     const cleared = await waitForTenancy(tenant, tenancy.tenancyId, (t) => t.arrears === undefined, 'clear of arrears');
     expect(cleared.status).toBe('active');
     expect(whitelist(twin, carpark.siteId)).toEqual(['DN22BBB']);
-    expect(twin.integrations.smartParking.whitelist(carpark.siteId)).toHaveLength(1);
 
     // The clock moving past the old retry dates changes nothing: no more attempts, no suspension.
     await advanceClockTo(clockId, invoice.status_transitions.finalized_at! + 6 * DAY);

@@ -1,6 +1,6 @@
 /** Which Stripe events mean "the tenant has a new card" (rule CardUpdated). */
 import { describe, expect, it } from 'vitest';
-import { newCardOf } from '../../functions/handlers/consumers/card-updated';
+import { newCardOf } from '../../functions/handlers/consumers/stripe-event';
 
 const event = (type: string, object: Record<string, unknown>, previous?: Record<string, unknown>) => ({
   id: 'evt_1',

@@ -82,9 +82,9 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     },
     async markSuspended(_user, id, at) {
       const a = arrears.get(id);
-      if (!a || a.state === 'settled') return false;
+      if (!a || a.state === 'settled') return undefined;
       arrears.set(id, { ...a, state: 'suspended', suspendedAt: a.suspendedAt ?? at });
-      return true;
+      return arrears.get(id);
     },
     async markSettled(_user, id) {
       const a = arrears.get(id);

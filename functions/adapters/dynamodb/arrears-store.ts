@@ -2,28 +2,19 @@
  * Arrears (unpaid invoices under dunning) live in the tenant's billing partition, so one query
  * reads them all. States only move forward: overdue → suspended → settled → removed.
  */
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arrears, ArrearsStore } from '../../domain/dunning';
-import { isConditionFailure } from './expressions';
 import { ENTITY, fromItem, keys } from './keys';
-import { NOT_EXISTS, TableName, db, getItem } from './table';
+import { NOT_EXISTS, TableName, db, getItem, putIf, updateIf } from './table';
 
 export const arrearsStore: ArrearsStore = {
   /** 1 round trip when new, 2 when recorded already (a retried step). */
   async open(arrears) {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: TableName(),
-          Item: { ...keys.arrears(arrears.userId, arrears.invoiceId), type: ENTITY.arrears, ...arrears },
-          ConditionExpression: NOT_EXISTS,
-        }),
-      );
+    const key = keys.arrears(arrears.userId, arrears.invoiceId);
+    if (await putIf({ Item: { ...key, type: ENTITY.arrears, ...arrears }, ConditionExpression: NOT_EXISTS })) {
       return { arrears, created: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return { arrears: (await getItem<Arrears>(keys.arrears(arrears.userId, arrears.invoiceId), true))!, created: false };
     }
+    return { arrears: (await getItem<Arrears>(key, true))!, created: false };
   },
 
   get: (userId, invoiceId) => getItem<Arrears>(keys.arrears(userId, invoiceId), true),
@@ -41,42 +32,27 @@ export const arrearsStore: ArrearsStore = {
   },
 
   async markSuspended(userId, invoiceId, at) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.arrears(userId, invoiceId),
-          UpdateExpression: 'SET #state = :suspended, suspendedAt = if_not_exists(suspendedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk) AND #state IN (:overdue, :suspended)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':suspended': 'suspended', ':overdue': 'overdue', ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const updated = await updateIf({
+      Key: keys.arrears(userId, invoiceId),
+      UpdateExpression: 'SET #state = :suspended, suspendedAt = if_not_exists(suspendedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk) AND #state IN (:overdue, :suspended)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':suspended': 'suspended', ':overdue': 'overdue', ':at': at },
+      ReturnValues: 'ALL_NEW',
+    });
+    return updated?.Attributes ? fromItem<Arrears>(updated.Attributes) : undefined;
   },
 
   async markSettled(userId, invoiceId) {
-    try {
-      const { Attributes } = await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.arrears(userId, invoiceId),
-          UpdateExpression: 'SET #state = :settled',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':settled': 'settled' },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return Attributes ? fromItem<Arrears>(Attributes) : undefined;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const updated = await updateIf({
+      Key: keys.arrears(userId, invoiceId),
+      UpdateExpression: 'SET #state = :settled',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':settled': 'settled' },
+      ReturnValues: 'ALL_OLD',
+    });
+    return updated?.Attributes ? fromItem<Arrears>(updated.Attributes) : undefined;
   },
 
   async remove(userId, invoiceId) {
@@ -84,21 +60,13 @@ export const arrearsStore: ArrearsStore = {
   },
 
   async claimNotice(userId, invoiceId) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.arrears(userId, invoiceId),
-          UpdateExpression: 'SET noticeClaimed = :yes',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(noticeClaimed)',
-          ExpressionAttributeValues: { ':yes': true },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const claimed = await updateIf({
+      Key: keys.arrears(userId, invoiceId),
+      UpdateExpression: 'SET noticeClaimed = :yes',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(noticeClaimed)',
+      ExpressionAttributeValues: { ':yes': true },
+    });
+    return claimed !== undefined;
   },
 
   async releaseNotice(userId, invoiceId) {

@@ -5,9 +5,9 @@
  */
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillingLine, BillingRepository, CardSummary } from '../../domain/billing';
-import { isConditionFailure, updateExpression } from './expressions';
+import { updateExpression } from './expressions';
 import { ENTITY, fromItem, keys } from './keys';
-import { TableName, db } from './table';
+import { TableName, db, updateIf } from './table';
 
 interface AccountItem {
   userId: string;
@@ -64,20 +64,14 @@ export const billingRepository: BillingRepository = {
         Item: { ...keys.stripeCustomer(customerId), type: ENTITY.stripeCustomer, customerId, userId },
       }),
     );
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.billingAccount(userId),
-          UpdateExpression: 'SET #type = :type, userId = :user, customerId = :customer, version = if_not_exists(version, :zero)',
-          ConditionExpression: 'attribute_not_exists(customerId)',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':type': ENTITY.billingAccount, ':user': userId, ':customer': customerId, ':zero': 0 },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    // A customer recorded already wins: the condition failing is the expected outcome then.
+    await updateIf({
+      Key: keys.billingAccount(userId),
+      UpdateExpression: 'SET #type = :type, userId = :user, customerId = :customer, version = if_not_exists(version, :zero)',
+      ConditionExpression: 'attribute_not_exists(customerId)',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':type': ENTITY.billingAccount, ':user': userId, ':customer': customerId, ':zero': 0 },
+    });
     const account = await this.get(userId);
     if (!account) throw new Error(`Billing account of ${userId} vanished`);
     return account;
@@ -97,44 +91,30 @@ export const billingRepository: BillingRepository = {
   },
 
   async releaseSubscriptionClaim(userId, key) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.billingAccount(userId),
-          UpdateExpression: 'REMOVE creationClaim',
-          ConditionExpression: 'creationClaim.#key = :key',
-          ExpressionAttributeNames: { '#key': 'key' },
-          ExpressionAttributeValues: { ':key': key },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    // Only our own claim: another holder's (after ours went stale) is theirs to release.
+    await updateIf({
+      Key: keys.billingAccount(userId),
+      UpdateExpression: 'REMOVE creationClaim',
+      ConditionExpression: 'creationClaim.#key = :key',
+      ExpressionAttributeNames: { '#key': 'key' },
+      ExpressionAttributeValues: { ':key': key },
+    });
   },
 
   async claimSubscriptionCreation(userId, key, now, staleAfterMs) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.billingAccount(userId),
-          UpdateExpression: 'SET creationClaim = :claim',
-          ConditionExpression:
-            'attribute_not_exists(subscriptionId) AND (attribute_not_exists(creationClaim) OR creationClaim.#key = :key OR creationClaim.claimedAt < :stale)',
-          ExpressionAttributeNames: { '#key': 'key' },
-          ExpressionAttributeValues: {
-            ':claim': { key, claimedAt: now.getTime() },
-            ':key': key,
-            ':stale': now.getTime() - staleAfterMs,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const claimed = await updateIf({
+      Key: keys.billingAccount(userId),
+      UpdateExpression: 'SET creationClaim = :claim',
+      ConditionExpression:
+        'attribute_not_exists(subscriptionId) AND (attribute_not_exists(creationClaim) OR creationClaim.#key = :key OR creationClaim.claimedAt < :stale)',
+      ExpressionAttributeNames: { '#key': 'key' },
+      ExpressionAttributeValues: {
+        ':claim': { key, claimedAt: now.getTime() },
+        ':key': key,
+        ':stale': now.getTime() - staleAfterMs,
+      },
+    });
+    return claimed !== undefined;
   },
 
   async recordDefaultCard(userId, card) {

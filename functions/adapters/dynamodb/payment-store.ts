@@ -1,8 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentStore } from '../../domain/payments';
-import { isConditionFailure } from './expressions';
 import { ENTITY, keys } from './keys';
-import { TableName, db, getItem } from './table';
+import { TableName, db, getItem, updateIf } from './table';
 
 export const paymentStore: PaymentStore = {
   async userForCustomer(customerId) {
@@ -11,36 +10,29 @@ export const paymentStore: PaymentStore = {
 
   /** 1 round trip: creates the payment record if new and takes the receipt lease in one update. */
   async claimReceipt(invoice, now, leaseMs) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: keys.payment(invoice.invoiceId),
-          UpdateExpression:
-            'SET #type = :type, userId = :user, customerId = :customer, amountPaid = :amount, currency = :currency, ' +
-            'periodStart = :start, periodEnd = :end, receiptLeaseUntil = :lease, paidAt = if_not_exists(paidAt, :now)',
-          ConditionExpression: 'attribute_not_exists(receiptSentAt) AND (attribute_not_exists(receiptLeaseUntil) OR receiptLeaseUntil < :nowMs)',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: {
-            ':type': ENTITY.payment,
-            ':user': invoice.userId,
-            ':customer': invoice.customerId,
-            ':amount': invoice.amountPaid,
-            ':currency': invoice.currency,
-            ':start': invoice.periodStart,
-            ':end': invoice.periodEnd,
-            ':lease': now.getTime() + leaseMs,
-            ':now': now.toISOString(),
-            ':nowMs': now.getTime(),
-          },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const record = await getItem<{ receiptSentAt?: string }>(keys.payment(invoice.invoiceId), true);
-      return record?.receiptSentAt ? 'sent_already' : 'in_progress';
-    }
+    const claimed = await updateIf({
+      Key: keys.payment(invoice.invoiceId),
+      UpdateExpression:
+        'SET #type = :type, userId = :user, customerId = :customer, amountPaid = :amount, currency = :currency, ' +
+        'periodStart = :start, periodEnd = :end, receiptLeaseUntil = :lease, paidAt = if_not_exists(paidAt, :now)',
+      ConditionExpression: 'attribute_not_exists(receiptSentAt) AND (attribute_not_exists(receiptLeaseUntil) OR receiptLeaseUntil < :nowMs)',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: {
+        ':type': ENTITY.payment,
+        ':user': invoice.userId,
+        ':customer': invoice.customerId,
+        ':amount': invoice.amountPaid,
+        ':currency': invoice.currency,
+        ':start': invoice.periodStart,
+        ':end': invoice.periodEnd,
+        ':lease': now.getTime() + leaseMs,
+        ':now': now.toISOString(),
+        ':nowMs': now.getTime(),
+      },
+    });
+    if (claimed) return 'claimed';
+    const record = await getItem<{ receiptSentAt?: string }>(keys.payment(invoice.invoiceId), true);
+    return record?.receiptSentAt ? 'sent_already' : 'in_progress';
   },
 
   async markReceiptSent(invoiceId, now) {

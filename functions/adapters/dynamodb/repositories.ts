@@ -23,11 +23,11 @@ import type {
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
-import { isConditionFailure, updateExpression, withCondition } from './expressions';
+import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
 import { decodeCursor, encodeCursor } from './pagination';
 import { tableSchema } from './table-schema';
-import { EXISTS, NOT_EXISTS, TableName, db, getItem, transact } from './table';
+import { EXISTS, NOT_EXISTS, TableName, db, getItem, transact, updateIf } from './table';
 
 /** Optional attributes a change may remove by giving them as undefined. */
 function splitChanges(changes: Record<string, unknown>, removable: readonly string[]) {
@@ -69,12 +69,7 @@ export const userRepository: UserRepository = {
     const next = Object.fromEntries(Object.entries({ ...current, ...changes }).filter(([, v]) => v !== undefined)) as unknown as User;
 
     if (changes.email === undefined || changes.email === current.email) {
-      try {
-        await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.user(current.userId), ...update }));
-      } catch (error) {
-        if (isConditionFailure(error)) throw new NotFoundError('User');
-        throw error;
-      }
+      if (!(await updateIf({ Key: keys.user(current.userId), ...update }))) throw new NotFoundError('User');
       return next;
     }
 
@@ -130,30 +125,24 @@ export const loginThrottleStore: LoginThrottleStore = {
   async recordFailure(email, now, windowMs) {
     const key = keys.loginThrottle(email);
     const expiresAt = epochSeconds(now) + DAY_SECONDS;
-    try {
-      const { Attributes } = await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: key,
-          UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
-          ConditionExpression: 'windowStartedAt > :windowStart',
-          ExpressionAttributeNames: { '#ttl': tableSchema.timeToLiveAttribute },
-          ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ':windowStart': now.getTime() - windowMs },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toThrottle(Attributes as LoginThrottle);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const fresh: LoginThrottle = { failures: 1, windowStartedAt: now.getTime(), lockedUntil: 0 };
-      await db().send(
-        new PutCommand({
-          TableName: TableName(),
-          Item: { ...key, type: ENTITY.loginThrottle, ...fresh, [tableSchema.timeToLiveAttribute]: expiresAt },
-        }),
-      );
-      return fresh;
-    }
+    const counted = await updateIf({
+      Key: key,
+      UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
+      ConditionExpression: 'windowStartedAt > :windowStart',
+      ExpressionAttributeNames: { '#ttl': tableSchema.timeToLiveAttribute },
+      ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ':windowStart': now.getTime() - windowMs },
+      ReturnValues: 'ALL_NEW',
+    });
+    if (counted) return toThrottle(counted.Attributes as LoginThrottle);
+    // No window open (or it has run out): start a new one.
+    const fresh: LoginThrottle = { failures: 1, windowStartedAt: now.getTime(), lockedUntil: 0 };
+    await db().send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: { ...key, type: ENTITY.loginThrottle, ...fresh, [tableSchema.timeToLiveAttribute]: expiresAt },
+      }),
+    );
+    return fresh;
   },
 
   async lock(email, until) {
@@ -323,16 +312,10 @@ export const carparkRepository: CarparkRepository = {
         })
       : [];
     const update = withCondition(updateExpression(changes), [EXISTS, ...guards].join(' AND '), names, values);
-    try {
-      const { Attributes } = await db().send(
-        new UpdateCommand({ TableName: TableName(), Key: keys.carpark(carparkId), ...update, ReturnValues: 'ALL_NEW' }),
-      );
-      return fromItem<Carpark>(Attributes ?? {});
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Either the car park is gone or tenancies arrived since it was read.
-      if (!(await this.get(carparkId))) throw new NotFoundError('Car park');
-      throw capacityConflict(Object.keys(capacity ?? {}));
-    }
+    const updated = await updateIf({ Key: keys.carpark(carparkId), ...update, ReturnValues: 'ALL_NEW' });
+    if (updated) return fromItem<Carpark>(updated.Attributes ?? {});
+    // Either the car park is gone or tenancies arrived since it was read.
+    if (!(await this.get(carparkId))) throw new NotFoundError('Car park');
+    throw capacityConflict(Object.keys(capacity ?? {}));
   },
 };

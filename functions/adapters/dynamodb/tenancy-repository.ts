@@ -4,13 +4,13 @@
  * on the status it expects, so each is taken and given back exactly once however often a
  * workflow step is retried.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
-import { isConditionFailure, updateExpression, withCondition } from './expressions';
+import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, keys, tenancyIndexKeys } from './keys';
 import { decodeCursor, encodeCursor } from './pagination';
-import { NOT_EXISTS, TableName, db, getItem, transact, type TransactItem } from './table';
+import { NOT_EXISTS, TableName, db, getItem, transact, updateIf, type TransactItem } from './table';
 import { tableSchema } from './table-schema';
 
 const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
@@ -173,15 +173,8 @@ export const tenancyRepository: TenancyRepository = {
 
   async transition(tenancyId, from, changes) {
     const remove = removedFields(changes);
-    try {
-      const { Attributes } = await db().send(
-        new UpdateCommand({ ...tenancyUpdate(tenancyId, from, changes, remove), ReturnValues: 'ALL_NEW' }),
-      );
-      return Attributes ? fromItem<Tenancy>(Attributes) : undefined;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const updated = await updateIf({ ...tenancyUpdate(tenancyId, from, changes, remove), ReturnValues: 'ALL_NEW' });
+    return updated?.Attributes ? fromItem<Tenancy>(updated.Attributes) : undefined;
   },
 
   /** 1 round trip. */

@@ -1,6 +1,6 @@
 /** Wiring for dunning (tasks and consumers): DynamoDB, Stripe, SmartParking, SES, Step Functions. */
 import { systemClock } from '../../domain/clock';
-import { parseRetrySchedule, type DunningDeps, type ReattemptDeps } from '../../domain/dunning';
+import { parseRetrySchedule, type DunningDeps } from '../../domain/dunning';
 import { ENV, requireEnv } from '../../environment';
 import { arrearsStore } from '../dynamodb/arrears-store';
 import { paymentStore } from '../dynamodb/payment-store';
@@ -21,18 +21,9 @@ export const dunningDeps: DunningDeps = {
   users: userRepository,
   mailer: sesMailer,
   clock: systemClock,
-  get retryAfterDays() {
-    return parseRetrySchedule(process.env[ENV.dunningRetryDays]);
-  },
-  get billingPageUrl() {
-    return requireEnv(ENV.webBaseUrl);
-  },
+  retryAfterDays: parseRetrySchedule(process.env[ENV.dunningRetryDays]),
+  billingPageUrl: requireEnv(ENV.webBaseUrl),
 };
 
-/** The settlement consumer also stops the invoice's execution (getters copied, not evaluated). */
-export const settlementDeps = Object.defineProperties(
-  { workflow: dunningWorkflow },
-  Object.getOwnPropertyDescriptors(dunningDeps),
-) as DunningDeps & { workflow: typeof dunningWorkflow };
-
-export const reattemptDeps: ReattemptDeps = { gateway: stripeGateway };
+/** The settlement consumer also stops the invoice's execution. */
+export const settlementDeps = { ...dunningDeps, workflow: dunningWorkflow };
