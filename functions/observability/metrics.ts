@@ -11,8 +11,6 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DEFAULT_METRICS_SERVICE, METRICS_NAMESPACE, type BusinessMetric } from './business-metrics';
 
-export { BUSINESS_METRICS, DEFAULT_METRICS_SERVICE, METRICS_NAMESPACE, type BusinessMetric } from './business-metrics';
-
 // One buffer per execution environment: Lambda runs one invocation at a time in each.
 const metrics = new Metrics({
   namespace: METRICS_NAMESPACE,

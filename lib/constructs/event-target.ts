@@ -6,6 +6,25 @@ import type { Construct } from 'constructs';
 import type { AppFunction } from './app-function';
 
 /**
+ * A dead-letter queue for EventBridge targets, `<id>DeadLetters` in `scope`: SSE, TLS only, 14
+ * days. `purpose` names what it is the dead-letter queue of, in the cdk-nag acknowledgement.
+ */
+export function deadLetterQueueFor(scope: Construct, id: string, purpose: string): Queue {
+  const queue = new Queue(scope, `${id}DeadLetters`, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      `This queue is itself the dead-letter queue of ${purpose}; ` +
+      'a dead-letter queue for a dead-letter queue would only move the same messages again.',
+  });
+  return queue;
+}
+
+/**
  * An EventBridge target for a function, with one dead-letter queue for both ways an event can
  * fail: delivery (EventBridge → Lambda, e.g. throttling) is retried by the target's policy; the
  * run itself is retried by Lambda's asynchronous invocation, then recorded with its error. Shared
@@ -17,17 +36,7 @@ export function lambdaTargetWithDeadLetters(
   fn: AppFunction,
   { maxEventAge, purpose }: { maxEventAge: Duration; purpose: string },
 ): { target: LambdaFunction; deadLetterQueue: Queue } {
-  const deadLetterQueue = new Queue(scope, `${id}DeadLetters`, {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      `This queue is itself the dead-letter queue of ${purpose}; ` +
-      'a dead-letter queue for a dead-letter queue would only move the same messages again.',
-  });
+  const deadLetterQueue = deadLetterQueueFor(scope, id, purpose);
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge, onFailure: new SqsDestination(deadLetterQueue) });
   const target = new LambdaFunction(fn, { retryAttempts: 8, maxEventAge, deadLetterQueue });
   return { target, deadLetterQueue };

@@ -168,9 +168,13 @@ describe('GET /billing with Xero invoices', () => {
 
   it('marks Xero unavailable, without waiting, when Xero’s daily limit is hit', async () => {
     twin.integrations.xero.faults.rateLimit(5, 3600, 'day');
+    const before = twin.integrations.xero.calls().length;
 
     const billing = await billingOf(acme);
 
     expect(billing.xeroInvoices).toEqual({ status: 'unavailable', message: expect.any(String), retryAfterSeconds: 3600 });
+    // Given up on the first 429: no retry, so no wait.
+    const made = twin.integrations.xero.calls().slice(before);
+    expect(made.map((call) => call.status)).toEqual([429]);
   });
 });

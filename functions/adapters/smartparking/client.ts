@@ -16,6 +16,7 @@ import {
   type RegisterPlate,
 } from '../../domain/barrier';
 import { ENV, requireEnv } from '../../environment';
+import { describeError, fetchAnswer, isTimeout, parseJson, parseRetryAfter, type Answer } from '../http';
 import { getSecretString } from '../secrets';
 
 export interface SmartParkingClientOptions {
@@ -64,15 +65,7 @@ export function createSmartParkingClient(options: SmartParkingClientOptions): Sm
     const headers: Record<string, string> = { accept: 'application/json', 'x-api-key': await options.apiKey() };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await fetchImpl(`${baseUrl}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      // Read the body under the same signal: a server can stall after the headers, too.
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
+      return await fetchAnswer(fetchImpl, `${baseUrl}${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) }, timeoutMs);
     } catch (error) {
       throw transportFailure(operation, method, path, timeoutMs, error);
     }
@@ -129,21 +122,13 @@ export function createSmartParkingClient(options: SmartParkingClientOptions): Sm
   };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-}
-
 function transportFailure(operation: Operation, method: string, path: string, timeoutMs: number, error: unknown): BarrierUnavailableError {
-  // AbortSignal.timeout rejects with a DOMException named TimeoutError.
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  return timedOut
+  return isTimeout(error)
     ? new BarrierUnavailableError(`SmartParking ${operation} (${method} ${path}) timed out after ${timeoutMs} ms.`, {
         reason: 'timeout',
         cause: error,
       })
-    : new BarrierUnavailableError(`SmartParking ${operation} (${method} ${path}) failed: ${describe(error)}.`, {
+    : new BarrierUnavailableError(`SmartParking ${operation} (${method} ${path}) failed: ${describeError(error)}.`, {
         reason: 'network',
         cause: error,
       });
@@ -175,45 +160,17 @@ function failure(answer: Answer, context: { operation: Operation; siteId: string
 }
 
 function errorCode(answer: Answer): string | undefined {
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(answer.text));
-    return parsed.success ? parsed.data.error : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJson(answer.text, errorBodySchema)?.error;
 }
 
 function parse<T>(answer: Answer, schema: z.ZodType<T>, operation: Operation): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  const parsed = parseJson(answer.text, schema);
+  if (parsed !== undefined) return parsed;
   // Registering is idempotent, so retrying after an unreadable success is safe.
   throw new BarrierUnavailableError(`SmartParking ${operation} answered ${answer.status} with a body that does not match the contract.`, {
     reason: 'invalid_response',
     status: answer.status,
   });
-}
-
-/** `Retry-After` is either delay-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: Date = new Date()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND) in the cause.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }
 
 let defaultClient: SmartParkingClient | undefined;

@@ -24,16 +24,17 @@ import {
   type InvoicesUnavailableReason,
 } from '../../domain/corporate-billing';
 import { ENV, requireEnv } from '../../environment';
+import { describeError, fetchAnswer, isTimeout, parseJson, parseRetryAfter, type Answer } from '../http';
 import { getSecretString } from '../secrets';
 
 export const XERO_API_URL = 'https://api.xero.com';
 export const XERO_IDENTITY_URL = 'https://identity.xero.com';
 /** Xero's fixed page size for invoices when `page` is given. */
-export const XERO_PAGE_SIZE = 100;
+const XERO_PAGE_SIZE = 100;
 /** Issued invoices only: drafts and invoices awaiting approval are internal, voided ones void. */
 const LISTED_STATUSES: Record<string, CorporateInvoiceStatus> = { AUTHORISED: 'awaiting_payment', PAID: 'paid' };
 
-export const xeroCredentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+const xeroCredentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
 export type XeroCredentials = z.infer<typeof xeroCredentialsSchema>;
 
 /** Xero could not answer in time: rate limited, failing, unreachable, or answering nonsense. */
@@ -122,12 +123,6 @@ const invoicesPageSchema = z.object({ Invoices: z.array(invoiceSchema) });
 const onlineInvoiceSchema = z.object({ OnlineInvoices: z.array(z.object({ OnlineInvoiceUrl: z.string().min(1) })).min(1) });
 const oauthErrorSchema = z.object({ error: z.string() });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-}
-
 interface RequestSpec {
   readonly method: 'GET' | 'POST';
   readonly url: string;
@@ -156,16 +151,8 @@ export function createXeroClient(options: XeroClientOptions): XeroClient {
   /** InvoiceID → online URL; Xero's URL for an invoice does not change. */
   const onlineUrls = new Map<string, string>();
 
-  async function once(spec: RequestSpec, timeout: number): Promise<Answer> {
-    const response = await fetchImpl(spec.url, {
-      method: spec.method,
-      headers: spec.headers,
-      ...(spec.body !== undefined && { body: spec.body }),
-      signal: AbortSignal.timeout(timeout),
-    });
-    // Read the body under the same signal: a server can stall after the headers, too.
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  }
+  const once = (spec: RequestSpec, timeout: number): Promise<Answer> =>
+    fetchAnswer(fetchImpl, spec.url, { method: spec.method, headers: spec.headers, ...(spec.body !== undefined && { body: spec.body }) }, timeout);
 
   /** Waits `ms` unless that would overrun the deadline, in which case `instead` is thrown. */
   async function pause(ms: number, deadline: number, instead: Error): Promise<void> {
@@ -365,30 +352,29 @@ export function xeroDate(dateString: string | undefined, msDate: string | undefi
 
 /** Xero gives decimal amounts; the API gives minor units, as many as the currency has (2 for GBP, 0 for JPY). */
 export function toMinorUnits(amount: number, currency: string): number {
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    // An unknown code: keep the common two decimals.
-  }
-  return Math.round(amount * 10 ** digits);
+  return Math.round(amount * 10 ** minorDigits(currency));
 }
 
-function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+/** Per currency, looked up once: building a NumberFormat costs far more than the arithmetic. */
+const digitsByCurrency = new Map<string, number>();
+function minorDigits(currency: string): number {
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      // An unknown code: keep the common two decimals.
+      digits = 2;
+    }
+    digitsByCurrency.set(currency, digits);
   }
+  return digits;
 }
 
 function transportFailure(spec: RequestSpec, timeout: number, error: unknown): XeroUnavailableError {
-  // AbortSignal.timeout rejects with a DOMException named TimeoutError.
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  return timedOut
+  return isTimeout(error)
     ? new XeroUnavailableError(`Xero ${spec.what} timed out after ${timeout} ms.`, { reason: 'timeout', cause: error })
-    : new XeroUnavailableError(`Xero ${spec.what} failed: ${describe(error)}.`, { reason: 'network', cause: error });
+    : new XeroUnavailableError(`Xero ${spec.what} failed: ${describeError(error)}.`, { reason: 'network', cause: error });
 }
 
 function statusFailure(spec: Pick<RequestSpec, 'what'>, answer: Answer, retryAfterSeconds: number | undefined): XeroUnavailableError {
@@ -421,22 +407,6 @@ function invalidResponse(spec: Pick<RequestSpec, 'what'>, answer: Answer): XeroU
     reason: 'invalid_response',
     status: answer.status,
   });
-}
-
-/** `Retry-After` is either delay-seconds or an HTTP date. */
-function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND) in the cause.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }
 
 let defaultClient: XeroClient | undefined;

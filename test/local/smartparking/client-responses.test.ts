@@ -3,7 +3,8 @@
  * A stub fetch stands in for the network.
  */
 import { describe, expect, it } from 'vitest';
-import { createSmartParkingClient, parseRetryAfter } from '../../../functions/adapters/smartparking/client';
+import { parseRetryAfter } from '../../../functions/adapters/http';
+import { createSmartParkingClient } from '../../../functions/adapters/smartparking/client';
 import { BarrierRejectedError, BarrierUnavailableError } from '../../../functions/domain/barrier';
 import { SITE, caught, registration } from './helpers';
 
