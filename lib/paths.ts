@@ -12,5 +12,8 @@ export const depsLockFilePath = path.join(repoRoot, 'package-lock.json');
 /** Step Functions definitions (ASL); manifest `definitionFile` paths are relative to it. */
 export const stateMachinesDir = path.join(repoRoot, 'state-machines');
 
-/** The static web site (HTML and CSS) served by CloudFront. */
+/** The tenant portal's source (a Vite app). */
 export const webDir = path.join(repoRoot, 'web');
+
+/** The portal as built by `npm run build:web`: what the twin serves and CloudFront deploys. */
+export const webBuildDir = path.join(webDir, 'dist');

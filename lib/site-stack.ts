@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
 import type { AppConfig } from './config';
 import { StaticSite, apiPathPatterns } from './constructs/static-site';
-import { webDir } from './paths';
+import { webBuildDir } from './paths';
 
 export interface SiteStackProps extends StackProps {
   readonly config: AppConfig;
@@ -35,7 +35,7 @@ export class SiteStack extends Stack {
 
     this.site = new StaticSite(this, 'Site', {
       config,
-      sourceDir: webDir,
+      sourceDir: webBuildDir,
       api: {
         endpoint: apiEndpoint,
         pathPatterns: apiPathPatterns(

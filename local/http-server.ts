@@ -1,7 +1,9 @@
 /**
  * Puts a gateway on a real port: reads each request (refusing bodies over API Gateway's 10 MB
  * limit), passes it to the gateway and writes the answer. GET requests no route matches may be
- * served from a static directory, like the CloudFront-hosted site beside the API on AWS.
+ * served from a static directory, like the CloudFront-hosted site beside the API on AWS, with the
+ * same single-page-app fallback: a page path (no file extension, outside the API's path prefixes)
+ * that is no file gets index.html, and the app's router shows the page.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,12 @@ export interface ServeOptions {
   readonly host?: string;
   /** Files served for GET/HEAD requests that match no API route. */
   readonly staticDir?: string;
+  /**
+   * First path segments that belong to the API (`tenancies`, `billing`, ...): paths under them
+   * never fall back to the app's index.html, so an unknown API path still gets the API's 404.
+   * Without it there is no fallback.
+   */
+  readonly apiPathSegments?: readonly string[];
   /** One line per request, e.g. `GET /health 200 12 ms`; silent when omitted. */
   readonly log?: (line: string) => void;
 }
@@ -61,7 +69,11 @@ async function answer(gateway: Gateway, options: ServeOptions, request: http.Inc
   const path = request.url ?? '/';
 
   if (options.staticDir && (method === 'GET' || method === 'HEAD') && !gateway.hasRoute(method, path)) {
-    const file = await readStaticFile(options.staticDir, path);
+    const file =
+      (await readStaticFile(options.staticDir, path)) ??
+      (options.apiPathSegments && isAppPagePath(path, options.apiPathSegments)
+        ? await readStaticFile(options.staticDir, '/index.html')
+        : undefined);
     if (file) return { statusCode: 200, headers: { 'content-type': file.contentType }, body: file.body };
   }
 
@@ -74,6 +86,20 @@ async function answer(gateway: Gateway, options: ServeOptions, request: http.Inc
     ...(body.length > 0 && { body }),
     sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
   });
+}
+
+/** A path the single-page app routes: no file extension in its last segment, first segment not the API's. */
+export function isAppPagePath(urlPath: string, apiPathSegments: readonly string[]): boolean {
+  const pathname = urlPath.split(/[?#]/)[0] ?? '/';
+  const segments = pathname.split('/');
+  const first = segments[1] ?? '';
+  const last = segments.at(-1) ?? '';
+  return !apiPathSegments.includes(first) && !last.includes('.');
+}
+
+/** The first path segment of each API path: `/tenancies/{tenancyId}` → `tenancies`. */
+export function apiPathSegments(paths: readonly string[]): string[] {
+  return [...new Set(paths.map((p) => p.split('/')[1] ?? '').filter((segment) => segment !== ''))];
 }
 
 /** Resolves as soon as the body passes the limit; the rest of an oversized upload is drained and dropped. */

@@ -22,7 +22,7 @@ import { startAwsStandins } from './aws-standins';
 import { ensureTable, JavaNotFoundError, startDynamoDbLocal } from './dynamodb';
 import { integrationSecrets, startIntegrations } from './integrations';
 import { createGateway } from './gateway';
-import { serveGateway } from './http-server';
+import { apiPathSegments, serveGateway } from './http-server';
 import { assertPortFree, PortInUseError } from './ports';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from './twin-environment';
 
@@ -133,13 +133,14 @@ async function main(): Promise<void> {
   );
   for (const { module, error } of failed) console.warn(`  ! ${module}: ${error instanceof Error ? error.message : String(error)}`);
 
-  const webDir = path.join(ROOT, 'web');
+  // The tenant portal, built by `npm run build:web` (which `npm start` runs first).
+  const webDir = path.join(ROOT, 'web', 'dist');
   const hasWebSite = existsSync(path.join(webDir, 'index.html'));
   const server = await step(`Serving the API on ${apiUrl}`, () =>
     serveGateway(gateway, {
       port: ports.api,
       host: HOST,
-      ...(existsSync(webDir) && { staticDir: webDir }),
+      ...(hasWebSite && { staticDir: webDir, apiPathSegments: apiPathSegments(routes.map((route) => route.path)) }),
       log: (line) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`),
     }),
   );
@@ -236,7 +237,7 @@ function printBanner(info: {
     '',
     `  API        ${info.apiUrl}`,
     `  OpenAPI    ${info.apiUrl}/openapi.json`,
-    ...(info.hasWebSite ? [`  Web site   ${info.apiUrl}/`] : []),
+    ...(info.hasWebSite ? [`  Portal     ${info.apiUrl}/   (the tenant portal: car parks, sign-up, renting, billing)`] : []),
     `  Outbox     ${info.outboxUrl}   (every email sent; JSON at /outbox.json)`,
     `  Barriers   ${info.smartParkingUrl}/   (SmartParking simulator: each site's whitelisted plates)`,
     `  Stripe     ${info.stripeUrl}   (Stripe stand-in; test cards pm_card_visa, pm_card_chargeCustomerFail)`,

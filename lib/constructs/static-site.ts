@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import {
@@ -28,7 +28,7 @@ import type { AppConfig } from '../config';
 
 export interface StaticSiteProps {
   readonly config: AppConfig;
-  /** Directory whose files are uploaded as they are. */
+  /** The built single-page app (`npm run build:web`), uploaded as it is but for source maps and the build manifest. */
   readonly sourceDir: string;
   /** The HTTP API, served by the same distribution so the pages call it on their own origin. */
   readonly api: SiteApi;
@@ -67,24 +67,38 @@ export function matchesPathPattern(pattern: string, urlPath: string): boolean {
   return new RegExp(`^${regex}$`).test(urlPath);
 }
 
-/** The paths a file of the site is served at: its own, and without `.html` for a page. */
+/** The top-level paths of the site's files and folders (`/index.html`, `/assets`). */
 function sitePaths(sourceDir: string): string[] {
-  return readdirSync(sourceDir).flatMap((file) =>
-    file.endsWith('.html') ? [`/${file}`, `/${file.slice(0, -'.html'.length)}`] : [`/${file}`],
-  );
+  return readdirSync(sourceDir)
+    .filter((file) => !file.startsWith('.'))
+    .map((file) => `/${file}`);
 }
 
+/** Build output that stays out of the bucket: the build manifest (read by the bench) and source maps. */
+export const NOT_DEPLOYED = ['.vite', '.vite/*', '*.map'];
+
 /**
- * Viewer-request function of the bucket's behaviour: pages are linked without their extension
- * (`/reset-password?token=...` in the reset email, as the offline twin serves them), and the
- * bucket has only `reset-password.html`.
+ * Viewer-request function of the bucket's behaviour (the API's paths have behaviours of their
+ * own, so only the site's paths get here): a page path, whose last segment has no file extension
+ * (`/my/tenancies/tn_...`, `/reset-password?token=...`), is served the single-page app's
+ * index.html and the app's router shows the page; files (`/assets/index-....js`) are served as
+ * they are. Done here, not with distribution-wide custom error responses, which would also turn
+ * the API's own 404 answers into the app's HTML.
  */
-const PAGE_WITHOUT_EXTENSION = `function handler(event) {
+export const SPA_FALLBACK = `function handler(event) {
   var request = event.request;
   var last = request.uri.split('/').pop();
-  if (last !== '' && last.indexOf('.') === -1) request.uri += '.html';
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
   return request;
 }`;
+
+/** Stripe.js, its iframes (card fields, 3-D Secure) and its API, which the card form needs. */
+const STRIPE_SOURCES = {
+  script: 'https://js.stripe.com',
+  frame: 'https://js.stripe.com https://hooks.stripe.com',
+  connect: 'https://api.stripe.com',
+  img: 'https://*.stripe.com',
+};
 
 /**
  * `'sha256-...'` of every inline `<script>` of the site's HTML files, so the Content-Security-Policy
@@ -114,7 +128,7 @@ export class StaticSite extends Construct {
   readonly logBucket: Bucket;
   readonly distribution: Distribution;
   readonly deployment: BucketDeployment;
-  /** Rewrites `/<page>` to `/<page>.html` on the bucket's behaviour. */
+  /** Serves the app's index.html for page paths on the bucket's behaviour. */
   readonly pageFunction: CloudFrontFunction;
   /** `https://<distribution domain>`. */
   readonly url: string;
@@ -153,6 +167,9 @@ export class StaticSite extends Construct {
       ...removal,
     });
 
+    if (!existsSync(path.join(props.sourceDir, 'index.html'))) {
+      throw new Error(`The web app is not built (${props.sourceDir}/index.html is missing): run \`npm run build:web\` first.`);
+    }
     const scriptHashes = inlineScriptHashes(props.sourceDir);
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `Carpark Tenancy ${config.stage}: security headers of the web site`,
@@ -160,10 +177,11 @@ export class StaticSite extends Construct {
         contentSecurityPolicy: {
           contentSecurityPolicy: [
             "default-src 'self'",
-            `script-src 'self' ${scriptHashes.join(' ')}`.trim(),
+            `script-src 'self' ${STRIPE_SOURCES.script} ${scriptHashes.join(' ')}`.trim(),
             "style-src 'self'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
+            `img-src 'self' data: ${STRIPE_SOURCES.img}`,
+            `connect-src 'self' ${STRIPE_SOURCES.connect}`,
+            `frame-src ${STRIPE_SOURCES.frame}`,
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -194,8 +212,8 @@ export class StaticSite extends Construct {
     if (shadowed.length > 0) throw new Error(`Site files behind API path patterns, never served: ${shadowed.join(', ')}`);
 
     this.pageFunction = new CloudFrontFunction(this, 'PagePaths', {
-      comment: 'Serves /<page> from <page>.html',
-      code: FunctionCode.fromInline(PAGE_WITHOUT_EXTENSION),
+      comment: 'Serves the single-page app for page paths',
+      code: FunctionCode.fromInline(SPA_FALLBACK),
       runtime: FunctionRuntime.JS_2_0,
     });
 
@@ -254,7 +272,7 @@ export class StaticSite extends Construct {
     });
 
     this.deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [Source.asset(props.sourceDir)],
+      sources: [Source.asset(props.sourceDir, { exclude: NOT_DEPLOYED })],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],

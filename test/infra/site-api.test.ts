@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes';
-import { webDir } from '../../lib/paths';
+import { webBuildDir } from '../../lib/paths';
 import { API_SEGMENTS_NOT_ON_SITE } from '../../lib/site-stack';
 import { MAX_CACHE_BEHAVIORS, StaticSite, apiPathPatterns, matchesPathPattern } from '../../lib/constructs/static-site';
 import { logicalIdOf, onlyResource, resourcesOfType, synthStacks, testConfig } from './helpers';
@@ -87,22 +88,22 @@ describe('the site serves the API on its own origin', () => {
     expect(site.dependencies).toContain(stateless);
   });
 
-  it("keeps the CSP's connect-src to the site's own origin", () => {
+  it("keeps the CSP's connect-src to the site's own origin and Stripe's API (the card form)", () => {
     const policy = onlyResource(siteTemplate, 'AWS::CloudFront::ResponseHeadersPolicy').Properties.ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string } };
     };
-    expect(policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy).toContain("connect-src 'self';");
+    expect(policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy).toContain("connect-src 'self' https://api.stripe.com;");
   });
 });
 
-describe('pages without their extension', () => {
+describe('the single-page app on the bucket behaviour', () => {
   const { site, siteTemplate } = stacks;
   const fn = onlyResource(siteTemplate, 'AWS::CloudFront::Function');
   const code = fn.Properties.FunctionCode as string;
   const handler = new Function(`${code}; return handler;`)() as (event: { request: { uri: string } }) => { uri: string };
   const rewrite = (uri: string) => handler({ request: { uri } }).uri;
 
-  it('rewrites /<page> to /<page>.html on the bucket behaviour only', () => {
+  it('runs the page function on the bucket behaviour only, with no distribution-wide error pages', () => {
     expect(fn.Properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
     const config = onlyResource(siteTemplate, 'AWS::CloudFront::Distribution').Properties.DistributionConfig as {
       DefaultCacheBehavior: Record<string, unknown>;
@@ -112,16 +113,18 @@ describe('pages without their extension', () => {
       { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalIdOf(site.site.pageFunction), 'FunctionARN'] } },
     ]);
     for (const behavior of config.CacheBehaviors) expect(behavior.FunctionAssociations).toBeUndefined();
+    // Custom error responses apply to every behaviour: they would turn the API's 404 JSON into HTML.
+    expect((config as Record<string, unknown>).CustomErrorResponses).toBeUndefined();
   });
 
-  it('serves the reset link of the email (/reset-password) from reset-password.html, and leaves files alone', () => {
-    expect(rewrite('/reset-password')).toBe('/reset-password.html');
-    expect(rewrite('/')).toBe('/');
-    expect(rewrite('/index.html')).toBe('/index.html');
-    expect(rewrite('/styles.css')).toBe('/styles.css');
-    for (const page of readdirSync(webDir).filter((file) => file.endsWith('.html'))) {
-      expect(rewrite(`/${page.replace(/\.html$/, '')}`)).toBe(`/${page}`);
+  it("serves the app's index.html for every page path (email links included), and files as they are", () => {
+    for (const page of ['/', '/signup', '/reset-password', '/my/tenancies/tn_0123456789abcdef0123', '/my/billing', '/my/billing/authenticate/in_1']) {
+      expect(rewrite(page), page).toBe('/index.html');
     }
+    expect(rewrite('/index.html')).toBe('/index.html');
+    const assets = readdirSync(path.join(webBuildDir, 'assets'));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) expect(rewrite(`/assets/${asset}`)).toBe(`/assets/${asset}`);
   });
 });
 
@@ -153,14 +156,14 @@ describe('API path patterns', () => {
     const site = (pathPatterns: string[]) => () =>
       new StaticSite(new Stack(new App(), 'Site'), 'Site', {
         config: testConfig(),
-        sourceDir: webDir,
+        sourceDir: webBuildDir,
         api: { endpoint: 'https://abc123.execute-api.eu-west-2.amazonaws.com', pathPatterns },
       });
     const many = Array.from({ length: MAX_CACHE_BEHAVIORS }, (_, i) => `/api${i}`);
     expect(site(many)).toThrow(/26 cache behaviours/);
     expect(site(many.slice(1))).not.toThrow();
-    expect(site(['/reset-password'])).toThrow(/never served: \/reset-password$/);
-    expect(site(['/styles*'])).toThrow(/never served: \/styles\.css/);
+    expect(site(['/index.html'])).toThrow(/never served: \/index\.html$/);
+    expect(site(['/assets*'])).toThrow(/never served: \/assets$/);
   });
 });
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../local/gateway';
-import { MAX_BODY_BYTES, serveGateway, type RunningServer } from '../../local/http-server';
+import { apiPathSegments, MAX_BODY_BYTES, serveGateway, type RunningServer } from '../../local/http-server';
 import { PortInUseError } from '../../local/ports';
 import type { EchoedInvocation } from './fixtures/gateway-client';
 import { fixtureAuthorizer, fixtureFunctionsDir, fixtureRoutes } from './fixtures/manifest';
@@ -93,6 +93,23 @@ describe('the HTTP server', () => {
     expect(routed.headers.get('content-type')).toBe('application/json');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ message: 'Not Found' });
+  });
+
+  it('serves the app for page paths when the fallback is on, but never for API paths or missing files', async () => {
+    const app = await serveGateway(gateway, { port: 0, staticDir, apiPathSegments: apiPathSegments(fixtureRoutes.map((r) => r.path)) });
+    try {
+      const page = await fetch(`${app.url}/my/tenancies/tn_1?x=1`);
+      const unknownApiPath = await fetch(`${app.url}/things/9/unknown/deeper`);
+      const missingAsset = await fetch(`${app.url}/assets/missing.js`);
+
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Fixture home');
+      expect(unknownApiPath.status).toBe(404);
+      expect(unknownApiPath.headers.get('content-type')).toBe('application/json');
+      expect(missingAsset.status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('never serves files outside the static directory', async () => {

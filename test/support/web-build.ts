@@ -1,0 +1,18 @@
+/**
+ * The tenant portal's build (web/dist), for the tests that need it: `buildWeb()` builds it now
+ * (the end-to-end tests, so they test the code as it is); the infra project's global setup only
+ * builds it when missing (its tests read the file list, not the contents).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot, webBuildDir } from '../../lib/paths';
+
+export async function buildWeb(): Promise<void> {
+  await promisify(execFile)('npm', ['run', 'build:web', '--silent'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+}
+
+export default async function setup(): Promise<void> {
+  if (!existsSync(path.join(webBuildDir, 'index.html'))) await buildWeb();
+}

@@ -1,0 +1,36 @@
+/**
+ * The portal's pages. The car park list (the landing page) is in the first chunk; every other
+ * page is its own chunk, loaded when first visited.
+ */
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { CarparksPage } from '../features/carparks/routes/carparks';
+import { Layout, RouteError } from './layout';
+
+type PageModule = Promise<{ default: React.ComponentType }>;
+const page = (load: () => PageModule): Pick<RouteObject, 'lazy'> => ({
+  lazy: async () => ({ Component: (await load()).default }),
+});
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    errorElement: <RouteError />,
+    children: [
+      { path: '/', element: <CarparksPage /> },
+      { path: '/signup', ...page(() => import('../features/auth/routes/signup')) },
+      { path: '/login', ...page(() => import('../features/auth/routes/login')) },
+      { path: '/forgot-password', ...page(() => import('../features/auth/routes/forgot-password')) },
+      { path: '/reset-password', ...page(() => import('../features/auth/routes/reset-password')) },
+      { path: '/rent/:carparkId', ...page(() => import('../features/tenancies/routes/rent')) },
+      { path: '/my/tenancies', ...page(() => import('../features/tenancies/routes/tenancies')) },
+      { path: '/my/tenancies/:tenancyId', ...page(() => import('../features/tenancies/routes/tenancy')) },
+      { path: '/my/billing', ...page(() => import('../features/billing/routes/billing')) },
+      { path: '/my/billing/authenticate/:invoiceId', ...page(() => import('../features/billing/routes/authenticate')) },
+      { path: '/my/account', ...page(() => import('../features/account/routes/account')) },
+      { path: '/contact-us', ...page(() => import('../features/contact/routes/contact')) },
+      { path: '*', ...page(() => import('./not-found')) },
+    ],
+  },
+];
+
+export const router = createBrowserRouter(routes);

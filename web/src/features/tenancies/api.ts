@@ -1,0 +1,68 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../lib/api-client';
+import type { Tenancy, TenancyWithWarnings } from '../../lib/api/types';
+import type { VehicleType } from '../carparks/api';
+
+export type { Tenancy };
+export type PlateWarning = TenancyWithWarnings['warnings'][number];
+
+export const tenancyKeys = {
+  all: ['tenancies'] as const,
+  one: (tenancyId: string) => ['tenancies', tenancyId] as const,
+};
+
+/** A tenancy the platform is still working on: worth asking again soon. */
+export function isSettling(tenancy: Tenancy): boolean {
+  return tenancy.status === 'pending' || tenancy.pendingPlate !== undefined || tenancy.barrier.status === 'pending';
+}
+
+export function useTenancies() {
+  return useQuery({
+    queryKey: tenancyKeys.all,
+    queryFn: () => unwrap(api.GET('/tenancies', { params: { query: { limit: 100 } } })),
+    refetchInterval: (query) => (query.state.data?.items.some(isSettling) ? 2_000 : false),
+  });
+}
+
+export function useTenancy(tenancyId: string) {
+  return useQuery({
+    queryKey: tenancyKeys.one(tenancyId),
+    queryFn: () => unwrap(api.GET('/tenancies/{tenancyId}', { params: { path: { tenancyId } } })),
+    refetchInterval: (query) => (query.state.data && isSettling(query.state.data) ? 1_000 : false),
+  });
+}
+
+function useTenancyMutation<Input, Result extends Tenancy | { tenancy: Tenancy }>(call: (input: Input) => Promise<Result>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (result: Result) => {
+      const tenancy: Tenancy = 'tenancy' in result ? result.tenancy : result;
+      queryClient.setQueryData(tenancyKeys.one(tenancy.tenancyId), tenancy);
+      void queryClient.invalidateQueries({ queryKey: tenancyKeys.all });
+      void queryClient.invalidateQueries({ queryKey: ['carparks'] });
+    },
+  });
+}
+
+export function useRent() {
+  return useTenancyMutation((body: { carparkId: string; vehicleType: VehicleType; plate: string; startDate?: string }) =>
+    unwrap(api.POST('/tenancies', { body })),
+  );
+}
+
+export function useUpdateTenancy(tenancyId: string) {
+  return useTenancyMutation((body: { plate?: string; vehicleType?: VehicleType }) =>
+    unwrap(api.PATCH('/tenancies/{tenancyId}', { params: { path: { tenancyId } }, body })),
+  );
+}
+
+export function useCancelTenancy(tenancyId: string) {
+  return useTenancyMutation(() => unwrap(api.DELETE('/tenancies/{tenancyId}', { params: { path: { tenancyId } } })));
+}
+
+export function useUndoCancellation(tenancyId: string) {
+  return useTenancyMutation(() =>
+    unwrap(api.POST('/tenancies/{tenancyId}/undo-cancellation', { params: { path: { tenancyId } } })),
+  );
+}

@@ -1,0 +1,135 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { FormError, SubmitButton, TextField } from '../../../components/form';
+import { Page } from '../../../components/page';
+import { Loading, QueryError } from '../../../components/status';
+import { RequireSession } from '../../../lib/auth';
+import { longDate, money, startOfDayIso, todayInTimeZone, vehicleTypeName } from '../../../lib/format';
+import { useBilling } from '../../billing/api';
+import { CardForm } from '../../billing/components/card-form';
+import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
+import { useRent } from '../api';
+
+export default function RentRoute() {
+  return (
+    <RequireSession>
+      <RentPage />
+    </RequireSession>
+  );
+}
+
+function RentPage() {
+  const { carparkId = '' } = useParams();
+  const carpark = useCarpark(carparkId);
+  const billing = useBilling();
+  if (carpark.isPending || billing.isPending) return <Loading />;
+  if (carpark.isError) return <QueryError error={carpark.error} />;
+  if (billing.isError) return <QueryError error={billing.error} retry={() => void billing.refetch()} />;
+  return (
+    <Page title={`Rent a space at ${carpark.data.name}`}>
+      <p className="muted">
+        {carpark.data.address.line1}, {carpark.data.address.city} {carpark.data.address.postcode}
+      </p>
+      {billing.data.defaultCard ? (
+        <RentForm carpark={carpark.data} card={billing.data.defaultCard} />
+      ) : (
+        <section className="card" aria-labelledby="add-card-heading">
+          <h2 id="add-card-heading">First, add a card</h2>
+          <p>Your monthly payments are taken from this card. Card details go straight to Stripe, our payment provider.</p>
+          <CardForm submitLabel="Save card and continue" />
+        </section>
+      )}
+    </Page>
+  );
+}
+
+function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; last4: string } }) {
+  const rent = useRent();
+  const navigate = useNavigate();
+  const types = pricedTypes(carpark);
+  const [vehicleType, setVehicleType] = useState<VehicleType | undefined>(types.find((t) => t.free > 0)?.type);
+  const today = todayInTimeZone();
+  const [startDate, setStartDate] = useState(today);
+  const chosen = types.find((t) => t.type === vehicleType);
+  const startsToday = startDate === today;
+
+  return (
+    <form
+      className="card form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!vehicleType) return;
+        const plate = String(new FormData(event.currentTarget).get('plate') ?? '');
+        rent.mutate(
+          { carparkId: carpark.carparkId, vehicleType, plate, ...(!startsToday && { startDate: startOfDayIso(startDate) }) },
+          {
+            onSuccess: ({ tenancy, warnings }) =>
+              void navigate(`/my/tenancies/${tenancy.tenancyId}`, { state: { warnings, justRented: true } }),
+          },
+        );
+      }}
+    >
+      <FormError error={rent.error} shownFields={['vehicleType', 'plate', 'startDate']} />
+      <fieldset className="field">
+        <legend>Vehicle type</legend>
+        {types.map(({ type, price, free }) => (
+          <label key={type} className="choice">
+            <input
+              type="radio"
+              name="vehicleType"
+              value={type}
+              checked={vehicleType === type}
+              disabled={free === 0}
+              onChange={() => setVehicleType(type)}
+            />{' '}
+            {vehicleTypeName(type)}: {money(price, carpark.currency)} a month{' '}
+            <span className="muted">({free === 0 ? 'full' : `${free} free`})</span>
+          </label>
+        ))}
+      </fieldset>
+      <TextField
+        label="Number plate"
+        name="plate"
+        required
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        className="plate-input"
+        hint="As on the plate, e.g. AB12 CDE. The barrier camera reads it."
+        error={rent.error}
+      />
+      <TextField
+        label="Start date"
+        name="startDate"
+        type="date"
+        min={today}
+        value={startDate}
+        onChange={(event) => setStartDate(event.currentTarget.value || today)}
+        error={rent.error}
+      />
+      {chosen && (
+        <section className="summary" aria-labelledby="summary-heading" aria-live="polite">
+          <h2 id="summary-heading">Before you confirm</h2>
+          <dl>
+            <dt>Monthly price</dt>
+            <dd data-testid="monthly-price">{money(chosen.price, carpark.currency)} a month</dd>
+            <dt>First charge</dt>
+            <dd data-testid="first-charge">
+              {money(chosen.price, carpark.currency)} {startsToday ? 'today' : `on ${longDate(startOfDayIso(startDate))}`}, to your{' '}
+              {card.brand.toUpperCase()} card ending {card.last4}
+            </dd>
+            <dt>Then</dt>
+            <dd>The same each month until you cancel. Cancelling keeps your space until the end of the month you have paid for.</dd>
+          </dl>
+        </section>
+      )}
+      <SubmitButton pending={rent.isPending} pendingText="Renting…">
+        {chosen ? `Confirm and pay ${money(chosen.price, carpark.currency)}` : 'Confirm'}
+      </SubmitButton>
+      <p>
+        <Link to="/">Back to car parks</Link>
+      </p>
+    </form>
+  );
+}

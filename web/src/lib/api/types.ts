@@ -1,0 +1,16 @@
+/** Named shapes of the API's answers, taken from the generated operations. */
+import type { operations } from './schema';
+
+type JsonOf<Operation extends keyof operations, Status extends number> = operations[Operation]['responses'] extends {
+  [S in Status]: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
+
+export type User = JsonOf<'GetUser', 200>;
+export type Carpark = JsonOf<'GetCarpark', 200>;
+export type CarparkList = JsonOf<'ListCarparks', 200>;
+export type Tenancy = JsonOf<'GetTenancy', 200>;
+export type TenancyWithWarnings = JsonOf<'CreateTenancy', 202>;
+export type Billing = JsonOf<'GetBilling', 200>;
+export type ErrorBody = JsonOf<'CreateUser', 422>;
