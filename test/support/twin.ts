@@ -20,7 +20,8 @@ import { startAwsStandins, type AwsStandins } from '../../local/aws-standins';
 import { ensureTable } from '../../local/dynamodb';
 import { integrationSecrets, startIntegrations, type Integrations } from '../../local/integrations';
 import { createGateway, type Gateway, type GatewayAuthorizer, type GatewayRoute } from '../../local/gateway';
-import { serveGateway } from '../../local/http-server';
+import { apiPathSegments, serveGateway } from '../../local/http-server';
+import { findFreePort } from '../../local/ports';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from '../../local/twin-environment';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +43,11 @@ export interface TestTwinOptions {
   readonly customerTestClocks?: boolean;
   /** The dunning retry schedule (`1,3,5` by default). */
   readonly dunningRetryDays?: string;
+  /**
+   * Serve the built portal beside the API, as `npm start` does: files from `staticDir`, the app's
+   * index.html for page paths. Email links (webBaseUrl) then point at this server.
+   */
+  readonly web?: { readonly staticDir: string };
 }
 
 export interface RequestInit {
@@ -89,7 +95,9 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
   const tableName = `carpark-test-${suffix}`;
   const jwtSecretId = `carpark-tenancy/test/jwt-signing-key-${suffix}`;
   const jwtSecret = randomBytes(48).toString('base64url');
-  const webBaseUrl = 'http://127.0.0.1:3000';
+  // With the portal served, the server's port is chosen first: email links must reach it.
+  const webPort = options.web ? await findFreePort() : 0;
+  const webBaseUrl = options.web ? `http://127.0.0.1:${webPort}` : 'http://127.0.0.1:3000';
 
   const dynamoClient = new DynamoDBClient({
     endpoint: dynamoEndpoint,
@@ -140,7 +148,13 @@ export async function startTestTwin(options: TestTwinOptions = {}): Promise<Test
     ...(options.authorizerCacheTtlSeconds !== undefined && { authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds }),
   });
 
-  const server = await serveGateway(gateway, { port: 0 });
+  const server = await serveGateway(gateway, {
+    port: webPort,
+    ...(options.web && {
+      staticDir: options.web.staticDir,
+      apiPathSegments: apiPathSegments((options.routes ?? manifestRoutes).map((route) => route.path)),
+    }),
+  });
   integrations.deliverStripeEventsTo(server.url);
 
   return {

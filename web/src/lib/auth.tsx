@@ -2,7 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { onSessionChange, readSession, writeSession, type Session } from './session';
+import { endedByLogOut, onSessionChange, readSession, writeSession, type Session } from './session';
 
 let cached: Session | null | undefined;
 const subscribe = (notify: () => void) =>
@@ -19,7 +19,7 @@ export function useSession(): Session | null {
 export function useLogOut(): () => void {
   const queryClient = useQueryClient();
   return useCallback(() => {
-    writeSession(null);
+    writeSession(null, 'logged-out');
     queryClient.clear();
   }, [queryClient]);
 }
@@ -29,6 +29,8 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const session = useSession();
   const location = useLocation();
   if (!session) {
+    // Logged out on this page: to the log-in page, saying so, not back here afterwards.
+    if (endedByLogOut()) return <Navigate to="/login?loggedOut=1" replace />;
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }

@@ -36,7 +36,15 @@ export function readSession(): Session | null {
   }
 }
 
-export function writeSession(session: Session | null): void {
+let loggedOut = false;
+
+/** Whether the last session ended because the tenant logged out (not because it expired). */
+export function endedByLogOut(): boolean {
+  return loggedOut;
+}
+
+export function writeSession(session: Session | null, reason: 'logged-out' | 'expired' = 'expired'): void {
+  loggedOut = session === null && reason === 'logged-out';
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
   else sessionStorage.removeItem(KEY);
   for (const listener of listeners) listener(session);

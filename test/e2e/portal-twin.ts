@@ -1,0 +1,18 @@
+/**
+ * The whole twin for the end-to-end tests: the portal built from the current source and served
+ * beside the API (email links point at it), workflows with waits scaled as `npm start` scales
+ * them (a paid month passes in about a minute, so a cancellation can be undone), demo data seeded.
+ */
+import { webBuildDir } from '../../lib/paths';
+import { buildWeb } from '../support/web-build';
+import { startTestTwin, type TestTwin } from '../support/twin';
+
+export const DEMO_PASSWORD = 'Demo-parking-2026';
+
+export async function startPortalTwin(): Promise<TestTwin> {
+  await buildWeb();
+  const twin = await startTestTwin({ web: { staticDir: webBuildDir }, waitScale: 1 / 43_200 });
+  const { seedDemoData } = await import('../../local/seed');
+  await seedDemoData();
+  return twin;
+}
