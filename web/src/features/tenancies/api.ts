@@ -20,6 +20,8 @@ export function useTenancies() {
   return useQuery({
     queryKey: tenancyKeys.all,
     queryFn: () => unwrap(api.GET('/tenancies', { params: { query: { limit: 100 } } })),
+    // Workflows change tenancies behind the page's back: ask again on every visit.
+    staleTime: 0,
     refetchInterval: (query) => (query.state.data?.items.some(isSettling) ? 2_000 : false),
   });
 }

@@ -32,7 +32,7 @@ export default function LogInPage() {
         {locked ? (
           <div className="alert alert-error" role="alert" data-testid="lockout">
             <p>
-              <strong>Too many attempts.</strong> {locked.message}
+              <strong>Logging in is paused.</strong> {locked.message}
             </p>
             <p>
               {locked.retryAfterSeconds !== undefined
