@@ -43,6 +43,8 @@ export interface FunctionAccess {
   readonly stopsWorkflows?: readonly WorkflowName[];
   /** Reads the dunning retry schedule from configuration. */
   readonly dunningSchedule?: boolean;
+  /** Reads the browser's card-entry settings (Stripe publishable key, Stripe.js URL) from configuration. */
+  readonly browserConfig?: boolean;
 }
 
 /** Workflow ids (workflows.ts imports this module, so they are spelled out here). */
@@ -110,6 +112,15 @@ export const routes = [
     auth: 'public',
     summary: 'The OpenAPI 3.1 document of this API',
     access: {},
+  },
+  {
+    id: 'GetConfig',
+    method: 'GET',
+    path: '/config',
+    handler: 'handlers/system/get-config.ts',
+    auth: 'public',
+    summary: 'Settings the web app needs: the Stripe publishable key and where to load Stripe.js from',
+    access: { browserConfig: true },
   },
   {
     id: 'CreateUser',

@@ -20,6 +20,7 @@ export interface RouteContract {
 export const contracts = {
   Health: { success: { status: 200, body: s.HealthResponse }, errors: [503] },
   OpenApi: { success: { status: 200 } },
+  GetConfig: { success: { status: 200, body: s.ConfigResponse }, errors: [503] },
   CreateUser: { body: s.SignUpBody, success: { status: 201, body: s.UserResponse }, errors: [409] },
   GetUser: { params: s.UserParams, success: { status: 200, body: s.UserResponse }, errors: [401, 404] },
   UpdateUser: {

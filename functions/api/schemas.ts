@@ -185,6 +185,13 @@ export const HealthResponse = z
   .object({ status: z.enum(['ok', 'degraded']), checks: z.object({ table: z.enum(['reachable', 'unreachable']) }) })
   .meta({ id: 'Health' });
 
+export const ConfigResponse = z
+  .object({
+    stripePublishableKey: z.string().meta({ example: 'pk_test_local' }),
+    stripeJsUrl: z.url().meta({ example: 'https://js.stripe.com/v3/' }),
+  })
+  .meta({ id: 'Config' });
+
 // --- tenancies ------------------------------------------------------------------------------------
 
 /** Raw plates are accepted in any spacing and case; the API normalises and validates them. */

@@ -26,6 +26,7 @@ let unique = 0;
 const matrix: Record<RouteId, Case> = {
   Health: { request: () => ({ method: 'GET', path: '/health' }), expect: all(200) },
   OpenApi: { request: () => ({ method: 'GET', path: '/openapi.json' }), expect: all(200) },
+  GetConfig: { request: () => ({ method: 'GET', path: '/config' }), expect: all(200) },
   CreateUser: {
     request: () => ({
       method: 'POST',

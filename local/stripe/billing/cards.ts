@@ -10,6 +10,8 @@ interface TestCard extends CardSpec {
   behavior: CardBehavior;
   declineCode?: string;
   message?: string;
+  /** Setting it up (SetupIntent confirmation) asks for 3-D Secure first. */
+  authenticatesAtSetup?: boolean;
 }
 
 const visa = (last4: string, fingerprint: string): CardSpec => ({ brand: 'visa', last4, fingerprint, funding: 'credit', country: 'US' });
@@ -32,6 +34,8 @@ export const TEST_TOKENS: Record<string, TestCard> = {
     declineCode: 'insufficient_funds',
     message: 'Your card has insufficient funds.',
   },
+  // 4000 0025 0000 3155: 3-D Secure when set up; once set up for off-session use, charges succeed.
+  pm_card_authenticationRequiredOnSetup: { ...visa('3155', 'Au3155sEtUp0ff5e'), behavior: 'ok', authenticatesAtSetup: true },
 };
 
 export function isTestToken(id: string): boolean {
@@ -46,6 +50,7 @@ export function materializeToken(app: App, token: string, at: number): Rec {
   rec.__behavior = card.behavior;
   rec.__decline_code = card.declineCode ?? null;
   rec.__decline_message = card.message ?? null;
+  if (card.authenticatesAtSetup) rec.__authenticates_at_setup = true;
   return app.store.insert('payment_method', rec);
 }
 
