@@ -13,7 +13,12 @@ export const tenancyKeys = {
 
 /** A tenancy the platform is still working on: worth asking again soon. */
 export function isSettling(tenancy: Tenancy): boolean {
-  return tenancy.status === 'pending' || tenancy.pendingPlate !== undefined || tenancy.barrier.status === 'pending';
+  return (
+    tenancy.status === 'pending' ||
+    tenancy.pendingPlate !== undefined ||
+    tenancy.barrier.status === 'pending' ||
+    (tenancy.status === 'cancelling' && tenancy.endsAt === undefined)
+  );
 }
 
 export function useTenancies() {

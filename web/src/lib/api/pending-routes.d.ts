@@ -9,14 +9,6 @@ type Invoice = import('./types').Billing['recentInvoices'][number];
 
 declare module './schema' {
   interface paths {
-    '/config': {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      get: {
-        parameters: { query?: never; header?: never; path?: never; cookie?: never };
-        requestBody?: never;
-        responses: { 200: Json<{ stripePublishableKey: string; stripeJsUrl: string }> };
-      };
-    };
     '/tenancies/{tenancyId}/undo-cancellation': {
       parameters: { query?: never; header?: never; path?: never; cookie?: never };
       post: {

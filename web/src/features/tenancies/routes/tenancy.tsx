@@ -193,10 +193,13 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
     return (
       <section className="card" aria-labelledby="cancel-heading">
         <h2 id="cancel-heading">Cancelled</h2>
-        <p data-testid="cancel-notice">
-          Your tenancy ends on <strong>{tenancy.endsAt ? longDate(tenancy.endsAt) : 'the last day of the paid month'}</strong>. Until
-          then the barrier still lets you in.
-        </p>
+        {tenancy.endsAt ? (
+          <p data-testid="cancel-notice">
+            Your tenancy ends on <strong>{longDate(tenancy.endsAt)}</strong>. Until then the barrier still lets you in.
+          </p>
+        ) : (
+          <p role="status">Your tenancy is cancelled. Working out its last day…</p>
+        )}
         <FormError error={undo.error} />
         <button type="button" disabled={undo.isPending} onClick={() => undo.mutate()}>
           {undo.isPending ? 'Keeping your space…' : 'Undo cancellation and keep my space'}
