@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { TestTwin } from '../support/twin';
-import { checkedPages, checkPage, launchBrowser, newTab, problemsOf, screenshot, WIDTHS } from './browser';
+import { checkedPages, checkPage, expectAccessible, launchBrowser, newTab, problemsOf, screenshot, WIDTHS } from './browser';
 import {
   addCard,
   emailTo,
@@ -211,7 +211,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await logIn(page, email);
 
-    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
     await heading(page, 'Your account');
     await checkPage(page, 'account');
     await page.getByLabel('Full name').fill('Ada Lovelace');
@@ -281,6 +281,59 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     const message = await emailTo(twin, 'riverside@northgate.local', /./);
     expect(message.text).toContain('Is there a height limit for vans?');
   });
+
+  it('every link of every email the journeys produced lands on a page of the portal that renders', async () => {
+    const messages = await twin.outbox.list();
+    const links = [...new Set(messages.flatMap((message) => portalLinks(twin, message)))];
+    // The reset email at least; receipts and notices add theirs.
+    expect(links.length, `emails: ${messages.map((m) => m.subject).join('; ')}`).toBeGreaterThan(0);
+    for (const link of links) {
+      const page = await tab();
+      await page.goto(link);
+      const h1 = page.getByRole('heading', { level: 1 });
+      await h1.waitFor();
+      expect(await h1.textContent(), link).not.toMatch(/not found/i);
+      const landed = new URL(page.url());
+      const wanted = new URL(link);
+      // Pages for the account holder ask to log in first, and bring the reader back.
+      if (landed.pathname === '/login' && wanted.pathname !== '/login') {
+        expect(landed.searchParams.get('next'), link).toBe(`${wanted.pathname}${wanted.search}`);
+      } else {
+        expect(landed.pathname, link).toBe(wanted.pathname);
+      }
+      await expectAccessible(page, link);
+      expect(problemsOf(page), link).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('lays out every page at 375 px and 1280 px without sideways scrolling', { timeout: 400_000 }, async () => {
+    const email = await tenantWithCard('layout');
+    const tenancyId = await rentThroughApi(email, 'YK21 ABC');
+    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string }[] };
+    const pages = {
+      public: ['/', '/login', '/signup', '/forgot-password', '/reset-password?token=0123456789abcdef0123', '/contact-us', '/no-such-page'],
+      tenant: ['/my/tenancies', `/my/tenancies/${tenancyId}`, '/my/billing', '/my/account', `/rent/${carparks.items[0]!.carparkId}`],
+    };
+    for (const [device, width] of Object.entries(WIDTHS)) {
+      const page = await tab(width);
+      for (const path of [...pages.public, 'log in', ...pages.tenant]) {
+        if (path === 'log in') {
+          await page.goto('/login');
+          await logIn(page, email);
+          continue;
+        }
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.locator('[role=status]').filter({ hasText: /^Loading/ }).waitFor({ state: 'detached' });
+        const overflow = await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth');
+        expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+        const name = `${device}-${path.replace(/\?.*/, '').replace(/tn_\w+/, 'tenancy').replace(/cp_\w+/, 'carpark').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home'}`;
+        await checkPage(page, name);
+      }
+      await page.context().close();
+    }
+  });
 });
 
-export { checkedPages, newTenant, problemsOf, screenshot };
+export { checkedPages, newTenant, screenshot };

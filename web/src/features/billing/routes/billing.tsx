@@ -236,7 +236,7 @@ function XeroInvoices({ invoices }: { invoices: NonNullable<Billing['xeroInvoice
                   <td>{invoice.dueOn ? shortDate(invoice.dueOn) : '—'}</td>
                   <td>{money(invoice.total, invoice.currency)}</td>
                   <td>{money(invoice.amountDue, invoice.currency)}</td>
-                  <td>{invoice.status}</td>
+                  <td>{invoice.status.replaceAll('_', ' ').replace(/^./, (first) => first.toUpperCase())}</td>
                 </tr>
               ))}
             </tbody>
