@@ -285,6 +285,15 @@ export const routes = [
     access: { table: ['GetItem', 'UpdateItem'], startsWorkflows: ['TenancyCancellation'] },
   },
   {
+    id: 'UndoCancellation',
+    method: 'POST',
+    path: '/tenancies/{tenancyId}/undo-cancellation',
+    handler: 'handlers/tenancies/undo-cancellation.ts',
+    auth: 'user',
+    summary: 'Take back a cancellation before the tenancy has ended; the space and the billing stay (owner)',
+    access: { table: ['GetItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
+  },
+  {
     id: 'GetBilling',
     method: 'GET',
     path: '/billing',

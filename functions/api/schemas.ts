@@ -253,6 +253,7 @@ export const TenancyResponse = z
       .optional()
       .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one). Operators see its state and date only' }),
     suspendedFrom: z.enum(['active', 'cancelling']).optional().meta({ description: 'While suspended: the status it returns to once paid' }),
+    cancellationId: z.string().optional().meta({ description: 'While a cancellation is pending: which one (a cancellation undone and made again is a new one)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -261,6 +262,8 @@ export const TenancyResponse = z
 export const TenancyWithWarningsResponse = z
   .object({ tenancy: TenancyResponse, warnings: z.array(LookAlikeWarning) })
   .meta({ id: 'TenancyWithWarnings' });
+
+export const TenancyEnvelope = z.object({ tenancy: TenancyResponse }).meta({ id: 'TenancyEnvelope' });
 
 export const TenancyListResponse = z
   .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })

@@ -286,7 +286,7 @@ describe('functions', () => {
       'InvoicePaymentFailed',
       'UpdateTenancy',
     ]);
-    expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['InvoiceSettled']);
+    expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['UndoCancellation', 'InvoiceSettled']);
   });
 
   it('grants nothing beyond logs, tracing and what the manifest lists (and a job or consumer its dead-letter queue)', () => {
