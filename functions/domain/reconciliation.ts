@@ -35,8 +35,12 @@ export interface ReconciliationDeps {
   readonly clock: Clock;
 }
 
-/** Tenancies whose plate must be on the whitelist: paid up and not yet ended. */
-const opensBarrier = (t: Tenancy) => t.status === 'active' || t.status === 'cancelling';
+/**
+ * Tenancies whose plate must be on the whitelist: paid up and not yet ended. Never a suspended
+ * one, nor one marked suspended by its arrears (whatever its status says), cancelled or not.
+ */
+export const opensBarrier = (t: Tenancy): boolean =>
+  (t.status === 'active' || t.status === 'cancelling') && t.arrears?.state !== 'suspended' && t.suspendedFrom === undefined;
 
 /**
  * Plates that may be on the whitelist without being required: a setup or plate change in
