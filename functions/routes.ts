@@ -226,7 +226,7 @@ export const routes = [
     handler: 'handlers/carparks/update-carpark.ts',
     auth: 'user',
     summary: 'Update prices, capacity or details (its operator, admin)',
-    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stripe: true },
   },
   {
     id: 'CreateTenancy',

@@ -80,6 +80,11 @@ export type CarparkChanges = Partial<
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {
+  /**
+   * Claims a SmartParking site id for an operator (a conditional write): succeeds when the site is
+   * unclaimed or already the operator's; ConflictError `site_taken` when another operator has it.
+   */
+  claimSite(siteId: string, operatorId: string): Promise<void>;
   /** Fails with NotFoundError when the operator does not exist. */
   create(carpark: Carpark): Promise<void>;
   get(carparkId: string): Promise<Carpark | undefined>;

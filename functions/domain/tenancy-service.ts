@@ -81,6 +81,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     userId: caller.userId,
     carparkId: carpark.carparkId,
     operatorId: carpark.operatorId,
+    siteId: carpark.smartParkingSiteId,
     vehicleType: input.vehicleType,
     plate,
     status: 'pending',

@@ -35,6 +35,7 @@ async function load(deps: WorkflowDeps, tenancyId: string): Promise<Tenancy> {
 }
 
 async function siteOf(deps: WorkflowDeps, tenancy: Tenancy): Promise<string> {
+  if (tenancy.siteId) return tenancy.siteId;
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) throw new Error(`Car park ${tenancy.carparkId} not found`);
   return carpark.smartParkingSiteId;

@@ -18,6 +18,7 @@ export const ENTITY = {
   carpark: 'carpark',
   tenancy: 'tenancy',
   plateClaim: 'plateClaim',
+  siteClaim: 'siteClaim',
   billingAccount: 'billingAccount',
   billingLine: 'billingLine',
   arrears: 'arrears',
@@ -44,8 +45,13 @@ export const keys = {
   operator: (operatorId: string) => item(ENTITY.operator, operatorId),
   carpark: (carparkId: string) => item(ENTITY.carpark, carparkId),
   tenancy: (tenancyId: string) => item(ENTITY.tenancy, tenancyId),
-  /** One live tenancy per plate per car park. */
-  plateClaim: (carparkId: string, plate: string) => item(ENTITY.plateClaim, `${carparkId}#${plate}`),
+  /**
+   * One live tenancy per plate per barrier: the scope is `site:<SmartParking site id>` (car parks
+   * sharing a site share the claim), or the car park id for tenancies created before sites were owned.
+   */
+  plateClaim: (scope: string, plate: string) => item(ENTITY.plateClaim, `${scope}#${plate}`),
+  /** Which operator owns a SmartParking site id: claimed once, by one operator. */
+  siteClaim: (siteId: string) => item(ENTITY.siteClaim, siteId),
   /** A tenant's billing account and its lines share a partition: one query reads them all. */
   billingAccount: (userId: string): Key => ({ pk: `billing#${userId}`, sk: 'account' }),
   billingLine: (userId: string, priceId: string): Key => ({ pk: `billing#${userId}`, sk: `line#${priceId}` }),

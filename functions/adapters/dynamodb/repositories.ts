@@ -12,7 +12,7 @@ import { emailTakenError } from '../../domain/accounts';
 import { capacityConflict } from '../../domain/carpark-admin';
 import { VEHICLE_TYPES, type Carpark } from '../../domain/carparks';
 import { epochSeconds } from '../../domain/clock';
-import { NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Operator } from '../../domain/operators';
 import type {
   CarparkRepository,
@@ -27,7 +27,7 @@ import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
 import { decodeCursor, encodeCursor } from './pagination';
 import { tableSchema } from './table-schema';
-import { EXISTS, NOT_EXISTS, TableName, db, getItem, transact, updateIf } from './table';
+import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, transact, updateIf } from './table';
 
 /** Optional attributes a change may remove by giving them as undefined. */
 function splitChanges(changes: Record<string, unknown>, removable: readonly string[]) {
@@ -263,6 +263,16 @@ export const operatorRepository: OperatorRepository = {
 const LISTING_CURSOR_KEYS = [tableSchema.partitionKey, tableSchema.sortKey, ...Object.keys(indexKeys.allCarparks(''))];
 
 export const carparkRepository: CarparkRepository = {
+  /** 1 round trip. */
+  async claimSite(siteId, operatorId) {
+    const claimed = await putIf({
+      Item: { ...keys.siteClaim(siteId), type: ENTITY.siteClaim, siteId, operatorId },
+      ConditionExpression: 'attribute_not_exists(pk) OR operatorId = :operatorId',
+      ExpressionAttributeValues: { ':operatorId': operatorId },
+    });
+    if (!claimed) throw new ConflictError('site_taken', 'This SmartParking site belongs to another operator. Check the site id with SmartParking.');
+  },
+
   /** 1 round trip: the car park, on condition that its operator exists. */
   async create(carpark) {
     const result = await transact([
