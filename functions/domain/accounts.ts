@@ -18,8 +18,8 @@ import { newId } from './ids';
 import { assertStrongPassword, decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import type {
   IssuedToken,
-  LoginThrottleStore,
   Mailer,
+  RateLimiter,
   OperatorRepository,
   PasswordResetStore,
   TokenIssuer,
@@ -28,9 +28,46 @@ import type {
 } from './ports';
 import { normaliseEmail, toPublicUser, type PublicUser, type User } from './users';
 
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_LOCK_MS = 15 * 60 * 1000;
+/**
+ * Login attempts allowed per 15-minute window, counted before the password is checked (so
+ * concurrent guesses cannot slip past), successful ones included:
+ * - per account and source address: 5. One source can lock an account out for itself only;
+ * - per account from all sources: 50, so a guesser spread over many addresses still gets few
+ *   guesses; reaching it takes ten sources and locks the account for the rest of the window;
+ * - per source address across accounts: 100, against spraying one password over many accounts.
+ * A successful login clears the account's counters; a completed password reset (or change)
+ * starts them afresh, because they are keyed by when the password last changed.
+ */
+export const LOGIN_LIMITS = { perAccountAndSource: 5, perAccount: 50, perSource: 100, windowMs: 15 * 60 * 1000 } as const;
+/** Kept for callers counting the window: a lock lasts until the window ends. */
+export const LOGIN_MAX_FAILURES = LOGIN_LIMITS.perAccountAndSource;
+export const LOGIN_LOCK_MS = LOGIN_LIMITS.windowMs;
+/** Reset emails allowed per hour, per recipient address and per source address. */
+export const FORGOT_PASSWORD_LIMITS = { perRecipient: 3, perSource: 10, windowMs: 60 * 60 * 1000 } as const;
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+/** Where a request came from, as the platform trusts it (see functions/http/client-address.ts). */
+export interface RequestSource {
+  readonly ip: string;
+}
+
+/**
+ * Counts one event against every limit at once; a TooManyRequestsError naming the longest wait
+ * when any is exceeded. Counting happens first, whatever the outcome of what it guards.
+ */
+export async function enforceLimits(
+  limiter: RateLimiter,
+  now: Date,
+  windowMs: number,
+  limits: readonly { subject: string; max: number }[],
+  message: string,
+): Promise<void> {
+  const counts = await Promise.all(limits.map((l) => limiter.hit(l.subject, now, windowMs)));
+  const over = counts.filter((c, i) => c.count > limits[i]!.max);
+  if (over.length === 0) return;
+  const retryAfterSeconds = Math.max(...over.map((c) => Math.ceil((c.windowEndsAt - now.getTime()) / 1000)), 1);
+  throw new TooManyRequestsError(message, retryAfterSeconds);
+}
 
 export interface AccountDeps {
   readonly users: UserRepository;
@@ -149,7 +186,8 @@ export async function updateUser(
 // --- login -----------------------------------------------------------------------------------
 
 export interface LoginDeps {
-  readonly throttle: LoginThrottleStore;
+  readonly users: Pick<UserRepository, 'findByEmail'>;
+  readonly limits: RateLimiter;
   readonly tokens: TokenIssuer;
   readonly clock: Clock;
 }
@@ -161,28 +199,31 @@ export interface LoginResult extends IssuedToken {
 const badCredentials = () => new UnauthenticatedError('The email or password is not right.');
 
 /**
- * Five failures within the lock window lock the email for 15 minutes, whether or not an account
- * exists for it, and an unknown email costs the same hashing work: the answer never tells
- * whether an email is registered.
+ * Attempts are counted (atomically, see LOGIN_LIMITS) before the password is checked, whether or
+ * not an account exists for the email, and an unknown email costs the same hashing work: the
+ * answer never tells whether an email is registered.
  */
-export async function login(deps: LoginDeps, input: { email: string; password: string }): Promise<LoginResult> {
+export async function login(deps: LoginDeps, input: { email: string; password: string }, source: RequestSource): Promise<LoginResult> {
   const email = normaliseEmail(input.email);
   const now = deps.clock.now();
-  const { user, throttle } = await deps.throttle.findLoginState(email);
-
-  if (throttle && throttle.lockedUntil > now.getTime()) {
-    const retryAfterSeconds = Math.ceil((throttle.lockedUntil - now.getTime()) / 1000);
-    throw new TooManyRequestsError('Too many failed logins. Try again later.', retryAfterSeconds);
-  }
+  const user = await deps.users.findByEmail(email);
+  const subjects = loginSubjects(email, user, source);
+  await enforceLimits(
+    deps.limits,
+    now,
+    LOGIN_LIMITS.windowMs,
+    [
+      { subject: subjects.accountAndSource, max: LOGIN_LIMITS.perAccountAndSource },
+      { subject: subjects.account, max: LOGIN_LIMITS.perAccount },
+      { subject: subjects.source, max: LOGIN_LIMITS.perSource },
+    ],
+    'Too many login attempts. Try again later.',
+  );
 
   const passwordMatches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
-  if (!user || !passwordMatches) {
-    const after = await deps.throttle.recordFailure(email, now, LOGIN_LOCK_MS);
-    if (after.failures >= LOGIN_MAX_FAILURES) await deps.throttle.lock(email, new Date(now.getTime() + LOGIN_LOCK_MS));
-    throw badCredentials();
-  }
+  if (!user || !passwordMatches) throw badCredentials();
 
-  if (throttle) await deps.throttle.clear(email);
+  await Promise.all([deps.limits.clear(subjects.accountAndSource), deps.limits.clear(subjects.account)]);
   const issued = await deps.tokens.issue({
     userId: user.userId,
     role: user.role,
@@ -191,10 +232,17 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
   return { ...issued, user: toPublicUser(user) };
 }
 
+/** Account counters are keyed by when the password last changed: a reset starts them afresh. */
+function loginSubjects(email: string, user: User | undefined, source: RequestSource) {
+  const account = `login#account#${email}#${user?.passwordChangedAt ?? '-'}`;
+  return { account, accountAndSource: `${account}#${source.ip}`, source: `login#source#${source.ip}` };
+}
+
 // --- password reset --------------------------------------------------------------------------
 
 export interface PasswordResetDeps extends AccountDeps {
   readonly resets: PasswordResetStore;
+  readonly limits: RateLimiter;
   readonly mailer: Mailer;
   /** Where the reset page lives; the token is appended as `?token=`. */
   readonly resetPageUrl: string;
@@ -202,9 +250,24 @@ export interface PasswordResetDeps extends AccountDeps {
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-/** Always succeeds from the caller's view; only a registered email gets a message. */
-export async function requestPasswordReset(deps: PasswordResetDeps, input: { email: string }): Promise<void> {
-  const user = await deps.users.findByEmail(normaliseEmail(input.email));
+/**
+ * Succeeds the same way for any email (only a registered one gets a message), within limits per
+ * recipient and per source counted whether or not the email is registered, so a 429 tells
+ * nothing about accounts either.
+ */
+export async function requestPasswordReset(deps: PasswordResetDeps, input: { email: string }, source: RequestSource): Promise<void> {
+  const email = normaliseEmail(input.email);
+  await enforceLimits(
+    deps.limits,
+    deps.clock.now(),
+    FORGOT_PASSWORD_LIMITS.windowMs,
+    [
+      { subject: `forgot#recipient#${email}`, max: FORGOT_PASSWORD_LIMITS.perRecipient },
+      { subject: `forgot#source#${source.ip}`, max: FORGOT_PASSWORD_LIMITS.perSource },
+    ],
+    'Too many reset requests. Check your inbox, or try again later.',
+  );
+  const user = await deps.users.findByEmail(email);
   if (!user) return;
   const now = deps.clock.now();
   // Only the hash is stored: a leaked table does not yield working reset links.

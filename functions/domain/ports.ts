@@ -13,12 +13,16 @@ export interface Page<T> {
   readonly nextCursor?: string;
 }
 
-export interface LoginThrottle {
-  readonly failures: number;
-  /** Start of the current counting window (epoch ms). */
-  readonly windowStartedAt: number;
-  /** Epoch ms until which logins are refused; 0 when not locked. */
-  readonly lockedUntil: number;
+/**
+ * Fixed-window counters, counted atomically: `hit` adds one to the subject's current window (or
+ * starts a new one) in conditional writes only, so concurrent hits are never lost and never let
+ * through more than the limit checked against the returned count.
+ */
+export interface RateLimiter {
+  /** Counts one event for `subject`; returns the count in the window including it, and when the window ends (epoch ms). */
+  hit(subject: string, now: Date, windowMs: number): Promise<{ count: number; windowEndsAt: number }>;
+  /** Forgets the subject's window. */
+  clear(subject: string): Promise<void>;
 }
 
 export type UserChanges = Partial<Pick<User, 'name' | 'phone' | 'email' | 'role' | 'operatorId' | 'passwordHash' | 'passwordChangedAt'>> & {
@@ -35,15 +39,6 @@ export interface UserRepository {
    * `email_taken` if the new one is registered). Fails with NotFoundError if the user is gone.
    */
   update(current: User, changes: UserChanges): Promise<User>;
-}
-
-export interface LoginThrottleStore {
-  /** The user with this email (if any) and the email's throttle state, read together. */
-  findLoginState(email: string): Promise<{ user?: User; throttle?: LoginThrottle }>;
-  /** Counts a failure inside a window of `windowMs`; returns the state after counting. */
-  recordFailure(email: string, now: Date, windowMs: number): Promise<LoginThrottle>;
-  lock(email: string, until: Date): Promise<void>;
-  clear(email: string): Promise<void>;
 }
 
 export interface PasswordResetToken {

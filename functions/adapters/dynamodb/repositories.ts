@@ -16,8 +16,6 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Operator } from '../../domain/operators';
 import type {
   CarparkRepository,
-  LoginThrottle,
-  LoginThrottleStore,
   OperatorRepository,
   PasswordResetStore,
   UserRepository,
@@ -96,67 +94,6 @@ export const userRepository: UserRepository = {
       throw new NotFoundError('User');
     }
     return next;
-  },
-};
-
-// --- login throttle ----------------------------------------------------------------------------
-
-/** Throttle records outlive their window by a day, then TTL removes them. */
-const DAY_SECONDS = 24 * 60 * 60;
-
-const toThrottle = (r: LoginThrottle): LoginThrottle => ({
-  failures: r.failures,
-  windowStartedAt: r.windowStartedAt,
-  lockedUntil: r.lockedUntil,
-});
-
-export const loginThrottleStore: LoginThrottleStore = {
-  /** 2 round trips in sequence: claim and throttle read in parallel, then the user if known. */
-  async findLoginState(email) {
-    const [claim, throttle] = await Promise.all([
-      getItem<{ userId: string }>(keys.emailClaim(email)),
-      getItem<LoginThrottle>(keys.loginThrottle(email)),
-    ]);
-    const user = claim ? await userRepository.get(claim.userId) : undefined;
-    return { ...(user ? { user } : {}), ...(throttle ? { throttle: toThrottle(throttle) } : {}) };
-  },
-
-  /** 1 round trip inside the window; 2 when a stale window is restarted. */
-  async recordFailure(email, now, windowMs) {
-    const key = keys.loginThrottle(email);
-    const expiresAt = epochSeconds(now) + DAY_SECONDS;
-    const counted = await updateIf({
-      Key: key,
-      UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
-      ConditionExpression: 'windowStartedAt > :windowStart',
-      ExpressionAttributeNames: { '#ttl': tableSchema.timeToLiveAttribute },
-      ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ':windowStart': now.getTime() - windowMs },
-      ReturnValues: 'ALL_NEW',
-    });
-    if (counted) return toThrottle(counted.Attributes as LoginThrottle);
-    // No window open (or it has run out): start a new one.
-    const fresh: LoginThrottle = { failures: 1, windowStartedAt: now.getTime(), lockedUntil: 0 };
-    await db().send(
-      new PutCommand({
-        TableName: TableName(),
-        Item: { ...key, type: ENTITY.loginThrottle, ...fresh, [tableSchema.timeToLiveAttribute]: expiresAt },
-      }),
-    );
-    return fresh;
-  },
-
-  async lock(email, until) {
-    await db().send(
-      new UpdateCommand({
-        TableName: TableName(),
-        Key: keys.loginThrottle(email),
-        ...updateExpression({ lockedUntil: until.getTime(), failures: 0, [tableSchema.timeToLiveAttribute]: epochSeconds(until) + DAY_SECONDS }),
-      }),
-    );
-  },
-
-  async clear(email) {
-    await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.loginThrottle(email) }));
   },
 };
 

@@ -2,7 +2,8 @@
 import type { AccountDeps, LoginDeps, PasswordResetDeps, UpdateUserDeps } from '../../domain/accounts';
 import { systemClock } from '../../domain/clock';
 import { ENV, requireEnv } from '../../environment';
-import { loginThrottleStore, operatorRepository, passwordResetStore, userRepository } from '../dynamodb/repositories';
+import { rateLimiter } from '../dynamodb/rate-limits';
+import { operatorRepository, passwordResetStore, userRepository } from '../dynamodb/repositories';
 import { sesMailer } from '../ses-mailer';
 import { jwtTokenIssuer } from '../tokens';
 
@@ -12,11 +13,12 @@ export const accountDeps: UpdateUserDeps & AccountDeps = {
   clock: systemClock,
 };
 
-export const loginDeps: LoginDeps = { throttle: loginThrottleStore, tokens: jwtTokenIssuer, clock: systemClock };
+export const loginDeps: LoginDeps = { users: userRepository, limits: rateLimiter, tokens: jwtTokenIssuer, clock: systemClock };
 
 export const passwordResetDeps = (): PasswordResetDeps => ({
   users: userRepository,
   resets: passwordResetStore,
+  limits: rateLimiter,
   mailer: sesMailer,
   clock: systemClock,
   resetPageUrl: `${requireEnv(ENV.webBaseUrl).replace(/\/$/, '')}/reset-password`,
