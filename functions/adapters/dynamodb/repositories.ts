@@ -3,10 +3,8 @@
  * trips: they are what a request costs.
  */
 import {
-  DeleteCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { emailTakenError } from '../../domain/accounts';
 import { capacityConflict } from '../../domain/carpark-admin';
