@@ -23,9 +23,11 @@ export interface RateLimiter {
   hit(subject: string, now: Date, windowMs: number): Promise<{ count: number; windowEndsAt: number }>;
   /** Forgets the subject's window. */
   clear(subject: string): Promise<void>;
+  /** Gives back one hit counted in the still-open window (an event that turned out not to count). */
+  release(subject: string, now: Date): Promise<void>;
 }
 
-export type UserChanges = Partial<Pick<User, 'name' | 'phone' | 'email' | 'role' | 'operatorId' | 'passwordHash' | 'passwordChangedAt'>> & {
+export type UserChanges = Partial<Pick<User, 'name' | 'phone' | 'email' | 'role' | 'operatorId' | 'passwordHash' | 'passwordChangedAt' | 'tokenVersion'>> & {
   readonly updatedAt: string;
 };
 
@@ -44,6 +46,8 @@ export interface UserRepository {
 export interface PasswordResetToken {
   readonly tokenHash: string;
   readonly userId: string;
+  /** The user's token version when the link was sent: any session-ending change since voids it. */
+  readonly tokenVersion?: number;
   readonly issuedAt: string;
   readonly expiresAt: string;
 }
@@ -60,7 +64,26 @@ export interface PasswordResetStore {
     now: Date;
     expectedPasswordChangedAt: string;
     passwordHash: string;
+    /** The user's new token version: a reset ends every session. */
+    tokenVersion: number;
   }): Promise<boolean>;
+}
+
+/** A requested change of login email, waiting for the new address to be confirmed. */
+export interface EmailChangeRequest {
+  readonly tokenHash: string;
+  readonly userId: string;
+  readonly newEmail: string;
+  /** The user's token version when asked: a session-ending change since voids the request. */
+  readonly tokenVersion: number;
+  readonly expiresAt: string;
+}
+
+export interface EmailChangeStore {
+  save(request: EmailChangeRequest): Promise<void>;
+  get(tokenHash: string): Promise<EmailChangeRequest | undefined>;
+  /** Deletes the request; false if it was gone already (used once). */
+  take(tokenHash: string): Promise<boolean>;
 }
 
 export interface OperatorRepository {
@@ -108,5 +131,6 @@ export interface IssuedToken {
 }
 
 export interface TokenIssuer {
-  issue(principal: Principal): Promise<IssuedToken>;
+  /** `version`: the user's token version (see User.tokenVersion). */
+  issue(principal: Principal, version?: number): Promise<IssuedToken>;
 }

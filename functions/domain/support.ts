@@ -45,7 +45,7 @@ export interface ContactInput {
 export async function submitContact(deps: SupportDeps, input: ContactInput, sender: { ip: string }): Promise<void> {
   if (input.website) return;
   const now = deps.clock.now();
-  const limiter = { ...deps.rateLimit, clear: async () => undefined };
+  const limiter = { ...deps.rateLimit, clear: async () => undefined, release: async () => undefined };
   await enforceLimits(limiter, now, CONTACT_LIMIT.windowMs, [{ subject: `contact#${sender.ip}`, max: CONTACT_LIMIT.messages }], 'Too many messages. Try again later.');
   const carpark = input.carparkId ? await deps.carparks.get(input.carparkId) : undefined;
   if (input.carparkId && !carpark) throw new NotFoundError('Car park');

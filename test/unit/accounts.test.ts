@@ -17,7 +17,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../functions/domain/errors';
-import type { OperatorRepository } from '../../functions/domain/ports';
+import type { EmailChangeRequest, OperatorRepository } from '../../functions/domain/ports';
 import { FakeClock, fakeMailer, fakeResets, fakeLimiter, fakeTokens, fakeUsers } from './fakes';
 
 const PASSWORD = 'correct-horse-42';
@@ -39,7 +39,25 @@ function setup() {
     limits,
     resets,
     mailer,
-    accountDeps: { users, clock, operators },
+    accountDeps: {
+      users,
+      clock,
+      operators,
+      mailer,
+      verifyEmailPageUrl: 'https://web.example/verify-email',
+      emailChanges: {
+        all: new Map<string, EmailChangeRequest>(),
+        async save(r: EmailChangeRequest) {
+          this.all.set(r.tokenHash, r);
+        },
+        async get(hash: string) {
+          return this.all.get(hash);
+        },
+        async take(hash: string) {
+          return this.all.delete(hash);
+        },
+      },
+    },
     loginDeps: { users, limits, tokens: fakeTokens, clock },
     resetDeps: { users, resets, limits, mailer, clock, resetPageUrl: 'https://web.example/reset-password' },
   };
@@ -144,7 +162,7 @@ describe('login lock-out', () => {
     await expect(attempt('sam@example.com', PASSWORD, HOME)).resolves.toHaveProperty('token');
   });
 
-  it('locks the account everywhere once many sources guess, until a completed reset lifts it', async () => {
+  it('locks the account everywhere once many sources guess, until a completed reset lifts it', { timeout: 120_000 }, async () => {
     await signUpSam();
     for (let source = 0; source < 10; source++) {
       for (let i = 0; i < 5; i++) await attempt('sam@example.com', 'wrong-pass-1', { ip: `203.0.113.${source}` }).catch(() => undefined);

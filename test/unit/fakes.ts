@@ -56,6 +56,10 @@ export function fakeLimiter(): RateLimiter & { state: Map<string, { count: numbe
     async clear(subject) {
       state.delete(subject);
     },
+    async release(subject, now) {
+      const open = state.get(subject);
+      if (open && open.windowEndsAt > now.getTime() && open.count > 0) state.set(subject, { ...open, count: open.count - 1 });
+    },
   };
 }
 
@@ -69,13 +73,13 @@ export function fakeResets(users: ReturnType<typeof fakeUsers>): PasswordResetSt
     async get(hash) {
       return all.get(hash);
     },
-    async redeem({ token, now, expectedPasswordChangedAt, passwordHash }) {
+    async redeem({ token, now, expectedPasswordChangedAt, passwordHash, tokenVersion }) {
       const stored = all.get(token.tokenHash);
       const user = users.all.get(token.userId);
       if (!stored || Date.parse(stored.expiresAt) <= now.getTime()) return false;
       if (!user || user.passwordChangedAt !== expectedPasswordChangedAt) return false;
       all.delete(token.tokenHash);
-      users.all.set(user.userId, { ...user, passwordHash, passwordChangedAt: now.toISOString() });
+      users.all.set(user.userId, { ...user, passwordHash, passwordChangedAt: now.toISOString(), tokenVersion });
       return true;
     },
   };

@@ -14,6 +14,7 @@ export const ENTITY = {
   emailClaim: 'emailClaim',
   loginThrottle: 'loginThrottle',
   passwordReset: 'passwordReset',
+  emailChange: 'emailChange',
   operator: 'operator',
   carpark: 'carpark',
   tenancy: 'tenancy',
@@ -42,6 +43,8 @@ export const keys = {
   emailClaim: (email: string) => item(ENTITY.emailClaim, email),
   loginThrottle: (email: string) => item(ENTITY.loginThrottle, email),
   passwordReset: (tokenHash: string) => item(ENTITY.passwordReset, tokenHash),
+  /** A login email change waiting for its confirmation link (by the link's token hash). */
+  emailChange: (tokenHash: string) => item(ENTITY.emailChange, tokenHash),
   operator: (operatorId: string) => item(ENTITY.operator, operatorId),
   carpark: (carparkId: string) => item(ENTITY.carpark, carparkId),
   tenancy: (tenancyId: string) => item(ENTITY.tenancy, tenancyId),

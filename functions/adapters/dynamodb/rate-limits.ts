@@ -48,6 +48,16 @@ export const rateLimiter: RateLimiter = {
     throw new Error(`Rate limit ${subject}: the window kept changing`);
   },
 
+  async release(subject, now) {
+    await updateIf({
+      Key: keys.rateLimit(subject),
+      UpdateExpression: 'ADD #count :minus',
+      ConditionExpression: 'windowEndsAt > :now AND #count > :zero',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':minus': -1, ':now': now.getTime(), ':zero': 0 },
+    });
+  },
+
   async clear(subject) {
     await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.rateLimit(subject) }));
   },

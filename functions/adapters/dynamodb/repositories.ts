@@ -3,6 +3,7 @@
  * trips: they are what a request costs.
  */
 import {
+  DeleteCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -14,12 +15,14 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Operator } from '../../domain/operators';
 import type {
   CarparkRepository,
+  EmailChangeRequest,
+  EmailChangeStore,
   OperatorRepository,
   PasswordResetStore,
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
-import { updateExpression, withCondition } from './expressions';
+import { isConditionFailure, updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
 import { decodeCursor, encodeCursor } from './pagination';
 import { tableSchema } from './table-schema';
@@ -116,7 +119,7 @@ export const passwordResetStore: PasswordResetStore = {
   get: (tokenHash) => getItem(keys.passwordReset(tokenHash)),
 
   /** 1 round trip: delete the token and set the password, or neither. */
-  async redeem({ token, now, expectedPasswordChangedAt, passwordHash }) {
+  async redeem({ token, now, expectedPasswordChangedAt, passwordHash, tokenVersion }) {
     const changedAt = now.toISOString();
     const result = await transact([
       {
@@ -132,7 +135,7 @@ export const passwordResetStore: PasswordResetStore = {
           TableName: TableName(),
           Key: keys.user(token.userId),
           ...withCondition(
-            updateExpression({ passwordHash, passwordChangedAt: changedAt, updatedAt: changedAt }),
+            updateExpression({ passwordHash, passwordChangedAt: changedAt, tokenVersion, updatedAt: changedAt }),
             '#changed = :expected',
             { '#changed': 'passwordChangedAt' },
             { ':expected': expectedPasswordChangedAt },
@@ -141,6 +144,34 @@ export const passwordResetStore: PasswordResetStore = {
       },
     ]);
     return result.ok;
+  },
+};
+
+// --- email changes -------------------------------------------------------------------------------
+
+export const emailChangeStore: EmailChangeStore = {
+  async save(request) {
+    await db().send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: {
+          ...keys.emailChange(request.tokenHash),
+          type: ENTITY.emailChange,
+          ...request,
+          [tableSchema.timeToLiveAttribute]: epochSeconds(new Date(request.expiresAt)),
+        },
+      }),
+    );
+  },
+  get: (tokenHash) => getItem<EmailChangeRequest>(keys.emailChange(tokenHash), true),
+  async take(tokenHash) {
+    try {
+      await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.emailChange(tokenHash), ConditionExpression: EXISTS }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   },
 };
 

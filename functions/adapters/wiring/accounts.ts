@@ -3,15 +3,24 @@ import type { AccountDeps, LoginDeps, PasswordResetDeps, UpdateUserDeps } from '
 import { systemClock } from '../../domain/clock';
 import { ENV, requireEnv } from '../../environment';
 import { rateLimiter } from '../dynamodb/rate-limits';
-import { operatorRepository, passwordResetStore, userRepository } from '../dynamodb/repositories';
+import { emailChangeStore, operatorRepository, passwordResetStore, userRepository } from '../dynamodb/repositories';
 import { sesMailer } from '../ses-mailer';
 import { jwtTokenIssuer } from '../tokens';
 
-export const accountDeps: UpdateUserDeps & AccountDeps = {
+export const accountDeps: AccountDeps = {
   users: userRepository,
-  operators: operatorRepository,
   clock: systemClock,
 };
+
+const pageUrl = (page: string) => `${requireEnv(ENV.webBaseUrl).replace(/\/$/, '')}/${page}`;
+
+export const updateUserDeps = (): UpdateUserDeps => ({
+  ...accountDeps,
+  operators: operatorRepository,
+  emailChanges: emailChangeStore,
+  mailer: sesMailer,
+  verifyEmailPageUrl: pageUrl('verify-email'),
+});
 
 export const loginDeps: LoginDeps = { users: userRepository, limits: rateLimiter, tokens: jwtTokenIssuer, clock: systemClock };
 
