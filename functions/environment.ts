@@ -43,6 +43,12 @@ export const ENV = {
   plateChangeStateMachineArn: 'PLATE_CHANGE_STATE_MACHINE_ARN',
   vehicleChangeStateMachineArn: 'VEHICLE_CHANGE_STATE_MACHINE_ARN',
   invoiceDunningStateMachineArn: 'INVOICE_DUNNING_STATE_MACHINE_ARN',
+  /**
+   * Secrets Manager id of the value CloudFront sends in `x-origin-verify` on every request it
+   * passes to the API: only such a request's `CloudFront-Viewer-Address` is trusted as the
+   * client's address. Unset (the twin): the connection's source address is used.
+   */
+  originVerifySecretId: 'ORIGIN_VERIFY_SECRET_ID',
   /** Days after an unpaid invoice fell due on which payment is retried, comma-separated (default 1,3,5). */
   dunningRetryDays: 'DUNNING_RETRY_DAYS',
 } as const;

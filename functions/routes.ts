@@ -35,6 +35,8 @@ export interface FunctionAccess {
   readonly xero?: boolean;
   /** Reads the Stripe webhook signing secret (from Secrets Manager). */
   readonly stripeWebhookSecret?: boolean;
+  /** Reads the secret CloudFront sends to the API, to trust its viewer address (per-source limits). */
+  readonly originVerify?: boolean;
   /** Puts events on the platform's event bus. */
   readonly putsEvents?: boolean;
   /** Starts executions of these workflows (ids from workflows.ts). */
@@ -72,9 +74,12 @@ export const authorizer = {
   id: 'Authorizer',
   handler: 'handlers/auth/authorizer.ts',
   identitySource: '$request.header.Authorization',
-  /** API Gateway caches the authorizer's answer per token for this long. */
-  resultsCacheTtlSeconds: 300,
-  access: { jwtSigningKey: true },
+  /**
+   * API Gateway caches the authorizer's answer per token for this long: a password change or
+   * reset, an email or role change ends earlier sessions within this time.
+   */
+  resultsCacheTtlSeconds: 30,
+  access: { jwtSigningKey: true, table: ['GetItem'] },
 } as const satisfies {
   id: string;
   handler: string;
@@ -147,7 +152,7 @@ export const routes = [
     handler: 'handlers/users/update-user.ts',
     auth: 'user',
     summary: 'Update name, phone, email or password (self or admin); role and operator (admin)',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], sendsEmail: true },
   },
   {
     id: 'LinkXeroContact',
@@ -165,7 +170,7 @@ export const routes = [
     handler: 'handlers/auth/login.ts',
     auth: 'public',
     summary: 'Exchange email and password for a bearer token',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], jwtSigningKey: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], jwtSigningKey: true, originVerify: true },
   },
   {
     id: 'ForgotPassword',
@@ -174,7 +179,7 @@ export const routes = [
     handler: 'handlers/auth/forgot-password.ts',
     auth: 'public',
     summary: 'Email a password reset link if the account exists (always 202)',
-    access: { table: ['GetItem', 'PutItem'], sendsEmail: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], sendsEmail: true, originVerify: true },
   },
   {
     id: 'ResetPassword',
@@ -184,6 +189,15 @@ export const routes = [
     auth: 'public',
     summary: 'Set a new password with a single-use reset token',
     access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  {
+    id: 'VerifyEmail',
+    method: 'POST',
+    path: '/auth/verify-email',
+    handler: 'handlers/auth/verify-email.ts',
+    auth: 'public',
+    summary: 'Confirm a new login email with the single-use link sent to it; ends every session',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], sendsEmail: true },
   },
   {
     id: 'CreateOperator',
@@ -237,7 +251,7 @@ export const routes = [
     handler: 'handlers/carparks/update-carpark.ts',
     auth: 'user',
     summary: 'Update prices, capacity or details (its operator, admin)',
-    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stripe: true },
   },
   {
     id: 'CreateTenancy',
@@ -336,7 +350,7 @@ export const routes = [
     handler: 'handlers/support/contact.ts',
     auth: 'public',
     summary: 'Contact form: stored as a support ticket and emailed to the car park (or the platform)',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], sendsEmail: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], sendsEmail: true, originVerify: true },
   },
   {
     id: 'StripeWebhook',

@@ -30,6 +30,7 @@ export function addStacks(app: App, config: AppConfig): AppStacks {
     stripeWebhookSecret: stateful.stripeWebhookSecret,
     smartParkingApiKey: stateful.smartParkingApiKey,
     xeroCredentials: stateful.xeroCredentials,
+    originVerifySecret: stateful.originVerifySecret,
     eventBus: stateful.eventBus,
   };
   const processing = new ProcessingStack(app, `${prefix}-Processing`, {
@@ -47,6 +48,7 @@ export function addStacks(app: App, config: AppConfig): AppStacks {
     description: `Carpark Tenancy ${config.stage}: web site (S3 behind CloudFront, with the API's paths)`,
     config,
     apiEndpoint: stateless.api.httpApi.apiEndpoint,
+    originVerifySecret: stateful.originVerifySecret,
   });
 
   Tags.of(app).add('project', 'carpark-tenancy');

@@ -1,4 +1,5 @@
 import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
 import type { AppConfig } from './config';
@@ -9,6 +10,8 @@ export interface SiteStackProps extends StackProps {
   readonly config: AppConfig;
   /** The HTTP API's endpoint (`HttpApi.apiEndpoint`, stateless stack), served under the API's paths. */
   readonly apiEndpoint: string;
+  /** Its value goes to the API as `x-origin-verify` on every request the distribution passes. */
+  readonly originVerifySecret?: ISecret;
 }
 
 /**
@@ -28,7 +31,7 @@ export class SiteStack extends Stack {
   readonly site: StaticSite;
 
   constructor(scope: Construct, id: string, props: SiteStackProps) {
-    const { config, apiEndpoint, ...stackProps } = props;
+    const { config, apiEndpoint, originVerifySecret, ...stackProps } = props;
     super(scope, id, stackProps);
     // Export/import: CloudFormation refuses to delete the stateless stack while the site uses its API.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
@@ -38,6 +41,7 @@ export class SiteStack extends Stack {
       sourceDir: webBuildDir,
       api: {
         endpoint: apiEndpoint,
+        ...(originVerifySecret ? { originVerifySecret } : {}),
         pathPatterns: apiPathPatterns(
           routes.map((route) => route.path),
           API_SEGMENTS_NOT_ON_SITE,

@@ -14,10 +14,10 @@ export const TOKEN_LIFETIME_SECONDS = 60 * 60;
 const signingKey = async (): Promise<Uint8Array> => new TextEncoder().encode(await getSecretString(requireEnv(ENV.jwtSecretId)));
 
 export const jwtTokenIssuer: TokenIssuer = {
-  async issue(principal: Principal): Promise<IssuedToken> {
+  async issue(principal: Principal, version = 0): Promise<IssuedToken> {
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS;
-    const token = await new SignJWT({ role: principal.role, ...(principal.operatorId ? { opId: principal.operatorId } : {}) })
+    const token = await new SignJWT({ role: principal.role, ver: version, ...(principal.operatorId ? { opId: principal.operatorId } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.userId)
       .setIssuer(TOKEN_ISSUER)
@@ -33,6 +33,8 @@ export interface VerifiedToken {
   readonly principal: Principal;
   /** Epoch seconds. */
   readonly expiresAt: number;
+  /** The user's token version it was issued at (0 for tokens from before versions). */
+  readonly version: number;
 }
 
 /** The token's identity, or undefined for any token that is not ours, valid and unexpired. */
@@ -49,6 +51,7 @@ export async function verifyToken(token: string): Promise<VerifiedToken | undefi
     return {
       principal: { userId: payload.sub, role: role as Role, ...(operatorId ? { operatorId } : {}) },
       expiresAt: payload.exp,
+      version: typeof payload.ver === 'number' ? payload.ver : 0,
     };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return undefined;

@@ -38,6 +38,7 @@ export const contracts = {
   Login: { body: s.LoginBody, success: { status: 200, body: s.LoginResponse }, errors: [401, 429] },
   ForgotPassword: { body: s.ForgotPasswordBody, success: { status: 202 } },
   ResetPassword: { body: s.ResetPasswordBody, success: { status: 204 } },
+  VerifyEmail: { body: s.VerifyEmailBody, success: { status: 204 } },
   CreateOperator: { body: s.CreateOperatorBody, success: { status: 201, body: s.OperatorResponse }, errors: [401, 403] },
   GetOperator: { params: s.OperatorParams, success: { status: 200, body: s.OperatorWithCarparksResponse }, errors: [401, 404] },
   CreateCarpark: {

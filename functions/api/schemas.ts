@@ -62,9 +62,9 @@ export const UpdateUserBody = atLeastOneField(
   z.strictObject({
     name: text(100).optional(),
     phone: Phone.nullable().optional().meta({ description: 'null removes it' }),
-    email: Email.optional(),
+    email: Email.optional().meta({ description: 'Changes only once the new address confirms it (a link is sent there); an admin changing another user’s email changes it at once' }),
     password: Password.optional(),
-    currentPassword: Password.optional().meta({ description: 'Required with password, unless an admin sets another user’s' }),
+    currentPassword: Password.optional().meta({ description: 'Required with password or email, unless an admin changes another user’s' }),
     role: z.enum(ROLES).optional().meta({ description: 'Admins only' }),
     operatorId: OperatorId.nullable().optional().meta({ description: 'Admins only; required for role operator' }),
   }),
@@ -77,6 +77,7 @@ export const LinkXeroContactBody = z.strictObject({
 export const LoginBody = z.strictObject({ email: Email, password: Password });
 export const ForgotPasswordBody = z.strictObject({ email: Email });
 export const ResetPasswordBody = z.strictObject({ token: z.string().min(16).max(200), password: Password });
+export const VerifyEmailBody = z.strictObject({ token: z.string().min(16).max(200).meta({ description: 'From the link sent to the new address' }) });
 
 export const CreateOperatorBody = z.strictObject({ name: text(100), contactEmail: Email });
 

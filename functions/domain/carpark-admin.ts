@@ -168,6 +168,8 @@ export async function createCarpark(
   if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Operator');
   assertPricesMatchCapacity(input.prices, input.capacity);
 
+  // The site is the operator's before anything points at it: another operator's site is refused.
+  await deps.carparks.claimSite(input.smartParkingSiteId, operatorId);
   const now = deps.clock.now().toISOString();
   const carparkId = newId('cp');
   const stripe = await syncStripePrices(deps, { carparkId, name: input.name, currency: input.currency, prices: input.prices });
@@ -228,6 +230,13 @@ export async function updateCarpark(
       (t) => (carpark.occupied[t as keyof PerVehicleType] ?? 0) > 0 && input.capacity?.[t as keyof PerVehicleType] === undefined,
     );
     if (dropped.length > 0) throw capacityConflict(dropped);
+  }
+  if (input.smartParkingSiteId !== undefined && input.smartParkingSiteId !== carpark.smartParkingSiteId) {
+    // Live tenancies are whitelisted (and their plates claimed) at the old site: move them first.
+    if (Object.values(carpark.occupied).some((n) => (n ?? 0) > 0)) {
+      throw new ConflictError('site_in_use', 'This car park has tenancies on its current SmartParking site; its site cannot change while they last.');
+    }
+    await deps.carparks.claimSite(input.smartParkingSiteId, carpark.operatorId);
   }
   const stripe = input.prices ? await syncStripePrices(deps, { ...carpark, prices: input.prices }, carpark) : {};
   const updated = await deps.carparks.update(carparkId, {

@@ -13,15 +13,21 @@ export interface Page<T> {
   readonly nextCursor?: string;
 }
 
-export interface LoginThrottle {
-  readonly failures: number;
-  /** Start of the current counting window (epoch ms). */
-  readonly windowStartedAt: number;
-  /** Epoch ms until which logins are refused; 0 when not locked. */
-  readonly lockedUntil: number;
+/**
+ * Fixed-window counters, counted atomically: `hit` adds one to the subject's current window (or
+ * starts a new one) in conditional writes only, so concurrent hits are never lost and never let
+ * through more than the limit checked against the returned count.
+ */
+export interface RateLimiter {
+  /** Counts one event for `subject`; returns the count in the window including it, and when the window ends (epoch ms). */
+  hit(subject: string, now: Date, windowMs: number): Promise<{ count: number; windowEndsAt: number }>;
+  /** Forgets the subject's window. */
+  clear(subject: string): Promise<void>;
+  /** Gives back one hit counted in the still-open window (an event that turned out not to count). */
+  release(subject: string, now: Date): Promise<void>;
 }
 
-export type UserChanges = Partial<Pick<User, 'name' | 'phone' | 'email' | 'role' | 'operatorId' | 'passwordHash' | 'passwordChangedAt'>> & {
+export type UserChanges = Partial<Pick<User, 'name' | 'phone' | 'email' | 'role' | 'operatorId' | 'passwordHash' | 'passwordChangedAt' | 'tokenVersion'>> & {
   readonly updatedAt: string;
 };
 
@@ -37,18 +43,11 @@ export interface UserRepository {
   update(current: User, changes: UserChanges): Promise<User>;
 }
 
-export interface LoginThrottleStore {
-  /** The user with this email (if any) and the email's throttle state, read together. */
-  findLoginState(email: string): Promise<{ user?: User; throttle?: LoginThrottle }>;
-  /** Counts a failure inside a window of `windowMs`; returns the state after counting. */
-  recordFailure(email: string, now: Date, windowMs: number): Promise<LoginThrottle>;
-  lock(email: string, until: Date): Promise<void>;
-  clear(email: string): Promise<void>;
-}
-
 export interface PasswordResetToken {
   readonly tokenHash: string;
   readonly userId: string;
+  /** The user's token version when the link was sent: any session-ending change since voids it. */
+  readonly tokenVersion?: number;
   readonly issuedAt: string;
   readonly expiresAt: string;
 }
@@ -65,7 +64,26 @@ export interface PasswordResetStore {
     now: Date;
     expectedPasswordChangedAt: string;
     passwordHash: string;
+    /** The user's new token version: a reset ends every session. */
+    tokenVersion: number;
   }): Promise<boolean>;
+}
+
+/** A requested change of login email, waiting for the new address to be confirmed. */
+export interface EmailChangeRequest {
+  readonly tokenHash: string;
+  readonly userId: string;
+  readonly newEmail: string;
+  /** The user's token version when asked: a session-ending change since voids the request. */
+  readonly tokenVersion: number;
+  readonly expiresAt: string;
+}
+
+export interface EmailChangeStore {
+  save(request: EmailChangeRequest): Promise<void>;
+  get(tokenHash: string): Promise<EmailChangeRequest | undefined>;
+  /** Deletes the request; false if it was gone already (used once). */
+  take(tokenHash: string): Promise<boolean>;
 }
 
 export interface OperatorRepository {
@@ -80,6 +98,11 @@ export type CarparkChanges = Partial<
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {
+  /**
+   * Claims a SmartParking site id for an operator (a conditional write): succeeds when the site is
+   * unclaimed or already the operator's; ConflictError `site_taken` when another operator has it.
+   */
+  claimSite(siteId: string, operatorId: string): Promise<void>;
   /** Fails with NotFoundError when the operator does not exist. */
   create(carpark: Carpark): Promise<void>;
   get(carparkId: string): Promise<Carpark | undefined>;
@@ -108,5 +131,6 @@ export interface IssuedToken {
 }
 
 export interface TokenIssuer {
-  issue(principal: Principal): Promise<IssuedToken>;
+  /** `version`: the user's token version (see User.tokenVersion). */
+  issue(principal: Principal, version?: number): Promise<IssuedToken>;
 }

@@ -6,10 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from './accounts';
 import type { Clock } from './clock';
-import { NotFoundError, TooManyRequestsError } from './errors';
-import type { CarparkRepository, Mailer } from './ports';
+import { NotFoundError } from './errors';
+import { enforceLimits } from './accounts';
+import type { CarparkRepository, Mailer, RateLimiter } from './ports';
 
-export const CONTACT_LIMIT = { messages: 5, windowMs: 60 * 60 * 1000 };
+/** Messages per hour: per sender address, and per recipient (a car park's support address). */
+export const CONTACT_LIMIT = { messages: 5, perRecipient: 30, windowMs: 60 * 60 * 1000 };
 
 export interface SupportTicket {
   readonly ticketId: string;
@@ -25,7 +27,7 @@ export interface SupportDeps {
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly tickets: { save(ticket: SupportTicket): Promise<void> };
   /** Counts one event for `subject` in the window; returns the count so far. */
-  readonly rateLimit: { hit(subject: string, now: Date, windowMs: number): Promise<{ count: number; windowEndsAt: number }> };
+  readonly rateLimit: Pick<RateLimiter, 'hit'>;
   readonly mailer: Mailer;
   readonly platformSupportEmail: string;
   readonly clock: Clock;
@@ -43,12 +45,18 @@ export interface ContactInput {
 export async function submitContact(deps: SupportDeps, input: ContactInput, sender: { ip: string }): Promise<void> {
   if (input.website) return;
   const now = deps.clock.now();
-  const { count, windowEndsAt } = await deps.rateLimit.hit(`contact#${sender.ip}`, now, CONTACT_LIMIT.windowMs);
-  if (count > CONTACT_LIMIT.messages) {
-    throw new TooManyRequestsError('Too many messages. Try again later.', Math.ceil((windowEndsAt - now.getTime()) / 1000));
-  }
+  const limiter = { ...deps.rateLimit, clear: async () => undefined, release: async () => undefined };
+  await enforceLimits(limiter, now, CONTACT_LIMIT.windowMs, [{ subject: `contact#${sender.ip}`, max: CONTACT_LIMIT.messages }], 'Too many messages. Try again later.');
   const carpark = input.carparkId ? await deps.carparks.get(input.carparkId) : undefined;
   if (input.carparkId && !carpark) throw new NotFoundError('Car park');
+  const recipient = carpark?.supportEmail ?? deps.platformSupportEmail;
+  await enforceLimits(
+    limiter,
+    now,
+    CONTACT_LIMIT.windowMs,
+    [{ subject: `contact#recipient#${recipient}`, max: CONTACT_LIMIT.perRecipient }],
+    'This address has had too many messages this hour. Try again later.',
+  );
 
   const ticket: SupportTicket = {
     ticketId: `tk_${randomBytes(8).toString('hex')}`,
@@ -56,7 +64,7 @@ export async function submitContact(deps: SupportDeps, input: ContactInput, send
     email: input.email.trim().toLowerCase(),
     message: input.message,
     ...(carpark ? { carparkId: carpark.carparkId } : {}),
-    sentTo: carpark?.supportEmail ?? deps.platformSupportEmail,
+    sentTo: recipient,
     createdAt: now.toISOString(),
   };
   await deps.tickets.save(ticket);

@@ -42,6 +42,12 @@ export interface Tenancy {
   readonly userId: string;
   readonly carparkId: string;
   readonly operatorId: string;
+  /**
+   * The SmartParking site whose barrier opens for it (its car park's, when it was created): its
+   * plate is claimed per site, so car parks sharing a site never hold the same plate twice.
+   * Absent on tenancies created before sites were owned (their plates are claimed per car park).
+   */
+  readonly siteId?: string;
   readonly vehicleType: VehicleType;
   readonly plate: string;
   readonly status: TenancyStatus;

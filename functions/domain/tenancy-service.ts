@@ -84,6 +84,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     userId: caller.userId,
     carparkId: carpark.carparkId,
     operatorId: carpark.operatorId,
+    siteId: carpark.smartParkingSiteId,
     vehicleType: input.vehicleType,
     plate,
     status: 'pending',
@@ -179,10 +180,23 @@ export async function changeTenancy(
   return { tenancy, warnings: checked?.warnings ?? [] };
 }
 
-/** Access continues to the end of the paid period; the cancellation workflow ends it then. */
+/**
+ * Access continues to the end of the paid period; the cancellation workflow ends it then. A
+ * suspended tenancy stays suspended (its plate stays off the barrier): it is only marked to end,
+ * and goes back to `cancelling` (plate registered) if the arrears are settled before its end date.
+ */
 export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<Tenancy> {
   const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
   if (tenancy.status === 'cancelling') return tenancy;
+  if (tenancy.status === 'suspended') {
+    if (tenancy.suspendedFrom === 'cancelling') return tenancy;
+    const now = deps.clock.now().toISOString();
+    const cancellationId = newToken();
+    const marked = await deps.tenancies.transition(tenancyId, ['suspended'], { suspendedFrom: 'cancelling', cancellationId, updatedAt: now });
+    if (!marked) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+    await deps.workflows.startCancellation(tenancyId, cancellationId);
+    return marked;
+  }
   if (tenancy.status === 'pending') {
     throw new ConflictError('tenancy_not_ready', 'This tenancy is still being set up. Cancel it once it is active.');
   }
@@ -191,7 +205,7 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
   }
   const now = deps.clock.now().toISOString();
   const cancellationId = newToken();
-  const cancelling = await deps.tenancies.transition(tenancyId, ['active', 'suspended'], { status: 'cancelling', cancellationId, updatedAt: now });
+  const cancelling = await deps.tenancies.transition(tenancyId, ['active'], { status: 'cancelling', cancellationId, updatedAt: now });
   if (!cancelling) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
   await deps.workflows.startCancellation(tenancyId, cancellationId);
   return cancelling;

@@ -35,6 +35,7 @@ async function load(deps: WorkflowDeps, tenancyId: string): Promise<Tenancy> {
 }
 
 async function siteOf(deps: WorkflowDeps, tenancy: Tenancy): Promise<string> {
+  if (tenancy.siteId) return tenancy.siteId;
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) throw new Error(`Car park ${tenancy.carparkId} not found`);
   return carpark.smartParkingSiteId;
@@ -147,7 +148,8 @@ export async function scheduleEnd(deps: WorkflowDeps, input: { tenancyId: string
   const paidUntil = subscription?.currentPeriodEnd;
   const at = now(deps);
   const endsAt = paidUntil && paidUntil > at ? paidUntil : at;
-  await deps.tenancies.transition(tenancy.tenancyId, ['cancelling'], { endsAt, updatedAt: at });
+  // A suspended tenancy cancelled while in arrears ends on the same date, its plate kept off.
+  await deps.tenancies.transition(tenancy.tenancyId, ['cancelling', 'suspended'], { endsAt, updatedAt: at });
   return { endsAt };
 }
 
@@ -237,7 +239,10 @@ export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: strin
     },
     cancelling: {
       subject: `Your tenancy at ${place} is cancelled`,
-      body: `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ?? 'the end of the paid period'}.`,
+      body:
+        tenancy.status === 'suspended'
+          ? `Your tenancy for ${tenancy.plate} is cancelled and ends on ${tenancy.endsAt ?? 'the end of the paid period'}. It is suspended for an unpaid invoice, so the barrier stays closed to it unless the invoice is paid first.`
+          : `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ?? 'the end of the paid period'}.`,
     },
     ended: {
       subject: `Your tenancy at ${place} has ended`,

@@ -27,6 +27,8 @@ export interface FunctionResources {
   readonly smartParkingApiKey: ISecret;
   /** Xero custom connection credentials (JSON), for `xero`. */
   readonly xeroCredentials: ISecret;
+  /** The value CloudFront sends to the API in `x-origin-verify`, for `originVerify`. */
+  readonly originVerifySecret: ISecret;
   /** The platform's event bus, for `putsEvents`. */
   readonly eventBus: IEventBus;
   /**
@@ -130,6 +132,11 @@ export class AppFunction extends NodejsFunction {
           resources: [table.tableArn, ...indexArns],
         }),
       );
+    }
+
+    if (access.originVerify) {
+      this.shared.originVerifySecret.grantRead(this);
+      this.addEnvironment(ENV.originVerifySecretId, this.shared.originVerifySecret.secretArn);
     }
 
     if (access.jwtSigningKey) {

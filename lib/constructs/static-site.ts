@@ -21,6 +21,7 @@ import {
   type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
@@ -37,6 +38,11 @@ export interface StaticSiteProps {
 export interface SiteApi {
   /** `https://<api id>.execute-api.<region>.amazonaws.com` (the `$default` stage, no path). */
   readonly endpoint: string;
+  /**
+   * Sent to the API as `x-origin-verify` (a dynamic reference, resolved at deploy time): the API
+   * trusts `CloudFront-Viewer-Address` only on requests that carry it.
+   */
+  readonly originVerifySecret?: ISecret;
   /** CloudFront path patterns sent to the API, from {@link apiPathPatterns}. */
   readonly pathPatterns: readonly string[];
 }
@@ -225,6 +231,9 @@ export class StaticSite extends Construct {
       origin: new HttpOrigin(Fn.select(2, Fn.split('/', props.api.endpoint)), {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        ...(props.api.originVerifySecret
+          ? { customHeaders: { 'x-origin-verify': props.api.originVerifySecret.secretValue.unsafeUnwrap() } }
+          : {}),
       }),
       // No redirect: a request that went out over plain HTTP has already exposed its token.
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,

@@ -65,6 +65,11 @@ describe('HTTP API', () => {
     expect(JSON.stringify(properties.AuthorizerUri)).toContain(logicalIdOf(api.authorizerFunction));
   });
 
+  it('caches the authorizer answer for at most a minute, so a password, email or role change ends sessions within it', () => {
+    expect(authorizer.resultsCacheTtlSeconds).toBeGreaterThan(0);
+    expect(authorizer.resultsCacheTtlSeconds).toBeLessThanOrEqual(60);
+  });
+
   it('logs every request as JSON to a log group kept for a month', () => {
     const settings = onlyResource(template, 'AWS::ApiGatewayV2::Stage').Properties.AccessLogSettings as {
       DestinationArn: { 'Fn::GetAtt': [string, string] };

@@ -154,6 +154,12 @@ describe('functions', () => {
       secret: () => stateful.stripeWebhookSecret,
       env: ENV.stripeWebhookSecretId,
     },
+    {
+      name: 'CloudFront origin-verify secret',
+      flag: 'originVerify',
+      secret: () => stateful.originVerifySecret,
+      env: ENV.originVerifySecretId,
+    },
   ] as const)('the $name', ({ flag, secret, env }) => {
     it('is readable, by ARN in the environment, exactly by the functions whose manifest entry asks for it', () => {
       for (const f of functions) {
@@ -297,7 +303,7 @@ describe('functions', () => {
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
         ...(f.access.table ?? []).map((action) => `dynamodb:${action}`),
-        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking || f.access.xero || f.access.stripeWebhookSecret
+        ...(f.access.jwtSigningKey || f.access.stripe || f.access.smartParking || f.access.xero || f.access.stripeWebhookSecret || f.access.originVerify
           ? SECRET_READ
           : []),
         ...(f.access.putsEvents ? ['events:PutEvents'] : []),
@@ -320,6 +326,7 @@ describe('functions', () => {
         f.access.smartParking,
         f.access.xero,
         f.access.stripeWebhookSecret,
+        f.access.originVerify,
       ].filter(Boolean).length;
       expect(secretStatements.flatMap(resourcesOf), label(f)).toHaveLength(expectedSecrets);
     }

@@ -76,7 +76,11 @@ describe('the site serves the API on its own origin', () => {
       Id: expect.any(String),
       DomainName: { 'Fn::Select': [2, { 'Fn::Split': ['/', imported] }] },
       CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+      // The API believes CloudFront-Viewer-Address only on requests carrying this secret value,
+      // resolved by CloudFormation at deploy time (never in the template).
+      OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: expect.objectContaining({}) }],
     });
+    expect(JSON.stringify(apiOrigin?.OriginCustomHeaders)).toContain('resolve:secretsmanager');
     const importName = ((apiOrigin?.DomainName as { 'Fn::Select': [number, { 'Fn::Split': [string, { 'Fn::ImportValue': string }] }] })[
       'Fn::Select'
     ][1]['Fn::Split'][1])['Fn::ImportValue'];

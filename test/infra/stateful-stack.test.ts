@@ -108,8 +108,8 @@ describe('stateful stack', () => {
     }
   });
 
-  it('keeps five secrets: the signing key and the four provider credentials', () => {
-    expect(Object.keys(resourcesOfType(dev.statefulTemplate, 'AWS::SecretsManager::Secret'))).toHaveLength(5);
+  it('keeps six secrets: the signing key, the origin-verify value and the four provider credentials', () => {
+    expect(Object.keys(resourcesOfType(dev.statefulTemplate, 'AWS::SecretsManager::Secret'))).toHaveLength(6);
   });
 
   it('creates the SES identity for the sender address unless told the account already has one', () => {

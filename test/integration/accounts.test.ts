@@ -68,20 +68,27 @@ describe('changing an account', () => {
     const sam = await signUp(twin, 'sam@example.com');
     await signUp(twin, 'taken@example.com');
 
-    const clash = await twin.request('PATCH', `/users/${sam.userId}`, { token: sam.token, body: { email: 'TAKEN@example.com' } });
+    const clash = await twin.request('PATCH', `/users/${sam.userId}`, {
+      token: sam.token,
+      body: { email: 'TAKEN@example.com', currentPassword: PASSWORD },
+    });
     expect(clash.status).toBe(409);
 
     const moved = await twin.request('PATCH', `/users/${sam.userId}`, {
       token: sam.token,
-      body: { email: 'samuel@example.com', name: 'Samuel', phone: null },
+      body: { email: 'samuel@example.com', currentPassword: PASSWORD, name: 'Samuel', phone: null },
     });
     expect(moved.status).toBe(200);
-    expect(moved.json).toMatchObject({ email: 'samuel@example.com', name: 'Samuel' });
+    // The email changes once the new address confirms it.
+    expect(moved.json).toMatchObject({ email: 'sam@example.com', name: 'Samuel' });
+    const confirm = await twin.outbox.waitFor((m) => m.to.includes('samuel@example.com'), 5000);
+    const token = decodeURIComponent(/token=([^\s]+)/.exec(confirm.text ?? '')![1]!);
+    expect((await twin.request('POST', '/auth/verify-email', { body: { token } })).status).toBe(204);
 
-    await login(twin, 'samuel@example.com');
+    const samuel = await login(twin, 'samuel@example.com');
     expect((await twin.request('POST', '/auth/login', { body: { email: 'sam@example.com', password: PASSWORD } })).status).toBe(401);
     await signUp(twin, 'sam@example.com'); // the old address is free again
-    const fetched = await twin.request('GET', `/users/${sam.userId}`, { token: sam.token });
+    const fetched = await twin.request('GET', `/users/${sam.userId}`, { token: samuel });
     expect(fetched.json).toMatchObject({ email: 'samuel@example.com', name: 'Samuel' });
   });
 

@@ -41,13 +41,15 @@ export async function signUp(twin: Twin, email: string, extra: Record<string, un
   return { userId, email, token: await login(twin, email) };
 }
 
+let defaultSites = 0;
+/** A valid car park; each gets a SmartParking site of its own unless told otherwise (sites are owned). */
 export const carparkInput = (overrides: Record<string, unknown> = {}) => ({
   name: 'Test Car Park',
   address: { line1: '1 High Street', city: 'York', postcode: 'YO1 1AA', country: 'GB' },
   currency: 'gbp',
   prices: { car: 10_000, motorcycle: 4_000 },
   capacity: { car: 10, motorcycle: 2 },
-  smartParkingSiteId: 'SP-TEST-1',
+  smartParkingSiteId: `SP-TEST-${process.pid}-${++defaultSites}`,
   supportEmail: 'support@test.example',
   ...overrides,
 });

@@ -53,11 +53,16 @@ const matrix: Record<RouteId, Case> = {
     expect: all(200),
   },
   ForgotPassword: {
-    request: (c) => ({ method: 'POST', path: '/auth/forgot-password', body: { email: c.tenantB.email } }),
+    // A new address each time: reset emails are limited per recipient.
+    request: () => ({ method: 'POST', path: '/auth/forgot-password', body: { email: `forgot${++unique}@test.example` } }),
     expect: all(202),
   },
   ResetPassword: {
     request: () => ({ method: 'POST', path: '/auth/reset-password', body: { token: 'x'.repeat(43), password: 'Another-pass-2026' } }),
+    expect: all(400),
+  },
+  VerifyEmail: {
+    request: () => ({ method: 'POST', path: '/auth/verify-email', body: { token: 'x'.repeat(43) } }),
     expect: all(400),
   },
   CreateOperator: {

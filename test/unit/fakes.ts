@@ -3,11 +3,10 @@ import { emailTakenError } from '../../functions/domain/accounts';
 import type { Clock } from '../../functions/domain/clock';
 import type {
   EmailMessage,
-  LoginThrottle,
-  LoginThrottleStore,
   Mailer,
   PasswordResetStore,
   PasswordResetToken,
+  RateLimiter,
   TokenIssuer,
   UserRepository,
 } from '../../functions/domain/ports';
@@ -43,30 +42,23 @@ export function fakeUsers(): UserRepository & { all: Map<string, User> } {
   };
 }
 
-export function fakeThrottle(users: UserRepository): LoginThrottleStore & { state: Map<string, LoginThrottle> } {
-  const state = new Map<string, LoginThrottle>();
+/** Fixed windows in memory; like the DynamoDB one, every hit counts, in order. */
+export function fakeLimiter(): RateLimiter & { state: Map<string, { count: number; windowEndsAt: number }> } {
+  const state = new Map<string, { count: number; windowEndsAt: number }>();
   return {
     state,
-    async findLoginState(email) {
-      const user = await users.findByEmail(email);
-      const throttle = state.get(email);
-      return { ...(user ? { user } : {}), ...(throttle ? { throttle } : {}) };
-    },
-    async recordFailure(email, now, windowMs) {
-      const t = state.get(email);
-      const next =
-        t && t.windowStartedAt > now.getTime() - windowMs
-          ? { ...t, failures: t.failures + 1 }
-          : { failures: 1, windowStartedAt: now.getTime(), lockedUntil: t?.lockedUntil ?? 0 };
-      state.set(email, next);
+    async hit(subject, now, windowMs) {
+      const open = state.get(subject);
+      const next = open && open.windowEndsAt > now.getTime() ? { ...open, count: open.count + 1 } : { count: 1, windowEndsAt: now.getTime() + windowMs };
+      state.set(subject, next);
       return next;
     },
-    async lock(email, until) {
-      const t = state.get(email)!;
-      state.set(email, { ...t, failures: 0, lockedUntil: until.getTime() });
+    async clear(subject) {
+      state.delete(subject);
     },
-    async clear(email) {
-      state.delete(email);
+    async release(subject, now) {
+      const open = state.get(subject);
+      if (open && open.windowEndsAt > now.getTime() && open.count > 0) state.set(subject, { ...open, count: open.count - 1 });
     },
   };
 }
@@ -81,13 +73,13 @@ export function fakeResets(users: ReturnType<typeof fakeUsers>): PasswordResetSt
     async get(hash) {
       return all.get(hash);
     },
-    async redeem({ token, now, expectedPasswordChangedAt, passwordHash }) {
+    async redeem({ token, now, expectedPasswordChangedAt, passwordHash, tokenVersion }) {
       const stored = all.get(token.tokenHash);
       const user = users.all.get(token.userId);
       if (!stored || Date.parse(stored.expiresAt) <= now.getTime()) return false;
       if (!user || user.passwordChangedAt !== expectedPasswordChangedAt) return false;
       all.delete(token.tokenHash);
-      users.all.set(user.userId, { ...user, passwordHash, passwordChangedAt: now.toISOString() });
+      users.all.set(user.userId, { ...user, passwordHash, passwordChangedAt: now.toISOString(), tokenVersion });
       return true;
     },
   };

@@ -14,10 +14,12 @@ export const ENTITY = {
   emailClaim: 'emailClaim',
   loginThrottle: 'loginThrottle',
   passwordReset: 'passwordReset',
+  emailChange: 'emailChange',
   operator: 'operator',
   carpark: 'carpark',
   tenancy: 'tenancy',
   plateClaim: 'plateClaim',
+  siteClaim: 'siteClaim',
   billingAccount: 'billingAccount',
   billingLine: 'billingLine',
   arrears: 'arrears',
@@ -41,11 +43,18 @@ export const keys = {
   emailClaim: (email: string) => item(ENTITY.emailClaim, email),
   loginThrottle: (email: string) => item(ENTITY.loginThrottle, email),
   passwordReset: (tokenHash: string) => item(ENTITY.passwordReset, tokenHash),
+  /** A login email change waiting for its confirmation link (by the link's token hash). */
+  emailChange: (tokenHash: string) => item(ENTITY.emailChange, tokenHash),
   operator: (operatorId: string) => item(ENTITY.operator, operatorId),
   carpark: (carparkId: string) => item(ENTITY.carpark, carparkId),
   tenancy: (tenancyId: string) => item(ENTITY.tenancy, tenancyId),
-  /** One live tenancy per plate per car park. */
-  plateClaim: (carparkId: string, plate: string) => item(ENTITY.plateClaim, `${carparkId}#${plate}`),
+  /**
+   * One live tenancy per plate per barrier: the scope is `site:<SmartParking site id>` (car parks
+   * sharing a site share the claim), or the car park id for tenancies created before sites were owned.
+   */
+  plateClaim: (scope: string, plate: string) => item(ENTITY.plateClaim, `${scope}#${plate}`),
+  /** Which operator owns a SmartParking site id: claimed once, by one operator. */
+  siteClaim: (siteId: string) => item(ENTITY.siteClaim, siteId),
   /** A tenant's billing account and its lines share a partition: one query reads them all. */
   billingAccount: (userId: string): Key => ({ pk: `billing#${userId}`, sk: 'account' }),
   billingLine: (userId: string, priceId: string): Key => ({ pk: `billing#${userId}`, sk: `line#${priceId}` }),

@@ -6,28 +6,27 @@ import {
   DeleteCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { emailTakenError } from '../../domain/accounts';
 import { capacityConflict } from '../../domain/carpark-admin';
 import { VEHICLE_TYPES, type Carpark } from '../../domain/carparks';
 import { epochSeconds } from '../../domain/clock';
-import { NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Operator } from '../../domain/operators';
 import type {
   CarparkRepository,
-  LoginThrottle,
-  LoginThrottleStore,
+  EmailChangeRequest,
+  EmailChangeStore,
   OperatorRepository,
   PasswordResetStore,
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
-import { updateExpression, withCondition } from './expressions';
+import { isConditionFailure, updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
 import { decodeCursor, encodeCursor } from './pagination';
 import { tableSchema } from './table-schema';
-import { EXISTS, NOT_EXISTS, TableName, db, getItem, transact, updateIf } from './table';
+import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, transact, updateIf } from './table';
 
 /** Optional attributes a change may remove by giving them as undefined. */
 function splitChanges(changes: Record<string, unknown>, removable: readonly string[]) {
@@ -99,67 +98,6 @@ export const userRepository: UserRepository = {
   },
 };
 
-// --- login throttle ----------------------------------------------------------------------------
-
-/** Throttle records outlive their window by a day, then TTL removes them. */
-const DAY_SECONDS = 24 * 60 * 60;
-
-const toThrottle = (r: LoginThrottle): LoginThrottle => ({
-  failures: r.failures,
-  windowStartedAt: r.windowStartedAt,
-  lockedUntil: r.lockedUntil,
-});
-
-export const loginThrottleStore: LoginThrottleStore = {
-  /** 2 round trips in sequence: claim and throttle read in parallel, then the user if known. */
-  async findLoginState(email) {
-    const [claim, throttle] = await Promise.all([
-      getItem<{ userId: string }>(keys.emailClaim(email)),
-      getItem<LoginThrottle>(keys.loginThrottle(email)),
-    ]);
-    const user = claim ? await userRepository.get(claim.userId) : undefined;
-    return { ...(user ? { user } : {}), ...(throttle ? { throttle: toThrottle(throttle) } : {}) };
-  },
-
-  /** 1 round trip inside the window; 2 when a stale window is restarted. */
-  async recordFailure(email, now, windowMs) {
-    const key = keys.loginThrottle(email);
-    const expiresAt = epochSeconds(now) + DAY_SECONDS;
-    const counted = await updateIf({
-      Key: key,
-      UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
-      ConditionExpression: 'windowStartedAt > :windowStart',
-      ExpressionAttributeNames: { '#ttl': tableSchema.timeToLiveAttribute },
-      ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ':windowStart': now.getTime() - windowMs },
-      ReturnValues: 'ALL_NEW',
-    });
-    if (counted) return toThrottle(counted.Attributes as LoginThrottle);
-    // No window open (or it has run out): start a new one.
-    const fresh: LoginThrottle = { failures: 1, windowStartedAt: now.getTime(), lockedUntil: 0 };
-    await db().send(
-      new PutCommand({
-        TableName: TableName(),
-        Item: { ...key, type: ENTITY.loginThrottle, ...fresh, [tableSchema.timeToLiveAttribute]: expiresAt },
-      }),
-    );
-    return fresh;
-  },
-
-  async lock(email, until) {
-    await db().send(
-      new UpdateCommand({
-        TableName: TableName(),
-        Key: keys.loginThrottle(email),
-        ...updateExpression({ lockedUntil: until.getTime(), failures: 0, [tableSchema.timeToLiveAttribute]: epochSeconds(until) + DAY_SECONDS }),
-      }),
-    );
-  },
-
-  async clear(email) {
-    await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.loginThrottle(email) }));
-  },
-};
-
 // --- password reset ----------------------------------------------------------------------------
 
 export const passwordResetStore: PasswordResetStore = {
@@ -181,7 +119,7 @@ export const passwordResetStore: PasswordResetStore = {
   get: (tokenHash) => getItem(keys.passwordReset(tokenHash)),
 
   /** 1 round trip: delete the token and set the password, or neither. */
-  async redeem({ token, now, expectedPasswordChangedAt, passwordHash }) {
+  async redeem({ token, now, expectedPasswordChangedAt, passwordHash, tokenVersion }) {
     const changedAt = now.toISOString();
     const result = await transact([
       {
@@ -197,7 +135,7 @@ export const passwordResetStore: PasswordResetStore = {
           TableName: TableName(),
           Key: keys.user(token.userId),
           ...withCondition(
-            updateExpression({ passwordHash, passwordChangedAt: changedAt, updatedAt: changedAt }),
+            updateExpression({ passwordHash, passwordChangedAt: changedAt, tokenVersion, updatedAt: changedAt }),
             '#changed = :expected',
             { '#changed': 'passwordChangedAt' },
             { ':expected': expectedPasswordChangedAt },
@@ -206,6 +144,34 @@ export const passwordResetStore: PasswordResetStore = {
       },
     ]);
     return result.ok;
+  },
+};
+
+// --- email changes -------------------------------------------------------------------------------
+
+export const emailChangeStore: EmailChangeStore = {
+  async save(request) {
+    await db().send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: {
+          ...keys.emailChange(request.tokenHash),
+          type: ENTITY.emailChange,
+          ...request,
+          [tableSchema.timeToLiveAttribute]: epochSeconds(new Date(request.expiresAt)),
+        },
+      }),
+    );
+  },
+  get: (tokenHash) => getItem<EmailChangeRequest>(keys.emailChange(tokenHash), true),
+  async take(tokenHash) {
+    try {
+      await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.emailChange(tokenHash), ConditionExpression: EXISTS }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   },
 };
 
@@ -263,6 +229,16 @@ export const operatorRepository: OperatorRepository = {
 const LISTING_CURSOR_KEYS = [tableSchema.partitionKey, tableSchema.sortKey, ...Object.keys(indexKeys.allCarparks(''))];
 
 export const carparkRepository: CarparkRepository = {
+  /** 1 round trip. */
+  async claimSite(siteId, operatorId) {
+    const claimed = await putIf({
+      Item: { ...keys.siteClaim(siteId), type: ENTITY.siteClaim, siteId, operatorId },
+      ConditionExpression: 'attribute_not_exists(pk) OR operatorId = :operatorId',
+      ExpressionAttributeValues: { ':operatorId': operatorId },
+    });
+    if (!claimed) throw new ConflictError('site_taken', 'This SmartParking site belongs to another operator. Check the site id with SmartParking.');
+  },
+
   /** 1 round trip: the car park, on condition that its operator exists. */
   async create(carpark) {
     const result = await transact([

@@ -81,21 +81,24 @@ function billingChange(userId: string, priceId: string, delta: 1 | -1): Transact
   ];
 }
 
-function plateClaim(t: Pick<Tenancy, 'carparkId' | 'tenancyId'>, plate: string): TransactItem {
+/** Plates are claimed per barrier site; tenancies from before sites were owned, per car park. */
+const claimScope = (t: Pick<Tenancy, 'carparkId' | 'siteId'>) => (t.siteId ? `site:${t.siteId}` : t.carparkId);
+
+function plateClaim(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plate: string): TransactItem {
   return {
     Put: {
       TableName: TableName(),
-      Item: { ...keys.plateClaim(t.carparkId, plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate },
+      Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate },
       ConditionExpression: NOT_EXISTS,
     },
   };
 }
 
-function plateRelease(t: Pick<Tenancy, 'carparkId' | 'tenancyId'>, plate: string): TransactItem {
+function plateRelease(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plate: string): TransactItem {
   return {
     Delete: {
       TableName: TableName(),
-      Key: keys.plateClaim(t.carparkId, plate),
+      Key: keys.plateClaim(claimScope(t), plate),
       ConditionExpression: 'tenancyId = :tenancyId',
       ExpressionAttributeValues: { ':tenancyId': t.tenancyId },
     },
@@ -165,7 +168,7 @@ export const tenancyRepository: TenancyRepository = {
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('carpark_full', `No ${t.vehicleType} space is free at this car park.`);
-    if (result.failed[1]) throw new ConflictError('plate_in_use', `${t.plate} already has a live tenancy at this car park.`);
+    if (result.failed[1]) throw new ConflictError('plate_in_use', `${t.plate} already has a live tenancy at this car park's barrier.`);
     throw new NotFoundError('Car park');
   },
 
@@ -248,7 +251,7 @@ export const tenancyRepository: TenancyRepository = {
       },
     ]);
     if (result.ok) return;
-    if (result.failed[0]) throw new ConflictError('plate_in_use', `${newPlate} already has a live tenancy at this car park.`);
+    if (result.failed[0]) throw new ConflictError('plate_in_use', `${newPlate} already has a live tenancy at this car park's barrier.`);
     throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
   },
 

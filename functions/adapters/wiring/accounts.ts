@@ -2,21 +2,32 @@
 import type { AccountDeps, LoginDeps, PasswordResetDeps, UpdateUserDeps } from '../../domain/accounts';
 import { systemClock } from '../../domain/clock';
 import { ENV, requireEnv } from '../../environment';
-import { loginThrottleStore, operatorRepository, passwordResetStore, userRepository } from '../dynamodb/repositories';
+import { rateLimiter } from '../dynamodb/rate-limits';
+import { emailChangeStore, operatorRepository, passwordResetStore, userRepository } from '../dynamodb/repositories';
 import { sesMailer } from '../ses-mailer';
 import { jwtTokenIssuer } from '../tokens';
 
-export const accountDeps: UpdateUserDeps & AccountDeps = {
+export const accountDeps: AccountDeps = {
   users: userRepository,
-  operators: operatorRepository,
   clock: systemClock,
 };
 
-export const loginDeps: LoginDeps = { throttle: loginThrottleStore, tokens: jwtTokenIssuer, clock: systemClock };
+const pageUrl = (page: string) => `${requireEnv(ENV.webBaseUrl).replace(/\/$/, '')}/${page}`;
+
+export const updateUserDeps = (): UpdateUserDeps => ({
+  ...accountDeps,
+  operators: operatorRepository,
+  emailChanges: emailChangeStore,
+  mailer: sesMailer,
+  verifyEmailPageUrl: pageUrl('verify-email'),
+});
+
+export const loginDeps: LoginDeps = { users: userRepository, limits: rateLimiter, tokens: jwtTokenIssuer, clock: systemClock };
 
 export const passwordResetDeps = (): PasswordResetDeps => ({
   users: userRepository,
   resets: passwordResetStore,
+  limits: rateLimiter,
   mailer: sesMailer,
   clock: systemClock,
   resetPageUrl: `${requireEnv(ENV.webBaseUrl).replace(/\/$/, '')}/reset-password`,
