@@ -42,7 +42,7 @@ export const eventRules = [
     pattern: stripeEvents('invoice.paid'),
     target: {
       handler: 'handlers/consumers/invoice-paid.ts',
-      access: { table: ['GetItem', 'Query', 'PutItem'], sendsEmail: true },
+      access: { table: ['GetItem', 'Query', 'PutItem'], sendsEmail: true, stripe: true },
     },
   },
   {
@@ -51,7 +51,7 @@ export const eventRules = [
     pattern: stripeEvents('customer.subscription.deleted'),
     target: {
       handler: 'handlers/consumers/subscription-deleted.ts',
-      access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true },
+      access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true, stripe: true },
     },
   },
   {
@@ -74,6 +74,7 @@ export const eventRules = [
         stopsWorkflows: ['InvoiceDunning'],
         smartParking: true,
         sendsEmail: true,
+        stripe: true,
       },
     },
   },
@@ -83,7 +84,7 @@ export const eventRules = [
     pattern: stripeEvents('payment_method.attached', 'setup_intent.succeeded', 'customer.updated'),
     target: {
       handler: 'handlers/consumers/card-updated.ts',
-      access: { stripe: true },
+      access: { table: ['GetItem'], stripe: true },
     },
   },
 ] as const satisfies readonly EventRuleSpec[];

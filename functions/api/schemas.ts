@@ -284,6 +284,21 @@ const Invoice = z
     periodEnd: Timestamp,
     createdAt: Timestamp,
     hostedInvoiceUrl: z.string().nullable(),
+    lines: z
+      .array(
+        z
+          .object({
+            priceId: z.string().nullable(),
+            description: z.string().nullable(),
+            quantity: z.int(),
+            amount: z.int().meta({ description: 'Minor units; negative for a credit' }),
+            periodStart: Timestamp,
+            periodEnd: Timestamp,
+            proration: z.boolean().meta({ description: 'Part of a period, charged or credited for a change' }),
+          })
+          .meta({ id: 'InvoiceLine' }),
+      )
+      .meta({ description: 'Every line Stripe charged; periodStart/periodEnd of the invoice are its subscription lines’ periods' }),
   })
   .meta({ id: 'Invoice' });
 

@@ -29,6 +29,20 @@ export interface BillingCustomer {
   readonly defaultCard?: CardSummary;
 }
 
+/** One line of a Stripe invoice: what was charged (or credited) for which period. */
+export interface InvoiceLine {
+  /** The price the line bills, or null for a line without one (a one-off item). */
+  readonly priceId: string | null;
+  readonly description: string | null;
+  readonly quantity: number;
+  /** Minor units; negative for a credit (unused time). */
+  readonly amount: number;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  /** A proration: part of a period, charged or credited because the quantity or price changed. */
+  readonly proration: boolean;
+}
+
 export interface InvoiceSummary {
   readonly invoiceId: string;
   readonly number: string | null;
@@ -36,10 +50,32 @@ export interface InvoiceSummary {
   readonly amountDue: number;
   readonly amountPaid: number;
   readonly currency: string;
+  /** The service period the invoice pays for: its subscription lines' periods (see servicePeriod). */
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly createdAt: string;
   readonly hostedInvoiceUrl: string | null;
+  /** Every line of the invoice (Stripe's list followed to its end). */
+  readonly lines: readonly InvoiceLine[];
+}
+
+/**
+ * The period an invoice pays for. Stripe's `invoice.period_start/period_end` is the window in
+ * which pending invoice items were gathered (for a first invoice, one instant; for a renewal, the
+ * month before), not the service period: that is on the lines. The regular (non-proration) lines
+ * decide when there are any; an invoice of prorations only (a quantity change) covers from the
+ * change to the period end. `fallback` is for an invoice without lines.
+ */
+export function servicePeriod(
+  lines: readonly Pick<InvoiceLine, 'periodStart' | 'periodEnd' | 'proration'>[],
+  fallback: { periodStart: string; periodEnd: string },
+): { periodStart: string; periodEnd: string } {
+  const regular = lines.filter((l) => !l.proration);
+  const chosen = regular.length > 0 ? regular : lines;
+  if (chosen.length === 0) return { periodStart: fallback.periodStart, periodEnd: fallback.periodEnd };
+  const starts = chosen.map((l) => l.periodStart).sort();
+  const ends = chosen.map((l) => l.periodEnd).sort();
+  return { periodStart: starts[0] as string, periodEnd: ends.at(-1) as string };
 }
 
 /** An invoice as dunning and card-update reattempts see it. */
@@ -68,6 +104,8 @@ export interface SubscriptionItemState {
 
 export interface SubscriptionState {
   readonly subscriptionId: string;
+  /** The Stripe customer it bills (absent in hand-built states). */
+  readonly customerId?: string;
   readonly status: string;
   readonly items: readonly SubscriptionItemState[];
   /** End of the period already paid for (ISO), when known. */
@@ -93,6 +131,8 @@ export interface PaymentGateway {
   upcomingInvoice(customerId: string): Promise<InvoiceSummary | undefined>;
   recentInvoices(customerId: string, limit: number): Promise<InvoiceSummary[]>;
   getInvoice(invoiceId: string): Promise<CollectibleInvoice | undefined>;
+  /** The invoice as Stripe has it now, with all its lines (what a receipt is written from). */
+  invoiceDetail(invoiceId: string): Promise<(InvoiceSummary & { customerId: string }) | undefined>;
   /** The customer's invoices with status `open` (unpaid), oldest first. */
   openInvoices(customerId: string): Promise<CollectibleInvoice[]>;
   /**

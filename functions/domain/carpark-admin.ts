@@ -42,8 +42,11 @@ export interface CarparkWriteDeps extends CarparkDeps {
 async function syncStripePrices(
   deps: CarparkWriteDeps,
   carpark: Pick<Carpark, 'carparkId' | 'name' | 'currency' | 'prices' | 'stripeProductId' | 'stripePrices'>,
-  previous?: Pick<Carpark, 'prices' | 'stripePrices'>,
-): Promise<{ stripeProductId: string; stripePrices: Partial<Record<VehicleType, string>> }> {
+  previous?: Pick<Carpark, 'prices' | 'stripePrices' | 'priceVersion'>,
+): Promise<{ stripeProductId: string; stripePrices: Partial<Record<VehicleType, string>>; priceVersion: number }> {
+  // A retry of this very change reuses the version (and so gets the same prices back); the next
+  // change has the next version, so an amount set again is a new price, not a replayed old one.
+  const priceVersion = previous ? (previous.priceVersion ?? 0) + 1 : 0;
   const productId =
     carpark.stripeProductId ?? (await deps.payments.createProduct({ carparkId: carpark.carparkId, name: carpark.name }, `product-${carpark.carparkId}`));
   const stripePrices: Partial<Record<VehicleType, string>> = {};
@@ -60,11 +63,11 @@ async function syncStripePrices(
     }
     stripePrices[type] = await deps.payments.createPrice(
       { carparkId: carpark.carparkId, productId, vehicleType: type, amount, currency: carpark.currency },
-      `price-${carpark.carparkId}-${type}-${amount}`,
+      `price-${carpark.carparkId}-v${priceVersion}-${type}-${amount}`,
     );
     if (existing) await deps.payments.deactivatePrice(existing);
   }
-  return { stripeProductId: productId, stripePrices };
+  return { stripeProductId: productId, stripePrices, priceVersion };
 }
 
 /** What everyone may see of a car park. */

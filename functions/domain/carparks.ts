@@ -34,6 +34,11 @@ export interface Carpark {
   /** The car park's Stripe product and the current Stripe price of each offered type. */
   readonly stripeProductId?: string;
   readonly stripePrices?: Partial<Record<VehicleType, string>>;
+  /**
+   * How many times the prices have changed (absent: never). Part of each new Stripe price's
+   * idempotency key, so a price set again (A → B → A) is a new price, never a replay of the first.
+   */
+  readonly priceVersion?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -106,6 +106,8 @@ const nextAttempt = (arrears: Arrears, attempt: number): NextAttempt | null => {
 
 /** Settled means Stripe no longer expects money: paid, voided or written off. */
 const isSettled = (invoice: CollectibleInvoice | undefined) => !invoice || invoice.status !== 'open';
+/** Stripe's statuses of an invoice nobody needs to chase any more. */
+const SETTLED_STATUSES: readonly string[] = ['paid', 'void', 'uncollectible'];
 
 async function tenanciesOf(deps: Pick<DunningDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> {
   const all: Tenancy[] = [];
@@ -335,9 +337,14 @@ async function reinstate(deps: DunningDeps, userId: string): Promise<string[]> {
 export async function recordInvoiceSettled(
   deps: DunningDeps & { readonly workflow: Pick<DunningWorkflow, 'stop'> },
   input: { invoiceId: string; customerId: string },
-): Promise<Settlement | { settled: false; reason: 'unknown_customer' }> {
+): Promise<Settlement | { settled: false; reason: 'unknown_customer' | 'not_settled_at_stripe' }> {
   const userId = await deps.payments.userForCustomer(input.customerId);
   if (!userId) return { settled: false, reason: 'unknown_customer' };
+  // A signed event says which invoice; Stripe says whether it is settled, and whose it is. An
+  // event whose body disagrees with Stripe changes no arrears and gives no access back.
+  const invoice = await deps.gateway.getInvoice(input.invoiceId);
+  if (!invoice || invoice.customerId !== input.customerId) return { settled: false, reason: 'unknown_customer' };
+  if (!SETTLED_STATUSES.includes(invoice.status ?? '')) return { settled: false, reason: 'not_settled_at_stripe' };
   // Nothing recorded: a first invoice, or one paid before it ever failed. Cheap and common.
   const arrears = await deps.arrears.get(userId, input.invoiceId);
   if (!arrears) return { settled: false, reinstated: [] };
@@ -424,6 +431,8 @@ async function sendNotice(
 
 export interface ReattemptDeps {
   readonly gateway: Pick<PaymentGateway, 'openInvoices' | 'payInvoice'>;
+  /** Whose customer it is: the Stripe account may have customers that are not the platform's. */
+  readonly payments: Pick<PaymentStore, 'userForCustomer'>;
 }
 
 /**
@@ -434,7 +443,8 @@ export interface ReattemptDeps {
 export async function reattemptOpenInvoices(
   deps: ReattemptDeps,
   input: { customerId: string; paymentMethodId: string },
-): Promise<{ invoiceId: string; result: string }[]> {
+): Promise<{ invoiceId: string; result: string }[] | 'not_ours'> {
+  if (!(await deps.payments.userForCustomer(input.customerId))) return 'not_ours';
   const results: { invoiceId: string; result: string }[] = [];
   for (const invoice of await deps.gateway.openInvoices(input.customerId)) {
     const result = await deps.gateway.payInvoice(

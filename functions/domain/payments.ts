@@ -5,10 +5,10 @@
  */
 import { escapeHtml } from './accounts';
 import type { BarrierAccess } from './barrier';
-import type { BillingRepository } from './billing';
+import type { BillingRepository, InvoiceLine, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
-import type { TenancyRepository } from './tenancies';
+import type { Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
 
 export interface PaidInvoice {
@@ -17,9 +17,10 @@ export interface PaidInvoice {
   readonly number: string | null;
   readonly amountPaid: number;
   readonly currency: string;
+  /** The service period (the subscription lines' periods), not Stripe's `invoice.period_*`. */
   readonly periodStart: string;
   readonly periodEnd: string;
-  readonly priceIds: readonly string[];
+  readonly lines: readonly InvoiceLine[];
 }
 
 export type ReceiptClaim = 'claimed' | 'sent_already' | 'in_progress';
@@ -34,6 +35,8 @@ export interface PaymentStore {
 
 export interface PaymentDeps {
   readonly payments: PaymentStore;
+  /** Stripe, re-read: a signed event says which invoice, Stripe says what it is now. */
+  readonly invoices: Pick<PaymentGateway, 'invoiceDetail'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly tenancies: Pick<TenancyRepository, 'listByUser'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
@@ -43,11 +46,29 @@ export interface PaymentDeps {
 
 const RECEIPT_LEASE_MS = 60_000;
 
-export type ReceiptOutcome = 'sent' | 'sent_already' | 'in_progress' | 'unknown_customer';
+export type ReceiptOutcome = 'sent' | 'sent_already' | 'in_progress' | 'unknown_customer' | 'not_paid';
 
-export async function recordInvoicePaid(deps: PaymentDeps, invoice: PaidInvoice): Promise<ReceiptOutcome> {
-  const userId = await deps.payments.userForCustomer(invoice.customerId);
+/**
+ * `invoice.paid`: the event only names the invoice. The invoice is read again from Stripe, and a
+ * receipt is written from that record, never from the event's body: an invoice Stripe does not
+ * have as paid, or has for another customer, or whose customer is not the platform's, gets none.
+ */
+export async function recordInvoicePaid(deps: PaymentDeps, event: { invoiceId: string; customerId: string }): Promise<ReceiptOutcome> {
+  const stripe = await deps.invoices.invoiceDetail(event.invoiceId);
+  if (!stripe || stripe.customerId !== event.customerId) return 'unknown_customer';
+  if (stripe.status !== 'paid') return 'not_paid';
+  const userId = await deps.payments.userForCustomer(stripe.customerId);
   if (!userId) return 'unknown_customer';
+  const invoice: PaidInvoice = {
+    invoiceId: stripe.invoiceId,
+    customerId: stripe.customerId,
+    number: stripe.number,
+    amountPaid: stripe.amountPaid,
+    currency: stripe.currency,
+    periodStart: stripe.periodStart,
+    periodEnd: stripe.periodEnd,
+    lines: stripe.lines,
+  };
   const claim = await deps.payments.claimReceipt({ ...invoice, userId }, deps.clock.now(), RECEIPT_LEASE_MS);
   if (claim !== 'claimed') return claim;
   try {
@@ -60,32 +81,75 @@ export async function recordInvoicePaid(deps: PaymentDeps, invoice: PaidInvoice)
   return 'sent';
 }
 
-async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoice): Promise<void> {
-  const user = await deps.users.get(userId);
-  if (!user) throw new Error(`User ${userId} of customer ${invoice.customerId} not found`);
-  const { items } = await deps.tenancies.listByUser(userId, { limit: 100 });
-  const billed = items.filter((t) => invoice.priceIds.includes(t.priceId) && t.status !== 'failed');
-  const carparkNames = new Map<string, string>();
-  for (const id of new Set(billed.map((t) => t.carparkId))) carparkNames.set(id, (await deps.carparks.get(id))?.name ?? 'Car park');
+/**
+ * The tenancies an invoice line paid for: the tenant's tenancies on the line's price whose time
+ * (from their start to their end, if they end) overlaps the line's period. A tenancy that ended
+ * before the period, or starts after it, is not on the line; one whose setup failed never was.
+ * Never more than the line's quantity: those still live at the period's end come first.
+ */
+export function tenanciesOnLine(line: InvoiceLine, tenancies: readonly Tenancy[]): Tenancy[] {
+  const start = Date.parse(line.periodStart);
+  const end = Date.parse(line.periodEnd);
+  const covering = tenancies.filter((t) => {
+    if (t.priceId !== line.priceId || t.status === 'failed') return false;
+    const from = Date.parse(t.startDate);
+    const until = t.endsAt ? Date.parse(t.endsAt) : Number.POSITIVE_INFINITY;
+    return from < end && until > start;
+  });
+  const liveAtEnd = (t: Tenancy) => (t.endsAt ? Date.parse(t.endsAt) >= end : true);
+  return covering
+    .sort((a, b) => Number(liveAtEnd(b)) - Number(liveAtEnd(a)) || a.startDate.localeCompare(b.startDate))
+    .slice(0, Math.max(0, line.quantity));
+}
 
-  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(invoice.amountPaid / 100);
+/** The receipt's text: the amount, the service period, then one entry per invoice line. */
+export function receiptText(
+  userName: string,
+  invoice: PaidInvoice,
+  tenancies: readonly Tenancy[],
+  carparkNames: ReadonlyMap<string, string>,
+): string {
+  const money = (minor: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(minor / 100);
   const day = (iso: string) => iso.slice(0, 10);
-  const lines = billed.map((t) => `${carparkNames.get(t.carparkId)}: ${t.vehicleType} space for ${t.plate}`);
-  const text = [
-    `Hello ${user.name},`,
+  const lines = invoice.lines.flatMap((line) => {
+    const covered = tenanciesOnLine(line, tenancies);
+    const what = line.description ?? `${line.quantity} ×`;
+    const head = `${what}: ${money(line.amount)}, ${day(line.periodStart)} to ${day(line.periodEnd)}${line.proration ? ' (adjustment for a change)' : ''}`;
+    return [head, ...covered.map((t) => `  ${carparkNames.get(t.carparkId) ?? 'Car park'}: ${t.vehicleType} space for ${t.plate}`)];
+  });
+  return [
+    `Hello ${userName},`,
     '',
-    `Thank you: we received ${money}${invoice.number ? ` for invoice ${invoice.number}` : ''}, covering ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}.`,
+    `Thank you: we received ${money(invoice.amountPaid)}${invoice.number ? ` for invoice ${invoice.number}` : ''}, covering ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}.`,
     ...(lines.length > 0 ? ['', ...lines] : []),
     '',
     'Carpark Tenancy',
   ].join('\n');
+}
+
+async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoice): Promise<void> {
+  const user = await deps.users.get(userId);
+  if (!user) throw new Error(`User ${userId} of customer ${invoice.customerId} not found`);
+  const tenancies: Tenancy[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    tenancies.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const billed = invoice.lines.flatMap((line) => tenanciesOnLine(line, tenancies));
+  const carparkNames = new Map<string, string>();
+  for (const id of new Set(billed.map((t) => t.carparkId))) carparkNames.set(id, (await deps.carparks.get(id))?.name ?? 'Car park');
+
+  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(invoice.amountPaid / 100);
+  const text = receiptText(user.name, invoice, tenancies, carparkNames);
   await deps.mailer.send({
     to: user.email,
     subject: `Receipt: ${money} paid for your parking`,
     text,
     html: text
       .split('\n')
-      .map((line) => (line ? `<p>${escapeHtml(line)}</p>` : ''))
+      .map((line) => (line ? `<p>${escapeHtml(line.trim())}</p>` : ''))
       .join(''),
   });
 }
@@ -98,6 +162,8 @@ export interface SubscriptionEndDeps {
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly barrier: Pick<BarrierAccess, 'revoke'>;
   readonly billing: Pick<BillingRepository, 'get' | 'recordSubscription'>;
+  /** Stripe, re-read: the subscription must really be over, and the event's customer's. */
+  readonly subscriptions: Pick<PaymentGateway, 'getSubscription'>;
   readonly clock: Clock;
 }
 
@@ -110,9 +176,13 @@ export interface SubscriptionEndDeps {
 export async function endTenanciesOfDeletedSubscription(
   deps: SubscriptionEndDeps,
   event: { customerId: string; subscriptionId: string },
-): Promise<{ ended: string[] }> {
+): Promise<{ ended: string[]; ignored?: 'unknown_customer' | 'not_ended_at_stripe' }> {
   const userId = await deps.payments.userForCustomer(event.customerId);
-  if (!userId) return { ended: [] };
+  if (!userId) return { ended: [], ignored: 'unknown_customer' };
+  // The event says which subscription; Stripe says whether it is over and whose it is.
+  const stripe = await deps.subscriptions.getSubscription(event.subscriptionId);
+  if (!stripe || stripe.customerId !== event.customerId) return { ended: [], ignored: 'unknown_customer' };
+  if (!['canceled', 'incomplete_expired'].includes(stripe.status)) return { ended: [], ignored: 'not_ended_at_stripe' };
   const account = await deps.billing.get(userId);
   // An old subscription's deletion arriving late must not end tenancies billed on a newer one.
   if (account?.subscriptionId && account.subscriptionId !== event.subscriptionId) return { ended: [] };

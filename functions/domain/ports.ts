@@ -94,7 +94,7 @@ export interface OperatorRepository {
 }
 
 export type CarparkChanges = Partial<
-  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'stripeProductId' | 'stripePrices'>
+  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'stripeProductId' | 'stripePrices' | 'priceVersion'>
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {
@@ -110,6 +110,8 @@ export interface CarparkRepository {
   /**
    * Applies changes. When capacity changes, succeeds only if no type would fall below its
    * occupied count (checked by the database, not just read first): ConflictError otherwise.
+   * A new `priceVersion` is written only over the one before it (ConflictError `carpark_changed`
+   * when another price change got there first).
    */
   update(carparkId: string, changes: CarparkChanges): Promise<Carpark>;
 }

@@ -406,8 +406,26 @@ describe('settlement', () => {
     expect(w.mailer.sent).toEqual([]);
   });
 
+  it('ignores a signed settlement event that Stripe does not confirm: no arrears settled, nothing reinstated', async () => {
+    const w = world();
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    await suspendForArrears(w.deps, { invoiceId: INVOICE, userId: USER });
+    const stopped: string[] = [];
+    const deps = { ...w.deps, workflow: { stop: async (id: string) => void stopped.push(id) } };
+    // The event claims the invoice is paid; Stripe still has it open.
+    expect(await recordInvoiceSettled(deps, { invoiceId: INVOICE, customerId: CUSTOMER })).toEqual({ settled: false, reason: 'not_settled_at_stripe' });
+    // The event names our customer, but Stripe has the invoice for another one.
+    w.invoices.set(INVOICE, invoice({ status: 'paid', customerId: 'cus_someone_else' }));
+    expect(await recordInvoiceSettled(deps, { invoiceId: INVOICE, customerId: CUSTOMER })).toEqual({ settled: false, reason: 'unknown_customer' });
+    expect(stopped).toEqual([]);
+    expect(w.rows.get('tn_a')?.status).toBe('suspended');
+    expect(w.whitelist.size).toBe(0);
+    expect((await w.deps.arrears.get(USER, INVOICE))?.state).toBe('suspended');
+  });
+
   it('ignores an invoice that never went into arrears', async () => {
     const w = world();
+    w.payOutOfBand();
     const stopped: string[] = [];
     const result = await recordInvoiceSettled(
       { ...w.deps, workflow: { stop: async (id) => void stopped.push(id) } },
@@ -443,8 +461,15 @@ describe('a new card', () => {
     const w = world();
     const gateway = { ...w.deps.gateway, openInvoices: async () => [...w.invoices.values()].filter((i) => i.status === 'open') };
     const input = { customerId: CUSTOMER, paymentMethodId: 'pm_new' };
-    expect(await reattemptOpenInvoices({ gateway }, input)).toEqual([{ invoiceId: INVOICE, result: 'paid' }]);
-    expect(await reattemptOpenInvoices({ gateway }, input)).toEqual([]);
+    expect(await reattemptOpenInvoices({ gateway, payments: w.deps.payments }, input)).toEqual([{ invoiceId: INVOICE, result: 'paid' }]);
+    expect(await reattemptOpenInvoices({ gateway, payments: w.deps.payments }, input)).toEqual([]);
     expect(w.payments).toEqual([{ invoiceId: INVOICE, key: `reattempt-${INVOICE}-pm_new`, paymentMethodId: 'pm_new' }]);
+  });
+
+  it('of a Stripe customer that is not the platform’s charges nothing', async () => {
+    const w = world();
+    const gateway = { ...w.deps.gateway, openInvoices: async () => [...w.invoices.values()].filter((i) => i.status === 'open') };
+    expect(await reattemptOpenInvoices({ gateway, payments: w.deps.payments }, { customerId: 'cus_elsewhere', paymentMethodId: 'pm_new' })).toBe('not_ours');
+    expect(w.payments).toEqual([]);
   });
 });

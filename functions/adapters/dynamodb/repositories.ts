@@ -287,11 +287,21 @@ export const carparkRepository: CarparkRepository = {
           return `(attribute_not_exists(#occupied.#t${i}) OR #occupied.#t${i} <= :cap${i})`;
         })
       : [];
+    if (changes.priceVersion !== undefined) {
+      // Prices change one version at a time: a concurrent change of prices loses, it does not overwrite.
+      names['#pv'] = 'priceVersion';
+      values[':pvBefore'] = changes.priceVersion - 1;
+      guards.push(changes.priceVersion === 1 ? '(attribute_not_exists(#pv) OR #pv = :pvBefore)' : '#pv = :pvBefore');
+    }
     const update = withCondition(updateExpression(changes), [EXISTS, ...guards].join(' AND '), names, values);
     const updated = await updateIf({ Key: keys.carpark(carparkId), ...update, ReturnValues: 'ALL_NEW' });
     if (updated) return fromItem<Carpark>(updated.Attributes ?? {});
-    // Either the car park is gone or tenancies arrived since it was read.
-    if (!(await this.get(carparkId))) throw new NotFoundError('Car park');
+    // Either the car park is gone, its prices changed meanwhile, or tenancies arrived since it was read.
+    const now = await this.get(carparkId);
+    if (!now) throw new NotFoundError('Car park');
+    if (changes.priceVersion !== undefined && (now.priceVersion ?? 0) !== changes.priceVersion - 1) {
+      throw new ConflictError('carpark_changed', 'The prices were changed by someone else meanwhile: read the car park again and retry.');
+    }
     throw capacityConflict(Object.keys(capacity ?? {}));
   },
 };

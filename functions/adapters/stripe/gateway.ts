@@ -8,7 +8,9 @@ import {
   PaymentProviderUnavailableError,
   type BillingCustomer,
   type CardSummary,
+  servicePeriod,
   type CollectibleInvoice,
+  type InvoiceLine,
   type InvoiceSummary,
   type PaymentGateway,
   type SubscriptionState,
@@ -60,6 +62,7 @@ async function call<T>(run: (s: Stripe) => Promise<T>): Promise<T> {
 }
 
 const isMissing = (error: unknown) => error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
+const idOf = (ref: string | { id?: string } | null | undefined) => (typeof ref === 'string' ? ref : (ref?.id ?? ''));
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
 function card(pm: Stripe.PaymentMethod | string | null | undefined): CardSummary | undefined {
@@ -72,7 +75,37 @@ function toCustomer(c: Stripe.Customer): BillingCustomer {
   return { customerId: c.id, email: c.email, name: c.name ?? null, ...(defaultCard ? { defaultCard } : {}) };
 }
 
-function toInvoice(i: Stripe.Invoice): InvoiceSummary {
+function toLine(l: Stripe.InvoiceLineItem): InvoiceLine {
+  const price = l.pricing?.price_details?.price;
+  const parent = l.parent;
+  const proration = parent?.subscription_item_details?.proration ?? parent?.invoice_item_details?.proration ?? false;
+  return {
+    priceId: typeof price === 'string' ? price : (price?.id ?? null),
+    description: l.description ?? null,
+    quantity: l.quantity ?? 0,
+    amount: l.amount,
+    periodStart: iso(l.period.start),
+    periodEnd: iso(l.period.end),
+    proration,
+  };
+}
+
+/**
+ * Every line of the invoice: the embedded list holds the first page only, so when it says
+ * `has_more` the rest is read from the invoice's lines endpoint.
+ */
+async function allLines(s: Stripe, i: Stripe.Invoice): Promise<InvoiceLine[]> {
+  const embedded = i.lines?.data ?? [];
+  if (!i.lines?.has_more) return embedded.map(toLine);
+  // A preview has no lines endpoint of its own: its first page is all there is to read.
+  if (!i.id || i.id.startsWith('upcoming')) return embedded.map(toLine);
+  const lines: InvoiceLine[] = [];
+  for await (const line of s.invoices.listLineItems(i.id, { limit: 100 })) lines.push(toLine(line));
+  return lines;
+}
+
+async function toInvoice(s: Stripe, i: Stripe.Invoice): Promise<InvoiceSummary> {
+  const lines = await allLines(s, i);
   return {
     invoiceId: i.id ?? 'upcoming',
     number: i.number ?? null,
@@ -80,17 +113,17 @@ function toInvoice(i: Stripe.Invoice): InvoiceSummary {
     amountDue: i.amount_due,
     amountPaid: i.amount_paid,
     currency: i.currency,
-    periodStart: iso(i.period_start),
-    periodEnd: iso(i.period_end),
+    ...servicePeriod(lines, { periodStart: iso(i.period_start), periodEnd: iso(i.period_end) }),
     createdAt: iso(i.created),
     hostedInvoiceUrl: i.hosted_invoice_url ?? null,
+    lines,
   };
 }
 
 function toCollectible(i: Stripe.Invoice): CollectibleInvoice {
   return {
     invoiceId: i.id ?? '',
-    customerId: typeof i.customer === 'string' ? i.customer : (i.customer?.id ?? ''),
+    customerId: idOf(i.customer),
     number: i.number ?? null,
     status: i.status ?? null,
     amountDue: i.amount_due,
@@ -105,7 +138,7 @@ function toSubscription(s: Stripe.Subscription): SubscriptionState {
   const items = s.items.data.map((i) => ({ itemId: i.id, priceId: i.price.id, quantity: i.quantity ?? 0 }));
   // Billing periods live on items in current API versions (and on the subscription in older ones).
   const periodEnd = s.items.data[0]?.current_period_end ?? (s as { current_period_end?: number }).current_period_end;
-  return { subscriptionId: s.id, status: s.status, items, ...(periodEnd ? { currentPeriodEnd: iso(periodEnd) } : {}) };
+  return { subscriptionId: s.id, customerId: idOf(s.customer), status: s.status, items, ...(periodEnd ? { currentPeriodEnd: iso(periodEnd) } : {}) };
 }
 
 const CUSTOMER_EXPAND = ['invoice_settings.default_payment_method'];
@@ -152,17 +185,31 @@ export const stripeGateway: PaymentGateway = {
 
   upcomingInvoice: (customerId) =>
     call(async (s) => {
+      let preview: Stripe.Invoice;
       try {
-        return toInvoice(await s.invoices.createPreview({ customer: customerId }));
+        preview = await s.invoices.createPreview({ customer: customerId });
       } catch (error) {
-        // No active subscription: nothing upcoming.
-        if (error instanceof Stripe.errors.StripeInvalidRequestError) return undefined;
+        // Stripe's answer when the customer has nothing to invoice next (no live subscription).
+        // Any other invalid request is a bug to see, not an empty box on the billing page.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'invoice_upcoming_none') return undefined;
         throw error;
       }
+      return toInvoice(s, preview);
     }),
 
   recentInvoices: (customerId, limit) =>
-    call(async (s) => (await s.invoices.list({ customer: customerId, limit })).data.map(toInvoice)),
+    call(async (s) => Promise.all((await s.invoices.list({ customer: customerId, limit })).data.map((i) => toInvoice(s, i)))),
+
+  invoiceDetail: (invoiceId) =>
+    call(async (s) => {
+      try {
+        const invoice = await s.invoices.retrieve(invoiceId);
+        return { ...(await toInvoice(s, invoice)), customerId: idOf(invoice.customer) };
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    }),
 
   getInvoice: (invoiceId) =>
     call(async (s) => {

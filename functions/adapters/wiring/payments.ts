@@ -1,4 +1,4 @@
-/** Wiring for the paid-invoice consumer: DynamoDB and SES. */
+/** Wiring for the paid-invoice consumer: DynamoDB, SES and Stripe (the invoice is re-read). */
 import { systemClock } from '../../domain/clock';
 import type { PaymentDeps, SubscriptionEndDeps } from '../../domain/payments';
 import { billingRepository } from '../dynamodb/billing-repository';
@@ -7,9 +7,11 @@ import { paymentStore } from '../dynamodb/payment-store';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
 import { sesMailer } from '../ses-mailer';
+import { stripeGateway } from '../stripe/gateway';
 
 export const paymentDeps: PaymentDeps = {
   payments: paymentStore,
+  invoices: stripeGateway,
   users: userRepository,
   tenancies: tenancyRepository,
   carparks: carparkRepository,
@@ -23,5 +25,6 @@ export const subscriptionEndDeps: SubscriptionEndDeps = {
   carparks: carparkRepository,
   barrier: smartParkingBarrier,
   billing: billingRepository,
+  subscriptions: stripeGateway,
   clock: systemClock,
 };

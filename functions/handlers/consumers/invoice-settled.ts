@@ -1,8 +1,9 @@
 /**
  * `invoice.paid`, `invoice.voided`, `invoice.marked_uncollectible` (EventBridge rule
  * InvoiceSettled): the invoice no longer needs chasing. Stops its dunning workflow, settles its
- * arrears and, when nothing else is unpaid, reinstates suspended tenancies. Receipts are the
- * InvoicePaid rule's job.
+ * arrears and, when nothing else is unpaid, reinstates suspended tenancies, once Stripe confirms
+ * (the invoice is re-read) that it is settled and the customer's. Receipts are the InvoicePaid
+ * rule's job.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -24,6 +25,7 @@ export const handler = middy<EventBridgeEvent<string, InvoiceEvent>, { settled: 
       return { settled: false };
     }
     const result = await recordInvoiceSettled(settlementDeps, invoice);
+    if ('reason' in result) logger.warn(`${event['detail-type']} not confirmed by Stripe for a customer of ours; ignored`, { reason: result.reason });
     if (result.settled) {
       countMetric('TenancyReinstated', result.reinstated.length);
       logger.info('Arrears settled', { reinstated: result.reinstated.length, how: event['detail-type'] });

@@ -22,6 +22,7 @@ export const handler = middy<EventBridgeEvent<string, StripeEvent>, { ended: str
       customerId: typeof customer === 'string' ? customer : customer.id,
       subscriptionId: subscription.id,
     });
-    logger.info('Subscription deleted at Stripe', { ended: result.ended.length });
+    if (result.ignored) logger.warn('customer.subscription.deleted not confirmed by Stripe for a customer of ours; ignored', { reason: result.ignored });
+    else logger.info('Subscription deleted at Stripe', { ended: result.ended.length });
     return result;
   });

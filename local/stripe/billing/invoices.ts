@@ -50,7 +50,8 @@ export function createInvoice(op: Op, n: NewInvoice): Rec {
     parent: sub
       ? { type: 'subscription_details', quote_details: null, subscription_details: { metadata: structuredClone(sub.metadata ?? {}), subscription: String(sub.id) } }
       : null,
-    subscription: sub ? String(sub.id) : null,
+    // Kept for the engine only: this API version has it under parent.subscription_details.
+    __subscription: sub ? String(sub.id) : null,
     period_start: n.periodStart,
     period_end: n.periodEnd,
     subtotal: total,
@@ -113,7 +114,7 @@ export function resolvePaymentMethod(app: App, customerId: string, candidates: (
 }
 
 function candidatesFor(app: App, inv: Rec): (string | null)[] {
-  const sub = inv.subscription ? app.store.get('subscription', String(inv.subscription)) : undefined;
+  const sub = inv.__subscription ? app.store.get('subscription', String(inv.__subscription)) : undefined;
   const customer = app.store.get('customer', String(inv.customer));
   const settings = customer?.invoice_settings as JsonObject | undefined;
   return [inv.default_payment_method as string | null, (sub?.default_payment_method as string | null) ?? null, (settings?.default_payment_method as string | null) ?? null];
@@ -166,7 +167,7 @@ function markPaid(op: Op, inv: Rec, at: number, charged: boolean): void {
     customer.delinquent = false;
     done(op, 'customer.updated');
   }
-  const sub = inv.subscription ? app.store.get('subscription', String(inv.subscription)) : undefined;
+  const sub = inv.__subscription ? app.store.get('subscription', String(inv.__subscription)) : undefined;
   if (sub && sub.latest_invoice === inv.id && ['incomplete', 'past_due', 'unpaid'].includes(String(sub.status))) {
     const done = app.track('subscription', sub);
     sub.status = 'active';
@@ -204,7 +205,7 @@ function recordFailure(op: Op, inv: Rec, at: number, opts: { automatic: boolean;
     customer.delinquent = true;
     done(op, 'customer.updated');
   }
-  const sub = inv.subscription ? app.store.get('subscription', String(inv.subscription)) : undefined;
+  const sub = inv.__subscription ? app.store.get('subscription', String(inv.__subscription)) : undefined;
   if (sub && sub.latest_invoice === inv.id && (sub.status === 'active' || sub.status === 'trialing')) {
     const done = app.track('subscription', sub);
     sub.status = 'past_due';
@@ -229,7 +230,7 @@ function closeInvoice(op: Op, inv: Rec, at: number, status: string, transition: 
   inv.auto_advance = false;
   (inv.status_transitions as JsonObject)[transition] = at;
   app.emit(op, eventType, app.render('invoice', inv));
-  const sub = inv.subscription ? app.store.get('subscription', String(inv.subscription)) : undefined;
+  const sub = inv.__subscription ? app.store.get('subscription', String(inv.__subscription)) : undefined;
   if (sub && sub.latest_invoice === inv.id && (sub.status === 'past_due' || sub.status === 'unpaid')) {
     const done = app.track('subscription', sub);
     sub.status = 'active';

@@ -93,7 +93,7 @@ export function previewInvoice(app: App, customer: Rec, sub: Rec | null, opts: P
     customer_name: customer.name ?? null,
     billing_reason: reason,
     parent: sub ? { type: 'subscription_details', quote_details: null, subscription_details: { metadata: structuredClone(sub.metadata ?? {}), subscription: String(sub.id) } } : null,
-    subscription: sub ? String(sub.id) : null,
+    __subscription: sub ? String(sub.id) : null,
     period_start: periodStart,
     period_end: periodEnd,
     next_payment_attempt: created,

@@ -36,7 +36,7 @@ import { createProrations, prorationSpecs, type ItemChange } from './prorations'
 export function chargeAutomatically(op: Op, inv: Rec, at: number): void {
   const result = attemptPayment(op, inv, at, { automatic: true });
   if (result.ok || !result.retriesExhausted) return;
-  const sub = inv.subscription ? op.app.store.get('subscription', String(inv.subscription)) : undefined;
+  const sub = inv.__subscription ? op.app.store.get('subscription', String(inv.__subscription)) : undefined;
   if (!sub || sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
   const action = op.app.billing.onRetriesExhausted;
   if (action === 'cancel') {
@@ -246,7 +246,7 @@ export function cancelSubscription(op: Op, sub: Rec, at: number, opts: CancelOpt
   if (opts.comment !== undefined) details.comment = opts.comment;
   if (opts.feedback !== undefined) details.feedback = opts.feedback;
   for (const inv of app.store.all('invoice')) {
-    if (inv.subscription === sub.id && inv.status === 'open') {
+    if (inv.__subscription === sub.id && inv.status === 'open') {
       inv.auto_advance = false;
       inv.next_payment_attempt = null;
     }

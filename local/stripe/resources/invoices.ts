@@ -189,7 +189,7 @@ export const invoiceRoutes: Route[] = [
         .filter(
           (i) =>
             (customer === undefined || i.customer === customer) &&
-            (subscription === undefined || i.subscription === subscription) &&
+            (subscription === undefined || i.__subscription === subscription) &&
             (status === undefined || i.status === status) &&
             matchesCreated(i, params),
         );
