@@ -24,6 +24,7 @@ import { integrationSecrets, startIntegrations } from './integrations';
 import { createGateway } from './gateway';
 import { serveGateway } from './http-server';
 import { assertPortFree, PortInUseError } from './ports';
+import { writeTwinState } from './twin-state';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from './twin-environment';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -97,8 +98,8 @@ async function main(): Promise<void> {
   stopOnExit.push({ name: 'integrations', stop: integrations.close });
 
   // Before any handler module loads: handlers and their adapters read configuration from here.
-  applyEnvironment(
-    twinEnvironment({
+  const handlerEnvironment = {
+    ...twinEnvironment({
       tableName: TABLE_NAME,
       jwtSecretId: JWT_SECRET_ID,
       senderEmail: SENDER_EMAIL,
@@ -109,8 +110,9 @@ async function main(): Promise<void> {
       sesEndpoint: standins.sesEndpoint,
       secretsManagerEndpoint: standins.secretsManagerEndpoint,
     }),
-  );
-  applyEnvironment(integrations.environment);
+    ...integrations.environment,
+  };
+  applyEnvironment(handlerEnvironment);
 
   const dynamoClient = new DynamoDBClient({});
   const table = await step(`Ensuring table ${TABLE_NAME}`, () => ensureTable(dynamoClient, TABLE_NAME, tableSchema), ({ created }) =>
@@ -145,6 +147,9 @@ async function main(): Promise<void> {
   );
   stopOnExit.push({ name: 'API server', stop: server.close });
   integrations.deliverStripeEventsTo(server.url);
+  // `npm run invoke` finds the running twin here.
+  const forgetState = writeTwinState(path.join(STATE_DIR, 'twin.json'), { pid: process.pid, apiUrl: server.url, environment: handlerEnvironment });
+  stopOnExit.push({ name: 'twin state', stop: async () => forgetState() });
 
   printBanner({
     apiUrl: server.url,
