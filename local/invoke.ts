@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { invocableFunctions } from './sample-events/catalogue';
 import { createLambdaContext } from './gateway/lambda-context';
 import { createLambdaRunner } from './gateway/lambda-runner';
-import { readTwinState } from './twin-state';
+import { readTwinState, twinStateDir } from './twin-state';
 import { applyEnvironment } from './twin-environment';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const twin = readTwinState(path.join(ROOT, '.local', 'twin.json'));
+  const twin = readTwinState(path.join(twinStateDir(ROOT), 'twin.json'));
   if (!twin) {
     console.error('The twin is not running. Start it in another terminal with `npm start`, then run this again.');
     return 2;

@@ -4,9 +4,17 @@
  * `.local/twin.json` once the twin serves, removed when it stops.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Where the twin keeps its data: `.local/`, or TWIN_STATE_DIR (the lifetime tests use their own). */
+export function twinStateDir(rootDir: string): string {
+  return process.env.TWIN_STATE_DIR ? path.resolve(process.env.TWIN_STATE_DIR) : path.join(rootDir, '.local');
+}
 
 export interface TwinState {
   readonly pid: number;
+  /** DynamoDB Local's java process. */
+  readonly javaPid?: number | undefined;
   readonly apiUrl: string;
   readonly environment: Record<string, string>;
 }
