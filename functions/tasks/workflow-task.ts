@@ -11,6 +11,8 @@ import { flushMetrics } from '../observability/metrics';
 /** Ids a step's input may carry; each becomes a correlation key on every log line of the step. */
 const CORRELATION_IDS = ['tenancyId', 'invoiceId', 'userId'] as const;
 
+const UNEXPECTED_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+
 export function workflowTask<Input extends object, Output>(step: string, run: (input: Input) => Promise<Output>) {
   return middy<Input, Output>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -22,7 +24,11 @@ export function workflowTask<Input extends object, Output>(step: string, run: (i
       try {
         return await run(input);
       } catch (error) {
-        logger.warn('Workflow step failed', { errorName: (error as Error).name, error: error as Error });
+        // A named error (BarrierUnavailable, PaymentDeclined, ...) is a fault the workflow expects and
+        // retries or catches: a WARN line with its message. Anything else is a bug: ERROR, with the stack.
+        const { name, message } = error instanceof Error ? error : new Error(String(error));
+        if (UNEXPECTED_ERRORS.has(name)) logger.error('Workflow step failed', error as Error);
+        else logger.warn('Workflow step failed', { errorName: name, errorMessage: message });
         throw error;
       }
     });

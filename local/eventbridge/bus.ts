@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { EventRuleSpec } from '../../functions/events';
+import { inInvocation } from '../gateway/invocation-scope';
 import { createLambdaContext } from '../gateway/lambda-context';
 import { pollUntil } from '../ports';
 import { assertValidPattern, matchesPattern } from './pattern';
@@ -165,7 +166,7 @@ export function createLocalBus(options: LocalBusOptions): LocalBus {
     try {
       const run = (async () => {
         const handler = await load(rule.target.handler);
-        await handler(JSON.parse(JSON.stringify(event)), context);
+        await inInvocation(context, () => handler(JSON.parse(JSON.stringify(event)), context));
       })();
       await Promise.race([run, timedOut]);
     } finally {

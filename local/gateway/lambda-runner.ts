@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { inInvocation } from './invocation-scope';
 
 export type LambdaHandler = (event: unknown, context: Context) => unknown;
 
@@ -42,7 +43,7 @@ export function createLambdaRunner(functionsDir: string): LambdaRunner {
       const run = (async (): Promise<InvocationOutcome> => {
         try {
           const handler = await load(modulePath);
-          return { kind: 'returned', value: await handler(event, context) };
+          return { kind: 'returned', value: await inInvocation(context, () => handler(event, context)) };
         } catch (error) {
           return { kind: 'threw', error };
         }

@@ -10,7 +10,8 @@ import aslValidator from 'asl-validator';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export const LOCAL_REGION = 'local';
+/** The twin's one region, as in start.ts and the gateway: ARNs and log lines agree. */
+export const LOCAL_REGION = 'eu-west-2';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 /** The ARN a task key stands for locally, where the CDK substitutes the function's real ARN. */

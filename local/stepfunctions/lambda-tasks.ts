@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { JsonValue } from './definition';
 import { TaskFailure } from './errors';
+import { inInvocation } from '../gateway/invocation-scope';
 import { createLambdaContext } from '../gateway/lambda-context';
 
 type LambdaHandler = (event: unknown, context: Context) => unknown;
@@ -52,12 +53,13 @@ export function createTaskInvoker(functionsDir: string, lambdaTimeoutMs: number)
     async invoke(fn, input) {
       const requestId = randomUUID();
       const context = createLambdaContext(
-        { functionName: fn.taskKey, timeoutMs: lambdaTimeoutMs, memoryLimitInMB: 1024, awsRequestId: requestId },
-        { region: 'local', accountId: '000000000000' },
+        // The function's name, as the CDK names it, and the twin's one region.
+        { functionName: fn.taskKey.replace(/FunctionArn$/, ''), timeoutMs: lambdaTimeoutMs, memoryLimitInMB: 1024, awsRequestId: requestId },
+        { region: process.env.AWS_REGION ?? 'eu-west-2', accountId: '000000000000' },
       );
       const run = (async () => {
         const handler = await load(fn);
-        return handler(JSON.parse(JSON.stringify(input)), context);
+        return inInvocation(context, () => handler(JSON.parse(JSON.stringify(input)), context));
       })();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {

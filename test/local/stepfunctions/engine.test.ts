@@ -286,7 +286,7 @@ describe('loading definitions', () => {
 
   it('binds task keys to local function ARNs', () => {
     expect(fakeLambdaArn('ReserveSpaceFunctionArn')).toBe(
-      'arn:aws:lambda:local:000000000000:function:ReserveSpaceFunctionArn',
+      'arn:aws:lambda:eu-west-2:000000000000:function:ReserveSpaceFunctionArn',
     );
   });
 });

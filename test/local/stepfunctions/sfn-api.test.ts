@@ -58,7 +58,7 @@ describe('the Step Functions API stand-in', () => {
 
     const execution = await describeWhenDone(started.executionArn ?? '');
 
-    expect(started.executionArn).toBe('arn:aws:states:local:000000000000:execution:reserve:tenancy-100');
+    expect(started.executionArn).toBe('arn:aws:states:eu-west-2:000000000000:execution:reserve:tenancy-100');
     expect(started.startDate).toBeInstanceOf(Date);
     expect(execution).toMatchObject({
       status: 'SUCCEEDED',
@@ -92,7 +92,7 @@ describe('the Step Functions API stand-in', () => {
     await expect(start('bad name', {})).rejects.toBeInstanceOf(InvalidName);
     await expect(start('x', {}, stateMachineArnFor('no-such-workflow'))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
     await expect(
-      sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:local:000000000000:execution:hang:nope' })),
+      sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:eu-west-2:000000000000:execution:hang:nope' })),
     ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
     await expect(
       sfn.send(new StartExecutionCommand({ stateMachineArn: stateMachineArnFor('hang'), input: '{not json' })),
