@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 
   // The API functions (the target's) and the references; task and job bundles are sized only, to keep the run short.
   const coldImported = bundles.filter((b) => b.kind !== 'task' && b.kind !== 'job');
-  log(`2/5 Cold import: a fresh node process per import, ${coldImported.length} bundles round-robin`);
+  log(`2/6 Cold import: a fresh node process per import, ${coldImported.length} bundles round-robin`);
   const coldImport = measureColdImports(coldImported, indented);
 
   log('3/6 Local API latency: starting DynamoDB Local (in memory)');
