@@ -344,6 +344,15 @@ export const routes = [
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
   },
   {
+    id: 'PayInvoice',
+    method: 'POST',
+    path: '/billing/invoices/{invoiceId}/pay',
+    handler: 'handlers/billing/pay-invoice.ts',
+    auth: 'user',
+    summary: 'Pay one of your open invoices now with the card on file',
+    access: { table: ['Query'], stripe: true },
+  },
+  {
     id: 'Contact',
     method: 'POST',
     path: '/contact',

@@ -120,6 +120,11 @@ export const ErrorResponse = z
       code: z.string().meta({ example: 'validation_failed' }),
       message: z.string(),
       details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      clientSecret: z
+        .string()
+        .nullable()
+        .optional()
+        .meta({ description: 'With `authentication_required` (paying an invoice): the payment’s client secret, for Stripe.js to authenticate it' }),
     }),
   })
   .meta({ id: 'Error' });
@@ -328,6 +333,10 @@ const XeroInvoices = z
     id: 'XeroInvoices',
     description: 'Corporate accounts linked to a Xero contact only. When Xero cannot be read, `unavailable`; the rest of the answer stands.',
   });
+
+export const InvoiceParams = z.object({ invoiceId: z.string().regex(/^in_[A-Za-z0-9]{1,64}$/).meta({ example: 'in_1QxYzAbCdEfGh' }) });
+
+export const PaidInvoiceResponse = z.object({ invoice: Invoice }).meta({ id: 'PaidInvoice' });
 
 export const BillingResponse = z
   .object({

@@ -10,6 +10,11 @@ export const BENCH = {
   outDir: path.join(repoRoot, '.bench'),
   reportFile: path.join(repoRoot, 'docs', 'performance.md'),
 
+  web: {
+    /** Visits of each page (static home page, portal), alternating. */
+    rounds: 15,
+  },
+
   coldImport: {
     /** Discarded imports first, of bundles that between them load every external package: file cache. */
     warmupRounds: 1,
@@ -64,5 +69,7 @@ export const BENCH = {
     carparksP50Ratio: 1.5,
     readRouteRoundTrips: 1,
     tenancyActiveP95Ms: 2_000,
+    /** The portal's first load: JavaScript, gzipped. */
+    webFirstLoadKb: 150,
   },
 } as const;

@@ -7,6 +7,7 @@ import { kb, median } from './stats';
 import type { LifecycleStep, TenancyFlowsResult } from './tenancies';
 import { HOLD_MS } from './workers/counting-proxy';
 import type { RouteCallsReady } from './workers/route-calls';
+import type { WebResult } from './web';
 
 export interface Machine {
   readonly date: Date;
@@ -26,6 +27,7 @@ export interface BenchResults {
   readonly latency: readonly ScenarioResult[];
   readonly routeCalls: RouteCallsReady;
   readonly tenancies: TenancyFlowsResult;
+  readonly web: WebResult;
 }
 
 export interface TargetVerdict {
@@ -113,6 +115,12 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
   const p50Ratio = carparks ? carparks.twin.p50 / carparks.floor.p50 : Number.NaN;
   const setup = results.tenancies.setup;
   return [
+    {
+      name: 'Portal first load (JavaScript, gzipped)',
+      target: `≤ ${targets.webFirstLoadKb} KB`,
+      measured: kbText(results.web.firstLoadGzipBytes),
+      pass: kb(results.web.firstLoadGzipBytes) <= targets.webFirstLoadKb,
+    },
     {
       name: 'Bundle size (median of the API functions)',
       target: `≤ ${targets.medianBundleKb} KB`,
@@ -366,6 +374,8 @@ export function renderMarkdown(results: BenchResults, verdicts: readonly TargetV
 
   lines.push(...tenancySections(results));
 
+  lines.push(...webSection(results));
+
   lines.push(
     '## Method',
     '',
@@ -478,4 +488,34 @@ function tenancySections(results: BenchResults): string[] {
   );
   if (lifecycle.problems.length > 0) lines.push(...lifecycle.problems.map((p) => `> - ${p}`), '');
   return lines;
+}
+
+function webSection(results: BenchResults): string[] {
+  const { web } = results;
+  const portal = median(web.portalMs);
+  const staticPage = median(web.staticMs);
+  return [
+    '## 7. Tenant portal',
+    '',
+    `JavaScript of the portal's Vite build, gzipped (level 9), per route: the first load (entry chunk and what it imports, which includes the car park list), then what each other page adds when first visited. Target: first load ≤ ${BENCH.targets.webFirstLoadKb} KB.`,
+    '',
+    table(
+      ['route', 'gzipped', 'files'],
+      web.routes.map((r) => [r.route, kbText(r.gzipBytes), r.files.map((f) => `\`${f}\``).join(', ')]),
+      ['l', 'r', 'l'],
+    ),
+    '',
+    `Time from navigation start to the car park list on screen, in Chromium on the twin, each visit in a fresh browser context (nothing cached), ${web.rounds} visits of each page alternating: the portal (\`/\`, its JavaScript, then \`GET /carparks\`) against the static page it replaced (one inline script fetching the same list).`,
+    '',
+    table(
+      ['page', 'median', 'min', 'max'],
+      [
+        ['portal', ms(portal), ms(Math.min(...web.portalMs)), ms(Math.max(...web.portalMs))],
+        ['static page', ms(staticPage), ms(Math.min(...web.staticMs)), ms(Math.max(...web.staticMs))],
+        ['ratio', times(portal / staticPage), '', ''],
+      ],
+      ['l', 'r', 'r', 'r'],
+    ),
+    '',
+  ];
 }

@@ -5,7 +5,10 @@
  * the figures of this run.
  */
 import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import os from 'node:os';
+import { promisify } from 'node:util';
+import { repoRoot } from '../../lib/paths';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { JavaNotFoundError, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb';
@@ -16,7 +19,9 @@ import { measureLatency } from './latency';
 import { evaluateTargets, happyLifecycleTransitions, renderMarkdown, transitionCost, type BenchResults, type TargetVerdict } from './report';
 import { kb, median } from './stats';
 import { measureTenancyFlows } from './tenancies';
+import { measureListRender, measureWebChunks, siteWithStaticHome, type WebResult } from './web';
 import { killAllWorkers, startWorker } from './workers/ipc';
+import type { TwinServerInput, TwinServerReady } from './workers/twin-server';
 import type { RouteCallsInput, RouteCallsReady } from './workers/route-calls';
 
 const startedAt = performance.now();
@@ -47,22 +52,22 @@ async function main(): Promise<void> {
     `Carpark Tenancy bench — Node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}\n`,
   );
 
-  log('1/5 Bundle size: every function (API, workflow tasks, scheduled jobs), bundled as the CDK construct does');
+  log('1/6 Bundle size: every function (API, workflow tasks, scheduled jobs), bundled as the CDK construct does');
   const drift = await mirrorDrift();
   if (drift.length > 0) log(`    WARNING: bundling settings differ from lib/constructs/app-function.ts: ${drift.join(', ')}`);
   const bundles = await bundleAll(indented);
 
   // The API functions (the target's) and the references; task and job bundles are sized only, to keep the run short.
   const coldImported = bundles.filter((b) => b.kind !== 'task' && b.kind !== 'job');
-  log(`2/5 Cold import: a fresh node process per import, ${coldImported.length} bundles round-robin`);
+  log(`2/6 Cold import: a fresh node process per import, ${coldImported.length} bundles round-robin`);
   const coldImport = measureColdImports(coldImported, indented);
 
-  log('3/5 Local API latency: starting DynamoDB Local (in memory)');
+  log('3/6 Local API latency: starting DynamoDB Local (in memory)');
   dynamo = await startDynamoDbLocal();
   indented(`DynamoDB Local on ${dynamo.endpoint}`);
   const latency = await measureLatency(dynamo.endpoint, indented);
 
-  log('4/5 DynamoDB calls per request: a fresh twin behind a counting proxy');
+  log('4/6 DynamoDB calls per request: a fresh twin behind a counting proxy');
   const calls = await startWorker<RouteCallsReady>(
     'route calls',
     path.join(import.meta.dirname, 'workers', 'route-calls.ts'),
@@ -73,14 +78,39 @@ async function main(): Promise<void> {
   const routeCalls = calls.data;
   indented(`${routeCalls.measured.length} of ${routeCalls.measured.length + routeCalls.unmeasured.length} routes measured`);
 
-  log('5/5 Tenancy workflows: state transitions per lifecycle, then POST /tenancies → active');
+  log('5/6 Tenancy workflows: state transitions per lifecycle, then POST /tenancies → active');
   const tenancies = await measureTenancyFlows(dynamo.endpoint, indented);
+
+  log('6/6 Tenant portal: JavaScript per route chunk, then time to the car park list against the static page');
+  const web = await measureWeb(dynamo.endpoint);
   await stopEverything();
 
-  const results: BenchResults = { machine, seconds: seconds(), mirrorDrift: drift, bundles, coldImport, latency, routeCalls, tenancies };
+  const results: BenchResults = { machine, seconds: seconds(), mirrorDrift: drift, bundles, coldImport, latency, routeCalls, tenancies, web };
   const verdicts = evaluateTargets(results);
   await writeFile(BENCH.reportFile, renderMarkdown(results, verdicts));
   printSummary(results, verdicts);
+}
+
+async function measureWeb(dynamoEndpoint: string): Promise<WebResult> {
+  await promisify(execFile)('npm', ['run', 'build:web', '--silent'], { cwd: repoRoot });
+  const chunks = await measureWebChunks();
+  indented(`first load ${kb(chunks.firstLoadGzipBytes).toFixed(1)} KB gzipped; ${chunks.routes.length - 1} route chunks`);
+  const site = await siteWithStaticHome();
+  try {
+    const twin = await startWorker<TwinServerReady>(
+      'twin server (portal)',
+      path.join(import.meta.dirname, 'workers', 'twin-server.ts'),
+      { dynamoEndpoint, staticDir: site.dir } satisfies TwinServerInput,
+      BENCH.workerStartTimeoutMs,
+    );
+    try {
+      return { ...chunks, ...(await measureListRender(twin.data.url, BENCH.web.rounds, indented)) };
+    } finally {
+      await twin.stop();
+    }
+  } finally {
+    await site.remove();
+  }
 }
 
 function printSummary(results: BenchResults, verdicts: readonly TargetVerdict[]): void {
@@ -122,6 +152,9 @@ function printSummary(results: BenchResults, verdicts: readonly TargetVerdict[])
       ? [`    ${'lifecycle (setup+cancel)'.padEnd(24)} ${String(happy).padStart(3)}  = $${transitionCost(happy).perThousand.toFixed(3)} per 1,000 tenancies at list price`]
       : []),
     ...lifecycle.problems.map((problem) => `    ! ${problem}`),
+    `  Portal        first load ${kb(results.web.firstLoadGzipBytes).toFixed(1)} KB gzipped; car park list ` +
+      `${median(results.web.portalMs).toFixed(0)} ms vs static page ${median(results.web.staticMs).toFixed(0)} ms ` +
+      `(${(median(results.web.portalMs) / median(results.web.staticMs)).toFixed(2)}×)`,
     '',
     'Targets',
     ...verdicts.map((v) => `  ${v.pass ? 'pass' : 'FAIL'}  ${v.name}: ${v.measured} (target ${v.target})`),

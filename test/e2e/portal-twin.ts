@@ -11,7 +11,8 @@ export const DEMO_PASSWORD = 'Demo-parking-2026';
 
 export async function startPortalTwin(): Promise<TestTwin> {
   await buildWeb();
-  const twin = await startTestTwin({ web: { staticDir: webBuildDir }, waitScale: 1 / 43_200 });
+  // As `npm start`: each customer on a Stripe test clock, so a renewal can be made to come due.
+  const twin = await startTestTwin({ web: { staticDir: webBuildDir }, waitScale: 1 / 43_200, customerTestClocks: true });
   const { seedDemoData } = await import('../../local/seed');
   await seedDemoData();
   return twin;

@@ -23,6 +23,7 @@ import {
 } from './journeys';
 import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
 import { pollUntil } from '../../local/ports';
+import { stripeOf } from '../integration/tenancy-helpers';
 
 let twin: TestTwin;
 let browser: Browser;
@@ -191,6 +192,39 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await xero.getByRole('row').nth(1).waitFor();
     expect(await xero.getByRole('link').count()).toBeGreaterThan(0);
     await checkPage(page, 'billing-corporate');
+  });
+
+  it('journey 3: an unpaid renewal — the banner, pay now declined by the card on file, a new card that pays it', async () => {
+    const email = await tenantWithCard('unpaid');
+    await rentThroughApi(email, 'DU17 NPD');
+    const token = await tokenOf(email);
+    const { customerId } = (await twin.request('GET', '/billing', { token })).json as { customerId: string };
+    const stripe = stripeOf(twin);
+    const clockId = ((await stripe.customers.retrieve(customerId)) as { test_clock: string }).test_clock;
+    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_chargeCustomerFail' } })).status).toBe(200);
+    const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
+    await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 60 });
+    await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
+      timeoutMs: 15_000,
+      describeFailure: () => 'the renewal was not left open',
+    });
+
+    const page = await tab();
+    await page.goto('/my/billing');
+    await logIn(page, email);
+    const banner = page.getByTestId('unpaid-banner');
+    await banner.waitFor();
+    await checkPage(page, 'billing-unpaid');
+    const payNow = banner.getByRole('button', { name: /^Pay £\d+\.\d\d now$/ });
+    await expectReachableByKeyboard(page, payNow);
+    await page.keyboard.press('Enter');
+    await expectText(page, '[data-testid=unpaid-banner] [role=alert]', /declined/i);
+
+    await page.getByRole('button', { name: 'Replace card' }).click();
+    await addCard(page, /succeeds/i, /use this card/i);
+    // The new card pays what is owed: the banner goes, and the invoice reads as paid.
+    await banner.waitFor({ state: 'detached', timeout: 30_000 });
+    await checkPage(page, 'billing-paid-with-new-card');
   });
 
   it('journey 4: account — 422 messages by their fields, profile, password, log out, forgotten password, lock-out', async () => {

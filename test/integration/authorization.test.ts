@@ -129,6 +129,11 @@ const matrix: Record<RouteId, Case> = {
     expect: { ...all(200), anonymous: 401 },
   },
   CreateSetupIntent: { request: () => ({ method: 'POST', path: '/billing/setup-intent' }), expect: { ...all(201), anonymous: 401 } },
+  PayInvoice: {
+    // Tenant A's first invoice, paid already: A is told so; to anyone else it does not exist.
+    request: () => ({ method: 'POST', path: `/billing/invoices/${invoiceOfA}/pay` }),
+    expect: { anonymous: 401, tenantA: 409, tenantB: 404, operatorX: 404, operatorY: 404, admin: 404 },
+  },
   Contact: {
     // The hidden field keeps these six out of the sender's hourly limit (contact.test.ts covers it).
     request: () => ({ method: 'POST', path: '/contact', body: { name: 'Visitor', email: 'visitor@test.example', message: 'Hello', website: 'x' } }),
@@ -140,6 +145,8 @@ const matrix: Record<RouteId, Case> = {
 
 /** Tenant A's tenancies at operator X's car park: [0] is read, [1..3] are cancelled by A, X and the admin, [4] is taken back. */
 const tenancyOfA: string[] = [];
+/** Tenant A's first invoice. */
+let invoiceOfA: string;
 /** A corporate tenant, whom only an admin may link to a Xero contact. */
 let corporateUserId: string;
 
@@ -156,6 +163,7 @@ beforeAll(async () => {
     await settle(twin, cast.tenantA, tenancy.tenancyId);
     tenancyOfA.push(tenancy.tenancyId);
   }
+  invoiceOfA = ((await twin.request('GET', '/billing', { token: cast.tenantA.token })).json as { recentInvoices: { invoiceId: string }[] }).recentInvoices[0]!.invoiceId;
   // Cancelling without a workflow (the twin's waits pass at once here, which would end it).
   await tenancyRepository.transition(tenancyOfA[4]!, ['active'], { status: 'cancelling', cancellationId: 'by-hand', updatedAt: new Date().toISOString() });
 });

@@ -10,7 +10,9 @@ import { promisify } from 'node:util';
 import { repoRoot, webBuildDir } from '../../lib/paths';
 
 export async function buildWeb(): Promise<void> {
-  await promisify(execFile)('npm', ['run', 'build:web', '--silent'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  // vitest sets NODE_ENV=test, which would give React's development build: build as npm does.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  await promisify(execFile)('npm', ['run', 'build:web', '--silent'], { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024 });
 }
 
 export default async function setup(): Promise<void> {

@@ -16,7 +16,7 @@ import { startAwsStandins, type AwsStandins } from '../../../local/aws-standins'
 import { ensureTable } from '../../../local/dynamodb';
 import { integrationSecrets, startIntegrations, type Integrations } from '../../../local/integrations';
 import { createGateway, type GatewayRequest } from '../../../local/gateway';
-import { serveGateway } from '../../../local/http-server';
+import { apiPathSegments, serveGateway } from '../../../local/http-server';
 import { findFreePort } from '../../../local/ports';
 import { applyEnvironment, configuredAllowedOrigins, twinEnvironment } from '../../../local/twin-environment';
 
@@ -28,6 +28,8 @@ export interface BenchTwinOptions {
   readonly dynamoEndpoint: string;
   /** Where the handlers send DynamoDB requests (a counting proxy); dynamoEndpoint by default. */
   readonly handlerDynamoEndpoint?: string;
+  /** Serve this built site beside the API, as `npm start` serves the portal. */
+  readonly staticDir?: string;
   /** Runs around the handling of every API request (to mark its async context). */
   readonly aroundRequest?: <T>(handle: () => Promise<T>) => Promise<T>;
 }
@@ -102,7 +104,11 @@ export async function startBenchTwin(options: BenchTwinOptions): Promise<BenchTw
     if (failed.length > 0) throw new Error(`Handlers failed to load: ${failed.map((f) => f.module).join(', ')}`);
     const { aroundRequest } = options;
     const served = aroundRequest ? { ...gateway, handle: (request: GatewayRequest) => aroundRequest(() => gateway.handle(request)) } : gateway;
-    const server = await serveGateway(served, { port, host: HOST });
+    const server = await serveGateway(served, {
+      port,
+      host: HOST,
+      ...(options.staticDir && { staticDir: options.staticDir, apiPathSegments: apiPathSegments(routes.map((route) => route.path)) }),
+    });
     closers.push(() => server.close());
 
     const stripeWebhookSecret = secrets.values[secrets.stripeWebhookSecretId]!;

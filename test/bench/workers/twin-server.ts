@@ -9,6 +9,8 @@ import { runWorker } from './ipc';
 
 export interface TwinServerInput {
   readonly dynamoEndpoint: string;
+  /** A built site to serve beside the API (the portal measurements). */
+  readonly staticDir?: string;
 }
 
 export interface TwinServerReady {
@@ -49,8 +51,8 @@ export interface ExecutionFacts {
   readonly error: string | null;
 }
 
-runWorker<TwinServerInput, TwinServerReady>(async ({ dynamoEndpoint }) => {
-  const twin = await startBenchTwin({ dynamoEndpoint });
+runWorker<TwinServerInput, TwinServerReady>(async ({ dynamoEndpoint, staticDir }) => {
+  const twin = await startBenchTwin({ dynamoEndpoint, ...(staticDir && { staticDir }) });
   // The simulators start at zero added latency and without faults; make sure of it.
   twin.integrations.stripe.faults.clear();
   twin.integrations.smartParking.faults.clear();

@@ -8,7 +8,12 @@ export type Invoice = Billing['recentInvoices'][number];
 export const billingKeys = { all: ['billing'] as const };
 
 export function useBilling() {
-  return useQuery({ queryKey: billingKeys.all, queryFn: () => unwrap(api.GET('/billing')) });
+  return useQuery({
+    queryKey: billingKeys.all,
+    queryFn: () => unwrap(api.GET('/billing')),
+    // While something is owed, payments settle in the background (a new card re-attempts it): watch.
+    refetchInterval: (query) => (query.state.data && unpaidInvoices(query.state.data).length > 0 ? 3_000 : false),
+  });
 }
 
 export function createSetupIntent() {
