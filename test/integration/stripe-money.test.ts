@@ -122,3 +122,27 @@ describe('a signed event whose body disagrees with Stripe', () => {
     expect(whitelist(twin, carpark.siteId)).toEqual(['FD12ABC']);
   });
 });
+
+describe('a card whose bank asks for authentication (SCA)', () => {
+  it('fails a booking with a reason that says so, and books once the card is set up for future payments', async () => {
+    const tenant = await signUp(twin, 'sca@test.example');
+    // Attached without being set up for off-session use: the first charge asks for authentication.
+    await addCard(twin, tenant, 'pm_card_authenticationRequiredOnSetup');
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy: failed } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SC12AAA')).tenancyId);
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toMatch(/authenticate/);
+    expect(failed.failureReason).not.toMatch(/declined/);
+
+    // The portal sets the card up with a SetupIntent (usage off_session), as Stripe Elements does.
+    const setup = await twin.request('POST', '/billing/setup-intent', { token: tenant.token });
+    expect(setup.status, setup.text).toBe(201);
+    const { setupIntentId } = setup.json as { setupIntentId: string };
+    const confirmed = await stripeOf(twin).setupIntents.confirm(setupIntentId, { payment_method: 'pm_card_authenticationRequiredOnSetup' });
+    const patched = await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: confirmed.payment_method as string } });
+    expect(patched.status, patched.text).toBe(200);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SC12AAB')).tenancyId);
+    expect(tenancy.status).toBe('active');
+  });
+});
+

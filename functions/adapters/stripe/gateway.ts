@@ -4,6 +4,7 @@
  */
 import Stripe from 'stripe';
 import {
+  PaymentAuthenticationRequiredError,
   PaymentDeclinedError,
   PaymentProviderUnavailableError,
   type BillingCustomer,
@@ -49,7 +50,12 @@ async function call<T>(run: (s: Stripe) => Promise<T>): Promise<T> {
   try {
     return await run(s);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeCardError) throw new PaymentDeclinedError(error.message);
+    if (error instanceof Stripe.errors.StripeCardError) {
+      if (error.code === 'invoice_payment_intent_requires_action' || error.decline_code === 'authentication_required') {
+        throw new PaymentAuthenticationRequiredError(error.message);
+      }
+      throw new PaymentDeclinedError(error.message);
+    }
     if (
       error instanceof Stripe.errors.StripeAPIError ||
       error instanceof Stripe.errors.StripeConnectionError ||
@@ -296,7 +302,9 @@ export const stripeGateway: PaymentGateway = {
             customer: customerId,
             items: items.map(({ priceId, quantity }) => ({ price: priceId, quantity })),
             // The first month is charged now; a declined card fails the call and creates nothing.
+            // The tenant is not there when the workflow charges: off-session.
             payment_behavior: 'error_if_incomplete',
+            off_session: true,
             metadata: { userId },
           },
           { idempotencyKey },
@@ -325,7 +333,7 @@ export const stripeGateway: PaymentGateway = {
         {
           quantity,
           proration_behavior: growth ? 'always_invoice' : credit ? 'create_prorations' : 'none',
-          ...(growth ? { payment_behavior: 'error_if_incomplete' as const } : {}),
+          ...(growth ? { payment_behavior: 'error_if_incomplete' as const, off_session: true } : {}),
         },
         { idempotencyKey },
       );

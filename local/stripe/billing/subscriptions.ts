@@ -1,5 +1,5 @@
 import type { App, Op } from '../app';
-import { cardDeclined, invalidRequest } from '../http/errors';
+import { authenticationRequired, cardDeclined, invalidRequest } from '../http/errors';
 import { subscriptionItemTemplate, subscriptionTemplate } from '../objects/templates';
 import { subscriptionItems } from '../objects/render';
 import type { Rec } from '../store';
@@ -100,7 +100,7 @@ export function precheckFirstPayment(app: App, n: NewSubscription): void {
   const pm = resolvePaymentMethod(app, String(n.customer.id), [n.defaultPaymentMethod, settings.default_payment_method as string | null]);
   if (!pm) throw invalidRequest(NO_PAYMENT_METHOD_MESSAGE);
   const outcome = chargeOutcome(pm);
-  if (!outcome.ok) throw cardDeclined(outcome.declineCode, outcome.message);
+  if (!outcome.ok) throw outcome.requiresAction ? authenticationRequired(outcome.message) : cardDeclined(outcome.declineCode, outcome.message);
 }
 
 /**
@@ -313,7 +313,7 @@ export function validateItemChanges(app: App, sub: Rec, changes: ItemChange[], o
       const pm = resolvePaymentMethod(app, String(customer.id), [sub.default_payment_method as string | null, settings.default_payment_method as string | null]);
       if (!pm) throw invalidRequest(NO_PAYMENT_METHOD_MESSAGE);
       const outcome = chargeOutcome(pm);
-      if (!outcome.ok) throw cardDeclined(outcome.declineCode, outcome.message);
+      if (!outcome.ok) throw outcome.requiresAction ? authenticationRequired(outcome.message) : cardDeclined(outcome.declineCode, outcome.message);
     }
   }
 }

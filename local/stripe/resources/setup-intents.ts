@@ -56,6 +56,9 @@ function confirm(op: Op, si: Rec, params: Params): void {
     });
   }
   if (si.customer) attachPaymentMethod(op, pm, app.store.require('customer', String(si.customer)));
+  // Set up for future payments: a card that asks for authentication unless set up no longer
+  // does off-session (the stand-in takes the authentication at set-up as given).
+  if (si.usage === 'off_session') pm.__setup_for_off_session = true;
   si.status = 'succeeded';
   si.last_setup_error = null;
   app.emit(op, 'setup_intent.succeeded', app.render('setup_intent', si));
