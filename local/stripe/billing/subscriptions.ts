@@ -198,9 +198,21 @@ export function renew(op: Op, sub: Rec, at: number): void {
     absorb: pendingItems(app, String(sub.id)),
     currency: String(sub.currency),
   });
+  // Like Stripe, a renewal stays a draft for an hour (when it may still be edited), then is
+  // finalized and charged (finalizeDueDraft, run by the scheduler).
+  inv.automatically_finalizes_at = at + RENEWAL_DRAFT_SECONDS;
+}
+
+/** How long a renewal invoice stays a draft before Stripe finalizes and charges it. */
+export const RENEWAL_DRAFT_SECONDS = 3_600;
+
+/** The draft hour of a renewal is over: finalize it and, unless the subscription is unpaid, charge it. */
+export function finalizeDueDraft(op: Op, inv: Rec, at: number): void {
+  inv.automatically_finalizes_at = null;
   finalizeInvoice(op, inv, at);
+  const sub = inv.__subscription ? op.app.store.get('subscription', String(inv.__subscription)) : undefined;
   // Stripe leaves invoices of `unpaid` subscriptions uncollected.
-  if (inv.status === 'open' && sub.status !== 'unpaid') chargeAutomatically(op, inv, at);
+  if (inv.status === 'open' && sub?.status !== 'unpaid') chargeAutomatically(op, inv, at);
 }
 
 /** Invoices pending prorations now (`proration_behavior=always_invoice`, `invoice_now`). */
