@@ -21,6 +21,10 @@ export const ENV = {
   stripeWebhookSecretId: 'STRIPE_WEBHOOK_SECRET_ID',
   /** Stripe API base URL; unset means Stripe itself (https://api.stripe.com). */
   stripeApiUrl: 'STRIPE_API_URL',
+  /** Stripe publishable key (`pk_...`) for card entry in the browser: configuration, not a secret. */
+  stripePublishableKey: 'STRIPE_PUBLISHABLE_KEY',
+  /** Where browsers load Stripe.js from (https://js.stripe.com/v3/; the stand-in's script in the twin). */
+  stripeJsUrl: 'STRIPE_JS_URL',
   /** SmartParking (ANPR barrier whitelist) API base URL. */
   smartParkingBaseUrl: 'SMARTPARKING_BASE_URL',
   /** Secrets Manager id of the SmartParking API key. */

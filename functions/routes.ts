@@ -43,6 +43,8 @@ export interface FunctionAccess {
   readonly stopsWorkflows?: readonly WorkflowName[];
   /** Reads the dunning retry schedule from configuration. */
   readonly dunningSchedule?: boolean;
+  /** Reads the browser's card-entry settings (Stripe publishable key, Stripe.js URL) from configuration. */
+  readonly browserConfig?: boolean;
 }
 
 /** Workflow ids (workflows.ts imports this module, so they are spelled out here). */
@@ -110,6 +112,15 @@ export const routes = [
     auth: 'public',
     summary: 'The OpenAPI 3.1 document of this API',
     access: {},
+  },
+  {
+    id: 'GetConfig',
+    method: 'GET',
+    path: '/config',
+    handler: 'handlers/system/get-config.ts',
+    auth: 'public',
+    summary: 'Settings the web app needs: the Stripe publishable key and where to load Stripe.js from',
+    access: { browserConfig: true },
   },
   {
     id: 'CreateUser',
@@ -274,6 +285,15 @@ export const routes = [
     access: { table: ['GetItem', 'UpdateItem'], startsWorkflows: ['TenancyCancellation'] },
   },
   {
+    id: 'UndoCancellation',
+    method: 'POST',
+    path: '/tenancies/{tenancyId}/undo-cancellation',
+    handler: 'handlers/tenancies/undo-cancellation.ts',
+    auth: 'user',
+    summary: 'Take back a cancellation before the tenancy has ended; the space and the billing stay (owner)',
+    access: { table: ['GetItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
+  },
+  {
     id: 'GetBilling',
     method: 'GET',
     path: '/billing',
@@ -308,6 +328,15 @@ export const routes = [
     auth: 'user',
     summary: 'A SetupIntent client secret for collecting a card with Stripe Elements',
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+  },
+  {
+    id: 'PayInvoice',
+    method: 'POST',
+    path: '/billing/invoices/{invoiceId}/pay',
+    handler: 'handlers/billing/pay-invoice.ts',
+    auth: 'user',
+    summary: 'Pay one of your open invoices now with the card on file',
+    access: { table: ['Query'], stripe: true },
   },
   {
     id: 'Contact',

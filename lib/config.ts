@@ -37,6 +37,13 @@ export interface AppConfig {
    * (the default when unset); suspension follows the last.
    */
   readonly dunningRetryDays?: string;
+  /**
+   * Stripe publishable key (`pk_live_...` / `pk_test_...`) the web app takes cards with, served by
+   * `GET /config`. Not a secret. Required in prod; elsewhere, without it `GET /config` answers 503.
+   */
+  readonly stripePublishableKey?: string;
+  /** Where browsers load Stripe.js from; Stripe's https://js.stripe.com/v3/ when unset. */
+  readonly stripeJsUrl?: string;
 }
 
 /** Placeholder SmartParking URL for stages that never call the real API (`.example` is reserved). */
@@ -62,6 +69,8 @@ const CONTEXT_KEYS = [
   'smartParkingBaseUrl',
   'stripePartnerEventSource',
   'dunningRetryDays',
+  'stripePublishableKey',
+  'stripeJsUrl',
 ] as const;
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
@@ -70,6 +79,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const RESERVED_HOST = /(^|\.)(example|test|invalid|localhost)$/;
 /** A partner event source of Stripe, as EventBridge names it; the id is Stripe's event destination. */
 const STRIPE_PARTNER_EVENT_SOURCE = /^aws\.partner\/stripe\.com\/[A-Za-z0-9._-]+$/;
+const STRIPE_PUBLISHABLE_KEY = /^pk_(live|test)_[A-Za-z0-9]+$/;
 
 /** Reads and validates the app's context; throws a ConfigError listing every problem. */
 export function loadConfig(scope: IConstruct): AppConfig {
@@ -157,6 +167,24 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
     }
   }
 
+  const publishableKey = raw.stripePublishableKey;
+  let stripePublishableKey: string | undefined;
+  if (typeof publishableKey === 'string' && STRIPE_PUBLISHABLE_KEY.test(publishableKey)) {
+    stripePublishableKey = publishableKey;
+  } else if (isProd || (publishableKey !== undefined && publishableKey !== '')) {
+    fail('stripePublishableKey', `a Stripe publishable key, pk_live_... or pk_test_...${isProd ? ' (required in prod)' : ''}`, publishableKey);
+  }
+
+  const jsUrl = raw.stripeJsUrl;
+  let stripeJsUrl: string | undefined;
+  if (typeof jsUrl === 'string' && jsUrl !== '') {
+    const problem = checkUrl(jsUrl, isProd, false);
+    if (problem) fail('stripeJsUrl', problem, jsUrl);
+    else stripeJsUrl = jsUrl;
+  } else if (jsUrl !== undefined && jsUrl !== '') {
+    fail('stripeJsUrl', 'a URL', jsUrl);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     stage: stage as string,
@@ -169,6 +197,8 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): AppConfig {
     smartParkingBaseUrl,
     ...(stripePartnerEventSource ? { stripePartnerEventSource } : {}),
     ...(dunningRetryDays ? { dunningRetryDays } : {}),
+    ...(stripePublishableKey ? { stripePublishableKey } : {}),
+    ...(stripeJsUrl ? { stripeJsUrl } : {}),
   };
 }
 

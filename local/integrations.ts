@@ -15,6 +15,7 @@ import { isObject } from './stepfunctions/definition';
 import { createWorkflowEngine, type TimedWaitRequest, type WorkflowEngine } from './stepfunctions/engine';
 import { startSfnApi, stateMachineArnFor } from './stepfunctions/sfn-api';
 import { startStripeStandin, type StripeStandin } from './stripe/server';
+import { STANDIN_PUBLISHABLE_KEY } from './stripe/stripe-js';
 import { demoXeroContacts } from './xero/demo';
 import { startXeroSimulator, type XeroSimulator } from './xero/simulator';
 
@@ -137,6 +138,9 @@ export async function startIntegrations(options: IntegrationOptions): Promise<In
     [ENV.stripeSecretKeyId]: options.secrets.stripeSecretKeyId,
     [ENV.stripeApiUrl]: stripe.url,
     [ENV.stripeWebhookSecretId]: options.secrets.stripeWebhookSecretId,
+    // The browser takes cards through the stand-in's Stripe.js-compatible script.
+    [ENV.stripePublishableKey]: STANDIN_PUBLISHABLE_KEY,
+    [ENV.stripeJsUrl]: stripe.stripeJsUrl,
     [ENV.eventBusName]: 'carpark-tenancy-local',
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeApi.endpoint,
     [ENV.smartParkingBaseUrl]: smartParking.url,

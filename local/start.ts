@@ -239,7 +239,7 @@ function printBanner(info: {
     ...(info.hasWebSite ? [`  Web site   ${info.apiUrl}/`] : []),
     `  Outbox     ${info.outboxUrl}   (every email sent; JSON at /outbox.json)`,
     `  Barriers   ${info.smartParkingUrl}/   (SmartParking simulator: each site's whitelisted plates)`,
-    `  Stripe     ${info.stripeUrl}   (Stripe stand-in; test cards pm_card_visa, pm_card_chargeCustomerFail)`,
+    `  Stripe     ${info.stripeUrl}   (Stripe stand-in; test cards pm_card_visa, pm_card_chargeCustomerFail; Stripe.js at /v3/)`,
     `  Clocks     ${info.stripeUrl}/_standin/clocks   (each customer's Stripe test clock: advance it to renew, fail, retry)`,
     `  Xero       ${info.xeroUrl}   (Xero simulator: invoices of the demo corporate customer)`,
     `  DynamoDB   ${info.dynamoEndpoint}   (table ${TABLE_NAME}, ` +

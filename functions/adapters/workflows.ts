@@ -28,9 +28,25 @@ async function start(arnEnv: EnvName, name: string, input: Record<string, unknow
   await startExecution(arnEnv, name, input);
 }
 
+async function stopExecution(arnEnv: EnvName, name: string, cause: string): Promise<void> {
+  client ??= new SFNClient({});
+  try {
+    await client.send(new StopExecutionCommand({ executionArn: executionArn(requireEnv(arnEnv), name), cause }));
+  } catch (error) {
+    // Never started, or ended on its own already.
+    if (!(error instanceof ExecutionDoesNotExist)) throw error;
+  }
+}
+
+/** Each cancellation of a tenancy is its own execution (names cannot be reused for 90 days). */
+const cancellationName = (tenancyId: string, cancellationId: string) => `cancel-${tenancyId}-${cancellationId}`;
+
 export const stepFunctionsWorkflows: TenancyWorkflows = {
   startSetup: (tenancyId) => start(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, { tenancyId }),
-  startCancellation: (tenancyId) => start(ENV.tenancyCancellationStateMachineArn, `cancel-${tenancyId}`, { tenancyId }),
+  startCancellation: (tenancyId, cancellationId) =>
+    start(ENV.tenancyCancellationStateMachineArn, cancellationName(tenancyId, cancellationId), { tenancyId, cancellationId }),
+  stopCancellation: (tenancyId, cancellationId, reason) =>
+    stopExecution(ENV.tenancyCancellationStateMachineArn, cancellationName(tenancyId, cancellationId), reason),
   // A tenancy can change plate many times (even back to an old one): the time keeps names unique.
   startPlateChange: (tenancyId, plate) =>
     start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-${Date.now()}`, { tenancyId, plate }),
@@ -42,18 +58,6 @@ const dunningName = (invoiceId: string) => `dunning-${invoiceId}`;
 
 export const dunningWorkflow: DunningWorkflow = {
   start: ({ invoiceId, customerId }) => startExecution(ENV.invoiceDunningStateMachineArn, dunningName(invoiceId), { invoiceId, customerId }),
-  async stop(invoiceId, reason) {
-    client ??= new SFNClient({});
-    try {
-      await client.send(
-        new StopExecutionCommand({
-          executionArn: executionArn(requireEnv(ENV.invoiceDunningStateMachineArn), dunningName(invoiceId)),
-          cause: reason,
-        }),
-      );
-    } catch (error) {
-      // Never started (the invoice was paid before it failed), or ended on its own already.
-      if (!(error instanceof ExecutionDoesNotExist)) throw error;
-    }
-  },
+  // Never started (the invoice was paid before it failed), or ended on its own already: nothing to stop.
+  stop: (invoiceId, reason) => stopExecution(ENV.invoiceDunningStateMachineArn, dunningName(invoiceId), reason),
 };

@@ -20,6 +20,7 @@ export interface RouteContract {
 export const contracts = {
   Health: { success: { status: 200, body: s.HealthResponse }, errors: [503] },
   OpenApi: { success: { status: 200 } },
+  GetConfig: { success: { status: 200, body: s.ConfigResponse }, errors: [503] },
   CreateUser: { body: s.SignUpBody, success: { status: 201, body: s.UserResponse }, errors: [409] },
   GetUser: { params: s.UserParams, success: { status: 200, body: s.UserResponse }, errors: [401, 404] },
   UpdateUser: {
@@ -66,10 +67,12 @@ export const contracts = {
     errors: [401, 403, 404, 409],
   },
   CancelTenancy: { params: s.TenancyParams, success: { status: 202, body: s.TenancyResponse }, errors: [401, 404, 409] },
+  UndoCancellation: { params: s.TenancyParams, success: { status: 200, body: s.TenancyEnvelope }, errors: [401, 403, 404, 409] },
   GetBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   CreateBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },
   CreateSetupIntent: { success: { status: 201, body: s.SetupIntentResponse }, errors: [401, 503] },
+  PayInvoice: { params: s.InvoiceParams, success: { status: 200, body: s.PaidInvoiceResponse }, errors: [401, 402, 404, 409, 503] },
   Contact: { body: s.ContactBody, success: { status: 202, body: s.ContactAccepted }, errors: [404, 429] },
   // The body is Stripe's event, read raw: the signature covers the exact bytes.
   StripeWebhook: { success: { status: 200, body: s.WebhookAccepted }, errors: [400, 503] },

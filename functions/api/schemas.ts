@@ -119,6 +119,11 @@ export const ErrorResponse = z
       code: z.string().meta({ example: 'validation_failed' }),
       message: z.string(),
       details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      clientSecret: z
+        .string()
+        .nullable()
+        .optional()
+        .meta({ description: 'With `authentication_required` (paying an invoice): the payment’s client secret, for Stripe.js to authenticate it' }),
     }),
   })
   .meta({ id: 'Error' });
@@ -185,6 +190,13 @@ export const HealthResponse = z
   .object({ status: z.enum(['ok', 'degraded']), checks: z.object({ table: z.enum(['reachable', 'unreachable']) }) })
   .meta({ id: 'Health' });
 
+export const ConfigResponse = z
+  .object({
+    stripePublishableKey: z.string().meta({ example: 'pk_test_local' }),
+    stripeJsUrl: z.url().meta({ example: 'https://js.stripe.com/v3/' }),
+  })
+  .meta({ id: 'Config' });
+
 // --- tenancies ------------------------------------------------------------------------------------
 
 /** Raw plates are accepted in any spacing and case; the API normalises and validates them. */
@@ -246,6 +258,7 @@ export const TenancyResponse = z
       .optional()
       .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one). Operators see its state and date only' }),
     suspendedFrom: z.enum(['active', 'cancelling']).optional().meta({ description: 'While suspended: the status it returns to once paid' }),
+    cancellationId: z.string().optional().meta({ description: 'While a cancellation is pending: which one (a cancellation undone and made again is a new one)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -254,6 +267,8 @@ export const TenancyResponse = z
 export const TenancyWithWarningsResponse = z
   .object({ tenancy: TenancyResponse, warnings: z.array(LookAlikeWarning) })
   .meta({ id: 'TenancyWithWarnings' });
+
+export const TenancyEnvelope = z.object({ tenancy: TenancyResponse }).meta({ id: 'TenancyEnvelope' });
 
 export const TenancyListResponse = z
   .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
@@ -317,6 +332,10 @@ const XeroInvoices = z
     id: 'XeroInvoices',
     description: 'Corporate accounts linked to a Xero contact only. When Xero cannot be read, `unavailable`; the rest of the answer stands.',
   });
+
+export const InvoiceParams = z.object({ invoiceId: z.string().regex(/^in_[A-Za-z0-9]{1,64}$/).meta({ example: 'in_1QxYzAbCdEfGh' }) });
+
+export const PaidInvoiceResponse = z.object({ invoice: Invoice }).meta({ id: 'PaidInvoice' });
 
 export const BillingResponse = z
   .object({

@@ -96,6 +96,14 @@ export interface CollectibleInvoice {
 /** What one attempt to collect an open invoice came to. */
 export type CollectionAttempt = 'paid' | 'declined' | 'not_open';
 
+/** A tenant's own attempt to pay an invoice now, in the detail the tenant is shown. */
+export type PaymentAttempt =
+  | { readonly outcome: 'paid'; readonly invoice: InvoiceSummary }
+  | { readonly outcome: 'declined'; readonly message: string }
+  /** The bank wants the cardholder to authenticate (3-D Secure): Stripe.js completes it with this secret. */
+  | { readonly outcome: 'authentication_required'; readonly clientSecret: string | null; readonly message: string }
+  | { readonly outcome: 'not_open'; readonly status: string | null };
+
 export interface SubscriptionItemState {
   readonly itemId: string;
   readonly priceId: string;
@@ -140,6 +148,8 @@ export interface PaymentGateway {
    * it is no longer open (paid meanwhile, voided): an invoice is never paid twice.
    */
   payInvoice(invoiceId: string, options: { paymentMethodId?: string }, idempotencyKey: string): Promise<CollectionAttempt>;
+  /** Charges an open invoice now with this card, on the tenant's behalf, reporting why it failed. */
+  attemptPayment(invoiceId: string, paymentMethodId: string, idempotencyKey: string): Promise<PaymentAttempt>;
 
   createProduct(input: { carparkId: string; name: string }, idempotencyKey: string): Promise<string>;
   createPrice(input: PriceRequest, idempotencyKey: string): Promise<string>;

@@ -8,6 +8,8 @@
  *
  * A suspended tenancy keeps its space but not its plate on the barrier; it goes back to what it
  * was (active or cancelling) when the arrears are settled, or ends with its cancellation.
+ * A cancellation can be undone until it has ended the tenancy: cancelling goes back to active
+ * (or to suspended, when the tenancy was suspended before or while it was cancelling).
  *
  * A tenancy holds a space (the car park's `occupied` counter), its plate's claim at that car
  * park and one unit of its Stripe price's quantity from the moment it is created until it
@@ -66,6 +68,12 @@ export interface Tenancy {
   readonly arrears?: TenancyArrears;
   /** While suspended: the status to go back to when the arrears are settled. */
   readonly suspendedFrom?: 'active' | 'cancelling';
+  /**
+   * While a cancellation is pending (cancelling, or suspended from cancelling): its id, which its
+   * workflow carries. Undoing the cancellation removes it, so that workflow can no longer end the
+   * tenancy, even if it reaches its end step.
+   */
+  readonly cancellationId?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -110,7 +118,20 @@ export interface TenancyRepository {
    * Ends a live tenancy (`ended` or `failed`) and gives back its space, plate claim and billed
    * quantity, all in one transaction: false if it was not in `from` any more (already released).
    */
-  release(tenancy: Tenancy, from: readonly TenancyStatus[], to: 'ended' | 'failed', changes: Partial<Tenancy> & { updatedAt: string }): Promise<boolean>;
+  release(
+    tenancy: Tenancy,
+    from: readonly TenancyStatus[],
+    to: 'ended' | 'failed',
+    changes: Partial<Tenancy> & { updatedAt: string },
+    /** Only while this cancellation is still the tenancy's pending one. */
+    guard?: { cancellationId: string },
+  ): Promise<boolean>;
+  /**
+   * Undoes a pending cancellation: from exactly the status and cancellation read, to `to`
+   * (active, or suspended back to being active), forgetting the end date. False when the
+   * tenancy changed meanwhile (ended, re-cancelled, suspended, reinstated).
+   */
+  undoCancellation(tenancy: Tenancy, to: Pick<Tenancy, 'status' | 'suspendedFrom'>, now: string): Promise<Tenancy | undefined>;
   /**
    * Suspends an active or cancelling tenancy for the unpaid invoice, only while those arrears are
    * still recorded and not settled (checked in the same transaction): false otherwise.

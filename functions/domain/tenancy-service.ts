@@ -7,7 +7,7 @@ import type { CarparkRepository } from './ports';
 import type { Clock } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
-import { newId } from './ids';
+import { newId, newToken } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
 import type { VehicleType } from './carparks';
 import { asSeenByOperator, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
@@ -15,7 +15,10 @@ import { asSeenByOperator, type Tenancy, type TenancyRepository, type TenancySta
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
 export interface TenancyWorkflows {
   startSetup(tenancyId: string): Promise<void>;
-  startCancellation(tenancyId: string): Promise<void>;
+  /** One execution per cancellation (a tenancy cancelled again after an undo gets a new one). */
+  startCancellation(tenancyId: string, cancellationId: string): Promise<void>;
+  /** Stops that cancellation's execution; nothing when it is over or never started. */
+  stopCancellation(tenancyId: string, cancellationId: string, reason: string): Promise<void>;
   startPlateChange(tenancyId: string, newPlate: string): Promise<void>;
   startVehicleChange(tenancyId: string): Promise<void>;
 }
@@ -187,8 +190,48 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
     throw new ConflictError('tenancy_over', `This tenancy has already ${tenancy.status === 'ended' ? 'ended' : 'failed'}.`);
   }
   const now = deps.clock.now().toISOString();
-  const cancelling = await deps.tenancies.transition(tenancyId, ['active', 'suspended'], { status: 'cancelling', updatedAt: now });
+  const cancellationId = newToken();
+  const cancelling = await deps.tenancies.transition(tenancyId, ['active', 'suspended'], { status: 'cancelling', cancellationId, updatedAt: now });
   if (!cancelling) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
-  await deps.workflows.startCancellation(tenancyId);
+  await deps.workflows.startCancellation(tenancyId, cancellationId);
   return cancelling;
+}
+
+/**
+ * What a pending cancellation undoes to: a cancelled tenancy is active again; one cancelled while
+ * suspended, or suspended while cancelling, stays suspended (its plate stays off the barrier until
+ * the arrears are settled), and will then go back to active. Undefined when nothing is pending.
+ */
+export function undoneStatus(tenancy: Tenancy): Pick<Tenancy, 'status' | 'suspendedFrom'> | undefined {
+  if (tenancy.status === 'cancelling') return tenancy.suspendedFrom ? { status: 'suspended', suspendedFrom: 'active' } : { status: 'active' };
+  if (tenancy.status === 'suspended' && tenancy.suspendedFrom === 'cancelling') return { status: 'suspended', suspendedFrom: 'active' };
+  return undefined;
+}
+
+/**
+ * Takes back a cancellation before it has ended the tenancy. The space, the plate's claim and the
+ * billed quantity were never given back, so they simply stay; the cancellation's workflow is
+ * stopped, and its end step, conditioned on the cancellation it carries, could not end the
+ * tenancy anyway. Owner only.
+ */
+export async function undoCancellation(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<{ tenancy: Tenancy }> {
+  const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can undo a cancellation.');
+  const to = undoneStatus(tenancy);
+  if (!to) {
+    throw new ConflictError('tenancy_not_cancelling', `Only a cancelled tenancy that has not ended can be taken back; this one is ${tenancy.status}.`);
+  }
+  const undone = await deps.tenancies.undoCancellation(tenancy, to, deps.clock.now().toISOString());
+  if (!undone) {
+    // Ended (its date came), or changed by a suspension or reinstatement meanwhile.
+    const now = await deps.tenancies.get(tenancyId, true);
+    if (!now || !undoneStatus(now)) {
+      throw new ConflictError('tenancy_not_cancelling', `Only a cancelled tenancy that has not ended can be taken back; this one is ${now?.status ?? 'gone'}.`);
+    }
+    throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+  }
+  if (tenancy.cancellationId) {
+    await deps.workflows.stopCancellation(tenancyId, tenancy.cancellationId, 'The tenant undid the cancellation.');
+  }
+  return { tenancy: undone };
 }

@@ -154,15 +154,27 @@ export async function scheduleEnd(deps: WorkflowDeps, input: { tenancyId: string
   return { endsAt };
 }
 
-export async function endTenancy(deps: WorkflowDeps, input: { tenancyId: string }) {
+/**
+ * Ends the tenancy, unless its cancellation was undone: the release is conditioned on the
+ * cancellation this execution carries still being pending, so an undo and this step racing each
+ * other have exactly one winner. `status` tells the workflow whether to go on (`ended`, also on a
+ * retry after the release) or stop (the tenancy is live again).
+ */
+export async function endTenancy(deps: WorkflowDeps, input: { tenancyId: string; cancellationId?: string }) {
   const tenancy = await load(deps, input.tenancyId);
+  if (tenancy.status === 'ended') return { released: false, status: 'ended' };
   // A cancelled tenancy suspended for arrears still ends on its date; its plate is off already.
-  const released = await deps.tenancies.release(tenancy, ['cancelling', 'suspended'], 'ended', {
-    suspendedFrom: undefined,
-    arrears: undefined,
-    updatedAt: now(deps),
-  });
-  return { released, status: released ? 'ended' : tenancy.status };
+  // Executions started before cancellations carried an id end the tenancy as before.
+  const released = await deps.tenancies.release(
+    tenancy,
+    ['cancelling', 'suspended'],
+    'ended',
+    { suspendedFrom: undefined, arrears: undefined, updatedAt: now(deps) },
+    input.cancellationId ? { cancellationId: input.cancellationId } : undefined,
+  );
+  if (released) return { released, status: 'ended' };
+  const after = await load(deps, input.tenancyId);
+  return { released, status: after.status === 'ended' ? 'ended' : 'undone' };
 }
 
 // --- plate change ------------------------------------------------------------------------------
@@ -209,6 +221,8 @@ export type TenancyEmail =
 /** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
 export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: string; template: TenancyEmail }) {
   const tenancy = await load(deps, input.tenancyId);
+  // A cancellation undone before its notice went out is not announced.
+  if (input.template === 'cancelling' && !tenancy.cancellationId && tenancy.status !== 'cancelling') return { sent: false };
   const [user, carpark] = await Promise.all([deps.users.get(tenancy.userId), deps.carparks.get(tenancy.carparkId)]);
   if (!user) return { sent: false };
   const place = carpark?.name ?? 'the car park';

@@ -198,6 +198,10 @@ export class AppFunction extends NodejsFunction {
 
     if (access.dunningSchedule && config.dunningRetryDays) this.addEnvironment(ENV.dunningRetryDays, config.dunningRetryDays);
 
+    // Public values, so plain environment variables (the handler defaults the Stripe.js URL).
+    if (access.browserConfig && config.stripePublishableKey) this.addEnvironment(ENV.stripePublishableKey, config.stripePublishableKey);
+    if (access.browserConfig && config.stripeJsUrl) this.addEnvironment(ENV.stripeJsUrl, config.stripeJsUrl);
+
     for (const workflowId of access.stopsWorkflows ?? []) {
       const stateMachine = stateMachines?.get(workflowId);
       const spec = workflows.find((workflow) => workflow.id === workflowId);

@@ -16,12 +16,13 @@ import type { Method } from './http/router';
 import { Router } from './http/router';
 import { expandPaths } from './params';
 import { Persistence } from './persistence';
+import { STRIPE_JS_PATH, checkPublishableAccess, isPublishableKey, requireClientSecret, stripeJsSource } from './stripe-js';
 import { catalogRoutes } from './resources/catalog';
 import { customerRoutes } from './resources/customers';
 import { eventRoutes, webhookEndpointRoutes } from './resources/events';
 import { invoiceRoutes } from './resources/invoices';
 import { paymentMethodRoutes } from './resources/payment-methods';
-import { setupIntentRoutes } from './resources/setup-intents';
+import { finishAuthentication, setupIntentRoutes } from './resources/setup-intents';
 import { subscriptionRoutes } from './resources/subscriptions';
 import { testClockRoutes } from './resources/test-clocks';
 import type { Rec } from './store';
@@ -86,6 +87,8 @@ export interface StandinState {
 export interface StripeStandin {
   /** `http://host:port` */
   url: string;
+  /** The Stripe.js-compatible script (`<url>/v3/`), used with any `pk_test_...` publishable key. */
+  stripeJsUrl: string;
   host: string;
   port: number;
   faults: FaultSwitches;
@@ -333,10 +336,53 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
     };
     const fail = (err: StripeApiError, extra: Record<string, string> = {}) => send(res, err.status, err.toBody(requestId), { ...headers, ...extra });
 
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, DELETE',
+        'access-control-allow-headers': 'authorization, content-type, idempotency-key, stripe-version, stripe-account',
+        'access-control-max-age': '600',
+      });
+      return void res.end();
+    }
+    if (method === 'GET' && (url.pathname === STRIPE_JS_PATH || url.pathname === '/v3')) {
+      const origin = req.headers.host ? `http://${req.headers.host}` : app.baseUrl;
+      const script = stripeJsSource(origin);
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': Buffer.byteLength(script),
+        'cache-control': 'no-cache',
+        'cross-origin-resource-policy': 'cross-origin',
+        'x-content-type-options': 'nosniff',
+      });
+      return void res.end(script);
+    }
+    const authenticate = /^\/_standin\/setup_intents\/(seti_\w+)\/authenticate$/.exec(url.pathname);
+    if (authenticate && method === 'POST') {
+      try {
+        const raw = await readBody(req);
+        const params = String(req.headers['content-type'] ?? '').includes('json') ? paramsFromJson(JSON.parse(raw || '{}')) : decodeForm(raw);
+        const si = requireClientSecret(app, authenticate[1] as string, params.client_secret);
+        finishAuthentication({ app, origin: { id: requestId, idempotency_key: null } }, si, params.outcome === 'complete');
+        app.changed();
+        return send(res, 200, app.render('setup_intent', si), headers);
+      } catch (err) {
+        return fail(err instanceof StripeApiError ? err : invalidRequest('Invalid request body.'));
+      }
+    }
     if (url.pathname.startsWith('/_standin/')) return control(req, res, url.pathname);
 
-    const authError = apiKeyError(req.headers.authorization);
-    if (authError) return fail(authError);
+    // Stripe.js sends the publishable key as the `key` parameter (no preflight); servers send a Bearer key.
+    const queryKey = url.searchParams.get('key') ?? undefined;
+    const bearer = /^bearer\s+(pk_\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    let publishable = !req.headers.authorization && isPublishableKey(queryKey) ? queryKey : bearer;
+    if (!publishable && !req.headers.authorization && method === 'POST' && String(req.headers['content-type'] ?? '').includes('form')) {
+      // Peeked below once the body has been read.
+      publishable = 'body';
+    }
+    if (!publishable) {
+      const authError = apiKeyError(req.headers.authorization);
+      if (authError) return fail(authError);
+    }
 
     const decision = faults.decide(method, url.pathname);
     if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
@@ -355,6 +401,20 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
       }
     } catch (err) {
       return fail(err instanceof StripeApiError ? err : invalidRequest('Invalid request body.'));
+    }
+    if (publishable) {
+      const key = publishable === 'body' ? (typeof params.key === 'string' ? params.key : undefined) : publishable;
+      if (isPublishableKey(key)) {
+        try {
+          checkPublishableAccess(app, method, url.pathname, params);
+        } catch (err) {
+          return fail(err as StripeApiError);
+        }
+      } else {
+        const authError = apiKeyError(key ? `Bearer ${key}` : undefined);
+        if (authError) return fail(authError);
+        delete params.key;
+      }
     }
 
     const match = router.match(method, url.pathname);
@@ -415,6 +475,8 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
   }
 
   const server: Server = createServer((req, res) => {
+    // As api.stripe.com: any origin may call the API (keys, not origins, are what is checked).
+    res.setHeader('access-control-allow-origin', '*');
     handle(req, res).catch((err: unknown) => {
       log(`unhandled: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) send(res, 500, { error: { type: 'api_error', message: 'Internal error in the local Stripe stand-in.' } });
@@ -435,6 +497,7 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
 
   return {
     url: `http://${host}:${port}`,
+    stripeJsUrl: `http://${host}:${port}${STRIPE_JS_PATH}`,
     host,
     port,
     faults,

@@ -257,7 +257,7 @@ async function measureLifecycle(twin: Worker<TwinServerReady>, client: Client, p
   if (changed.vehicleType !== 'motorcycle') problems.push(`Vehicle type change: the tenancy is still a ${String(changed.vehicleType)}`);
 
   await client.expect(202, 'DELETE', `/tenancies/${tenancyId}`, { token });
-  await step('cancel', 'Cancellation', 'DELETE', { workflowId: 'TenancyCancellation', name: `cancel-${tenancyId}` }, token, tenancyId, {
+  await step('cancel', 'Cancellation', 'DELETE', { workflowId: 'TenancyCancellation', namePrefix: `cancel-${tenancyId}-` }, token, tenancyId, {
     execution: 'SUCCEEDED',
     tenancy: 'ended',
   });

@@ -48,6 +48,21 @@ describe('config', () => {
     ]);
   });
 
+  it('requires a Stripe publishable key in prod only, and checks the Stripe.js URL', () => {
+    const { stripePublishableKey: _key, ...withoutKey } = testContext;
+    expect(parseConfig(withoutKey).stripePublishableKey).toBeUndefined();
+    expect(problemsOf({ ...withoutKey, stage: 'prod', allowedOrigins: ['https://app.example.com'] })).toEqual([
+      'stripePublishableKey: a Stripe publishable key, pk_live_... or pk_test_... (required in prod) (got nothing)',
+    ]);
+    expect(problemsOf({ ...testContext, stripePublishableKey: 'sk_live_oops' })).toEqual([
+      'stripePublishableKey: a Stripe publishable key, pk_live_... or pk_test_... (got "sk_live_oops")',
+    ]);
+    expect(parseConfig({ ...testContext, stripeJsUrl: 'http://127.0.0.1:12111/v3/' }).stripeJsUrl).toBe('http://127.0.0.1:12111/v3/');
+    expect(problemsOf({ ...prodContext, stripeJsUrl: 'http://js.example.com/v3/' })).toEqual([
+      'stripeJsUrl: must use https in prod (got "http://js.example.com/v3/")',
+    ]);
+  });
+
   it('treats only the prod stage as production', () => {
     expect(parseConfig(prodContext).isProd).toBe(true);
     expect(parseConfig({ ...testContext, stage: 'production-like' }).isProd).toBe(false);

@@ -286,7 +286,7 @@ describe('functions', () => {
       'InvoicePaymentFailed',
       'UpdateTenancy',
     ]);
-    expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['InvoiceSettled']);
+    expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['UndoCancellation', 'InvoiceSettled']);
   });
 
   it('grants nothing beyond logs, tracing and what the manifest lists (and a job or consumer its dead-letter queue)', () => {
@@ -333,6 +333,22 @@ describe('functions', () => {
     });
     expect(readers.map(label)).toEqual(['task handlers/tasks/open-arrears.ts']);
     expect(functions.filter((f) => environmentOf(f.properties)[ENV.dunningRetryDays] !== undefined)).toEqual([]);
+  });
+
+  it('gives GET /config alone the Stripe publishable key and Stripe.js URL from config, with no table or secret access', () => {
+    const configured = synthStacks(testConfig({ stripeJsUrl: 'https://js.example.com/v3/' }));
+    const readers = deployedFunctions(configured).map((f) => {
+      const resource = resourcesOfType(configured.functionsTemplate, 'AWS::Lambda::Function')[logicalIdOf(f.fn)]!;
+      const env = environmentOf(resource.Properties);
+      return { f, key: env[ENV.stripePublishableKey], url: env[ENV.stripeJsUrl], statements: statementsOf(configured.functionsTemplate, f.fn) };
+    });
+    const withKey = readers.filter((r) => r.key !== undefined);
+    expect(withKey.map((r) => label(r.f))).toEqual(['route GetConfig']);
+    expect(withKey[0]).toMatchObject({ key: 'pk_test_51TestPublishableKey', url: 'https://js.example.com/v3/' });
+    expect(actionsOf(withKey[0]!.statements).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    // Unconfigured, the URL is left to the handler's default (Stripe's own).
+    const getConfig = functions.find((f) => f.id === 'GetConfig')!;
+    expect(environmentOf(getConfig.properties)[ENV.stripeJsUrl]).toBeUndefined();
   });
 
   it('keeps secret values out of function configuration', () => {

@@ -17,6 +17,7 @@ export const testContext = {
   webBaseUrl: 'https://app.example.com',
   senderEmail: 'no-reply@mail.example.com',
   smartParkingBaseUrl: 'https://barriers.example.com/api',
+  stripePublishableKey: 'pk_test_51TestPublishableKey',
 };
 
 export function testConfig(overrides: Partial<Record<keyof AppConfig, unknown>> = {}): AppConfig {

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type Stripe from 'stripe';
 import { TenancyResponse } from '../../functions/api/schemas';
 import type { Tenancy } from '../../functions/domain/tenancies';
+import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
 import { executionArnFor } from '../../local/stepfunctions/engine';
 import { stripeClientFor } from '../../local/stripe/server';
 import type { TestTwin } from '../support/twin';
@@ -33,7 +34,10 @@ export async function rent(twin: TestTwin, tenant: Actor, carparkId: string, pla
 /** Waits for a workflow of the tenancy to finish, then returns the tenancy as the API shows it. */
 export async function settle(twin: TestTwin, tenant: Actor, tenancyId: string, workflow: 'setup' | 'cancel' = 'setup') {
   const workflowId = workflow === 'setup' ? 'TenancySetup' : 'TenancyCancellation';
-  const execution = await twin.integrations.workflows.waitFor(executionArnFor(workflowId, `${workflow}-${tenancyId}`), { timeoutMs: 20_000 });
+  // Each cancellation is an execution of its own, named after the tenancy's (latest) cancellation.
+  const name =
+    workflow === 'setup' ? `setup-${tenancyId}` : `cancel-${tenancyId}-${(await tenancyRepository.get(tenancyId, true))?.cancellationId ?? 'none'}`;
+  const execution = await twin.integrations.workflows.waitFor(executionArnFor(workflowId, name), { timeoutMs: 20_000 });
   expect(['SUCCEEDED', 'FAILED']).toContain(execution.status);
   const res = await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token });
   expect(res.status, res.text).toBe(200);

@@ -102,12 +102,26 @@ function plateRelease(t: Pick<Tenancy, 'carparkId' | 'tenancyId'>, plate: string
   };
 }
 
-function tenancyUpdate(tenancyId: string, from: readonly TenancyStatus[], changes: Record<string, unknown>, remove: string[] = []) {
+function tenancyUpdate(
+  tenancyId: string,
+  from: readonly TenancyStatus[],
+  changes: Record<string, unknown>,
+  remove: string[] = [],
+  cancellation?: { cancellationId: string | null },
+) {
   const guard = statusIn(from);
-  return withCondition(updateExpression(changes, remove), guard.condition, guard.names, guard.values) && {
+  // A cancellation's steps act only while it is still the tenancy's pending one (not undone).
+  const condition = !cancellation
+    ? guard.condition
+    : cancellation.cancellationId === null
+      ? `${guard.condition} AND attribute_not_exists(#cancellationId)`
+      : `${guard.condition} AND #cancellationId = :cancellationId`;
+  const names = cancellation ? { ...guard.names, '#cancellationId': 'cancellationId' } : guard.names;
+  const values = cancellation?.cancellationId ? { ...guard.values, ':cancellationId': cancellation.cancellationId } : guard.values;
+  return {
     TableName: TableName(),
     Key: keys.tenancy(tenancyId),
-    ...withCondition(updateExpression(changes, remove), guard.condition, guard.names, guard.values),
+    ...withCondition(updateExpression(changes, remove), condition, names, values),
   };
 }
 
@@ -178,9 +192,9 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   /** 1 round trip. */
-  async release(t, from, to, changes) {
+  async release(t, from, to, changes, guard) {
     const result = await transact([
-      { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }, removedFields(changes)) },
+      { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }, removedFields(changes), guard) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
       plateRelease(t, t.plate),
       ...billingChange(t.userId, t.priceId, -1),
@@ -188,6 +202,14 @@ export const tenancyRepository: TenancyRepository = {
       ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
     ]);
     return result.ok;
+  },
+
+  /** 1 round trip; the space, plate claim and billed quantity stay where they are. */
+  async undoCancellation(t, to, now) {
+    const changes = { status: to.status, suspendedFrom: to.suspendedFrom, endsAt: undefined, cancellationId: undefined, updatedAt: now };
+    const update = tenancyUpdate(t.tenancyId, [t.status], changes, removedFields(changes), { cancellationId: t.cancellationId ?? null });
+    const updated = await updateIf({ ...update, ReturnValues: 'ALL_NEW' });
+    return updated?.Attributes ? fromItem<Tenancy>(updated.Attributes) : undefined;
   },
 
   /** 1 round trip: the arrears must still be open when the tenancy is suspended. */

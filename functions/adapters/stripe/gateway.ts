@@ -149,6 +149,17 @@ function toSubscription(s: Stripe.Subscription): SubscriptionState {
 
 const CUSTOMER_EXPAND = ['invoice_settings.default_payment_method'];
 
+/**
+ * The client secret of the payment that needs authenticating: on the error (its PaymentIntent), or
+ * the invoice's `confirmation_secret` (API versions where invoices no longer name a PaymentIntent).
+ */
+async function paymentClientSecret(s: Stripe, invoiceId: string, error: Stripe.errors.StripeCardError): Promise<string | null> {
+  const fromError = (error.raw as { payment_intent?: { client_secret?: string | null } } | undefined)?.payment_intent?.client_secret;
+  if (fromError) return fromError;
+  const invoice = await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] });
+  return invoice.confirmation_secret?.client_secret ?? null;
+}
+
 export const stripeGateway: PaymentGateway = {
   createCustomer: ({ userId, email, name }, idempotencyKey) =>
     call(async (s) => toCustomer(await s.customers.create({ email, name, metadata: { userId } }, { idempotencyKey }))),
@@ -232,6 +243,30 @@ export const stripeGateway: PaymentGateway = {
       const open: CollectibleInvoice[] = [];
       for await (const invoice of s.invoices.list({ customer: customerId, status: 'open', limit: 100 })) open.push(toCollectible(invoice));
       return open.sort((a, b) => a.dueSince.localeCompare(b.dueSince));
+    }),
+
+  attemptPayment: (invoiceId, paymentMethodId, idempotencyKey) =>
+    call(async (s) => {
+      try {
+        const paid = await s.invoices.pay(invoiceId, { payment_method: paymentMethodId }, { idempotencyKey });
+        if (paid.status === 'paid') return { outcome: 'paid', invoice: await toInvoice(s, paid) };
+        return { outcome: 'declined', message: 'The payment did not go through.' };
+      } catch (error) {
+        const asksForAuthentication =
+          error instanceof Stripe.errors.StripeCardError &&
+          (error.code === 'authentication_required' || error.code === 'invoice_payment_intent_requires_action' || error.decline_code === 'authentication_required');
+        if (error instanceof Stripe.errors.StripeCardError && asksForAuthentication) {
+          return { outcome: 'authentication_required', clientSecret: await paymentClientSecret(s, invoiceId, error), message: error.message };
+        }
+        if (error instanceof Stripe.errors.StripeCardError) return { outcome: 'declined', message: error.message };
+        // Already paid, voided meanwhile: say what it is rather than parse Stripe's message.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && !isMissing(error)) {
+          const invoice = await s.invoices.retrieve(invoiceId);
+          if (invoice.status !== 'open') return { outcome: 'not_open', status: invoice.status ?? null };
+          return { outcome: 'declined', message: error.message };
+        }
+        throw error;
+      }
     }),
 
   payInvoice: (invoiceId, { paymentMethodId }, idempotencyKey) =>

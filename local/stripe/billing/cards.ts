@@ -16,6 +16,8 @@ interface TestCard extends CardSpec {
   behavior: CardBehavior;
   declineCode?: string;
   message?: string;
+  /** Setting it up (SetupIntent confirmation) asks for 3-D Secure first. */
+  authenticatesAtSetup?: boolean;
 }
 
 const visa = (last4: string, fingerprint: string): CardSpec => ({ brand: 'visa', last4, fingerprint, funding: 'credit', country: 'US' });
@@ -34,7 +36,6 @@ export const TEST_TOKENS: Record<string, TestCard> = {
   pm_card_chargeDeclined: { ...visa('0002', 'Dc0002aB3nM9kT1w'), behavior: 'attach_fails', declineCode: 'generic_decline', message: 'Your card was declined.' },
   // Stripe's authentication test cards (4000 0027 6000 3184, 4000 0025 0000 3155, 4000 0038 0000 0446).
   pm_card_authenticationRequired: { ...visa('3184', 'Ar3184qW8eRt6yUi'), behavior: 'auth_always' },
-  pm_card_authenticationRequiredOnSetup: { ...visa('3155', 'As3155oP2aSd4fGh'), behavior: 'auth_unless_setup' },
   pm_card_authenticationRequiredSetupForOffSession: { ...visa('0446', 'Ao0446jK7lZx9cVb'), behavior: 'auth_on_session' },
   pm_card_chargeDeclinedInsufficientFunds: {
     ...visa('9995', 'If9995hJ2kL8mN4p'),
@@ -42,6 +43,9 @@ export const TEST_TOKENS: Record<string, TestCard> = {
     declineCode: 'insufficient_funds',
     message: 'Your card has insufficient funds.',
   },
+  // 4000 0025 0000 3155: 3-D Secure when set up; once set up for off-session use, charges succeed.
+  // Off-session charges ask for authentication until it is set up for them (auth_unless_setup).
+  pm_card_authenticationRequiredOnSetup: { ...visa('3155', 'Au3155sEtUp0ff5e'), behavior: 'auth_unless_setup', authenticatesAtSetup: true },
 };
 
 export function isTestToken(id: string): boolean {
@@ -56,6 +60,7 @@ export function materializeToken(app: App, token: string, at: number): Rec {
   rec.__behavior = card.behavior;
   rec.__decline_code = card.declineCode ?? null;
   rec.__decline_message = card.message ?? null;
+  if (card.authenticatesAtSetup) rec.__authenticates_at_setup = true;
   return app.store.insert('payment_method', rec);
 }
 

@@ -55,13 +55,55 @@ function confirm(op: Op, si: Rec, params: Params): void {
       replayable: true,
     });
   }
+  if (pm.__authenticates_at_setup) {
+    // Stripe.js handles `use_stripe_sdk` by showing the bank's 3-D Secure page; the stand-in's
+    // script shows a test dialog and reports the outcome to `/_standin/setup_intents/:id/authenticate`.
+    si.status = 'requires_action';
+    si.next_action = {
+      type: 'use_stripe_sdk',
+      use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: `${app.baseUrl}/_standin/setup_intents/${String(si.id)}/authenticate` },
+    };
+    app.emit(op, 'setup_intent.requires_action', app.render('setup_intent', si));
+    return;
+  }
+  succeed(op, si, pm);
+}
+
+function succeed(op: Op, si: Rec, pm: Rec): void {
+  const { app } = op;
   if (si.customer) attachPaymentMethod(op, pm, app.store.require('customer', String(si.customer)));
   // Set up for future payments: a card that asks for authentication unless set up no longer
   // does off-session (the stand-in takes the authentication at set-up as given).
   if (si.usage === 'off_session') pm.__setup_for_off_session = true;
   si.status = 'succeeded';
+  si.next_action = null;
   si.last_setup_error = null;
   app.emit(op, 'setup_intent.succeeded', app.render('setup_intent', si));
+}
+
+/**
+ * The outcome of the test 3-D Secure step of a SetupIntent in `requires_action`: completed, it
+ * succeeds (the card is attached); failed, it goes back to `requires_payment_method` with
+ * Stripe's `setup_intent_authentication_failure` error.
+ */
+export function finishAuthentication(op: Op, si: Rec, completed: boolean): void {
+  const { app } = op;
+  if (si.status !== 'requires_action') {
+    throw invalidRequest(`This SetupIntent has a status of ${String(si.status)} and does not need authentication.`, { code: 'setup_intent_unexpected_state' });
+  }
+  const pm = app.store.require('payment_method', String(si.payment_method), 'payment_method');
+  if (completed) return succeed(op, si, pm);
+  si.status = 'requires_payment_method';
+  si.next_action = null;
+  si.last_setup_error = {
+    code: 'setup_intent_authentication_failure',
+    doc_url: 'https://stripe.com/docs/error-codes/setup-intent-authentication-failure',
+    message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+    payment_method: app.render('payment_method', pm),
+    type: 'invalid_request_error',
+  };
+  si.payment_method = null;
+  app.emit(op, 'setup_intent.setup_failed', app.render('setup_intent', si));
 }
 
 function requireSi(op: Op, id: string): Rec {

@@ -41,7 +41,18 @@ describe('authentication test cards', () => {
     const attachedOnly = await customerWithAttachedCard(h.stripe, 'pm_card_authenticationRequiredOnSetup');
     expect(await rejection(subscribe(attachedOnly.id, price.id))).toMatchObject({ code: 'invoice_payment_intent_requires_action' });
 
-    const { customer } = await customerWithCard(h.stripe, 'pm_card_authenticationRequiredOnSetup');
+    // Set up for future payments: the bank asks for 3-D Secure once, completed in the test dialog.
+    const customer = await h.stripe.customers.create({ email: 'sca-setup@example.com' });
+    const intent = await h.stripe.setupIntents.create({ customer: customer.id, usage: 'off_session' });
+    const asked = await h.stripe.setupIntents.confirm(intent.id, { payment_method: 'pm_card_authenticationRequiredOnSetup' });
+    expect(asked.status).toBe('requires_action');
+    const done = await fetch(`http://${h.standin.host}:${h.standin.port}/_standin/setup_intents/${intent.id}/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_secret: intent.client_secret!, outcome: 'complete' }).toString(),
+    });
+    expect(done.status).toBe(200);
+    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: asked.payment_method as string } });
     const sub = await subscribe(customer.id, price.id);
     expect(sub.status).toBe('active');
   });
