@@ -184,6 +184,18 @@ export class PaymentDeclinedError extends Error {
   override readonly name = PAYMENT_ERROR_NAMES.declined;
 }
 
+/**
+ * The bank asks the cardholder to authenticate the payment (SCA, 3-D Secure). Workflows treat it
+ * as a decline (same error name); the message starts with `authentication_required` so the
+ * tenant is told what fixes it: a card set up for future payments, or authenticating.
+ */
+export class PaymentAuthenticationRequiredError extends PaymentDeclinedError {
+  constructor(message: string) {
+    super(`${AUTHENTICATION_REQUIRED}: ${message}`);
+  }
+}
+export const AUTHENTICATION_REQUIRED = 'authentication_required';
+
 /** Stripe could not be reached or failed (5xx, timeout, rate limit): retry with backoff. */
 export class PaymentProviderUnavailableError extends Error {
   override readonly name = PAYMENT_ERROR_NAMES.unavailable;

@@ -6,7 +6,7 @@
  */
 import type { BarrierAccess } from './barrier';
 import { BARRIER_ERROR_NAMES } from './barrier';
-import { ensureCustomer, PAYMENT_ERROR_NAMES, syncSubscription, type BillingDeps, type SyncMode } from './billing';
+import { AUTHENTICATION_REQUIRED, ensureCustomer, PAYMENT_ERROR_NAMES, syncSubscription, type BillingDeps, type SyncMode } from './billing';
 import type { Clock } from './clock';
 import { escapeHtml } from './accounts';
 import type { CarparkRepository, Mailer } from './ports';
@@ -114,6 +114,9 @@ export async function activateTenancy(deps: WorkflowDeps, input: { tenancyId: st
 export function failureReason(error: CaughtError | undefined): string {
   switch (error?.Error) {
     case PAYMENT_ERROR_NAMES.declined:
+      if (error.Cause?.includes(AUTHENTICATION_REQUIRED)) {
+        return 'Your bank asked you to authenticate this card payment, so the tenancy was not started. Add the card again on your billing page (your bank checks it once, for future payments) and book again.';
+      }
       return 'Your card was declined, so the tenancy was not started. Update your card and book again.';
     case BARRIER_ERROR_NAMES.rejected:
     case BARRIER_ERROR_NAMES.siteNotFound:

@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import type { Op, RetriesExhaustedAction } from './app';
 import { App, expand } from './app';
 import { advanceTime } from './billing/scheduler';
+import { RENEWAL_DRAFT_SECONDS } from './billing/subscriptions';
 import type { DeliveryRecord, WebhookEndpointConfig, WebhookRetryPolicy } from './events/webhooks';
 import { WebhookDispatcher } from './events/webhooks';
 import { StripeApiError, idempotencyInFlight, idempotencyMismatch, invalidRequest } from './http/errors';
@@ -157,7 +158,7 @@ function sendClockPage(res: ServerResponse, app: App): void {
       const day = (t: number) => new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 16);
       return `<tr><td>${escapeHtml(owners.map((c) => String(c.email ?? c.id)).join(', ') || '(no customer)')}</td>
 <td>${day(frozen)}${clock.status === 'advancing' ? ' (advancing)' : ''}</td><td>${renewal ? day(renewal) : '–'}</td>
-<td>${button('+1 day', frozen + DAY)} ${button('+2 days', frozen + 2 * DAY)} ${renewal && renewal > frozen ? button('to the renewal', renewal + 60) : ''}</td></tr>`;
+<td>${button('+1 day', frozen + DAY)} ${button('+2 days', frozen + 2 * DAY)} ${renewal && renewal > frozen ? button('to the renewal', renewal + RENEWAL_DRAFT_SECONDS + 60) : ''}</td></tr>`;
     })
     .join('');
   const html = `<!doctype html><meta charset="utf-8"><title>Stripe test clocks</title>

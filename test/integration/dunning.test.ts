@@ -44,7 +44,8 @@ async function advanceClockTo(clockId: string, frozenTime: number) {
 /** A minute past the end of the paid month: the renewal is invoiced and charged. */
 async function endTheMonth(customerId: string, clockId: string) {
   const [subscription] = (await stripeOf(twin).subscriptions.list({ customer: customerId })).data;
-  await advanceClockTo(clockId, subscription!.items.data[0]!.current_period_end + 60);
+  // Past the renewal's draft hour: then it is finalized and charged.
+  await advanceClockTo(clockId, subscription!.items.data[0]!.current_period_end + 3_600 + 60);
 }
 
 const mailTo = (tenant: Actor, subject: RegExp) => twin.outbox.waitFor((m) => m.to.includes(tenant.email) && subject.test(m.subject), 15_000);

@@ -122,3 +122,38 @@ describe('a signed event whose body disagrees with Stripe', () => {
     expect(whitelist(twin, carpark.siteId)).toEqual(['FD12ABC']);
   });
 });
+
+describe('a card whose bank asks for authentication (SCA)', () => {
+  it('fails a booking with a reason that says so, and books once the card is set up for future payments', async () => {
+    const tenant = await signUp(twin, 'sca@test.example');
+    // Attached without being set up for off-session use: the first charge asks for authentication.
+    await addCard(twin, tenant, 'pm_card_authenticationRequiredOnSetup');
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy: failed } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SC12AAA')).tenancyId);
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toMatch(/authenticate/);
+    expect(failed.failureReason).not.toMatch(/declined/);
+
+    // The portal sets the card up with a SetupIntent (usage off_session), as Stripe Elements does.
+    const setup = await twin.request('POST', '/billing/setup-intent', { token: tenant.token });
+    expect(setup.status, setup.text).toBe(201);
+    const { setupIntentId, clientSecret } = setup.json as { setupIntentId: string; clientSecret: string };
+    const asked = await stripeOf(twin).setupIntents.confirm(setupIntentId, { payment_method: 'pm_card_authenticationRequiredOnSetup' });
+    expect(asked.status, 'the bank asks for 3-D Secure at set-up').toBe('requires_action');
+    // The tenant completes the stand-in's test 3-D Secure dialog (what its Stripe.js script posts).
+    const { host, port } = twin.integrations.stripe;
+    const done = await fetch(`http://${host}:${port}/_standin/setup_intents/${setupIntentId}/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_secret: clientSecret, outcome: 'complete' }).toString(),
+    });
+    expect(done.status).toBe(200);
+    const confirmed = await stripeOf(twin).setupIntents.retrieve(setupIntentId);
+    expect(confirmed.status).toBe('succeeded');
+    const patched = await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: confirmed.payment_method as string } });
+    expect(patched.status, patched.text).toBe(200);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SC12AAB')).tenancyId);
+    expect(tenancy.status).toBe('active');
+  });
+});
+

@@ -53,7 +53,7 @@ describe('paying an invoice now', () => {
   });
 
   it('treats an invoice it cannot see, or another customer’s, as not found', async () => {
-    const { d } = deps({ outcome: 'paid', invoice: { ...OPEN, amountPaid: 0, periodStart: '', periodEnd: '', createdAt: '' } });
+    const { d } = deps({ outcome: 'paid', invoice: { ...OPEN, amountPaid: 0, periodStart: '', periodEnd: '', createdAt: '', lines: [] } });
     await expect(payInvoiceNow(d, caller, 'in_other')).rejects.toMatchObject({ code: 'not_found' });
     const theirs = { ...d, payments: { ...d.payments, getInvoice: async () => ({ ...OPEN, customerId: 'cus_b' }) } };
     await expect(payInvoiceNow(theirs, caller, 'in_1')).rejects.toMatchObject({ code: 'not_found' });

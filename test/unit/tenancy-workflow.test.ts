@@ -1,7 +1,7 @@
 /** Workflow steps on in-memory ports, where a rule lives in the step itself. */
 import { describe, expect, it } from 'vitest';
 import type { Tenancy } from '../../functions/domain/tenancies';
-import { registerPlate, type WorkflowDeps } from '../../functions/domain/tenancy-workflow';
+import { failureReason, registerPlate, type WorkflowDeps } from '../../functions/domain/tenancy-workflow';
 import { FakeClock } from './fakes';
 
 const tenancy = (status: Tenancy['status']): Tenancy => ({
@@ -51,3 +51,14 @@ describe('registering a plate change', () => {
     expect(registered).toEqual([]);
   });
 });
+
+describe('why a setup failed, in the tenant\'s words', () => {
+  it('tells a card that asks for authentication apart from a decline', () => {
+    const cause = (message: string) => JSON.stringify({ errorType: 'PaymentDeclined', errorMessage: message });
+    const auth = failureReason({ Error: 'PaymentDeclined', Cause: cause('authentication_required: This payment requires additional user action') });
+    expect(auth).toMatch(/authenticate/);
+    expect(auth).not.toMatch(/declined/);
+    expect(failureReason({ Error: 'PaymentDeclined', Cause: cause('Your card was declined.') })).toMatch(/declined/);
+  });
+});
+

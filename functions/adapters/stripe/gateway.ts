@@ -4,6 +4,7 @@
  */
 import Stripe from 'stripe';
 import {
+  PaymentAuthenticationRequiredError,
   PaymentDeclinedError,
   PaymentProviderUnavailableError,
   type BillingCustomer,
@@ -49,7 +50,12 @@ async function call<T>(run: (s: Stripe) => Promise<T>): Promise<T> {
   try {
     return await run(s);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeCardError) throw new PaymentDeclinedError(error.message);
+    if (error instanceof Stripe.errors.StripeCardError) {
+      if (error.code === 'invoice_payment_intent_requires_action' || error.decline_code === 'authentication_required') {
+        throw new PaymentAuthenticationRequiredError(error.message);
+      }
+      throw new PaymentDeclinedError(error.message);
+    }
     if (
       error instanceof Stripe.errors.StripeAPIError ||
       error instanceof Stripe.errors.StripeConnectionError ||
@@ -243,10 +249,13 @@ export const stripeGateway: PaymentGateway = {
     call(async (s) => {
       try {
         const paid = await s.invoices.pay(invoiceId, { payment_method: paymentMethodId }, { idempotencyKey });
-        if (paid.status === 'paid') return { outcome: 'paid', invoice: toInvoice(paid) };
+        if (paid.status === 'paid') return { outcome: 'paid', invoice: await toInvoice(s, paid) };
         return { outcome: 'declined', message: 'The payment did not go through.' };
       } catch (error) {
-        if (error instanceof Stripe.errors.StripeCardError && error.code === 'authentication_required') {
+        const asksForAuthentication =
+          error instanceof Stripe.errors.StripeCardError &&
+          (error.code === 'authentication_required' || error.code === 'invoice_payment_intent_requires_action' || error.decline_code === 'authentication_required');
+        if (error instanceof Stripe.errors.StripeCardError && asksForAuthentication) {
           return { outcome: 'authentication_required', clientSecret: await paymentClientSecret(s, invoiceId, error), message: error.message };
         }
         if (error instanceof Stripe.errors.StripeCardError) return { outcome: 'declined', message: error.message };
@@ -328,7 +337,9 @@ export const stripeGateway: PaymentGateway = {
             customer: customerId,
             items: items.map(({ priceId, quantity }) => ({ price: priceId, quantity })),
             // The first month is charged now; a declined card fails the call and creates nothing.
+            // The tenant is not there when the workflow charges: off-session.
             payment_behavior: 'error_if_incomplete',
+            off_session: true,
             metadata: { userId },
           },
           { idempotencyKey },
@@ -357,7 +368,7 @@ export const stripeGateway: PaymentGateway = {
         {
           quantity,
           proration_behavior: growth ? 'always_invoice' : credit ? 'create_prorations' : 'none',
-          ...(growth ? { payment_behavior: 'error_if_incomplete' as const } : {}),
+          ...(growth ? { payment_behavior: 'error_if_incomplete' as const, off_session: true } : {}),
         },
         { idempotencyKey },
       );

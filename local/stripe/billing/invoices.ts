@@ -1,6 +1,6 @@
 import type { App, Op } from '../app';
 import type { StripeApiError } from '../http/errors';
-import { cardDeclined, invalidRequest } from '../http/errors';
+import { authenticationRequired, cardDeclined, invalidRequest } from '../http/errors';
 import { invoiceTemplate } from '../objects/templates';
 import type { Rec } from '../store';
 import type { JsonObject } from '../types';
@@ -144,6 +144,11 @@ export function attemptPayment(op: Op, inv: Rec, at: number, opts: { automatic: 
     return { ok: true };
   }
   const retriesExhausted = recordFailure(op, inv, at, { automatic: opts.automatic, retryable: true });
+  if (outcome.requiresAction) {
+    // The bank asks the cardholder to authenticate: the invoice stays open for them to do so.
+    app.emit(op, 'invoice.payment_action_required', app.render('invoice', inv));
+    return { ok: false, error: authenticationRequired(outcome.message, { payment_method: app.render('payment_method', pm) }), retriesExhausted };
+  }
   return { ok: false, error: cardDeclined(outcome.declineCode, outcome.message, { payment_method: app.render('payment_method', pm) }), retriesExhausted };
 }
 

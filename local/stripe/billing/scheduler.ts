@@ -1,7 +1,7 @@
 import type { App, Op } from '../app';
 import { BILLING_STATUSES } from './lines';
 import { boundary, type Interval } from './periods';
-import { cancelSubscription, chargeAutomatically, expireIncomplete, renew } from './subscriptions';
+import { cancelSubscription, chargeAutomatically, expireIncomplete, finalizeDueDraft, renew } from './subscriptions';
 
 /** What the passage of time does to subscriptions: renewals, payment retries, expiries, scheduled cancellations. */
 
@@ -24,7 +24,13 @@ function nextAction(app: App, clockId: string | null, target: number): Action | 
     if (!best || a.at < best.at || (a.at === best.at && a.order < best.order)) best = a;
   };
   for (const inv of app.store.all('invoice')) {
-    if (!customers.has(String(inv.customer)) || inv.status !== 'open' || inv.auto_advance !== true) continue;
+    if (!customers.has(String(inv.customer)) || inv.auto_advance !== true) continue;
+    if (inv.status === 'draft' && typeof inv.automatically_finalizes_at === 'number') {
+      const at = inv.automatically_finalizes_at;
+      consider({ at, order: 0, run: (op) => finalizeDueDraft(op, inv, at) });
+      continue;
+    }
+    if (inv.status !== 'open') continue;
     if (typeof inv.next_payment_attempt !== 'number') continue;
     consider({ at: inv.next_payment_attempt, order: 0, run: (op) => chargeAutomatically(op, inv, inv.next_payment_attempt as number) });
   }

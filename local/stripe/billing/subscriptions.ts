@@ -1,5 +1,5 @@
 import type { App, Op } from '../app';
-import { cardDeclined, invalidRequest } from '../http/errors';
+import { authenticationRequired, cardDeclined, invalidRequest } from '../http/errors';
 import { subscriptionItemTemplate, subscriptionTemplate } from '../objects/templates';
 import { subscriptionItems } from '../objects/render';
 import type { Rec } from '../store';
@@ -100,7 +100,7 @@ export function precheckFirstPayment(app: App, n: NewSubscription): void {
   const pm = resolvePaymentMethod(app, String(n.customer.id), [n.defaultPaymentMethod, settings.default_payment_method as string | null]);
   if (!pm) throw invalidRequest(NO_PAYMENT_METHOD_MESSAGE);
   const outcome = chargeOutcome(pm);
-  if (!outcome.ok) throw cardDeclined(outcome.declineCode, outcome.message);
+  if (!outcome.ok) throw outcome.requiresAction ? authenticationRequired(outcome.message) : cardDeclined(outcome.declineCode, outcome.message);
 }
 
 /**
@@ -198,9 +198,21 @@ export function renew(op: Op, sub: Rec, at: number): void {
     absorb: pendingItems(app, String(sub.id)),
     currency: String(sub.currency),
   });
+  // Like Stripe, a renewal stays a draft for an hour (when it may still be edited), then is
+  // finalized and charged (finalizeDueDraft, run by the scheduler).
+  inv.automatically_finalizes_at = at + RENEWAL_DRAFT_SECONDS;
+}
+
+/** How long a renewal invoice stays a draft before Stripe finalizes and charges it. */
+export const RENEWAL_DRAFT_SECONDS = 3_600;
+
+/** The draft hour of a renewal is over: finalize it and, unless the subscription is unpaid, charge it. */
+export function finalizeDueDraft(op: Op, inv: Rec, at: number): void {
+  inv.automatically_finalizes_at = null;
   finalizeInvoice(op, inv, at);
+  const sub = inv.__subscription ? op.app.store.get('subscription', String(inv.__subscription)) : undefined;
   // Stripe leaves invoices of `unpaid` subscriptions uncollected.
-  if (inv.status === 'open' && sub.status !== 'unpaid') chargeAutomatically(op, inv, at);
+  if (inv.status === 'open' && sub?.status !== 'unpaid') chargeAutomatically(op, inv, at);
 }
 
 /** Invoices pending prorations now (`proration_behavior=always_invoice`, `invoice_now`). */
@@ -313,7 +325,7 @@ export function validateItemChanges(app: App, sub: Rec, changes: ItemChange[], o
       const pm = resolvePaymentMethod(app, String(customer.id), [sub.default_payment_method as string | null, settings.default_payment_method as string | null]);
       if (!pm) throw invalidRequest(NO_PAYMENT_METHOD_MESSAGE);
       const outcome = chargeOutcome(pm);
-      if (!outcome.ok) throw cardDeclined(outcome.declineCode, outcome.message);
+      if (!outcome.ok) throw outcome.requiresAction ? authenticationRequired(outcome.message) : cardDeclined(outcome.declineCode, outcome.message);
     }
   }
 }

@@ -74,6 +74,11 @@ export function cardDeclined(declineCode: string, message: string, extra?: JsonO
   return new StripeApiError('card_error', message, { code: 'card_declined', declineCode, extra, replayable: true });
 }
 
+/** The bank asks the cardholder to authenticate (3-D Secure): the payment waits for them. */
+export function authenticationRequired(message: string, extra?: JsonObject): StripeApiError {
+  return new StripeApiError('card_error', message, { code: 'invoice_payment_intent_requires_action', declineCode: 'authentication_required', extra, replayable: true });
+}
+
 export function idempotencyMismatch(key: string): StripeApiError {
   return new StripeApiError(
     'idempotency_error',

@@ -72,6 +72,9 @@ function confirm(op: Op, si: Rec, params: Params): void {
 function succeed(op: Op, si: Rec, pm: Rec): void {
   const { app } = op;
   if (si.customer) attachPaymentMethod(op, pm, app.store.require('customer', String(si.customer)));
+  // Set up for future payments: a card that asks for authentication unless set up no longer
+  // does off-session (the stand-in takes the authentication at set-up as given).
+  if (si.usage === 'off_session') pm.__setup_for_off_session = true;
   si.status = 'succeeded';
   si.next_action = null;
   si.last_setup_error = null;

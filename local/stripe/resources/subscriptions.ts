@@ -273,7 +273,8 @@ export const subscriptionRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/subscription_items',
-    params: ['subscription', 'price', 'quantity', 'metadata', ...ITEM_CHANGE_PARAMS],
+    // No off_session on item creation in this API version (it is on updates only).
+    params: ['subscription', 'price', 'quantity', 'metadata', ...ITEM_CHANGE_PARAMS.filter((p) => p !== 'off_session')],
     handler: ({ op, params }) => {
       const { app } = op;
       const sub = app.store.require('subscription', reqString(params, 'subscription'), 'subscription');

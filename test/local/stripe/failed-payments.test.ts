@@ -97,7 +97,8 @@ describe('failed payments', () => {
       const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
       const failing = await h.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
       await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
-      const renewalAt = sub.items.data[0]?.current_period_end ?? 0;
+      // The renewal is drafted at the period end and charged an hour later.
+      const renewalAt = (sub.items.data[0]?.current_period_end ?? 0) + 3_600;
 
       // Act: the renewal fails
       await advanceClock(h.stripe, clock.id, renewalAt);

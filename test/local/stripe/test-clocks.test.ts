@@ -29,20 +29,34 @@ describe('test clocks drive renewals', () => {
     const { clock, customer, sub } = await tenantOnClock();
     const periodEnd = sub.items.data[0]?.current_period_end ?? 0;
     expect(periodEnd).toBe(Date.UTC(2032, 1, 29, 10) / 1000); // leap-year February, clamped
-    // Act
-    const ready = await advanceClock(h.stripe, clock.id, periodEnd + 60);
+    // Act: at the period end, the renewal is a draft for an hour (as at Stripe)
+    await advanceClock(h.stripe, clock.id, periodEnd + 60);
+    const draft = (await h.stripe.invoices.list({ customer: customer.id, limit: 1 })).data[0] as Stripe.Invoice;
+    expect(draft).toMatchObject({ billing_reason: 'subscription_cycle', status: 'draft', amount_paid: 0, automatically_finalizes_at: periodEnd + 3_600 });
+    expect(eventsFor(h.standin, 'invoice.paid', draft.id)).toHaveLength(0);
+    // Act: the hour is over, it is finalized and charged
+    const ready = await advanceClock(h.stripe, clock.id, periodEnd + 3_600 + 60);
     // Assess
-    expect(ready).toMatchObject({ status: 'ready', frozen_time: periodEnd + 60 });
+    expect(ready).toMatchObject({ status: 'ready', frozen_time: periodEnd + 3_600 + 60 });
     const invoices = (await h.stripe.invoices.list({ customer: customer.id })).data;
     expect(invoices).toHaveLength(2);
     const renewal = invoices[0] as Stripe.Invoice;
-    expect(renewal).toMatchObject({ billing_reason: 'subscription_cycle', status: 'paid', amount_paid: 10_000, created: periodEnd, period_start: start, period_end: periodEnd });
+    expect(renewal).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      status: 'paid',
+      amount_paid: 10_000,
+      created: periodEnd,
+      period_start: start,
+      period_end: periodEnd,
+      automatically_finalizes_at: null,
+      status_transitions: { finalized_at: periodEnd + 3_600, paid_at: periodEnd + 3_600 },
+    });
     expect(renewal.lines.data[0]?.period).toEqual({ start: periodEnd, end: Date.UTC(2032, 2, 31, 10) / 1000 });
     expect(eventsFor(h.standin, 'invoice.paid', renewal.id)).toHaveLength(1);
     const renewed = await h.stripe.subscriptions.retrieve(sub.id);
     expect(renewed).toMatchObject({ status: 'active', latest_invoice: renewal.id });
     expect(renewed.items.data[0]).toMatchObject({ current_period_start: periodEnd });
-    expect(eventsFor(h.standin, 'test_helpers.test_clock.ready', clock.id)).toHaveLength(1);
+    expect(eventsFor(h.standin, 'test_helpers.test_clock.ready', clock.id)).toHaveLength(2);
   });
 
   it('creates one invoice per elapsed period, each dated at its own period end', async () => {
@@ -121,6 +135,9 @@ describe('customers without a test clock', () => {
       expect(h.standin.tick()).toEqual({ actions: 0 });
       nowMs = Date.UTC(2034, 5, 10, 9) + 1000;
       expect((await h.stripe.invoices.list({ customer: customer.id })).data).toHaveLength(1);
+      expect(h.standin.tick()).toEqual({ actions: 1 });
+      // The renewal is drafted; an hour later it is finalized and charged.
+      nowMs += 3_600_000;
       expect(h.standin.tick()).toEqual({ actions: 1 });
       const invoices = (await h.stripe.invoices.list({ customer: customer.id })).data;
       expect(invoices.map((i) => [i.billing_reason, i.status])).toEqual([

@@ -84,7 +84,7 @@ describe('webhook delivery', () => {
     const { customer } = await customerWithCard(h.stripe, 'pm_card_visa', { test_clock: clock.id });
     const price = await monthlyPrice(h.stripe, 3_000);
     const sub = await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] });
-    await advanceClock(h.stripe, clock.id, sub.items.data[0]?.current_period_end ?? 0);
+    await advanceClock(h.stripe, clock.id, (sub.items.data[0]?.current_period_end ?? 0) + 3_600);
     const renewal = await eventually(
       () =>
         receiver.received
