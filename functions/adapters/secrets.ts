@@ -1,6 +1,9 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 
-let client: SecretsManagerClient | undefined;
+// Loaded on the first secret read, not at cold start: after it, secrets come from the cache.
+let secretsManager: Promise<{ sdk: typeof SecretsManager; client: SecretsManager.SecretsManagerClient }> | undefined;
+const loadSecretsManager = () =>
+  (secretsManager ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({ sdk, client: new sdk.SecretsManagerClient({}) })));
 const cache = new Map<string, Promise<string>>();
 
 /**
@@ -10,11 +13,12 @@ const cache = new Map<string, Promise<string>>();
 export function getSecretString(secretId: string): Promise<string> {
   let value = cache.get(secretId);
   if (!value) {
-    client ??= new SecretsManagerClient({});
-    value = client.send(new GetSecretValueCommand({ SecretId: secretId })).then((out) => {
-      if (!out.SecretString) throw new Error(`Secret ${secretId} has no string value`);
-      return out.SecretString;
-    });
+    value = loadSecretsManager()
+      .then(({ sdk, client }) => client.send(new sdk.GetSecretValueCommand({ SecretId: secretId })))
+      .then((out) => {
+        if (!out.SecretString) throw new Error(`Secret ${secretId} has no string value`);
+        return out.SecretString;
+      });
     value.catch(() => cache.delete(secretId));
     cache.set(secretId, value);
   }

@@ -1,15 +1,17 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import type * as Ses from '@aws-sdk/client-ses';
 import { ENV, requireEnv } from '../environment';
 import type { Mailer } from '../domain/ports';
 
-let client: SESClient | undefined;
+// Loaded on the first email, not at cold start: most invocations of most functions send none.
+let ses: Promise<{ sdk: typeof Ses; client: Ses.SESClient }> | undefined;
+const loadSes = () => (ses ??= import('@aws-sdk/client-ses').then((sdk) => ({ sdk, client: new sdk.SESClient({}) })));
 
 /** Sends through SES from the configured, verified sender address. */
 export const sesMailer: Mailer = {
   async send(message) {
-    client ??= new SESClient({});
+    const { sdk, client } = await loadSes();
     await client.send(
-      new SendEmailCommand({
+      new sdk.SendEmailCommand({
         Source: requireEnv(ENV.senderEmail),
         Destination: { ToAddresses: [message.to] },
         Message: {

@@ -2,21 +2,23 @@
  * Starts the tenancy workflows on Step Functions. Execution names are derived from the tenancy
  * and the operation, so a duplicate start (a retried request) is the same execution, not a second.
  */
-import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type * as Sfn from '@aws-sdk/client-sfn';
 import type { DunningWorkflow } from '../domain/dunning';
 import type { TenancyWorkflows } from '../domain/tenancy-service';
 import { ENV, requireEnv, type EnvName } from '../environment';
 
-let client: SFNClient | undefined;
+// Loaded when a workflow is first started or stopped, not at cold start.
+let sfn: Promise<{ sdk: typeof Sfn; client: Sfn.SFNClient }> | undefined;
+const loadSfn = () => (sfn ??= import('@aws-sdk/client-sfn').then((sdk) => ({ sdk, client: new sdk.SFNClient({}) })));
 
 async function startExecution(arnEnv: EnvName, name: string, input: Record<string, unknown>): Promise<'started' | 'already_started'> {
-  client ??= new SFNClient({});
+  const { sdk, client } = await loadSfn();
   try {
-    await client.send(new StartExecutionCommand({ stateMachineArn: requireEnv(arnEnv), name, input: JSON.stringify(input) }));
+    await client.send(new sdk.StartExecutionCommand({ stateMachineArn: requireEnv(arnEnv), name, input: JSON.stringify(input) }));
     return 'started';
   } catch (error) {
     // Same name, different input: this operation was already started for this tenancy.
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    if (!(error instanceof sdk.ExecutionAlreadyExists)) throw error;
     return 'already_started';
   }
 }
@@ -29,12 +31,12 @@ async function start(arnEnv: EnvName, name: string, input: Record<string, unknow
 }
 
 async function stopExecution(arnEnv: EnvName, name: string, cause: string): Promise<void> {
-  client ??= new SFNClient({});
+  const { sdk, client } = await loadSfn();
   try {
-    await client.send(new StopExecutionCommand({ executionArn: executionArn(requireEnv(arnEnv), name), cause }));
+    await client.send(new sdk.StopExecutionCommand({ executionArn: executionArn(requireEnv(arnEnv), name), cause }));
   } catch (error) {
     // Never started, or ended on its own already.
-    if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    if (!(error instanceof sdk.ExecutionDoesNotExist)) throw error;
   }
 }
 

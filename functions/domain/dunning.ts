@@ -77,6 +77,9 @@ export interface DunningWorkflow {
   stop(invoiceId: string, reason: string): Promise<void>;
 }
 
+/** What the dunning steps that never call Stripe need (their task bundles carry no Stripe SDK). */
+export type DunningStepDeps = Omit<DunningDeps, 'gateway'>;
+
 export interface DunningDeps {
   readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice'>;
   readonly payments: Pick<PaymentStore, 'userForCustomer'>;
@@ -132,7 +135,7 @@ const sameStamp = (a: TenancyArrears | undefined, b: TenancyArrears | undefined)
   a === b || (!!a && !!b && (Object.keys(b) as (keyof TenancyArrears)[]).every((k) => a[k] === b[k]) && Object.keys(a).length === Object.keys(b).length);
 
 /** Shows the oldest unsettled arrears (or none) on every live tenancy of the tenant. */
-async function stampTenancies(deps: DunningDeps, userId: string, oldest: Arrears | undefined): Promise<void> {
+async function stampTenancies(deps: DunningStepDeps, userId: string, oldest: Arrears | undefined): Promise<void> {
   const updatedAt = deps.clock.now().toISOString();
   for (const tenancy of await tenanciesOf(deps, userId)) {
     const suspended = tenancy.status === 'suspended';
@@ -202,7 +205,7 @@ export async function retryInvoicePayment(
 }
 
 /** The tenancy as stored now: listings come from an index that may lag a moment behind. */
-async function fresh(deps: DunningDeps, tenancyId: string): Promise<Tenancy | undefined> {
+async function fresh(deps: DunningStepDeps, tenancyId: string): Promise<Tenancy | undefined> {
   return deps.tenancies.get(tenancyId, true);
 }
 
@@ -236,7 +239,7 @@ export async function suspendForArrears(
   return { outcome: 'suspended', suspended };
 }
 
-async function revokeSuspended(deps: DunningDeps, tenancy: Tenancy): Promise<void> {
+async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise<void> {
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) return;
   const siteId = carpark.smartParkingSiteId;
@@ -251,7 +254,7 @@ async function revokeSuspended(deps: DunningDeps, tenancy: Tenancy): Promise<voi
 }
 
 /** Registers the plate of a live tenancy; if it ended meanwhile, takes the plate off again. */
-async function registerLive(deps: DunningDeps, tenancy: Tenancy, siteId: string): Promise<void> {
+async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
   await deps.barrier.register({ siteId, plate: tenancy.plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
   const at = deps.clock.now().toISOString();
   const recorded = await deps.tenancies.transition(tenancy.tenancyId, ['active', 'cancelling'], { barrier: { status: 'registered', changedAt: at }, updatedAt: at });
@@ -271,7 +274,7 @@ export interface Settlement {
  * again, and the tenant is told once. Safe to repeat: the arrears record stays (as `settled`)
  * until the follow-up is complete, so a retry after a failure finishes the job.
  */
-export async function settleArrears(deps: DunningDeps, input: { invoiceId: string; userId: string }): Promise<Settlement> {
+export async function settleArrears(deps: DunningStepDeps, input: { invoiceId: string; userId: string }): Promise<Settlement> {
   const before = await deps.arrears.markSettled(input.userId, input.invoiceId);
   if (!before) return { settled: false, reinstated: [] };
   const unsettled = (await deps.arrears.list(input.userId)).filter((a) => a.state !== 'settled');
@@ -297,7 +300,7 @@ export async function settleArrears(deps: DunningDeps, input: { invoiceId: strin
  * leaves the tenancy suspended, so a retry finds it and finishes. A tenancy cancelled while
  * suspended (cancelling, still marked `suspendedFrom`) gets its plate back until its end date.
  */
-async function reinstate(deps: DunningDeps, userId: string): Promise<string[]> {
+async function reinstate(deps: DunningStepDeps, userId: string): Promise<string[]> {
   const reinstated: string[] = [];
   for (const listed of await tenanciesOf(deps, userId)) {
     const tenancy = await fresh(deps, listed.tenancyId);
@@ -359,7 +362,7 @@ export type DunningNotice = 'paymentFailed' | 'retryFailed' | 'suspended' | 'rei
 
 /** Emails the tenant about the unpaid invoice. Never fails the workflow for a missing user. */
 export async function notifyArrears(
-  deps: DunningDeps,
+  deps: DunningStepDeps,
   input: { invoiceId: string; userId: string; template: DunningNotice; next?: NextAttempt | null },
 ): Promise<{ sent: boolean }> {
   const arrears = await deps.arrears.get(input.userId, input.invoiceId);
@@ -368,7 +371,7 @@ export async function notifyArrears(
 }
 
 async function sendNotice(
-  deps: DunningDeps,
+  deps: DunningStepDeps,
   userId: string,
   arrears: Arrears,
   template: DunningNotice,

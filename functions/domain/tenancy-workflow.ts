@@ -13,11 +13,18 @@ import type { CarparkRepository, Mailer } from './ports';
 import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
 
-export interface WorkflowDeps extends BillingDeps {
+/** What the steps that never call Stripe need (their task bundles carry no Stripe SDK). */
+export interface StepDeps {
   readonly tenancies: TenancyRepository;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly barrier: BarrierAccess;
   readonly mailer: Mailer;
+  readonly users: { get(userId: string): Promise<User | undefined> };
+  readonly clock: Clock;
+}
+
+/** The billing steps (customer, subscription, scheduled end) also need Stripe. */
+export interface WorkflowDeps extends BillingDeps, StepDeps {
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly clock: Clock;
 }
@@ -28,22 +35,22 @@ export interface CaughtError {
   readonly Cause?: string;
 }
 
-async function load(deps: WorkflowDeps, tenancyId: string): Promise<Tenancy> {
+async function load(deps: StepDeps, tenancyId: string): Promise<Tenancy> {
   const tenancy = await deps.tenancies.get(tenancyId, true);
   if (!tenancy) throw new Error(`Tenancy ${tenancyId} not found`);
   return tenancy;
 }
 
-async function siteOf(deps: WorkflowDeps, tenancy: Tenancy): Promise<string> {
+async function siteOf(deps: StepDeps, tenancy: Tenancy): Promise<string> {
   if (tenancy.siteId) return tenancy.siteId;
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) throw new Error(`Car park ${tenancy.carparkId} not found`);
   return carpark.smartParkingSiteId;
 }
 
-const now = (deps: WorkflowDeps) => deps.clock.now().toISOString();
+const now = (deps: StepDeps) => deps.clock.now().toISOString();
 
-async function recordBarrier(deps: WorkflowDeps, tenancyId: string, status: BarrierStatus) {
+async function recordBarrier(deps: StepDeps, tenancyId: string, status: BarrierStatus) {
   const at = now(deps);
   await deps.tenancies.transition(tenancyId, ['pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'], {
     barrier: { status, changedAt: at },
@@ -76,7 +83,7 @@ export async function syncTenantBilling(
 }
 
 /** Whitelists the tenancy's plate (or the plate being changed to) from its start date. */
-export async function registerPlate(deps: WorkflowDeps, input: { tenancyId: string; plate?: string }) {
+export async function registerPlate(deps: StepDeps, input: { tenancyId: string; plate?: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const plate = input.plate ?? tenancy.plate;
   // A plate change of a tenancy suspended (or ended) meanwhile must not open the barrier: the
@@ -95,7 +102,7 @@ export async function registerPlate(deps: WorkflowDeps, input: { tenancyId: stri
   return { plate, registeredAt: registration.registeredAt };
 }
 
-export async function revokePlate(deps: WorkflowDeps, input: { tenancyId: string; plate?: string }) {
+export async function revokePlate(deps: StepDeps, input: { tenancyId: string; plate?: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const plate = input.plate ?? tenancy.plate;
   await deps.barrier.revoke({ siteId: await siteOf(deps, tenancy), plate });
@@ -104,7 +111,7 @@ export async function revokePlate(deps: WorkflowDeps, input: { tenancyId: string
 }
 
 /** `activated` is true only for the call that moved the tenancy to active, not for a retry after it. */
-export async function activateTenancy(deps: WorkflowDeps, input: { tenancyId: string }) {
+export async function activateTenancy(deps: StepDeps, input: { tenancyId: string }) {
   const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], { status: 'active', updatedAt: now(deps) });
   const tenancy = activated ?? (await load(deps, input.tenancyId));
   return { status: tenancy.status, activated: activated !== undefined };
@@ -130,7 +137,7 @@ export function failureReason(error: CaughtError | undefined): string {
  * Marks a setup failed and gives back its space, plate claim and billed quantity in one
  * transaction. The Stripe change and the plate are undone by the steps that follow.
  */
-export async function failSetup(deps: WorkflowDeps, input: { tenancyId: string; error?: CaughtError }) {
+export async function failSetup(deps: StepDeps, input: { tenancyId: string; error?: CaughtError }) {
   const tenancy = await load(deps, input.tenancyId);
   const reason = failureReason(input.error);
   const released = await deps.tenancies.release(tenancy, ['pending'], 'failed', { failureReason: reason, updatedAt: now(deps) });
@@ -162,7 +169,7 @@ export async function scheduleEnd(deps: WorkflowDeps, input: { tenancyId: string
  * other have exactly one winner. `status` tells the workflow whether to go on (`ended`, also on a
  * retry after the release) or stop (the tenancy is live again).
  */
-export async function endTenancy(deps: WorkflowDeps, input: { tenancyId: string; cancellationId?: string }) {
+export async function endTenancy(deps: StepDeps, input: { tenancyId: string; cancellationId?: string }) {
   const tenancy = await load(deps, input.tenancyId);
   if (tenancy.status === 'ended') return { released: false, status: 'ended' };
   // A cancelled tenancy suspended for arrears still ends on its date; its plate is off already.
@@ -181,7 +188,7 @@ export async function endTenancy(deps: WorkflowDeps, input: { tenancyId: string;
 
 // --- plate change ------------------------------------------------------------------------------
 
-export async function commitPlateChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+export async function commitPlateChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const oldPlate = tenancy.plate;
   const committed = await deps.tenancies.commitPlateChange(tenancy, now(deps));
@@ -189,7 +196,7 @@ export async function commitPlateChange(deps: WorkflowDeps, input: { tenancyId: 
   return { plate: committed?.plate ?? tenancy.plate, oldPlate };
 }
 
-export async function abortPlateChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+export async function abortPlateChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
   await deps.tenancies.abortPlateChange(tenancy, now(deps));
   return { plate: tenancy.plate };
@@ -197,13 +204,13 @@ export async function abortPlateChange(deps: WorkflowDeps, input: { tenancyId: s
 
 // --- vehicle type change ----------------------------------------------------------------------
 
-export async function commitVehicleChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+export async function commitVehicleChange(deps: StepDeps, input: { tenancyId: string }) {
   await deps.tenancies.commitVehicleChange(input.tenancyId, now(deps));
   return { committed: true };
 }
 
 /** The new price could not be charged: the old type, space and price come back. */
-export async function revertVehicleChange(deps: WorkflowDeps, input: { tenancyId: string }) {
+export async function revertVehicleChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const reverted = await deps.tenancies.revertVehicleChange(tenancy, now(deps));
   return { reverted };
@@ -221,7 +228,7 @@ export type TenancyEmail =
   | 'vehicleChangeRefused';
 
 /** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
-export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: string; template: TenancyEmail }) {
+export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; template: TenancyEmail }) {
   const tenancy = await load(deps, input.tenancyId);
   // A cancellation undone before its notice went out is not announced.
   if (input.template === 'cancelling' && !tenancy.cancellationId && tenancy.status !== 'cancelling') return { sent: false };

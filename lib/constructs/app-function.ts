@@ -4,7 +4,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -59,6 +59,12 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
  * its own log group with retention, X-Ray tracing, and a role that starts with nothing but
  * write access to that log group.
  */
+/** `-c verboseBundling=true` (or in cdk.json): show what bundling does; quiet otherwise. */
+export function isVerboseBundling(scope: Construct): boolean {
+  const value: unknown = scope.node.tryGetContext('verboseBundling');
+  return value === true || value === 'true';
+}
+
 export class AppFunction extends NodejsFunction {
   private readonly shared: FunctionResources;
 
@@ -100,6 +106,8 @@ export class AppFunction extends NodejsFunction {
         // The Node.js runtime ships AWS SDK v3.
         externalModules: ['@aws-sdk/*'],
         forceDockerBundling: false,
+        // esbuild's per-bundle summary only with `-c verboseBundling=true`; warnings always.
+        logLevel: isVerboseBundling(scope) ? LogLevel.INFO : LogLevel.WARNING,
       },
     });
     this.shared = props.resources;

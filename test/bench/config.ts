@@ -66,6 +66,8 @@ export const BENCH = {
   targets: {
     medianBundleKb: 150,
     medianColdImportRatio: 2,
+    /** Median API function's cold import ÷ the SDK reference's (the DynamoDB client alone), same run. */
+    medianColdImportToSdkRatio: 1.1,
     carparksP50Ratio: 1.5,
     readRouteRoundTrips: 1,
     tenancyActiveP95Ms: 2_000,

@@ -1,6 +1,7 @@
 /** Turns one bench run's measurements into the targets verdict and docs/performance.md. */
 import { HELLO_WORLD_ID, SDK_REFERENCE_ID, type BundleResult } from './bundles';
 import type { ColdImportResult } from './cold-import';
+import { taskFunctions } from '../../functions/workflows';
 import { BENCH } from './config';
 import type { ScenarioResult } from './latency';
 import { kb, median } from './stats';
@@ -78,11 +79,24 @@ function coldImportFigures(results: BenchResults) {
     helloMs: hello,
     sdkMs: sdk,
     medianRatio: median(functionRows.map((r) => r.ratio)),
+    medianToSdkRatio: median(functionRows.map((r) => r.wallMs)) / sdk,
     medianFunctionMs: median(functionRows.map((r) => r.wallMs)),
     /** API functions that load the DynamoDB client at import, and how many of them are within the target. */
     withDynamo: { count: withDynamo.length, within: withDynamo.filter((r) => r.ratio <= target).length, median: median(withDynamo.map((r) => r.ratio)) },
     withoutDynamo: { ids: withoutDynamo.map((r) => r.bundle.id), within: withoutDynamo.filter((r) => r.ratio <= target).length },
   };
+}
+
+/** Task bundles that carry the Stripe SDK without calling Stripe, or call it without carrying it. */
+export function taskVendorProblems(results: BenchResults): string[] {
+  const problems: string[] = [];
+  for (const bundle of results.bundles.filter((b) => b.kind === 'task')) {
+    const task = Object.values(taskFunctions).find((t) => t.handler === bundle.handler);
+    const callsStripe = (task?.access as { stripe?: boolean } | undefined)?.stripe === true;
+    const carriesStripe = bundle.largest.some((entry) => entry.name === 'stripe');
+    if (carriesStripe && !callsStripe) problems.push(`${bundle.id} carries Stripe`);
+  }
+  return problems;
 }
 
 const usd = (value: number, digits: number) => `$${value.toFixed(digits)}`;
@@ -132,6 +146,18 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
       target: `≤ ${targets.medianColdImportRatio}×`,
       measured: `${times(cold.medianRatio)} (the DynamoDB client alone: ${times(cold.sdkMs / cold.helloMs)})`,
       pass: cold.medianRatio <= targets.medianColdImportRatio,
+    },
+    {
+      name: 'Cold import (median function ÷ the SDK reference, same run)',
+      target: `≤ ${targets.medianColdImportToSdkRatio}×`,
+      measured: times(cold.medianToSdkRatio),
+      pass: cold.medianToSdkRatio <= targets.medianColdImportToSdkRatio,
+    },
+    {
+      name: 'Task bundles carry only the vendor SDKs their step calls',
+      target: 'Stripe only where the manifest grants `stripe`',
+      measured: taskVendorProblems(results).length === 0 ? 'every task' : taskVendorProblems(results).join('; '),
+      pass: taskVendorProblems(results).length === 0,
     },
     {
       name: 'GET /carparks p50 ÷ bare floor p50',

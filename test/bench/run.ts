@@ -15,6 +15,7 @@ import { JavaNotFoundError, startDynamoDbLocal, type DynamoDbLocal } from '../..
 import { bundleAll, HELLO_WORLD_ID, mirrorDrift, SDK_REFERENCE_ID } from './bundles';
 import { measureColdImports } from './cold-import';
 import { BENCH } from './config';
+import { renderCost } from './cost';
 import { measureLatency } from './latency';
 import { evaluateTargets, happyLifecycleTransitions, renderMarkdown, transitionCost, type BenchResults, type TargetVerdict } from './report';
 import { kb, median } from './stats';
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   const results: BenchResults = { machine, seconds: seconds(), mirrorDrift: drift, bundles, coldImport, latency, routeCalls, tenancies, web };
   const verdicts = evaluateTargets(results);
   await writeFile(BENCH.reportFile, renderMarkdown(results, verdicts));
+  await writeFile(path.join(path.dirname(BENCH.reportFile), 'cost.md'), renderCost(results));
   printSummary(results, verdicts);
 }
 

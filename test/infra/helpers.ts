@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -9,6 +10,9 @@ import { workflows } from '../../functions/workflows';
 import { addStacks, type AppStacks } from '../../lib/app';
 import { parseConfig, type AppConfig } from '../../lib/config';
 import type { AppFunction } from '../../lib/constructs/app-function';
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+const featureFlags = Object.fromEntries(Object.entries(cdkJson.context).filter(([key]) => key.startsWith('@aws-cdk')));
 
 export const testContext = {
   stage: 'test',
@@ -30,7 +34,8 @@ export function testConfig(overrides: Partial<Record<keyof AppConfig, unknown>> 
  */
 export function testApp({ cloudFormationValidation = false } = {}): App {
   return new App({
-    context: { 'aws:cdk:bundling-stacks': [] },
+    // The feature flags cdk.json sets, so the templates tested are the ones `cdk synth` makes.
+    context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: cloudFormationValidation,
   });
 }

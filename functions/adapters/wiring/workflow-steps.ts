@@ -1,15 +1,20 @@
-/** Wiring for the workflow task functions: DynamoDB, Stripe, SmartParking and SES. */
-import type { WorkflowDeps } from '../../domain/tenancy-workflow';
-import { carparkRepository } from '../dynamodb/repositories';
+/**
+ * Wiring for the workflow task functions that never call Stripe: DynamoDB, SmartParking and SES.
+ * Kept free of the Stripe gateway so that their bundles do not carry the Stripe SDK; the billing
+ * steps use workflow-billing.ts.
+ */
+import { systemClock } from '../../domain/clock';
+import type { StepDeps } from '../../domain/tenancy-workflow';
+import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
 import { sesMailer } from '../ses-mailer';
 import { smartParkingBarrier } from '../smartparking/client';
-import { billingDeps } from './billing';
 
-export const workflowDeps: WorkflowDeps = {
-  ...billingDeps,
+export const workflowDeps: StepDeps = {
   tenancies: tenancyRepository,
   carparks: carparkRepository,
   barrier: smartParkingBarrier,
   mailer: sesMailer,
+  users: userRepository,
+  clock: systemClock,
 };

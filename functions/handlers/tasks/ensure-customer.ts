@@ -1,5 +1,5 @@
 import { ensureTenantCustomer } from '../../domain/tenancy-workflow';
-import { workflowDeps } from '../../adapters/wiring/workflow-steps';
+import { billingWorkflowDeps } from '../../adapters/wiring/workflow-billing';
 import { workflowTask } from '../../tasks/workflow-task';
 
-export const handler = workflowTask('EnsureCustomer', (input: { tenancyId: string }) => ensureTenantCustomer(workflowDeps, input));
+export const handler = workflowTask('EnsureCustomer', (input: { tenancyId: string }) => ensureTenantCustomer(billingWorkflowDeps, input));

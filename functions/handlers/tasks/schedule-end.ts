@@ -1,5 +1,5 @@
 import { scheduleEnd } from '../../domain/tenancy-workflow';
-import { workflowDeps } from '../../adapters/wiring/workflow-steps';
+import { billingWorkflowDeps } from '../../adapters/wiring/workflow-billing';
 import { workflowTask } from '../../tasks/workflow-task';
 
-export const handler = workflowTask('ScheduleEnd', (input: { tenancyId: string }) => scheduleEnd(workflowDeps, input));
+export const handler = workflowTask('ScheduleEnd', (input: { tenancyId: string }) => scheduleEnd(billingWorkflowDeps, input));
