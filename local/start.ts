@@ -145,6 +145,11 @@ async function main(): Promise<void> {
   );
   stopOnExit.push({ name: 'API server', stop: server.close });
   integrations.deliverStripeEventsTo(server.url);
+  // Workflows run in memory here: any a previous run left unfinished are gone, so the sweeper
+  // resumes them now, as it would in AWS after their deadline.
+  const { sweepDeps } = await import('../functions/handlers/jobs/sweep-tenancies');
+  const { sweepTenancies } = await import('../functions/domain/sweeper');
+  await step('Resuming unfinished tenancy workflows', () => sweepTenancies(sweepDeps, { executionsLost: true }), ({ resumed }) => `${resumed.length} resumed`);
 
   printBanner({
     apiUrl: server.url,
