@@ -10,7 +10,9 @@ export default defineConfig({
     globals: false,
     maxWorkers: 2,
     // The project runs on Node 20 by choice; the SDK's notice about Node 22 is noise in test output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    // Password hashes at a quarter of production's scrypt cost keep the suite's time on 2 cores;
+    // test/unit/password-cost.test.ts proves the production parameters and the rehash.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', PASSWORD_HASH_LOG2_N: '15' },
     projects: [
       {
         extends: true,

@@ -21,4 +21,11 @@ export const scheduledJobs = [
     description: 'Daily at 03:15 UTC: repair drift between SmartParking whitelists and live tenancies',
     access: { table: ['Query', 'PutItem'], smartParking: true },
   },
+  {
+    id: 'SweepTenancies',
+    handler: 'handlers/jobs/sweep-tenancies.ts',
+    schedule: 'rate(5 minutes)',
+    description: 'Every 5 minutes: resume the setup or cancellation of any tenancy left pending or cancelling past its deadline',
+    access: { table: ['Query'], startsWorkflows: ['TenancySetup', 'TenancyCancellation'] },
+  },
 ] as const satisfies readonly ScheduledJobSpec[];

@@ -158,6 +158,11 @@ async function main(): Promise<void> {
     environment: handlerEnvironment,
   });
   stopOnExit.push({ name: 'twin state', stop: async () => forgetState() });
+  // Workflows run in memory here: any a previous run left unfinished are gone, so the sweeper
+  // resumes them now, as it would in AWS after their deadline.
+  const { sweepDeps } = await import('../functions/handlers/jobs/sweep-tenancies');
+  const { sweepTenancies } = await import('../functions/domain/sweeper');
+  await step('Resuming unfinished tenancy workflows', () => sweepTenancies(sweepDeps, { executionsLost: true }), ({ resumed }) => `${resumed.length} resumed`);
 
   printBanner({
     apiUrl: server.url,

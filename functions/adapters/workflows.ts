@@ -4,6 +4,7 @@
  */
 import type * as Sfn from '@aws-sdk/client-sfn';
 import type { DunningWorkflow } from '../domain/dunning';
+import type { WorkflowResumer } from '../domain/sweeper';
 import type { TenancyWorkflows } from '../domain/tenancy-service';
 import { ENV, requireEnv, type EnvName } from '../environment';
 
@@ -53,6 +54,23 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
   startPlateChange: (tenancyId, plate) =>
     start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-${Date.now()}`, { tenancyId, plate }),
   startVehicleChange: (tenancyId) => start(ENV.vehicleChangeStateMachineArn, `vehicle-${tenancyId}-${Date.now()}`, { tenancyId }),
+};
+
+/**
+ * Resumes a tenancy's setup or cancellation for the sweeper: first under the usual name (its
+ * start was lost, so the name is free; in the twin, a restart loses executions too), then, if
+ * that name was used by an execution that ended without finishing the job, under a name bound
+ * to the stuck state, so repeated sweeps of one state start it once.
+ */
+export const workflowResumer: WorkflowResumer = {
+  async resume(kind, tenancyId, stateKey) {
+    const [arnEnv, base] =
+      kind === 'setup'
+        ? [ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`]
+        : [ENV.tenancyCancellationStateMachineArn, `cancel-${tenancyId}`];
+    if ((await startExecution(arnEnv, base, { tenancyId })) === 'started') return true;
+    return (await startExecution(arnEnv, `${base}-sweep-${stateKey}`, { tenancyId })) === 'started';
+  },
 };
 
 /** Invoice ids are unique at Stripe: a duplicate `invoice.payment_failed` is the same execution. */

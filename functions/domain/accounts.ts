@@ -15,7 +15,7 @@ import {
 } from './errors';
 import { canActOnUser, isAdmin, type AccountType, type Principal, type Role } from './identity';
 import { newId } from './ids';
-import { assertStrongPassword, decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { assertStrongPassword, decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import type {
   EmailChangeStore,
   IssuedToken,
@@ -259,7 +259,7 @@ export async function confirmEmailChange(deps: UpdateUserDeps, input: { token: s
 // --- login -----------------------------------------------------------------------------------
 
 export interface LoginDeps {
-  readonly users: Pick<UserRepository, 'findByEmail'>;
+  readonly users: Pick<UserRepository, 'findByEmail' | 'update'>;
   readonly limits: RateLimiter;
   readonly tokens: TokenIssuer;
   readonly clock: Clock;
@@ -296,6 +296,10 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
   const passwordMatches = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !passwordMatches) throw badCredentials();
 
+  // Made with older (weaker) parameters: stored again with today's, the password now known.
+  if (needsRehash(user.passwordHash)) {
+    await deps.users.update(user, { passwordHash: await hashPassword(input.password), updatedAt: now.toISOString() });
+  }
   // A successful login does not count against its source (many users behind one address).
   await Promise.all([deps.limits.clear(subjects.accountAndSource), deps.limits.clear(subjects.account), deps.limits.release(subjects.source, now)]);
   const issued = await deps.tokens.issue(

@@ -36,10 +36,26 @@ export function assertStrongPassword(password: string, email?: string, path = 'p
 }
 
 /**
- * scrypt parameters. N=2^15, r=8 costs 32 MiB and tens of milliseconds per hash; the parameters
- * are stored with each hash, so they can be raised later without breaking existing accounts.
+ * scrypt parameters: OWASP's current minimum, N=2^17, r=8, p=1 (128 MiB and a few hundred
+ * milliseconds per hash). The parameters are stored with each hash, so older hashes still verify
+ * and are rehashed on the next successful login (`needsRehash`). Tests may lower the cost with
+ * `PASSWORD_HASH_LOG2_N` (never in a deployment: the CDK does not set it).
  */
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 };
+export const PRODUCTION_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
+const SCRYPT_SIZES = { keyLength: 32, saltLength: 16 };
+
+/** The parameters new hashes use. */
+export function scryptParameters(): { N: number; r: number; p: number } {
+  const log2 = Number(process.env.PASSWORD_HASH_LOG2_N);
+  return Number.isInteger(log2) && log2 >= 10 && log2 <= 17 ? { ...PRODUCTION_SCRYPT, N: 2 ** log2 } : PRODUCTION_SCRYPT;
+}
+
+/** Whether a stored hash was made with other parameters than new ones use (rehash it on login). */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  const current = scryptParameters();
+  return scheme !== 'scrypt' || Number(n) !== current.N || Number(r) !== current.r || Number(p) !== current.p;
+}
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -51,8 +67,9 @@ const maxmem = (N: number, r: number): number => 256 * N * r;
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash base64url. */
 export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SCRYPT.saltLength);
-  const { N, r, p, keyLength } = SCRYPT;
+  const salt = randomBytes(SCRYPT_SIZES.saltLength);
+  const { N, r, p } = scryptParameters();
+  const { keyLength } = SCRYPT_SIZES;
   const key = await scrypt(password, salt, keyLength, { N, r, p, maxmem: maxmem(N, r) });
   return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }

@@ -290,6 +290,7 @@ describe('functions', () => {
       'CancelTenancy',
       'CreateTenancy',
       'InvoicePaymentFailed',
+      'SweepTenancies',
       'UpdateTenancy',
     ]);
     expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['UndoCancellation', 'InvoiceSettled']);

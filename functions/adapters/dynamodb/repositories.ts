@@ -24,7 +24,7 @@ import type {
 import type { User } from '../../domain/users';
 import { isConditionFailure, updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
-import { decodeCursor, encodeCursor } from './pagination';
+import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { tableSchema } from './table-schema';
 import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, transact, updateIf } from './table';
 
@@ -253,6 +253,16 @@ export const carparkRepository: CarparkRepository = {
 
   /** 1 round trip. */
   async list({ limit, cursor }) {
+    // A cursor continues the car park listing only: a car park's keys, in the listing partition.
+    const [pkName, skName, indexPk, indexSk] = LISTING_CURSOR_KEYS as [string, string, string, string];
+    const startKey = cursor
+      ? decodeCursor(cursor, LISTING_CURSOR_KEYS, {
+          [pkName]: (v) => v.startsWith(`${ENTITY.carpark}#`),
+          [skName]: ENTITY.carpark,
+          [indexPk]: INDEX.allCarparks.partitionValue(),
+          [indexSk]: (v) => /^cp_[A-Za-z0-9]{1,64}$/.test(v),
+        })
+      : undefined;
     const page = await db().send(
       new QueryCommand({
         TableName: TableName(),
@@ -261,9 +271,11 @@ export const carparkRepository: CarparkRepository = {
         ExpressionAttributeNames: { '#pk': INDEX.allCarparks.partitionKey },
         ExpressionAttributeValues: { ':pk': INDEX.allCarparks.partitionValue() },
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, LISTING_CURSOR_KEYS) } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
-    );
+    ).catch((error: unknown) => {
+      throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
+    });
     return {
       items: (page.Items ?? []).map((i) => fromItem<Carpark>(i)),
       ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, fromItem, keys, tenancyIndexKeys } from './keys';
-import { decodeCursor, encodeCursor } from './pagination';
+import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { NOT_EXISTS, TableName, db, getItem, transact, updateIf, type TransactItem } from './table';
 import { tableSchema } from './table-schema';
 
@@ -134,6 +134,15 @@ const removedFields = (changes: object) => Object.entries(changes).filter(([, v]
 /** Status changes move the tenancy within its indexes only by attribute, never by key. */
 async function page(index: { name: string; partitionKey: string }, partition: string, query: TenancyPageQuery, newestFirst: boolean) {
   const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, tableSchema.globalSecondaryIndexes.find((i) => i.indexName === index.name)!.sortKey];
+  // A cursor continues this partition's tenancies only.
+  const startKey = query.cursor
+    ? decodeCursor(query.cursor, cursorKeys, {
+        [cursorKeys[0]!]: (v) => v.startsWith(`${ENTITY.tenancy}#`),
+        [cursorKeys[1]!]: ENTITY.tenancy,
+        [cursorKeys[2]!]: partition,
+        [cursorKeys[3]!]: (v) => v.startsWith('tenancy#'),
+      })
+    : undefined;
   const result = await db().send(
     new QueryCommand({
       TableName: TableName(),
@@ -148,9 +157,11 @@ async function page(index: { name: string; partitionKey: string }, partition: st
       ExpressionAttributeValues: { ':pk': partition, ':prefix': 'tenancy#', ...(query.status ? { ':status': query.status } : {}) },
       ScanIndexForward: !newestFirst,
       Limit: query.limit,
-      ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor, cursorKeys) } : {}),
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
-  );
+  ).catch((error: unknown) => {
+    throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
+  });
   return {
     items: (result.Items ?? []).map((i) => fromItem<Tenancy>(i)),
     ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),

@@ -181,7 +181,9 @@ export const stripeGateway: PaymentGateway = {
   setDefaultPaymentMethod: (customerId, paymentMethodId) =>
     call(async (s) => {
       const attached = await s.paymentMethods.attach(paymentMethodId, { customer: customerId }).catch((error: unknown) => {
-        if (isMissing(error)) {
+        // Unknown, or not this customer's to take (attached to someone else): the same answer,
+        // so a payment method id tells nothing about other customers.
+        if (isMissing(error) || error instanceof Stripe.errors.StripeInvalidRequestError) {
           throw new ValidationError('That payment method does not exist.', [{ path: 'defaultPaymentMethod', message: 'Unknown payment method.' }]);
         }
         throw error;

@@ -1,0 +1,73 @@
+/**
+ * The sweeper: no tenancy stays half-done. `POST /tenancies` writes the tenancy, then starts its
+ * setup workflow; a cancellation marks the tenancy, then starts its workflow. If the start is
+ * lost (the function died between the two, Step Functions refused) or the execution itself was
+ * lost, the tenancy would stay `pending` (holding a space, a plate claim and a billed unit) or
+ * never end. Every few minutes the sweeper finds tenancies left past a deadline and starts
+ * their workflow again. Every workflow step is idempotent, so a resumed workflow converges
+ * (setup ends active or failed and rolled back; cancellation ends the tenancy) from wherever the
+ * lost one stopped. Execution names are derived from the tenancy and the state it was found
+ * in, so sweeping the same stuck state twice starts one execution, not two.
+ */
+import type { Clock } from './clock';
+import type { CarparkRepository } from './ports';
+import type { Tenancy, TenancyRepository } from './tenancies';
+
+/** Longer than any setup takes with every retry (minutes), short enough that nobody waits long. */
+export const SWEEP_AFTER_MS = 15 * 60 * 1000;
+
+export interface WorkflowResumer {
+  /**
+   * Starts the tenancy's setup (or cancellation) unless it was started already; a second start
+   * for the same `stateKey` is a no-op. Returns whether an execution was started now.
+   */
+  resume(kind: 'setup' | 'cancellation', tenancyId: string, stateKey: string): Promise<boolean>;
+}
+
+export interface SweepDeps {
+  readonly carparks: Pick<CarparkRepository, 'list'>;
+  readonly tenancies: Pick<TenancyRepository, 'liveAtCarpark'>;
+  readonly workflows: WorkflowResumer;
+  readonly clock: Clock;
+}
+
+export interface SweepResult {
+  readonly resumed: readonly { tenancyId: string; kind: 'setup' | 'cancellation' }[];
+}
+
+/** What a tenancy left past its deadline is waiting for, if anything. */
+export interface SweepOptions {
+  readonly afterMs?: number;
+  /** Every execution is known to be gone (the twin restarted): resume every unfinished tenancy now. */
+  readonly executionsLost?: boolean;
+}
+
+export function stuck(t: Tenancy, now: number, options: SweepOptions = {}): 'setup' | 'cancellation' | undefined {
+  const afterMs = options.executionsLost ? 0 : (options.afterMs ?? SWEEP_AFTER_MS);
+  const quiet = now - Date.parse(t.updatedAt) >= afterMs;
+  if (t.status === 'pending' && quiet) return 'setup';
+  const cancelled = t.status === 'cancelling' || (t.status === 'suspended' && t.suspendedFrom === 'cancelling');
+  // A cancellation waits (running) until its end date: only one past it, or never dated, is lost.
+  if (cancelled && quiet && (options.executionsLost || !t.endsAt || now - Date.parse(t.endsAt) >= afterMs)) return 'cancellation';
+  return undefined;
+}
+
+export async function sweepTenancies(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepResult> {
+  const now = deps.clock.now().getTime();
+  const resumed: { tenancyId: string; kind: 'setup' | 'cancellation' }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.carparks.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const carpark of page.items) {
+      for (const tenancy of await deps.tenancies.liveAtCarpark(carpark.carparkId)) {
+        const kind = stuck(tenancy, now, options);
+        if (!kind) continue;
+        if (await deps.workflows.resume(kind, tenancy.tenancyId, String(Date.parse(tenancy.updatedAt)))) {
+          resumed.push({ tenancyId: tenancy.tenancyId, kind });
+        }
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { resumed };
+}
