@@ -3,13 +3,13 @@
  * whatever order Stripe delivers the event. A receipt is claimed for a short lease before it is
  * sent and marked sent after; a failed send gives the claim back, so the retry sends it.
  */
-import { escapeHtml } from './accounts';
 import type { BarrierAccess } from './barrier';
 import type { BillingRepository } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
 import type { TenancyRepository } from './tenancies';
 import type { User } from './users';
+import { DEFAULT_TIME_ZONE, formatDay, linkedHtml, type PortalLinks } from './email-format';
 
 export interface PaidInvoice {
   readonly invoiceId: string;
@@ -39,6 +39,8 @@ export interface PaymentDeps {
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly mailer: Mailer;
   readonly clock: Clock;
+  /** The portal's pages, for the link to the invoice. */
+  readonly links: PortalLinks;
 }
 
 const RECEIPT_LEASE_MS = 60_000;
@@ -69,7 +71,10 @@ async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoi
   for (const id of new Set(billed.map((t) => t.carparkId))) carparkNames.set(id, (await deps.carparks.get(id))?.name ?? 'Car park');
 
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(invoice.amountPaid / 100);
-  const day = (iso: string) => iso.slice(0, 10);
+  const firstCarpark = billed[0] ? await deps.carparks.get(billed[0].carparkId) : undefined;
+  const timeZone = firstCarpark?.timeZone ?? DEFAULT_TIME_ZONE;
+  const day = (iso: string) => formatDay(iso, timeZone);
+  const link = deps.links.invoice(invoice.invoiceId);
   const lines = billed.map((t) => `${carparkNames.get(t.carparkId)}: ${t.vehicleType} space for ${t.plate}`);
   const text = [
     `Hello ${user.name},`,
@@ -77,16 +82,15 @@ async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoi
     `Thank you: we received ${money}${invoice.number ? ` for invoice ${invoice.number}` : ''}, covering ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}.`,
     ...(lines.length > 0 ? ['', ...lines] : []),
     '',
+    `Your invoice: ${link}`,
+    '',
     'Carpark Tenancy',
   ].join('\n');
   await deps.mailer.send({
     to: user.email,
     subject: `Receipt: ${money} paid for your parking`,
     text,
-    html: text
-      .split('\n')
-      .map((line) => (line ? `<p>${escapeHtml(line)}</p>` : ''))
-      .join(''),
+    html: linkedHtml(text, link, 'See this invoice'),
   });
 }
 

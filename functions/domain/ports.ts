@@ -76,7 +76,7 @@ export interface OperatorRepository {
 }
 
 export type CarparkChanges = Partial<
-  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'stripeProductId' | 'stripePrices'>
+  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'timeZone' | 'stripeProductId' | 'stripePrices'>
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {

@@ -12,6 +12,7 @@ import { escapeHtml } from './accounts';
 import type { CarparkRepository, Mailer } from './ports';
 import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
+import { DEFAULT_TIME_ZONE, formatDayAndTime, type PortalLinks } from './email-format';
 
 export interface WorkflowDeps extends BillingDeps {
   readonly tenancies: TenancyRepository;
@@ -20,6 +21,8 @@ export interface WorkflowDeps extends BillingDeps {
   readonly mailer: Mailer;
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly clock: Clock;
+  /** The portal's pages, for links in emails. */
+  readonly links: PortalLinks;
 }
 
 /** What a Catch hands to the next state: Step Functions' error name and cause. */
@@ -223,6 +226,8 @@ export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: strin
   const [user, carpark] = await Promise.all([deps.users.get(tenancy.userId), deps.carparks.get(tenancy.carparkId)]);
   if (!user) return { sent: false };
   const place = carpark?.name ?? 'the car park';
+  const timeZone = carpark?.timeZone ?? DEFAULT_TIME_ZONE;
+  const link = deps.links.tenancy(tenancy.tenancyId);
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: tenancy.currency.toUpperCase() }).format(
     tenancy.monthlyAmount / 100,
   );
@@ -237,7 +242,7 @@ export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: strin
     },
     cancelling: {
       subject: `Your tenancy at ${place} is cancelled`,
-      body: `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ?? 'the end of the paid period'}.`,
+      body: `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ? formatDayAndTime(tenancy.endsAt, timeZone) : 'the end of the paid period'}. Changed your mind? You can undo the cancellation until then.`,
     },
     ended: {
       subject: `Your tenancy at ${place} has ended`,
@@ -260,8 +265,8 @@ export async function notifyTenant(deps: WorkflowDeps, input: { tenancyId: strin
   await deps.mailer.send({
     to: user.email,
     subject,
-    text: `Hello ${user.name},\n\n${body}\n\nCarpark Tenancy`,
-    html: `<p>Hello ${escapeHtml(user.name)},</p><p>${escapeHtml(body)}</p><p>Carpark Tenancy</p>`,
+    text: `Hello ${user.name},\n\n${body}\n\nYour tenancy: ${link}\n\nCarpark Tenancy`,
+    html: `<p>Hello ${escapeHtml(user.name)},</p><p>${escapeHtml(body)}</p><p><a href="${escapeHtml(link)}">See your tenancy</a></p><p>Carpark Tenancy</p>`,
   });
   return { sent: true };
 }

@@ -1,5 +1,6 @@
 /** Wiring for dunning (tasks and consumers): DynamoDB, Stripe, SmartParking, SES, Step Functions. */
 import { systemClock } from '../../domain/clock';
+import { portalLinks } from '../../domain/email-format';
 import { parseRetrySchedule, type DunningDeps } from '../../domain/dunning';
 import { ENV, requireEnv } from '../../environment';
 import { arrearsStore } from '../dynamodb/arrears-store';
@@ -22,7 +23,7 @@ export const dunningDeps: DunningDeps = {
   mailer: sesMailer,
   clock: systemClock,
   retryAfterDays: parseRetrySchedule(process.env[ENV.dunningRetryDays]),
-  billingPageUrl: requireEnv(ENV.webBaseUrl),
+  billingPageUrl: portalLinks(requireEnv(ENV.webBaseUrl)).billing,
 };
 
 /** The settlement consumer also stops the invoice's execution. */

@@ -1,5 +1,7 @@
 /** Wiring for the workflow task functions: DynamoDB, Stripe, SmartParking and SES. */
+import { portalLinks } from '../../domain/email-format';
 import type { WorkflowDeps } from '../../domain/tenancy-workflow';
+import { ENV, requireEnv } from '../../environment';
 import { carparkRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
 import { sesMailer } from '../ses-mailer';
@@ -12,4 +14,8 @@ export const workflowDeps: WorkflowDeps = {
   carparks: carparkRepository,
   barrier: smartParkingBarrier,
   mailer: sesMailer,
+  // Read when an email is written, not when the module loads.
+  get links() {
+    return portalLinks(requireEnv(ENV.webBaseUrl));
+  },
 };
