@@ -42,6 +42,7 @@ export async function seedDemoData(): Promise<{
       capacity: { car: 120, motorcycle: 20, ev: 10 },
       smartParkingSiteId: 'SP-LEEDS-001',
       supportEmail: 'northgate@northgate.local',
+      timeZone: 'Europe/London',
     },
     {
       name: 'Riverside Yard',
@@ -51,6 +52,7 @@ export async function seedDemoData(): Promise<{
       capacity: { car: 40, van: 6 },
       smartParkingSiteId: 'SP-LEEDS-002',
       supportEmail: 'riverside@northgate.local',
+      timeZone: 'Europe/London',
     },
   ];
   // Through the use case, so each car park gets its Stripe product and prices.

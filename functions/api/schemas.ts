@@ -8,6 +8,7 @@ import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
 import { PASSWORD_MAX_LENGTH } from '../domain/passwords';
 import { CORPORATE_INVOICE_STATUSES } from '../domain/corporate-billing';
+import { isTimeZone } from '../domain/email-format';
 
 // --- building blocks -----------------------------------------------------------------------------
 
@@ -81,6 +82,12 @@ export const VerifyEmailBody = z.strictObject({ token: z.string().min(16).max(20
 
 export const CreateOperatorBody = z.strictObject({ name: text(100), contactEmail: Email });
 
+const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'An IANA time zone, e.g. Europe/London.')
+  .meta({ example: 'Europe/London' });
+
 export const CreateCarparkBody = z.strictObject({
   operatorId: OperatorId.optional().meta({ description: 'Required for admins; operators default to their own' }),
   name: text(100),
@@ -90,6 +97,7 @@ export const CreateCarparkBody = z.strictObject({
   capacity: Capacity,
   smartParkingSiteId: text(100),
   supportEmail: Email,
+  timeZone: TimeZone.optional().meta({ description: 'Where the car park is, for dates in emails and the portal; Europe/London when omitted' }),
 });
 
 export const UpdateCarparkBody = atLeastOneField(
@@ -100,6 +108,7 @@ export const UpdateCarparkBody = atLeastOneField(
     capacity: Capacity.optional(),
     smartParkingSiteId: text(100).optional(),
     supportEmail: Email.optional(),
+    timeZone: TimeZone.optional(),
   }),
 );
 
@@ -161,6 +170,7 @@ const carparkViewFields = {
   capacity: Capacity,
   spacesFree: SpacesCount,
   supportEmail: Email,
+  timeZone: z.string().meta({ description: 'IANA time zone the car park’s dates are given in', example: 'Europe/London' }),
 };
 
 export const CarparkResponse = z.object(carparkViewFields).meta({ id: 'Carpark' });

@@ -20,6 +20,7 @@ import { newId } from './ids';
 import type { Operator } from './operators';
 import type { PaymentGateway } from './billing';
 import type { CarparkChanges, CarparkRepository, OperatorRepository, Page } from './ports';
+import { DEFAULT_TIME_ZONE } from './email-format';
 
 export interface CarparkDeps {
   readonly operators: OperatorRepository;
@@ -81,6 +82,7 @@ export interface CarparkView {
   readonly capacity: PerVehicleType;
   readonly spacesFree: PerVehicleType;
   readonly supportEmail: string;
+  readonly timeZone: string;
 }
 
 /** What its operator and admins also see. */
@@ -102,6 +104,7 @@ export function toCarparkView(c: Carpark): CarparkView {
     capacity: c.capacity,
     spacesFree: spacesFree(c),
     supportEmail: c.supportEmail,
+    timeZone: c.timeZone ?? DEFAULT_TIME_ZONE,
   };
 }
 
@@ -155,6 +158,8 @@ export interface CreateCarparkInput {
   readonly capacity: PerVehicleType;
   readonly smartParkingSiteId: string;
   readonly supportEmail: string;
+  /** IANA time zone; Europe/London when omitted. */
+  readonly timeZone?: string;
 }
 
 export async function createCarpark(
@@ -188,6 +193,7 @@ export async function createCarpark(
     occupied: {},
     smartParkingSiteId: input.smartParkingSiteId,
     supportEmail: input.supportEmail.trim().toLowerCase(),
+    timeZone: input.timeZone ?? DEFAULT_TIME_ZONE,
     createdAt: now,
     updatedAt: now,
   };

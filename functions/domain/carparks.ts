@@ -31,6 +31,8 @@ export interface Carpark {
   readonly occupied: PerVehicleType;
   readonly smartParkingSiteId: string;
   readonly supportEmail: string;
+  /** IANA time zone the car park's dates are written in (emails, the portal); Europe/London when unset. */
+  readonly timeZone?: string;
   /** The car park's Stripe product and the current Stripe price of each offered type. */
   readonly stripeProductId?: string;
   readonly stripePrices?: Partial<Record<VehicleType, string>>;

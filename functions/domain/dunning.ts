@@ -20,6 +20,7 @@ import type { PaymentStore } from './payments';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyArrears, TenancyRepository } from './tenancies';
 import type { User } from './users';
+import { formatDay, timeZoneOfTenant } from './email-format';
 
 /** Default retry schedule: days after the invoice fell due. */
 export const DEFAULT_RETRY_AFTER_DAYS: readonly number[] = [1, 3, 5];
@@ -93,6 +94,7 @@ export interface DunningDeps {
   /** Days after the invoice fell due on which payment is retried; suspension follows the last. */
   readonly retryAfterDays: readonly number[];
   /** The site, where the tenant updates their card; emails also link Stripe's hosted invoice page. */
+  /** The portal's billing page (`/my/billing`): `?pay=<invoice>` opens "pay now", `?invoice=` shows one. */
   readonly billingPageUrl: string;
 }
 
@@ -381,9 +383,12 @@ async function sendNotice(
   if (!user) return false;
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: arrears.currency.toUpperCase() }).format(arrears.amountDue / 100);
   const invoice = arrears.number ? `invoice ${arrears.number}` : 'your latest invoice';
-  const day = (iso: string) => iso.slice(0, 10);
+  const timeZone = await timeZoneOfTenant(deps, userId);
+  const day = (iso: string) => formatDay(iso, timeZone);
   const lastRetry = arrears.retryAt.at(-1);
-  const update = `Pay it with any card at ${arrears.hostedInvoiceUrl ?? deps.billingPageUrl}, or update the card on your account (${deps.billingPageUrl}) and we will take the payment straight away.`;
+  // The billing page with "pay now" open for this invoice; Stripe's invoice page takes any card.
+  const payLink = `${deps.billingPageUrl}?pay=${encodeURIComponent(arrears.invoiceId)}`;
+  const update = `Pay it now: ${payLink} (or update the card on your account there and we will take the payment straight away${arrears.hostedInvoiceUrl ? `; or pay with any card at ${arrears.hostedInvoiceUrl}` : ''}).`;
   const messages: Record<DunningNotice, { subject: string; lines: string[] }> = {
     paymentFailed: {
       subject: `Your payment of ${money} did not go through`,
@@ -413,7 +418,10 @@ async function sendNotice(
     },
     reinstated: {
       subject: 'Your parking is restored',
-      lines: [`Thank you: ${invoice} is settled. Your tenancies are active again and the barrier opens for your vehicles.`],
+      lines: [
+        `Thank you: ${invoice} is settled. Your tenancies are active again and the barrier opens for your vehicles.`,
+        `Your invoices: ${deps.billingPageUrl}?invoice=${encodeURIComponent(arrears.invoiceId)}`,
+      ],
     },
   };
   const { subject, lines } = messages[template];

@@ -3,13 +3,14 @@
  * whatever order Stripe delivers the event. A receipt is claimed for a short lease before it is
  * sent and marked sent after; a failed send gives the claim back, so the retry sends it.
  */
-import { escapeHtml } from './accounts';
 import type { BarrierAccess } from './barrier';
+import type { Carpark } from './carparks';
 import type { BillingRepository, InvoiceLine, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
+import { DEFAULT_TIME_ZONE, formatDay, linkedHtml, type PortalLinks } from './email-format';
 
 export interface PaidInvoice {
   readonly invoiceId: string;
@@ -42,6 +43,8 @@ export interface PaymentDeps {
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly mailer: Mailer;
   readonly clock: Clock;
+  /** The portal's pages, for the link to the invoice. */
+  readonly links: PortalLinks;
 }
 
 const RECEIPT_LEASE_MS = 60_000;
@@ -102,15 +105,17 @@ export function tenanciesOnLine(line: InvoiceLine, tenancies: readonly Tenancy[]
     .slice(0, Math.max(0, line.quantity));
 }
 
-/** The receipt's text: the amount, the service period, then one entry per invoice line. */
+/** The receipt's text: the amount, the service period, one entry per invoice line, and the invoice's page. */
 export function receiptText(
   userName: string,
   invoice: PaidInvoice,
   tenancies: readonly Tenancy[],
   carparkNames: ReadonlyMap<string, string>,
+  link: string,
+  timeZone = DEFAULT_TIME_ZONE,
 ): string {
   const money = (minor: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(minor / 100);
-  const day = (iso: string) => iso.slice(0, 10);
+  const day = (iso: string) => formatDay(iso, timeZone);
   const lines = invoice.lines.flatMap((line) => {
     const covered = tenanciesOnLine(line, tenancies);
     const what = line.description ?? `${line.quantity} ×`;
@@ -122,6 +127,8 @@ export function receiptText(
     '',
     `Thank you: we received ${money(invoice.amountPaid)}${invoice.number ? ` for invoice ${invoice.number}` : ''}, covering ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}.`,
     ...(lines.length > 0 ? ['', ...lines] : []),
+    '',
+    `Your invoice: ${link}`,
     '',
     'Carpark Tenancy',
   ].join('\n');
@@ -138,19 +145,20 @@ async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoi
     cursor = page.nextCursor;
   } while (cursor);
   const billed = invoice.lines.flatMap((line) => tenanciesOnLine(line, tenancies));
-  const carparkNames = new Map<string, string>();
-  for (const id of new Set(billed.map((t) => t.carparkId))) carparkNames.set(id, (await deps.carparks.get(id))?.name ?? 'Car park');
+  const carparks = new Map<string, Carpark | undefined>();
+  for (const id of new Set(billed.map((t) => t.carparkId))) carparks.set(id, await deps.carparks.get(id));
+  const carparkNames = new Map([...carparks].map(([id, carpark]) => [id, carpark?.name ?? 'Car park']));
+  // Dates read in the car park's time zone (the first one's, when an invoice spans several).
+  const timeZone = [...carparks.values()][0]?.timeZone ?? DEFAULT_TIME_ZONE;
+  const link = deps.links.invoice(invoice.invoiceId);
 
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: invoice.currency.toUpperCase() }).format(invoice.amountPaid / 100);
-  const text = receiptText(user.name, invoice, tenancies, carparkNames);
+  const text = receiptText(user.name, invoice, tenancies, carparkNames, link, timeZone);
   await deps.mailer.send({
     to: user.email,
     subject: `Receipt: ${money} paid for your parking`,
     text,
-    html: text
-      .split('\n')
-      .map((line) => (line ? `<p>${escapeHtml(line.trim())}</p>` : ''))
-      .join(''),
+    html: linkedHtml(text, link, 'See this invoice'),
   });
 }
 

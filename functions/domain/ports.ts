@@ -94,7 +94,7 @@ export interface OperatorRepository {
 }
 
 export type CarparkChanges = Partial<
-  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'stripeProductId' | 'stripePrices' | 'priceVersion'>
+  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'timeZone' | 'stripeProductId' | 'stripePrices' | 'priceVersion'>
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {

@@ -12,6 +12,7 @@ import { escapeHtml } from './accounts';
 import type { CarparkRepository, Mailer } from './ports';
 import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
+import { DEFAULT_TIME_ZONE, formatDayAndTime, type PortalLinks } from './email-format';
 
 /** What the steps that never call Stripe need (their task bundles carry no Stripe SDK). */
 export interface StepDeps {
@@ -21,6 +22,8 @@ export interface StepDeps {
   readonly mailer: Mailer;
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly clock: Clock;
+  /** The portal's pages, for links in emails. */
+  readonly links: PortalLinks;
 }
 
 /** The billing steps (customer, subscription, scheduled end) also need Stripe. */
@@ -235,6 +238,8 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
   const [user, carpark] = await Promise.all([deps.users.get(tenancy.userId), deps.carparks.get(tenancy.carparkId)]);
   if (!user) return { sent: false };
   const place = carpark?.name ?? 'the car park';
+  const timeZone = carpark?.timeZone ?? DEFAULT_TIME_ZONE;
+  const link = deps.links.tenancy(tenancy.tenancyId);
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: tenancy.currency.toUpperCase() }).format(
     tenancy.monthlyAmount / 100,
   );
@@ -251,8 +256,8 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
       subject: `Your tenancy at ${place} is cancelled`,
       body:
         tenancy.status === 'suspended'
-          ? `Your tenancy for ${tenancy.plate} is cancelled and ends on ${tenancy.endsAt ?? 'the end of the paid period'}. It is suspended for an unpaid invoice, so the barrier stays closed to it unless the invoice is paid first.`
-          : `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ?? 'the end of the paid period'}.`,
+          ? `Your tenancy for ${tenancy.plate} is cancelled and ends on ${tenancy.endsAt ? formatDayAndTime(tenancy.endsAt, timeZone) : 'the end of the paid period'}. It is suspended for an unpaid invoice, so the barrier stays closed to it unless the invoice is paid first.`
+          : `Your tenancy for ${tenancy.plate} is cancelled. The barrier keeps opening until ${tenancy.endsAt ? formatDayAndTime(tenancy.endsAt, timeZone) : 'the end of the paid period'}. Changed your mind? You can undo the cancellation until then.`,
     },
     ended: {
       subject: `Your tenancy at ${place} has ended`,
@@ -275,8 +280,8 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
   await deps.mailer.send({
     to: user.email,
     subject,
-    text: `Hello ${user.name},\n\n${body}\n\nCarpark Tenancy`,
-    html: `<p>Hello ${escapeHtml(user.name)},</p><p>${escapeHtml(body)}</p><p>Carpark Tenancy</p>`,
+    text: `Hello ${user.name},\n\n${body}\n\nYour tenancy: ${link}\n\nCarpark Tenancy`,
+    html: `<p>Hello ${escapeHtml(user.name)},</p><p>${escapeHtml(body)}</p><p><a href="${escapeHtml(link)}">See your tenancy</a></p><p>Carpark Tenancy</p>`,
   });
   return { sent: true };
 }

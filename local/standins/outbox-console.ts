@@ -1,6 +1,8 @@
 /**
  * The twin's console: the outbox over HTTP. `/outbox` lists messages newest first, `/outbox/{id}`
  * shows one (its HTML body in a sandboxed frame, or its text), `/outbox.json` is the raw list.
+ * Links in a message open in a new tab, outside the frame's sandbox, so the page they lead to
+ * (a password reset form, the portal) works as it would from a mail client.
  */
 import type { Outbox, OutboxMessage } from './outbox';
 
@@ -23,7 +25,7 @@ export async function outboxConsole(outbox: Outbox, path: string): Promise<Conso
   if (match[2] === '/body') {
     return message.html === null
       ? { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: message.text ?? '' }
-      : html(message.html);
+      : html(linksInNewTab(message.html));
   }
   return html(messagePage(message));
 }
@@ -53,8 +55,8 @@ function listPage(messages: OutboxMessage[]): string {
 function messagePage(message: OutboxMessage): string {
   const field = (label: string, value: string) => `<tr><th>${label}</th><td>${escapeHtml(value)}</td></tr>`;
   const body = message.html !== null
-    ? `<iframe sandbox src="/outbox/${encodeURIComponent(message.messageId)}/body" title="Message body"></iframe>`
-    : `<pre>${escapeHtml(message.text ?? '')}</pre>`;
+    ? `<iframe sandbox="allow-popups allow-popups-to-escape-sandbox" src="/outbox/${encodeURIComponent(message.messageId)}/body" title="Message body"></iframe>`
+    : `<pre>${linkify(message.text ?? '')}</pre>`;
   return page(
     message.subject || 'Message',
     `<p><a href="/outbox">&larr; Outbox</a> · <a href="/outbox/${encodeURIComponent(message.messageId)}.json">JSON</a></p>
@@ -69,7 +71,7 @@ function messagePage(message: OutboxMessage): string {
     ${body}
     ${
       message.html !== null && message.text !== null
-        ? `<details><summary>Text part</summary><pre>${escapeHtml(message.text)}</pre></details>`
+        ? `<details><summary>Text part</summary><pre>${linkify(message.text)}</pre></details>`
         : ''
     }`,
   );
@@ -96,6 +98,20 @@ ${content}
 </body>
 </html>
 `;
+}
+
+const NEW_TAB = 'target="_blank" rel="noopener"';
+
+/** Every link of an email's HTML opens in a new tab (a `<base>` for links we do not rewrite). */
+function linksInNewTab(body: string): string {
+  const rewritten = body.replace(/<a\b(?![^>]*\btarget=)([^>]*)>/gi, `<a ${NEW_TAB}$1>`);
+  const base = '<base target="_blank">';
+  return /<head[^>]*>/i.test(rewritten) ? rewritten.replace(/<head[^>]*>/i, (head) => `${head}${base}`) : `${base}${rewritten}`;
+}
+
+/** Escaped text with its http(s) URLs as links that open in a new tab. */
+function linkify(text: string): string {
+  return escapeHtml(text).replace(/https?:\/\/[^\s<]+[^\s<.,;:)]/g, (url) => `<a href="${url}" ${NEW_TAB}>${url}</a>`);
 }
 
 function newestFirst(messages: OutboxMessage[]): OutboxMessage[] {

@@ -102,6 +102,8 @@ describe('an unpaid renewal', () => {
     const first = await mailTo(tenant, /did not go through/);
     expect(first.text).toContain('£100.00');
     expect(first.text).toContain(invoice.hosted_invoice_url!);
+    expect(first.text).toContain(`${twin.webBaseUrl}/my/billing?pay=${invoice.id}`);
+    expect(first.text).toMatch(/try again on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} [A-Z][a-z]+ \d{4}/);
     const overdue = await waitForTenancy(tenant, tenancy.tenancyId, (t) => t.arrears?.state === 'overdue', 'overdue');
     expect(overdue).toMatchObject({ status: 'active', arrears: { invoiceId: invoice.id, amountDue: 10_000, currency: 'gbp' } });
 

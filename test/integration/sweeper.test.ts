@@ -60,9 +60,10 @@ describe('the tenancy sweeper', () => {
   });
 
   it('finishes a setup killed between steps, without billing twice', async () => {
-    const [{ tenancyDeps }, { workflowDeps }, service, steps] = await Promise.all([
+    const [{ tenancyDeps }, { workflowDeps }, { billingWorkflowDeps }, service, steps] = await Promise.all([
       import('../../functions/adapters/wiring/tenancies'),
       import('../../functions/adapters/wiring/workflow-steps'),
+      import('../../functions/adapters/wiring/workflow-billing'),
       import('../../functions/domain/tenancy-service'),
       import('../../functions/domain/tenancy-workflow'),
     ]);
@@ -73,8 +74,8 @@ describe('the tenancy sweeper', () => {
     const lost = { ...tenancyDeps, workflows: { ...tenancyDeps.workflows, startSetup: async () => undefined } };
     const { tenancy } = await service.createTenancy(lost, principal, { carparkId: carpark.carparkId, vehicleType: 'car', plate: 'SW22EEP' });
     // The first steps ran (customer, subscription, plate), then the execution was lost.
-    await steps.ensureTenantCustomer(workflowDeps, { tenancyId: tenancy.tenancyId });
-    await steps.syncTenantBilling(workflowDeps, { tenancyId: tenancy.tenancyId, idempotencyKey: `setup-${tenancy.tenancyId}` });
+    await steps.ensureTenantCustomer(billingWorkflowDeps, { tenancyId: tenancy.tenancyId });
+    await steps.syncTenantBilling(billingWorkflowDeps, { tenancyId: tenancy.tenancyId, idempotencyKey: `setup-${tenancy.tenancyId}` });
     await steps.registerPlate(workflowDeps, { tenancyId: tenancy.tenancyId });
     expect(await statusOf(tenant, tenancy.tenancyId)).toBe('pending');
 

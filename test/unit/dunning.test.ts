@@ -168,7 +168,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     mailer,
     clock: new FakeClock(new Date(DUE)),
     retryAfterDays: DEFAULT_RETRY_AFTER_DAYS,
-    billingPageUrl: 'https://parking.example',
+    billingPageUrl: 'https://parking.example/my/billing',
   };
   return {
     deps,
@@ -437,15 +437,16 @@ describe('settlement', () => {
 });
 
 describe('dunning emails', () => {
-  it('link the hosted invoice, name the next retry and the last day of normal parking', async () => {
+  it('link pay-now in the portal and the hosted invoice, name the next retry and the last day of normal parking in words', async () => {
     const w = world();
     const opened = await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
     await notifyArrears(w.deps, { invoiceId: INVOICE, userId: USER, template: 'paymentFailed', next: opened.state === 'open' ? opened.next : null });
     const [mail] = w.mailer.sent;
     expect(mail?.subject).toBe('Your payment of £100.00 did not go through');
     expect(mail?.text).toContain('https://invoice.example/in_1');
-    expect(mail?.text).toContain('try again on 2026-12-25');
-    expect(mail?.text).toContain('continues as normal until 2026-12-29');
+    expect(mail?.text).toContain(`https://parking.example/my/billing?pay=${INVOICE}`);
+    expect(mail?.text).toContain('try again on Friday 25 December 2026');
+    expect(mail?.text).toContain('continues as normal until Tuesday 29 December 2026');
   });
 
   it('are not sent once the invoice is settled', async () => {

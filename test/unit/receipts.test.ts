@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { servicePeriod, type InvoiceLine, type InvoiceSummary } from '../../functions/domain/billing';
+import { portalLinks } from '../../functions/domain/email-format';
 import { receiptText, recordInvoicePaid, tenanciesOnLine, type PaidInvoice, type PaymentDeps, type ReceiptClaim } from '../../functions/domain/payments';
 import type { Tenancy } from '../../functions/domain/tenancies';
 import { FakeClock, fakeMailer } from './fakes';
@@ -70,10 +71,16 @@ describe('an invoice’s service period', () => {
   });
 });
 
+const INVOICE_LINK = 'https://parking.test.example/my/billing?invoice=in_1';
+
 describe('a receipt', () => {
+  it('links to the invoice on the billing page', () => {
+    expect(receiptText('Sam', paid([line({})], 10_000), [tenancy('t1', 'RX12ABC')], names, INVOICE_LINK)).toContain(`Your invoice: ${INVOICE_LINK}`);
+  });
+
   it('for a first month names the month ahead and the one plate billed', () => {
-    const text = receiptText('Sam', paid([line({})], 10_000), [tenancy('t1', 'RX12ABC')], names);
-    expect(text).toContain('covering 2026-12-04 to 2027-01-04');
+    const text = receiptText('Sam', paid([line({})], 10_000), [tenancy('t1', 'RX12ABC')], names, INVOICE_LINK);
+    expect(text).toContain('covering Friday 4 December 2026 to Monday 4 January 2027');
     expect(text).toContain('Receipt Street Car Park: car space for RX12ABC');
   });
 
@@ -82,8 +89,8 @@ describe('a receipt', () => {
     const ended = tenancy('t0', 'RX12ABC', { status: 'ended', startDate: D('2026-10-04'), endsAt: D('2026-12-04') });
     const live = tenancy('t1', 'RX12ABC');
     expect(tenanciesOnLine(renewal, [ended, live]).map((t) => t.tenancyId)).toEqual(['t1']);
-    const text = receiptText('Sam', paid([renewal], 10_000), [ended, live], names);
-    expect(text).toContain('covering 2027-01-04 to 2027-02-04');
+    const text = receiptText('Sam', paid([renewal], 10_000), [ended, live], names, INVOICE_LINK);
+    expect(text).toContain('covering Monday 4 January 2027 to Thursday 4 February 2027');
     expect(text.match(/car space for RX12ABC/g)).toHaveLength(1);
   });
 
@@ -94,9 +101,9 @@ describe('a receipt', () => {
     const charge = line({ description: 'Remaining time on 2 × car after 19 Dec 2026', quantity: 2, amount: 10_000, periodStart: D('2026-12-19'), proration: true });
     expect(plates(credit, [first, second]), 'one space credited: the one there before').toEqual(['AA11AAA']);
     expect(plates(charge, [first, second]).sort()).toEqual(['AA11AAA', 'BB22BBB']);
-    const text = receiptText('Sam', paid([credit, charge], 5_000), [first, second], names);
-    expect(text).toContain('covering 2026-12-19 to 2027-01-04');
-    expect(text).toContain('Unused time on 1 × car after 19 Dec 2026: -£50.00, 2026-12-19 to 2027-01-04 (adjustment for a change)');
+    const text = receiptText('Sam', paid([credit, charge], 5_000), [first, second], names, INVOICE_LINK);
+    expect(text).toContain('covering Saturday 19 December 2026 to Monday 4 January 2027');
+    expect(text).toContain('Unused time on 1 × car after 19 Dec 2026: -£50.00, Saturday 19 December 2026 to Monday 4 January 2027 (adjustment for a change)');
   });
 
   it('for a corporate tenant lists every vehicle on a line of several, and only tenancies on that line’s price', () => {
@@ -107,7 +114,7 @@ describe('a receipt', () => {
     const vans = line({ priceId: 'price_van', description: '1 × Receipt Street (van)', amount: 15_000 });
     expect(plates(cars, [...fleet, van, failed])).toEqual(['FL01AAA', 'FL02BBB', 'FL03CCC']);
     expect(plates(vans, [...fleet, van, failed])).toEqual(['VN09VAN']);
-    const text = receiptText('Fleet Ltd', paid([cars, vans], 45_000), [...fleet, van, failed], names);
+    const text = receiptText('Fleet Ltd', paid([cars, vans], 45_000), [...fleet, van, failed], names, INVOICE_LINK);
     expect(text).toContain('£450.00');
     expect(text).not.toContain('FL08FFF');
   });
@@ -130,6 +137,7 @@ describe('a signed invoice.paid', () => {
       carparks: { get: async () => ({ name: 'Receipt Street Car Park' }) as never },
       mailer,
       clock: new FakeClock(),
+      links: portalLinks('https://parking.test.example'),
     };
     return { d, claims, mailer };
   }

@@ -3,6 +3,7 @@
  * SmartParking and SES, so that their bundles do not carry the Stripe SDK.
  */
 import { systemClock } from '../../domain/clock';
+import { portalLinks } from '../../domain/email-format';
 import { parseRetrySchedule, type DunningStepDeps } from '../../domain/dunning';
 import { ENV, requireEnv } from '../../environment';
 import { arrearsStore } from '../dynamodb/arrears-store';
@@ -22,5 +23,5 @@ export const dunningStepDeps: DunningStepDeps = {
   mailer: sesMailer,
   clock: systemClock,
   retryAfterDays: parseRetrySchedule(process.env[ENV.dunningRetryDays]),
-  billingPageUrl: requireEnv(ENV.webBaseUrl),
+  billingPageUrl: portalLinks(requireEnv(ENV.webBaseUrl)).billing,
 };

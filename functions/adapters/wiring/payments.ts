@@ -1,5 +1,7 @@
 /** Wiring for the paid-invoice consumer: DynamoDB, SES and Stripe (the invoice is re-read). */
 import { systemClock } from '../../domain/clock';
+import { portalLinks } from '../../domain/email-format';
+import { ENV, requireEnv } from '../../environment';
 import type { PaymentDeps, SubscriptionEndDeps } from '../../domain/payments';
 import { billingRepository } from '../dynamodb/billing-repository';
 import { smartParkingBarrier } from '../smartparking/client';
@@ -17,6 +19,9 @@ export const paymentDeps: PaymentDeps = {
   carparks: carparkRepository,
   mailer: sesMailer,
   clock: systemClock,
+  get links() {
+    return portalLinks(requireEnv(ENV.webBaseUrl));
+  },
 };
 
 export const subscriptionEndDeps: SubscriptionEndDeps = {

@@ -4,7 +4,9 @@
  * steps use workflow-billing.ts.
  */
 import { systemClock } from '../../domain/clock';
+import { portalLinks } from '../../domain/email-format';
 import type { StepDeps } from '../../domain/tenancy-workflow';
+import { ENV, requireEnv } from '../../environment';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
 import { sesMailer } from '../ses-mailer';
@@ -17,4 +19,8 @@ export const workflowDeps: StepDeps = {
   mailer: sesMailer,
   users: userRepository,
   clock: systemClock,
+  // Read when an email is written, not when the module loads.
+  get links() {
+    return portalLinks(requireEnv(ENV.webBaseUrl));
+  },
 };
