@@ -227,7 +227,10 @@ export class AppFunction extends NodejsFunction {
       stateMachine.grantExecution(this, 'states:StopExecution');
       this.addEnvironment(spec.arnEnv, stateMachine.stateMachineArn);
       // The finding names the execution ARN pattern exactly, so any other wildcard stays flagged.
-      const machine = JSON.stringify(Stack.of(this).resolve(stateMachine.stateMachineArn));
+      // A state machine of another stack reaches this one as the import of its automatic export.
+      const machineStack = Stack.of(stateMachine);
+      const arn = machineStack === Stack.of(this) ? stateMachine.stateMachineArn : machineStack.exportValue(stateMachine.stateMachineArn);
+      const machine = JSON.stringify(Stack.of(this).resolve(arn));
       Validations.of(this.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",${machine}]}]}:*]`,
         reason:
