@@ -72,6 +72,7 @@ const SAMPLE_STATE = {
   invoiceId: STRIPE_IDS.invoice,
   customerId: STRIPE_IDS.customer,
   plate: 'AB12CDE',
+  cancellationId: 'c4n5e6l7a8b9',
   error: { Error: 'BarrierUnavailable', Cause: 'SmartParking answered 503' },
   next: { attempt: 1, at: '2026-03-03T09:30:00.000Z' },
   commit: { oldPlate: 'XY34ZZZ' },
