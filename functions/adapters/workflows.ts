@@ -63,15 +63,19 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
  * to the stuck state, so repeated sweeps of one state start it once.
  */
 export const workflowResumer: WorkflowResumer = {
-  async resume(kind, tenancyId, stateKey) {
-    const [arnEnv, base] =
-      kind === 'setup'
-        ? [ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`]
-        : [ENV.tenancyCancellationStateMachineArn, `cancel-${tenancyId}`];
-    if ((await startExecution(arnEnv, base, { tenancyId })) === 'started') return true;
-    return (await startExecution(arnEnv, `${base}-sweep-${stateKey}`, { tenancyId })) === 'started';
+  async resume(kind, tenancyId, stateKey, cancellationId) {
+    if (kind === 'setup') return resumeAs(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, stateKey, { tenancyId });
+    // The end step is conditioned on the cancellation it carries (null: a tenancy cancelled before
+    // cancellations had ids, ended unconditionally).
+    const base = cancellationId ? cancellationName(tenancyId, cancellationId) : `cancel-${tenancyId}`;
+    return resumeAs(ENV.tenancyCancellationStateMachineArn, base, stateKey, { tenancyId, cancellationId: cancellationId ?? null });
   },
 };
+
+async function resumeAs(arnEnv: EnvName, base: string, stateKey: string, input: Record<string, unknown>): Promise<boolean> {
+  if ((await startExecution(arnEnv, base, input)) === 'started') return true;
+  return (await startExecution(arnEnv, `${base}-sweep-${stateKey}`, input)) === 'started';
+}
 
 /** Invoice ids are unique at Stripe: a duplicate `invoice.payment_failed` is the same execution. */
 const dunningName = (invoiceId: string) => `dunning-${invoiceId}`;

@@ -21,7 +21,7 @@ export interface WorkflowResumer {
    * Starts the tenancy's setup (or cancellation) unless it was started already; a second start
    * for the same `stateKey` is a no-op. Returns whether an execution was started now.
    */
-  resume(kind: 'setup' | 'cancellation', tenancyId: string, stateKey: string): Promise<boolean>;
+  resume(kind: 'setup' | 'cancellation', tenancyId: string, stateKey: string, cancellationId?: string): Promise<boolean>;
 }
 
 export interface SweepDeps {
@@ -62,7 +62,7 @@ export async function sweepTenancies(deps: SweepDeps, options: SweepOptions = {}
       for (const tenancy of await deps.tenancies.liveAtCarpark(carpark.carparkId)) {
         const kind = stuck(tenancy, now, options);
         if (!kind) continue;
-        if (await deps.workflows.resume(kind, tenancy.tenancyId, String(Date.parse(tenancy.updatedAt)))) {
+        if (await deps.workflows.resume(kind, tenancy.tenancyId, String(Date.parse(tenancy.updatedAt)), tenancy.cancellationId)) {
           resumed.push({ tenancyId: tenancy.tenancyId, kind });
         }
       }

@@ -203,7 +203,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     const clockId = ((await stripe.customers.retrieve(customerId)) as { test_clock: string }).test_clock;
     expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_chargeCustomerFail' } })).status).toBe(200);
     const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
-    await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 60 });
+    await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 }); // past the renewal's draft hour
     await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
       timeoutMs: 15_000,
       describeFailure: () => 'the renewal was not left open',

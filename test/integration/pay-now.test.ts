@@ -35,7 +35,7 @@ async function unpaidRenewal(email: string, plate: string) {
 
   expect((await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: 'pm_card_chargeCustomerFail' } })).status).toBe(200);
   const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
-  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 60 });
+  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 }); // past the renewal's draft hour
   const invoice = await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
     timeoutMs: 10_000,
     describeFailure: () => 'the renewal was not left open',

@@ -5,6 +5,7 @@
  */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDay } from '../../functions/domain/email-format';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Cast } from './actors';
 import { addCard, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
@@ -52,7 +53,7 @@ describe('a first month', () => {
     expect(billing.upcomingInvoice?.periodStart).toBe(first!.periodEnd);
 
     const receipt = await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && m.subject.startsWith('Receipt'), 10_000);
-    expect(receipt.text).toContain(`covering ${first!.periodStart.slice(0, 10)} to ${first!.periodEnd.slice(0, 10)}`);
+    expect(receipt.text).toContain(`covering ${formatDay(first!.periodStart)} to ${formatDay(first!.periodEnd)}`);
     expect(receipt.text).toContain('Period Car Park: car space for PD12ABC');
   });
 });

@@ -239,7 +239,8 @@ describe('the outbox console', () => {
     expect(list[0]?.messageId).toBe(MessageId);
     expect(view.headers.get('content-type')).toContain('text/html');
     expect(await view.text()).toContain(`src="/outbox/${MessageId}/body"`);
-    expect(await body.text()).toBe('<h1>Hi</h1>');
+    // Links in a message open outside the console's sandboxed frame.
+    expect(await body.text()).toBe('<base target="_blank"><h1>Hi</h1>');
   });
 
   it('answers 404 for a message that does not exist', async () => {
