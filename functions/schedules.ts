@@ -19,7 +19,7 @@ export const scheduledJobs = [
     handler: 'handlers/jobs/reconcile-barriers.ts',
     schedule: 'cron(15 3 * * ? *)',
     description: 'Daily at 03:15 UTC: repair drift between SmartParking whitelists and live tenancies',
-    access: { table: ['Query', 'PutItem'], smartParking: true },
+    access: { table: ['Query', 'GetItem', 'PutItem'], smartParking: true },
   },
   {
     id: 'SweepTenancies',

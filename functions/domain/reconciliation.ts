@@ -29,7 +29,7 @@ export interface ReconciliationRun {
 
 export interface ReconciliationDeps {
   readonly carparks: Pick<CarparkRepository, 'list'>;
-  readonly tenancies: Pick<TenancyRepository, 'liveAtCarpark'>;
+  readonly tenancies: Pick<TenancyRepository, 'liveAtCarpark' | 'get'>;
   readonly barrier: BarrierAccess;
   readonly runs: { save(run: ReconciliationRun): Promise<void> };
   readonly clock: Clock;
@@ -52,6 +52,19 @@ const inFlight = (t: Tenancy): string[] => [
 ];
 
 /**
+ * The fix just made is checked against a strongly consistent read of the tenancies it concerns.
+ * Suspension and settlement write the tenancy first and change the barrier after, so a change
+ * that raced this run is either seen here (and the fix undone) or lands after the fix (and wins).
+ */
+async function stillOpensBarrier(deps: ReconciliationDeps, tenancies: readonly Tenancy[], plate: string): Promise<Tenancy | undefined> {
+  for (const tenancy of tenancies) {
+    const fresh = await deps.tenancies.get(tenancy.tenancyId, true);
+    if (fresh && fresh.plate === plate && opensBarrier(fresh)) return fresh;
+  }
+  return undefined;
+}
+
+/**
  * Reconciles per SmartParking site, not per car park: car parks of one operator may share a site
  * (one barrier in front of both), and the site's whitelist is the union of their tenancies.
  */
@@ -71,10 +84,10 @@ export async function reconcileBarriers(deps: ReconciliationDeps): Promise<Recon
 
   for (const [siteId, carparkIds] of sites) {
     try {
-      const [live, whitelist] = await Promise.all([
-        Promise.all(carparkIds.map((id) => deps.tenancies.liveAtCarpark(id))).then((lists) => lists.flat()),
-        deps.barrier.list(siteId),
-      ]);
+      // The whitelist first, then the tenancies: every plate on it was put there after its
+      // tenancy was written (pending, then registered), so the later read explains it.
+      const whitelist = await deps.barrier.list(siteId);
+      const live = (await Promise.all(carparkIds.map((id) => deps.tenancies.liveAtCarpark(id)))).flat();
       const required = new Map(live.filter(opensBarrier).map((t) => [t.plate, t]));
       const tolerated = new Set(live.flatMap(inFlight));
       const listed = new Set(whitelist.map((r) => r.plate));
@@ -82,12 +95,25 @@ export async function reconcileBarriers(deps: ReconciliationDeps): Promise<Recon
       for (const [plate, tenancy] of required) {
         if (listed.has(plate)) continue;
         await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
-        fixes.push({ carparkId: tenancy.carparkId, siteId, plate, action: 'registered', tenancyId: tenancy.tenancyId });
+        // Suspended meanwhile (its revoke may have run before this register): take it back off.
+        if (await stillOpensBarrier(deps, [tenancy], plate)) {
+          fixes.push({ carparkId: tenancy.carparkId, siteId, plate, action: 'registered', tenancyId: tenancy.tenancyId });
+        } else {
+          await deps.barrier.revoke({ siteId, plate });
+        }
       }
       for (const registration of whitelist) {
-        if (required.has(registration.plate) || tolerated.has(registration.plate)) continue;
-        await deps.barrier.revoke({ siteId, plate: registration.plate });
-        fixes.push({ carparkId: carparkIds[0]!, siteId, plate: registration.plate, action: 'revoked' });
+        const plate = registration.plate;
+        if (required.has(plate) || tolerated.has(plate)) continue;
+        await deps.barrier.revoke({ siteId, plate });
+        // Settled meanwhile (its register may have run before this revoke): put it back.
+        const holders = live.filter((t) => t.plate === plate);
+        const reinstated = await stillOpensBarrier(deps, holders, plate);
+        if (reinstated) {
+          await deps.barrier.register({ siteId, plate, validFrom: reinstated.startDate, validTo: null, reference: reinstated.tenancyId });
+        } else {
+          fixes.push({ carparkId: carparkIds[0]!, siteId, plate, action: 'revoked' });
+        }
       }
       carparksChecked += carparkIds.length;
     } catch (error) {

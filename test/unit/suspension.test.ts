@@ -79,7 +79,7 @@ describe('reconciliation', () => {
     }
     const deps: ReconciliationDeps = {
       carparks: { list: async () => ({ items: [{ carparkId: 'cp_1', smartParkingSiteId: 'SITE' }] }) } as unknown as ReconciliationDeps['carparks'],
-      tenancies: { liveAtCarpark: async () => live },
+      tenancies: { liveAtCarpark: async () => live, get: async (id) => live.find((t) => t.tenancyId === id) },
       barrier: {
         register: async (r) => {
           const registration = { ...r, registeredAt: '' };
@@ -94,5 +94,40 @@ describe('reconciliation', () => {
     };
     await reconcileBarriers(deps);
     expect([...listed.keys()].sort()).toEqual(['ACTIVE1', 'CANCEL1']);
+  });
+
+  /** A site whose whitelist the run reads, and whose tenancies change between the run's read and its fix. */
+  function racedSite(snapshot: Tenancy, fresh: Tenancy, listedAtStart: string[]) {
+    const listed = new Set(listedAtStart);
+    const deps: ReconciliationDeps = {
+      carparks: { list: async () => ({ items: [{ carparkId: 'cp_1', smartParkingSiteId: 'SITE' }] }) } as unknown as ReconciliationDeps['carparks'],
+      tenancies: { liveAtCarpark: async () => [snapshot], get: async (_id, consistent) => (consistent ? fresh : snapshot) },
+      barrier: {
+        register: async (r) => (listed.add(r.plate), { ...r, registeredAt: '' }),
+        revoke: async ({ plate }) => void listed.delete(plate),
+        list: async () => [...listed].map((plate) => ({ siteId: 'SITE', plate, validFrom: '', validTo: null, reference: '', registeredAt: '' })),
+      },
+      runs: { save: async () => undefined },
+      clock: new FakeClock(),
+    };
+    return { deps, listed };
+  }
+
+  it('puts back a plate whose arrears were settled while the run was deciding to revoke it', async () => {
+    // The run read the tenancy suspended; settlement then recorded it active and registered the plate.
+    const suspended = base('tn_s', 'SETTLED1', 'suspended', { suspendedFrom: 'active', arrears });
+    const { deps, listed } = racedSite(suspended, base('tn_s', 'SETTLED1', 'active'), ['SETTLED1']);
+    const run = await reconcileBarriers(deps);
+    expect([...listed]).toEqual(['SETTLED1']);
+    expect(run.fixes).toEqual([]);
+  });
+
+  it('takes back off a plate whose tenancy was suspended while the run was deciding to register it', async () => {
+    // The run read the tenancy active; suspension then recorded it suspended and revoked the plate.
+    const suspended = base('tn_a', 'SUSPENDED1', 'suspended', { suspendedFrom: 'active', arrears });
+    const { deps, listed } = racedSite(base('tn_a', 'SUSPENDED1', 'active'), suspended, []);
+    const run = await reconcileBarriers(deps);
+    expect([...listed]).toEqual([]);
+    expect(run.fixes).toEqual([]);
   });
 });
