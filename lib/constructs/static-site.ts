@@ -123,6 +123,26 @@ export function inlineScriptHashes(sourceDir: string): string[] {
 }
 
 /**
+ * The site's Content-Security-Policy: scripts and styles only from the site itself (and Stripe's
+ * script), inline scripts only by the hashes of `inlineScriptHashes`, no `'unsafe-eval'`. The
+ * end-to-end tests serve the portal under it to show the pages (the API reference too) need no more.
+ */
+export function contentSecurityPolicy(scriptHashes: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${STRIPE_SOURCES.script} ${scriptHashes.join(' ')}`.trim(),
+    "style-src 'self'",
+    `img-src 'self' data: ${STRIPE_SOURCES.img}`,
+    `connect-src 'self' ${STRIPE_SOURCES.connect}`,
+    `frame-src ${STRIPE_SOURCES.frame}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
  * The web site: a private bucket, readable only by one CloudFront distribution through Origin
  * Access Control, which serves it over HTTPS with security headers, and passes the API's paths to
  * the HTTP API so pages and API share one origin. The files of `sourceDir` are
@@ -181,18 +201,7 @@ export class StaticSite extends Construct {
       comment: `Carpark Tenancy ${config.stage}: security headers of the web site`,
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            `script-src 'self' ${STRIPE_SOURCES.script} ${scriptHashes.join(' ')}`.trim(),
-            "style-src 'self'",
-            `img-src 'self' data: ${STRIPE_SOURCES.img}`,
-            `connect-src 'self' ${STRIPE_SOURCES.connect}`,
-            `frame-src ${STRIPE_SOURCES.frame}`,
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-          ].join('; '),
+          contentSecurityPolicy: contentSecurityPolicy(scriptHashes),
           override: true,
         },
         strictTransportSecurity: {

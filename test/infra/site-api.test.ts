@@ -44,6 +44,8 @@ describe('the site serves the API on its own origin', () => {
     // pattern hiding a file of web/: tested below on the construct.)
     expect(patterns.some((pattern) => matchesPathPattern(pattern, '/carparks'))).toBe(true);
     expect(patterns.some((pattern) => matchesPathPattern(pattern, '/auth/reset-password'))).toBe(true);
+    // The API reference is a page of the portal (it fetches /openapi.json), not a path of the API.
+    expect(patterns.filter((pattern) => matchesPathPattern(pattern, '/docs'))).toEqual([]);
 
     for (const route of routes) {
       const matched = patterns.filter((pattern) => matchesPathPattern(pattern, samplePath(route.path)));
@@ -122,7 +124,7 @@ describe('the single-page app on the bucket behaviour', () => {
   });
 
   it("serves the app's index.html for every page path (email links included), and files as they are", () => {
-    for (const page of ['/', '/signup', '/reset-password', '/my/tenancies/tn_0123456789abcdef0123', '/my/billing', '/my/billing/authenticate/in_1']) {
+    for (const page of ['/', '/signup', '/reset-password', '/my/tenancies/tn_0123456789abcdef0123', '/my/billing', '/my/billing/authenticate/in_1', '/docs']) {
       expect(rewrite(page), page).toBe('/index.html');
     }
     expect(rewrite('/index.html')).toBe('/index.html');

@@ -68,7 +68,7 @@ export function Layout() {
       </main>
       <footer className="site-footer">
         <Link to="/contact-us">Contact us</Link>
-        <a href="/openapi.json">API (OpenAPI document)</a>
+        <Link to="/docs">API reference</Link>
         {session && <span className="muted">Logged in as {session.user.email}</span>}
       </footer>
     </>

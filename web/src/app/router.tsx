@@ -28,6 +28,7 @@ export const routes: RouteObject[] = [
       { path: '/my/billing/authenticate/:invoiceId', ...page(() => import('../features/billing/routes/authenticate')) },
       { path: '/my/account', ...page(() => import('../features/account/routes/account')) },
       { path: '/contact-us', ...page(() => import('../features/contact/routes/contact')) },
+      { path: '/docs', ...page(() => import('../features/docs/routes/docs')) },
       { path: '*', ...page(() => import('./not-found')) },
     ],
   },
