@@ -38,11 +38,11 @@ const stripeEvents = (...types: string[]): EventPattern => ({
 export const eventRules = [
   {
     id: 'InvoicePaid',
-    description: 'A paid invoice: record the payment and email a receipt',
+    description: 'A paid invoice: record the payment, move the tenancies’ next renewal on and email a receipt',
     pattern: stripeEvents('invoice.paid'),
     target: {
       handler: 'handlers/consumers/invoice-paid.ts',
-      access: { table: ['GetItem', 'Query', 'PutItem'], sendsEmail: true, stripe: true },
+      access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], sendsEmail: true, stripe: true },
     },
   },
   {

@@ -254,6 +254,10 @@ export const TenancyResponse = z
     failureReason: z.string().optional(),
     startDate: Timestamp,
     endsAt: Timestamp.optional().meta({ description: 'When a cancelled tenancy’s access ends' }),
+    renewsAt: Timestamp.optional().meta({
+      description:
+        'When the tenancy is next billed (the end of the period paid for), recorded at activation and at each paid renewal. Not renewed while cancelling: it ends at `endsAt`',
+    }),
     priceId: z.string(),
     monthlyAmount: z.int().meta({ description: 'Minor units, as priced when the tenancy was created' }),
     currency: z.string(),

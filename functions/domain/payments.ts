@@ -8,7 +8,7 @@ import type { Carpark } from './carparks';
 import type { BillingRepository, InvoiceLine, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
-import type { Tenancy, TenancyRepository } from './tenancies';
+import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
 import type { User } from './users';
 import { DEFAULT_TIME_ZONE, formatDay, linkedHtml, type PortalLinks } from './email-format';
 
@@ -39,7 +39,7 @@ export interface PaymentDeps {
   /** Stripe, re-read: a signed event says which invoice, Stripe says what it is now. */
   readonly invoices: Pick<PaymentGateway, 'invoiceDetail'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
-  readonly tenancies: Pick<TenancyRepository, 'listByUser'>;
+  readonly tenancies: Pick<TenancyRepository, 'listByUser' | 'transition'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -72,6 +72,7 @@ export async function recordInvoicePaid(deps: PaymentDeps, event: { invoiceId: s
     periodEnd: stripe.periodEnd,
     lines: stripe.lines,
   };
+  await recordRenewal(deps, userId, invoice);
   const claim = await deps.payments.claimReceipt({ ...invoice, userId }, deps.clock.now(), RECEIPT_LEASE_MS);
   if (claim !== 'claimed') return claim;
   try {
@@ -82,6 +83,36 @@ export async function recordInvoicePaid(deps: PaymentDeps, event: { invoiceId: s
   }
   await deps.payments.markReceiptSent(invoice.invoiceId, deps.clock.now());
   return 'sent';
+}
+
+/** Statuses whose tenancy is renewed at its period's end (a cancelling one ends then instead). */
+const RENEWED: readonly TenancyStatus[] = ['pending', 'active', 'suspended'];
+
+/**
+ * A paid invoice of the subscription moves the tenant's tenancies' next renewal on to the end of
+ * the period it paid for (all of a tenant's tenancies are on one subscription, so one period).
+ * Only forward: a late payment of an older invoice, or a redelivery, changes nothing.
+ */
+async function recordRenewal(deps: PaymentDeps, userId: string, invoice: PaidInvoice): Promise<void> {
+  if (!invoice.lines.some((l) => l.priceId !== null)) return;
+  const tenancies = await allTenancies(deps, userId);
+  const at = deps.clock.now().toISOString();
+  for (const t of tenancies) {
+    if (!RENEWED.includes(t.status) || (t.status === 'suspended' && t.suspendedFrom === 'cancelling')) continue;
+    if (t.renewsAt && Date.parse(t.renewsAt) >= Date.parse(invoice.periodEnd)) continue;
+    await deps.tenancies.transition(t.tenancyId, RENEWED, { renewsAt: invoice.periodEnd, updatedAt: at });
+  }
+}
+
+async function allTenancies(deps: Pick<PaymentDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> {
+  const tenancies: Tenancy[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    tenancies.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return tenancies;
 }
 
 /**
@@ -137,13 +168,7 @@ export function receiptText(
 async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoice): Promise<void> {
   const user = await deps.users.get(userId);
   if (!user) throw new Error(`User ${userId} of customer ${invoice.customerId} not found`);
-  const tenancies: Tenancy[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    tenancies.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const tenancies = await allTenancies(deps, userId);
   const billed = invoice.lines.flatMap((line) => tenanciesOnLine(line, tenancies));
   const carparks = new Map<string, Carpark | undefined>();
   for (const id of new Set(billed.map((t) => t.carparkId))) carparks.set(id, await deps.carparks.get(id));

@@ -66,6 +66,12 @@ export interface Tenancy {
   };
   /** When a cancelled tenancy's access ends (end of the paid period). */
   readonly endsAt?: string;
+  /**
+   * When the tenancy is next billed: the end of the period paid for (its Stripe subscription's
+   * current period end), recorded at activation and moved on by each paid invoice. A cancelling
+   * tenancy is not renewed: it ends at `endsAt` (this stays, for an undone cancellation).
+   */
+  readonly renewsAt?: string;
   /** A plate change in flight: registered before the old plate is revoked. */
   readonly pendingPlate?: string;
   /** During a vehicle type change: what it was, to put back if the new price cannot be paid. */

@@ -113,9 +113,17 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
   return { plate, revoked: true };
 }
 
-/** `activated` is true only for the call that moved the tenancy to active, not for a retry after it. */
-export async function activateTenancy(deps: StepDeps, input: { tenancyId: string }) {
-  const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], { status: 'active', updatedAt: now(deps) });
+/**
+ * `activated` is true only for the call that moved the tenancy to active, not for a retry after it.
+ * `renewsAt` is the end of the period the subscription sync just paid for (Stripe's current
+ * period end): the tenancy is next billed then.
+ */
+export async function activateTenancy(deps: StepDeps, input: { tenancyId: string; renewsAt?: string | null }) {
+  const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], {
+    status: 'active',
+    ...(input.renewsAt ? { renewsAt: input.renewsAt } : {}),
+    updatedAt: now(deps),
+  });
   const tenancy = activated ?? (await load(deps, input.tenancyId));
   return { status: tenancy.status, activated: activated !== undefined };
 }

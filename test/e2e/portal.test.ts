@@ -136,6 +136,8 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     expect(summary).toMatch(/Car/);
     expect(summary).toMatch(/£120\.00 a month/);
     expect(summary).toMatch(/Live at the barrier since/);
+    // The next renewal from the API, in words in the car park's time zone.
+    expect(await page.getByTestId('renews-at').textContent()).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? \d{1,2} [A-Z][a-z]+ \d{4}$/);
     await checkPage(page, 'tenancy');
 
     await page.getByLabel('New plate').fill('hx72 kt8');

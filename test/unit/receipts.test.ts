@@ -121,8 +121,9 @@ describe('a receipt', () => {
 });
 
 describe('a signed invoice.paid', () => {
-  function deps(stripe: (InvoiceSummary & { customerId: string }) | undefined) {
+  function deps(stripe: (InvoiceSummary & { customerId: string }) | undefined, held: Tenancy[] = [tenancy('t1', 'RX12ABC')]) {
     const claims: string[] = [];
+    const renewals: string[] = [];
     const mailer = fakeMailer();
     const d: PaymentDeps = {
       invoices: { invoiceDetail: async () => stripe },
@@ -133,13 +134,16 @@ describe('a signed invoice.paid', () => {
         releaseReceipt: async () => undefined,
       },
       users: { get: async () => ({ userId: 'usr_1', email: 'sam@test.example', name: 'Sam' }) as never },
-      tenancies: { listByUser: async () => ({ items: [tenancy('t1', 'RX12ABC')] }) },
+      tenancies: {
+        listByUser: async () => ({ items: held }),
+        transition: async (id, _from, changes) => (renewals.push(`${id}:${changes.renewsAt}`), undefined),
+      },
       carparks: { get: async () => ({ name: 'Receipt Street Car Park' }) as never },
       mailer,
       clock: new FakeClock(),
       links: portalLinks('https://parking.test.example'),
     };
-    return { d, claims, mailer };
+    return { d, claims, mailer, renewals };
   }
   const stripeSays = (overrides: Partial<InvoiceSummary & { customerId: string }> = {}) => ({
     invoiceId: 'in_1',
@@ -161,6 +165,19 @@ describe('a signed invoice.paid', () => {
     const { d, claims } = deps(stripeSays());
     expect(await recordInvoicePaid(d, { invoiceId: 'in_1', customerId: 'cus_1' })).toBe('sent');
     expect(claims).toEqual([`in_1:10000:${D('2026-12-04')}`]);
+  });
+
+  it('moves the next renewal of the tenancies still renewed on to the end of the period paid for, never back', async () => {
+    const held = [
+      tenancy('t1', 'RX12ABC', { renewsAt: D('2026-12-04') }),
+      tenancy('t2', 'RX22ABC', { renewsAt: D('2027-02-04') }),
+      tenancy('t3', 'RX32ABC', { status: 'cancelling', renewsAt: D('2026-12-04') }),
+      tenancy('t4', 'RX42ABC', { status: 'suspended', suspendedFrom: 'active' }),
+      tenancy('t5', 'RX52ABC', { status: 'ended' }),
+    ];
+    const { d, renewals } = deps(stripeSays(), held);
+    await recordInvoicePaid(d, { invoiceId: 'in_1', customerId: 'cus_1' });
+    expect(renewals).toEqual([`t1:${D('2027-01-04')}`, `t4:${D('2027-01-04')}`]);
   });
 
   it('is ignored when Stripe has the invoice still open', async () => {

@@ -12,6 +12,15 @@ export const tenancyKeys = {
 };
 
 /** A tenancy the platform is still working on: worth asking again soon. */
+/**
+ * The next renewal the API recorded, while the tenancy is renewed: a cancelling tenancy (or one
+ * suspended while cancelling) is not, it ends at `endsAt`; a pending, ended or failed one shows none.
+ */
+export function nextRenewal(tenancy: Tenancy): string | undefined {
+  const renewed = tenancy.status === 'active' || (tenancy.status === 'suspended' && tenancy.suspendedFrom !== 'cancelling');
+  return renewed ? tenancy.renewsAt : undefined;
+}
+
 export function isSettling(tenancy: Tenancy): boolean {
   return (
     tenancy.status === 'pending' ||

@@ -2,9 +2,9 @@ import { Link } from 'react-router';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { RequireSession } from '../../../lib/auth';
-import { money, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
+import { longDate, money, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
 import { useCarparks } from '../../carparks/api';
-import { useTenancies } from '../api';
+import { nextRenewal, useTenancies } from '../api';
 
 export default function TenanciesRoute() {
   return (
@@ -45,6 +45,13 @@ function TenanciesPage() {
                   <span className={`status status-${tenancy.status}`}>{tenancyStatusName(tenancy.status)}</span>{' '}
                   {vehicleTypeName(tenancy.vehicleType)} · {money(tenancy.monthlyAmount, tenancy.currency)} a month
                 </p>
+                {tenancy.renewsAt && nextRenewal(tenancy) ? (
+                  <p data-testid="renews-at">Renews on {longDate(tenancy.renewsAt)}</p>
+                ) : tenancy.endsAt ? (
+                  <p data-testid="ends-at">
+                    {tenancy.status === 'ended' ? 'Ended' : 'Ends'} on {longDate(tenancy.endsAt)}
+                  </p>
+                ) : null}
                 {tenancy.arrears && (
                   <p className="field-error">
                     Unpaid invoice. <Link to={`/my/billing?pay=${tenancy.arrears.invoiceId ?? ''}`}>Pay now</Link>

@@ -6,7 +6,7 @@ import { Loading, Notice, QueryError } from '../../../components/status';
 import { RequireSession } from '../../../lib/auth';
 import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
-import { useCancelTenancy, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
+import { nextRenewal, useCancelTenancy, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
 import { PlateWarnings } from '../components/plate-warnings';
 
 export default function TenancyRoute() {
@@ -58,6 +58,7 @@ function TenancyPage() {
 }
 
 function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
+  const renewsAt = nextRenewal(t);
   return (
     <section className="card" aria-labelledby="summary-heading">
       <h2 id="summary-heading">Summary</h2>
@@ -89,6 +90,12 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
         <dd>{money(t.monthlyAmount, t.currency)} a month</dd>
         <dt>Started</dt>
         <dd>{longDate(t.startDate)}</dd>
+        {renewsAt && (
+          <>
+            <dt>Next renewal</dt>
+            <dd data-testid="renews-at">{longDate(renewsAt)}</dd>
+          </>
+        )}
         {t.endsAt && (
           <>
             <dt>{t.status === 'ended' ? 'Ended' : 'Ends'}</dt>
