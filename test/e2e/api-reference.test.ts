@@ -42,6 +42,8 @@ async function underSiteCsp(page: Page): Promise<void> {
 
 const cspViolations = (page: Page): Promise<string[]> => page.evaluate<string[]>('window.cspViolations');
 
+const RENDER_TIMEOUT = 60_000;
+
 describe('the API reference', { timeout: 120_000 }, () => {
   it('is a page of the portal, not a path of the API', async () => {
     const page = await fetch(`${twin.webBaseUrl}/docs`);
@@ -72,7 +74,8 @@ describe('the API reference', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'API reference' }).waitFor();
     // An operation of this API, with its summary from the route manifest.
     const rent = page.locator('.opblock-post', { has: page.locator('.opblock-summary-path', { hasText: /^\/tenancies$/ }) });
-    await rent.waitFor();
+    // Swagger UI parses a 1.5 MB chunk and the whole document: allow for a busy machine.
+    await rent.waitFor({ timeout: RENDER_TIMEOUT });
     await expect.poll(() => rent.locator('.opblock-summary-description').textContent(), { timeout: 15_000 }).toContain('Rent a space');
     expect(await page.locator('.opblock').count()).toBeGreaterThan(20);
 
@@ -90,7 +93,7 @@ describe('the API reference', { timeout: 120_000 }, () => {
     const { page } = await newTab(browser, twin.webBaseUrl);
     await underSiteCsp(page);
     await page.goto('/docs');
-    await page.locator('.opblock-summary-path', { hasText: /^\/tenancies$/ }).first().waitFor();
+    await page.locator('.opblock-summary-path', { hasText: /^\/tenancies$/ }).first().waitFor({ timeout: RENDER_TIMEOUT });
     expect(await page.title()).toBe('API reference — Carpark Tenancy');
     expect(await cspViolations(page)).toEqual([]);
   });
