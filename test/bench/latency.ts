@@ -67,7 +67,20 @@ export async function measureLatency(dynamoEndpoint: string, progress: (line: st
     workers.push(floor);
     progress(`floor on ${floor.data.url}`);
 
-    const { email, password } = twin.data.tenant;
+    // Logins run `concurrency` at a time: one account per client, as many people signing in at
+    // once, since the login limits (rightly) refuse a burst of attempts on a single account.
+    const { password } = twin.data.tenant;
+    const loginBodies: string[] = [];
+    for (let i = 0; i < BENCH.latency.concurrency; i += 1) {
+      const email = `bench-login-${i}@example.com`;
+      const signUp = await fetch(new URL('/users', twin.data.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password, name: `Bench login ${i}`, accountType: 'individual' }),
+      });
+      if (signUp.status !== 201) throw new Error(`Signing up ${email} answered ${signUp.status}: ${await signUp.text()}`);
+      loginBodies.push(JSON.stringify({ email, password }));
+    }
     const scenarios = [
       {
         id: 'carparks' as const,
@@ -83,7 +96,7 @@ export async function measureLatency(dynamoEndpoint: string, progress: (line: st
       {
         id: 'login' as const,
         label: 'POST /auth/login',
-        request: { method: 'POST' as const, path: '/auth/login', body: JSON.stringify({ email, password }) },
+        request: { method: 'POST' as const, path: '/auth/login', body: loginBodies[0], bodies: loginBodies },
         counts: BENCH.latency.login,
         floorDoes: 'one GetItem (the email claim), no password hashing',
         check: (side: Side, body: unknown) =>

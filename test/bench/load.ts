@@ -11,6 +11,8 @@ export interface LoadRequest {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly body?: string;
+  /** One body per client instead: client `i` always sends `bodies[i % bodies.length]`. */
+  readonly bodies?: readonly string[];
 }
 
 export interface LoadResult {
@@ -25,16 +27,17 @@ export async function runLoad(
   options: { count: number; concurrency: number; timeLimitMs: number; requestTimeoutMs: number; agent: http.Agent },
 ): Promise<LoadResult> {
   const url = new URL(request.path, request.baseUrl);
-  const body = request.body === undefined ? undefined : Buffer.from(request.body);
-  const headers: http.OutgoingHttpHeaders = body
-    ? { 'content-type': 'application/json', 'content-length': body.length }
-    : {};
+  const lanes = (request.bodies ?? [request.body]).map((text) => {
+    const body = text === undefined ? undefined : Buffer.from(text);
+    const headers: http.OutgoingHttpHeaders = body ? { 'content-type': 'application/json', 'content-length': body.length } : {};
+    return { body, headers };
+  });
   const latenciesMs: number[] = [];
   const started = performance.now();
   const deadline = started + options.timeLimitMs;
   let issued = 0;
 
-  const once = () =>
+  const once = ({ body, headers }: (typeof lanes)[number]) =>
     new Promise<void>((resolve, reject) => {
       const sentAt = performance.now();
       const outgoing = http.request(
@@ -63,13 +66,13 @@ export async function runLoad(
 
   // The first failure stops every client, then the run fails with it.
   let failure: unknown;
-  const client = async () => {
+  const client = async (lane: (typeof lanes)[number]) => {
     while (failure === undefined && issued < options.count && performance.now() < deadline) {
       issued += 1;
-      await once().catch((error: unknown) => (failure ??= error));
+      await once(lane).catch((error: unknown) => (failure ??= error));
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, client));
+  await Promise.all(Array.from({ length: options.concurrency }, (_, i) => client(lanes[i % lanes.length]!)));
   if (failure !== undefined) throw failure;
   return { latenciesMs, seconds: (performance.now() - started) / 1000, complete: latenciesMs.length >= options.count };
 }
