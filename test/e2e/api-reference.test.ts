@@ -9,9 +9,8 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestTwin } from '../support/twin';
 import { contentSecurityPolicy, inlineScriptHashes } from '../../lib/constructs/static-site';
-import { webBuildDir } from '../../lib/paths';
 import { checkPage, launchBrowser, newTab } from './browser';
-import { startPortalTwin } from './portal-twin';
+import { portalBuildDir, startPortalTwin } from './portal-twin';
 
 let twin: TestTwin;
 let browser: Browser;
@@ -27,7 +26,7 @@ afterAll(async () => {
 
 /** Every page document gets the site's CSP header; violations are kept in `window.cspViolations`. */
 async function underSiteCsp(page: Page): Promise<void> {
-  const policy = contentSecurityPolicy(inlineScriptHashes(webBuildDir));
+  const policy = contentSecurityPolicy(inlineScriptHashes(portalBuildDir));
   // A string: it runs in the page, and this project's TypeScript has no DOM library.
   await page.addInitScript({
     content: `window.cspViolations = [];

@@ -9,10 +9,19 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, webBuildDir } from '../../lib/paths';
 
-export async function buildWeb(): Promise<void> {
+/**
+ * Builds the portal into `outDir` (web/dist unless given). Test files running at once each build
+ * into their own directory: a build empties its directory first, which would otherwise pull
+ * index.html from under a twin another file is serving.
+ */
+export async function buildWeb(outDir: string = webBuildDir): Promise<void> {
   // vitest sets NODE_ENV=test, which would give React's development build: build as npm does.
   const env = { ...process.env, NODE_ENV: 'production' };
-  await promisify(execFile)('npm', ['run', 'build:web', '--silent'], { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024 });
+  await promisify(execFile)('npm', ['run', 'build:web', '--silent', '--', '--outDir', outDir], {
+    cwd: repoRoot,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 export default async function setup(): Promise<void> {
