@@ -85,7 +85,7 @@ export interface DunningDeps {
   readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice'>;
   readonly payments: Pick<PaymentStore, 'userForCustomer'>;
   readonly arrears: ArrearsStore;
-  readonly tenancies: Pick<TenancyRepository, 'get' | 'listByUser' | 'transition' | 'suspendForArrears'>;
+  readonly tenancies: Pick<TenancyRepository, 'get' | 'listByUser' | 'allOfUser' | 'transition' | 'suspendForArrears'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly barrier: Pick<BarrierAccess, 'register' | 'revoke'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
@@ -114,16 +114,7 @@ const isSettled = (invoice: CollectibleInvoice | undefined) => !invoice || invoi
 /** Stripe's statuses of an invoice nobody needs to chase any more. */
 const SETTLED_STATUSES: readonly string[] = ['paid', 'void', 'uncollectible'];
 
-async function tenanciesOf(deps: Pick<DunningDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> {
-  const all: Tenancy[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return all;
-}
+const tenanciesOf = (deps: Pick<DunningDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> => deps.tenancies.allOfUser(userId);
 
 const stampOf = (arrears: Arrears): TenancyArrears => ({
   state: arrears.state === 'suspended' ? 'suspended' : 'overdue',

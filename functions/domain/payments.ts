@@ -39,7 +39,7 @@ export interface PaymentDeps {
   /** Stripe, re-read: a signed event says which invoice, Stripe says what it is now. */
   readonly invoices: Pick<PaymentGateway, 'invoiceDetail'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
-  readonly tenancies: Pick<TenancyRepository, 'listByUser' | 'transition'>;
+  readonly tenancies: Pick<TenancyRepository, 'allOfUser' | 'transition'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -104,16 +104,7 @@ async function recordRenewal(deps: PaymentDeps, userId: string, invoice: PaidInv
   }
 }
 
-async function allTenancies(deps: Pick<PaymentDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> {
-  const tenancies: Tenancy[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    tenancies.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return tenancies;
-}
+const allTenancies = (deps: Pick<PaymentDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> => deps.tenancies.allOfUser(userId);
 
 /**
  * The tenancies an invoice line paid for: the tenant's tenancies on the line's price whose time
@@ -191,7 +182,7 @@ async function sendReceipt(deps: PaymentDeps, userId: string, invoice: PaidInvoi
 
 export interface SubscriptionEndDeps {
   readonly payments: Pick<PaymentStore, 'userForCustomer'>;
-  readonly tenancies: Pick<TenancyRepository, 'listByUser' | 'release'>;
+  readonly tenancies: Pick<TenancyRepository, 'allOfUser' | 'release'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly barrier: Pick<BarrierAccess, 'revoke'>;
   readonly billing: Pick<BillingRepository, 'get' | 'recordSubscription'>;
@@ -222,25 +213,21 @@ export async function endTenanciesOfDeletedSubscription(
   if (account?.subscriptionId) await deps.billing.recordSubscription(userId, undefined);
 
   const ended: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.tenancies.listByUser(userId, { limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const tenancy of page.items.filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status))) {
-      // Revoke first: if SmartParking fails, the event is retried and the tenancy is still live,
-      // so the barrier status it records is never ahead of the barrier.
-      const carpark = await deps.carparks.get(tenancy.carparkId);
-      if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
-      const now = deps.clock.now().toISOString();
-      const released = await deps.tenancies.release(tenancy, ['active', 'cancelling', 'suspended'], 'ended', {
-        endsAt: now,
-        barrier: { status: 'revoked', changedAt: now },
-        suspendedFrom: undefined,
-        arrears: undefined,
-        updatedAt: now,
-      });
-      if (released) ended.push(tenancy.tenancyId);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  const live = (await deps.tenancies.allOfUser(userId)).filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status));
+  for (const tenancy of live) {
+    // Revoke first: if SmartParking fails, the event is retried and the tenancy is still live,
+    // so the barrier status it records is never ahead of the barrier.
+    const carpark = await deps.carparks.get(tenancy.carparkId);
+    if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+    const now = deps.clock.now().toISOString();
+    const released = await deps.tenancies.release(tenancy, ['active', 'cancelling', 'suspended'], 'ended', {
+      endsAt: now,
+      barrier: { status: 'revoked', changedAt: now },
+      suspendedFrom: undefined,
+      arrears: undefined,
+      updatedAt: now,
+    });
+    if (released) ended.push(tenancy.tenancyId);
+  }
   return { ended };
 }

@@ -108,6 +108,8 @@ export type TenancyView = Omit<Tenancy, 'arrears'> & {
 
 export interface TenancyPageQuery {
   readonly status?: TenancyStatus;
+  /** Only this car park's (a tenant's own list narrowed to one car park). */
+  readonly carparkId?: string;
   readonly limit: number;
   readonly cursor?: string;
 }
@@ -124,6 +126,8 @@ export interface TenancyRepository {
   listByCarpark(carparkId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
   /** Every tenancy at a car park that holds a space (for reconciliation). */
   liveAtCarpark(carparkId: string): Promise<Tenancy[]>;
+  /** Every tenancy of a tenant, newest first (consumers and workflow steps; never on a request path). */
+  allOfUser(userId: string): Promise<Tenancy[]>;
   /** Applies changes if the status is one of `from`; returns the updated tenancy, or undefined. */
   transition(tenancyId: string, from: readonly TenancyStatus[], changes: Partial<Tenancy> & { updatedAt: string }): Promise<Tenancy | undefined>;
   /**

@@ -115,9 +115,8 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
   if (query.carparkId) {
     const carpark = caller.role === 'tenant' ? undefined : await deps.carparks.get(query.carparkId);
     if (caller.role === 'tenant') {
-      // A tenant filtering by car park filters their own tenancies.
-      const own = await deps.tenancies.listByUser(caller.userId, page);
-      return { ...own, items: own.items.filter((t) => t.carparkId === query.carparkId) };
+      // A tenant filtering by car park filters their own tenancies (in the query, so pages stay full).
+      return deps.tenancies.listByUser(caller.userId, { ...page, carparkId: query.carparkId });
     }
     if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
     const listed = await deps.tenancies.listByCarpark(query.carparkId, page);

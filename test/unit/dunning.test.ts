@@ -141,6 +141,9 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
       async listByUser() {
         return { items: [...rows.values()] };
       },
+      async allOfUser() {
+        return [...rows.values()];
+      },
       async transition(id, from, changes) {
         const t = rows.get(id);
         if (!t || !from.includes(t.status)) return undefined;

@@ -135,7 +135,7 @@ describe('a signed invoice.paid', () => {
       },
       users: { get: async () => ({ userId: 'usr_1', email: 'sam@test.example', name: 'Sam' }) as never },
       tenancies: {
-        listByUser: async () => ({ items: held }),
+        allOfUser: async () => held,
         transition: async (id, _from, changes) => (renewals.push(`${id}:${changes.renewsAt}`), undefined),
       },
       carparks: { get: async () => ({ name: 'Receipt Street Car Park' }) as never },

@@ -2,10 +2,15 @@
  * Arrears (unpaid invoices under dunning) live in the tenant's billing partition, so one query
  * reads them all. States only move forward: overdue → suspended → settled → removed.
  */
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Arrears, ArrearsStore } from '../../domain/dunning';
-import { ENTITY, fromItem, keys } from './keys';
-import { NOT_EXISTS, TableName, db, getItem, putIf, updateIf } from './table';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ArrearsStore } from '../../domain/dunning';
+import { arrearsEntity } from './entities/billing';
+import { parseItem } from './entities/item';
+import { ENTITY, keys } from './keys';
+import { NOT_EXISTS, TableName, db, getItem, putIf, queryAll, updateIf } from './table';
+
+/** A tenant has one arrears item per unpaid invoice: more than this is a bug, not a tenant. */
+const MAX_ARREARS_PER_TENANT = 500;
 
 export const arrearsStore: ArrearsStore = {
   /** 1 round trip when new, 2 when recorded already (a retried step). */
@@ -14,21 +19,22 @@ export const arrearsStore: ArrearsStore = {
     if (await putIf({ Item: { ...key, type: ENTITY.arrears, ...arrears }, ConditionExpression: NOT_EXISTS })) {
       return { arrears, created: true };
     }
-    return { arrears: (await getItem<Arrears>(key, true))!, created: false };
+    return { arrears: (await getItem(arrearsEntity, key, true))!, created: false };
   },
 
-  get: (userId, invoiceId) => getItem<Arrears>(keys.arrears(userId, invoiceId), true),
+  get: (userId, invoiceId) => getItem(arrearsEntity, keys.arrears(userId, invoiceId), true),
 
+  /** Every page (workflow steps and consumers only), capped. */
   async list(userId) {
-    const { Items = [] } = await db().send(
-      new QueryCommand({
-        TableName: TableName(),
+    const items = await queryAll(
+      {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.billingPartition(userId), ':prefix': keys.arrearsPrefix },
         ConsistentRead: true,
-      }),
+      },
+      { what: `arrears of ${userId}`, maxItems: MAX_ARREARS_PER_TENANT, maxPages: 10 },
     );
-    return Items.map((item) => fromItem<Arrears>(item)).sort((a, b) => a.since.localeCompare(b.since));
+    return items.map((item) => parseItem(arrearsEntity, item)).sort((a, b) => a.since.localeCompare(b.since));
   },
 
   async markSuspended(userId, invoiceId, at) {
@@ -40,7 +46,7 @@ export const arrearsStore: ArrearsStore = {
       ExpressionAttributeValues: { ':suspended': 'suspended', ':overdue': 'overdue', ':at': at },
       ReturnValues: 'ALL_NEW',
     });
-    return updated?.Attributes ? fromItem<Arrears>(updated.Attributes) : undefined;
+    return updated?.Attributes ? parseItem(arrearsEntity, updated.Attributes) : undefined;
   },
 
   async markSettled(userId, invoiceId) {
@@ -52,7 +58,7 @@ export const arrearsStore: ArrearsStore = {
       ExpressionAttributeValues: { ':settled': 'settled' },
       ReturnValues: 'ALL_OLD',
     });
-    return updated?.Attributes ? fromItem<Arrears>(updated.Attributes) : undefined;
+    return updated?.Attributes ? parseItem(arrearsEntity, updated.Attributes) : undefined;
   },
 
   async remove(userId, invoiceId) {

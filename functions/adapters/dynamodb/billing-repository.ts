@@ -3,48 +3,47 @@
  * tenancy transactions (tenancy-repository.ts); this module reads them and records what Stripe
  * gave back (customer, subscription, default card).
  */
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BillingLine, BillingRepository, CardSummary } from '../../domain/billing';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BillingRepository } from '../../domain/billing';
+import { arrearsEntity, billingAccountEntity, billingLineEntity } from './entities/billing';
+import { parseItem } from './entities/item';
 import { updateExpression } from './expressions';
-import { ENTITY, fromItem, keys } from './keys';
-import { TableName, db, updateIf } from './table';
+import { ENTITY, keys } from './keys';
+import { TableName, db, queryAll, updateIf } from './table';
 
-interface AccountItem {
-  userId: string;
-  customerId?: string;
-  subscriptionId?: string;
-  defaultCard?: CardSummary;
-  version?: number;
-}
+/**
+ * The billing partition holds the account, one line per Stripe price the tenant has ever rented
+ * on and one item per unpaid invoice under dunning: a few dozen items. GET /billing reads it
+ * whole, capped here (an error past it, never an endless read).
+ */
+export const MAX_BILLING_ITEMS = 500;
 
 export const billingRepository: BillingRepository = {
-  /** 1 round trip: account and lines share a partition; read consistently (syncs compare versions). */
+  /**
+   * 1 round trip (one 1 MB page holds the whole partition): account and lines share a partition;
+   * read consistently (syncs compare versions). Capped by MAX_BILLING_ITEMS.
+   */
   async get(userId) {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: TableName(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.billingPartition(userId) },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.billingPartition(userId) },
+        ConsistentRead: true,
+      },
+      { what: `billing partition of ${userId}`, maxItems: MAX_BILLING_ITEMS, maxPages: 5 },
+    );
     const account = items.find((i) => i.type === ENTITY.billingAccount);
     if (!account) return undefined;
-    const { customerId, subscriptionId, defaultCard, version } = fromItem<AccountItem>(account);
+    const { customerId, subscriptionId, defaultCard, version } = parseItem(billingAccountEntity, account);
     const lines = items
       .filter((i) => i.type === ENTITY.billingLine)
-      .map((i) => fromItem<BillingLine>(i))
+      .map((i) => parseItem(billingLineEntity, i))
       .map(({ priceId, quantity }) => ({ priceId, quantity }));
     const unpaidInvoiceIds = items
-      .filter((i) => i.type === ENTITY.arrears && i.state !== 'settled')
-      .map((i) => String(i.invoiceId));
+      .filter((i) => i.type === ENTITY.arrears)
+      .map((i) => parseItem(arrearsEntity, i))
+      .filter((a) => a.state !== 'settled')
+      .map((a) => a.invoiceId);
     return {
       userId,
       ...(customerId ? { customerId } : {}),

@@ -108,17 +108,3 @@ export const INDEX = {
     partitionValue: (carparkId: string) => `carpark#${carparkId}`,
   },
 } as const;
-
-/** Attributes that belong to the table's bookkeeping, not to the domain object. */
-const BOOKKEEPING = new Set<string>([
-  tableSchema.partitionKey,
-  tableSchema.sortKey,
-  tableSchema.timeToLiveAttribute,
-  'type',
-  ...tableSchema.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-]);
-
-/** The domain object stored in an item: the item minus keys, type and TTL. */
-export function fromItem<T>(stored: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(stored).filter(([name]) => !BOOKKEEPING.has(name))) as T;
-}

@@ -1,11 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentStore } from '../../domain/payments';
+import { paymentEntity, stripeCustomerEntity } from './entities/payments';
 import { ENTITY, keys } from './keys';
 import { TableName, db, getItem, updateIf } from './table';
 
 export const paymentStore: PaymentStore = {
   async userForCustomer(customerId) {
-    return (await getItem<{ userId: string }>(keys.stripeCustomer(customerId)))?.userId;
+    return (await getItem(stripeCustomerEntity, keys.stripeCustomer(customerId)))?.userId;
   },
 
   /** 1 round trip: creates the payment record if new and takes the receipt lease in one update. */
@@ -31,7 +32,7 @@ export const paymentStore: PaymentStore = {
       },
     });
     if (claimed) return 'claimed';
-    const record = await getItem<{ receiptSentAt?: string }>(keys.payment(invoice.invoiceId), true);
+    const record = await getItem(paymentEntity, keys.payment(invoice.invoiceId), true);
     return record?.receiptSentAt ? 'sent_already' : 'in_progress';
   },
 

@@ -8,6 +8,8 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds } from '../../domain/clock';
 import type { RateLimiter } from '../../domain/ports';
+import { parseItem } from './entities/item';
+import { rateLimitEntity } from './entities/payments';
 import { ENTITY, keys } from './keys';
 import { TableName, db, updateIf } from './table';
 import { tableSchema } from './table-schema';
@@ -27,7 +29,10 @@ export const rateLimiter: RateLimiter = {
         ExpressionAttributeValues: { ':one': 1, ':now': now.getTime() },
         ReturnValues: 'ALL_NEW',
       });
-      if (counted) return { count: counted.Attributes?.count as number, windowEndsAt: counted.Attributes?.windowEndsAt as number };
+      if (counted) {
+        const { count, windowEndsAt } = parseItem(rateLimitEntity, counted.Attributes ?? {});
+        return { count, windowEndsAt };
+      }
       const windowEndsAt = now.getTime() + windowMs;
       const started = await updateIf({
         Key: key,

@@ -2,31 +2,34 @@
  * DynamoDB implementations of the domain's repository ports. Each method documents its round
  * trips: they are what a request costs.
  */
-import {
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { emailTakenError } from '../../domain/accounts';
 import { capacityConflict } from '../../domain/carpark-admin';
 import { VEHICLE_TYPES, type Carpark } from '../../domain/carparks';
 import { epochSeconds } from '../../domain/clock';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import type { Operator } from '../../domain/operators';
 import type {
   CarparkRepository,
-  EmailChangeRequest,
   EmailChangeStore,
   OperatorRepository,
   PasswordResetStore,
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
+import { carparkEntity, operatorEntity } from './entities/carparks';
+import { parseItem } from './entities/item';
+import { emailChangeEntity, emailClaimEntity, passwordResetEntity, userEntity } from './entities/users';
 import { isConditionFailure, updateExpression, withCondition } from './expressions';
-import { ENTITY, INDEX, fromItem, indexKeys, keys } from './keys';
+import { ENTITY, INDEX, indexKeys, keys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { tableSchema } from './table-schema';
-import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, transact, updateIf } from './table';
+import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, queryAll, transact, updateIf } from './table';
+
+/**
+ * The most car parks one operator's GET /operators/{id} reads (in one or a few 1 MB pages). Past
+ * it the request fails loudly rather than reading on: such an operator needs a paged listing.
+ */
+export const MAX_CARPARKS_PER_OPERATOR = 500;
 
 /** Optional attributes a change may remove by giving them as undefined. */
 function splitChanges(changes: Record<string, unknown>, removable: readonly string[]) {
@@ -53,11 +56,11 @@ export const userRepository: UserRepository = {
   },
 
   /** 1 round trip. */
-  get: (userId) => getItem<User>(keys.user(userId)),
+  get: (userId) => getItem(userEntity, keys.user(userId)),
 
   /** 2 round trips: the email claim, then the user. */
   async findByEmail(email) {
-    const claim = await getItem<{ userId: string }>(keys.emailClaim(email));
+    const claim = await getItem(emailClaimEntity, keys.emailClaim(email));
     return claim ? this.get(claim.userId) : undefined;
   },
 
@@ -116,7 +119,7 @@ export const passwordResetStore: PasswordResetStore = {
     );
   },
 
-  get: (tokenHash) => getItem(keys.passwordReset(tokenHash)),
+  get: (tokenHash) => getItem(passwordResetEntity, keys.passwordReset(tokenHash)),
 
   /** 1 round trip: delete the token and set the password, or neither. */
   async redeem({ token, now, expectedPasswordChangedAt, passwordHash, tokenVersion }) {
@@ -163,7 +166,7 @@ export const emailChangeStore: EmailChangeStore = {
       }),
     );
   },
-  get: (tokenHash) => getItem<EmailChangeRequest>(keys.emailChange(tokenHash), true),
+  get: (tokenHash) => getItem(emailChangeEntity, keys.emailChange(tokenHash), true),
   async take(tokenHash) {
     try {
       await db().send(new DeleteCommand({ TableName: TableName(), Key: keys.emailChange(tokenHash), ConditionExpression: EXISTS }));
@@ -197,31 +200,27 @@ export const operatorRepository: OperatorRepository = {
     );
   },
 
-  get: (operatorId) => getItem<Operator>(keys.operator(operatorId)),
+  get: (operatorId) => getItem(operatorEntity, keys.operator(operatorId)),
 
-  /** 1 round trip per MB: the operator and its car parks share a gsi2 partition. */
+  /**
+   * 1 round trip per MB: the operator and its car parks share a gsi2 partition. Bounded on this
+   * request path by MAX_CARPARKS_PER_OPERATOR (an error past it, never an endless read).
+   */
   async getWithCarparks(operatorId) {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: TableName(),
-          IndexName: INDEX.operatorItems.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': INDEX.operatorItems.partitionKey },
-          ExpressionAttributeValues: { ':pk': INDEX.operatorItems.partitionValue(operatorId) },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll(
+      {
+        IndexName: INDEX.operatorItems.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': INDEX.operatorItems.partitionKey },
+        ExpressionAttributeValues: { ':pk': INDEX.operatorItems.partitionValue(operatorId) },
+      },
+      { what: `car parks of operator ${operatorId}`, maxItems: MAX_CARPARKS_PER_OPERATOR + 1, maxPages: 10 },
+    );
     const operator = items.find((i) => i.type === ENTITY.operator);
     if (!operator) return undefined;
     return {
-      operator: fromItem<Operator>(operator),
-      carparks: items.filter((i) => i.type === ENTITY.carpark).map((i) => fromItem<Carpark>(i)),
+      operator: parseItem(operatorEntity, operator),
+      carparks: items.filter((i) => i.type === ENTITY.carpark).map((i) => parseItem(carparkEntity, i)),
     };
   },
 };
@@ -249,7 +248,7 @@ export const carparkRepository: CarparkRepository = {
   },
 
   /** 1 round trip. */
-  get: (carparkId) => getItem<Carpark>(keys.carpark(carparkId)),
+  get: (carparkId) => getItem(carparkEntity, keys.carpark(carparkId)),
 
   /** 1 round trip. */
   async list({ limit, cursor }) {
@@ -277,7 +276,7 @@ export const carparkRepository: CarparkRepository = {
       throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
     });
     return {
-      items: (page.Items ?? []).map((i) => fromItem<Carpark>(i)),
+      items: (page.Items ?? []).map((i) => parseItem(carparkEntity, i)),
       ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
     };
   },
@@ -307,7 +306,7 @@ export const carparkRepository: CarparkRepository = {
     }
     const update = withCondition(updateExpression(changes), [EXISTS, ...guards].join(' AND '), names, values);
     const updated = await updateIf({ Key: keys.carpark(carparkId), ...update, ReturnValues: 'ALL_NEW' });
-    if (updated) return fromItem<Carpark>(updated.Attributes ?? {});
+    if (updated) return parseItem(carparkEntity, updated.Attributes ?? {});
     // Either the car park is gone, its prices changed meanwhile, or tenancies arrived since it was read.
     const now = await this.get(carparkId);
     if (!now) throw new NotFoundError('Car park');

@@ -1,17 +1,20 @@
-/** The few primitives every repository uses: the client, the table name, get, transact. */
+/** The few primitives every repository uses: the client, the table name, get, query, transact. */
 import {
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type PutCommandInput,
+  type QueryCommandInput,
   type TransactWriteCommandInput,
   type UpdateCommandInput,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient, getTableName } from './client';
+import { parseOptional, type EntitySchema, type StoredItem } from './entities/item';
 import { cancelledConditions, isConditionFailure } from './expressions';
-import { fromItem, type Key } from './keys';
+import type { Key } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -20,9 +23,101 @@ export const TableName = () => getTableName();
 export const NOT_EXISTS = 'attribute_not_exists(pk)';
 export const EXISTS = 'attribute_exists(pk)';
 
-export async function getItem<T>(key: Key, consistent = false): Promise<T | undefined> {
+/** Reads one item and parses it as `entity` (CorruptItemError when it does not match). */
+export async function getItem<T>(entity: EntitySchema<T>, key: Key, consistent = false): Promise<T | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: TableName(), Key: key, ConsistentRead: consistent }));
-  return Item ? fromItem<T>(Item) : undefined;
+  return parseOptional(entity, Item);
+}
+
+/** A query that read past its cap: the partition holds more than its access pattern allows for. */
+export class QueryCapExceededError extends Error {
+  constructor(what: string, cap: { maxItems: number; maxPages: number }) {
+    super(`${what}: more than ${cap.maxItems} items or ${cap.maxPages} pages; refusing to read on (raise the cap or page the caller)`);
+    this.name = 'QueryCapExceededError';
+  }
+}
+
+export interface QueryAllCap {
+  /** Names the access pattern in the error past the cap. */
+  readonly what: string;
+  /** Most items returned (after any filter); one more is an error. */
+  readonly maxItems: number;
+  /** Most pages read (1 MB each at most); one more is an error. */
+  readonly maxPages?: number;
+}
+
+/**
+ * Every item a query matches, following LastEvaluatedKey to the end — for paths that need the
+ * whole set (workflow steps, consumers, scheduled jobs). Hard-capped: past `maxItems` items or
+ * `maxPages` pages it throws QueryCapExceededError instead of reading on without end.
+ */
+export async function queryAll(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  cap: QueryAllCap,
+): Promise<StoredItem[]> {
+  const maxPages = cap.maxPages ?? 100;
+  const items: StoredItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  let pages = 0;
+  do {
+    if (pages >= maxPages) throw new QueryCapExceededError(cap.what, { maxItems: cap.maxItems, maxPages });
+    const page = await db().send(new QueryCommand({ TableName: TableName(), ...input, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    pages += 1;
+    items.push(...(page.Items ?? []));
+    if (items.length > cap.maxItems) throw new QueryCapExceededError(cap.what, { maxItems: cap.maxItems, maxPages });
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export interface FilteredPageOptions {
+  /** Items wanted on the page. */
+  readonly limit: number;
+  /** Where the page starts (a decoded cursor). */
+  readonly startKey?: Record<string, unknown>;
+  /** The key attributes of an item in the queried index: a cursor after any returned item. */
+  readonly cursorKeys: readonly string[];
+  /** Most reads for one page (each evaluates up to `readSize` items). */
+  readonly maxReads: number;
+  readonly readSize: number;
+}
+
+/**
+ * One page of a query with a FilterExpression, full unless the index runs out. DynamoDB applies
+ * `Limit` before the filter, so a filtered query with `Limit: n` can return a short or empty page
+ * with a cursor. This reads in chunks of `readSize` until `limit` items matched, and the cursor is
+ * the key of the last item returned (or, when the read budget ran out first, where reading
+ * stopped: the page is then short but the cursor still continues it — the bound on a request's
+ * cost). Without a filter it is one query with `Limit: limit`.
+ */
+export async function queryFilteredPage(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  options: FilteredPageOptions,
+): Promise<{ items: StoredItem[]; lastKey?: Record<string, unknown> }> {
+  if (!input.FilterExpression) {
+    const page = await db().send(
+      new QueryCommand({ TableName: TableName(), ...input, Limit: options.limit, ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}) }),
+    );
+    return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
+  }
+  const items: StoredItem[] = [];
+  let next = options.startKey;
+  for (let reads = 0; reads < options.maxReads; reads++) {
+    const page = await db().send(
+      new QueryCommand({ TableName: TableName(), ...input, Limit: options.readSize, ...(next ? { ExclusiveStartKey: next } : {}) }),
+    );
+    const found = page.Items ?? [];
+    const wanted = options.limit - items.length;
+    items.push(...found.slice(0, wanted));
+    next = page.LastEvaluatedKey;
+    if (found.length > wanted || (items.length === options.limit && next)) {
+      // Full: continue after the last item returned (more may match after it).
+      const last = items[items.length - 1]!;
+      return { items, lastKey: Object.fromEntries(options.cursorKeys.map((k) => [k, last[k]])) };
+    }
+    if (!next) return { items };
+  }
+  return { items, ...(next ? { lastKey: next } : {}) };
 }
 
 /** A conditional update: its output, or undefined when the condition failed (nothing else is absorbed). */

@@ -4,14 +4,32 @@
  * on the status it expects, so each is taken and given back exactly once however often a
  * workflow step is retried.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
+import { parseItem } from './entities/item';
+import { tenancyEntity } from './entities/tenancies';
 import { updateExpression, withCondition } from './expressions';
-import { ENTITY, INDEX, fromItem, keys, tenancyIndexKeys } from './keys';
+import { ENTITY, INDEX, keys, tenancyIndexKeys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
-import { NOT_EXISTS, TableName, db, getItem, transact, updateIf, type TransactItem } from './table';
+import { NOT_EXISTS, TableName, getItem, queryAll, queryFilteredPage, transact, updateIf, type TransactItem } from './table';
 import { tableSchema } from './table-schema';
+
+/**
+ * A filtered page (by status, or a tenant's by car park) reads at most PAGE_READS chunks of
+ * PAGE_READ_SIZE tenancies: full unless more than that many others lie in between, in which case
+ * the page is short but its cursor continues where reading stopped.
+ */
+export const PAGE_READ_SIZE = 100;
+export const PAGE_READS = 5;
+
+/**
+ * Whole-set reads (consumers, workflow steps, scheduled jobs) stop with an error past these: a
+ * tenant with more tenancies, or a car park with more live ones, than any real one has.
+ */
+export const MAX_TENANCIES_PER_TENANT = 1_000;
+export const MAX_LIVE_TENANCIES_PER_CARPARK = 10_000;
+
+const gsiSortKey = (indexName: string) => tableSchema.globalSecondaryIndexes.find((i) => i.indexName === indexName)!.sortKey;
 
 const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
 
@@ -131,9 +149,13 @@ function tenancyUpdate(
 /** Fields given as undefined in a change are removed from the item. */
 const removedFields = (changes: object) => Object.entries(changes).filter(([, v]) => v === undefined).map(([k]) => k);
 
-/** Status changes move the tenancy within its indexes only by attribute, never by key. */
+/**
+ * Status changes move the tenancy within its indexes only by attribute, never by key, so a status
+ * (or car park) filter is a FilterExpression: queryFilteredPage reads on until the page is full
+ * (bounded), never handing back a short page because `Limit` counted filtered-out items.
+ */
 async function page(index: { name: string; partitionKey: string }, partition: string, query: TenancyPageQuery, newestFirst: boolean) {
-  const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, tableSchema.globalSecondaryIndexes.find((i) => i.indexName === index.name)!.sortKey];
+  const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, gsiSortKey(index.name)];
   // A cursor continues this partition's tenancies only.
   const startKey = query.cursor
     ? decodeCursor(query.cursor, cursorKeys, {
@@ -143,28 +165,36 @@ async function page(index: { name: string; partitionKey: string }, partition: st
         [cursorKeys[3]!]: (v) => v.startsWith('tenancy#'),
       })
     : undefined;
-  const result = await db().send(
-    new QueryCommand({
-      TableName: TableName(),
+  const filters = [
+    ...(query.status ? ['#status = :status'] : []),
+    ...(query.carparkId ? ['#carparkId = :carparkId'] : []),
+  ];
+  const result = await queryFilteredPage(
+    {
       IndexName: index.name,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ...(query.status ? { FilterExpression: '#status = :status' } : {}),
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
       ExpressionAttributeNames: {
         '#pk': index.partitionKey,
         '#sk': cursorKeys[3]!,
         ...(query.status ? { '#status': 'status' } : {}),
+        ...(query.carparkId ? { '#carparkId': 'carparkId' } : {}),
       },
-      ExpressionAttributeValues: { ':pk': partition, ':prefix': 'tenancy#', ...(query.status ? { ':status': query.status } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ':prefix': 'tenancy#',
+        ...(query.status ? { ':status': query.status } : {}),
+        ...(query.carparkId ? { ':carparkId': query.carparkId } : {}),
+      },
       ScanIndexForward: !newestFirst,
-      Limit: query.limit,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }),
+    },
+    { limit: query.limit, ...(startKey ? { startKey } : {}), cursorKeys, maxReads: PAGE_READS, readSize: PAGE_READ_SIZE },
   ).catch((error: unknown) => {
     throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
   });
   return {
-    items: (result.Items ?? []).map((i) => fromItem<Tenancy>(i)),
-    ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+    items: result.items.map((i) => parseItem(tenancyEntity, i)),
+    ...(result.lastKey ? { nextCursor: encodeCursor(result.lastKey) } : {}),
   };
 }
 
@@ -183,26 +213,46 @@ export const tenancyRepository: TenancyRepository = {
     throw new NotFoundError('Car park');
   },
 
-  get: (tenancyId, consistent = false) => getItem<Tenancy>(keys.tenancy(tenancyId), consistent),
+  get: (tenancyId, consistent = false) => getItem(tenancyEntity, keys.tenancy(tenancyId), consistent),
 
   listByUser: (userId, query) => page(INDEX.tenanciesByUser, INDEX.tenanciesByUser.partitionValue(userId), query, true),
   listByCarpark: (carparkId, query) => page(INDEX.tenanciesByCarpark, INDEX.tenanciesByCarpark.partitionValue(carparkId), query, false),
 
+  /** Reconciliation and the sweeper (never a request): every page, live ones only, capped. */
   async liveAtCarpark(carparkId) {
-    const live: Tenancy[] = [];
-    let cursor: string | undefined;
-    do {
-      const result = await this.listByCarpark(carparkId, { limit: 100, ...(cursor ? { cursor } : {}) });
-      live.push(...result.items.filter((t) => LIVE_STATUSES.includes(t.status)));
-      cursor = result.nextCursor;
-    } while (cursor);
-    return live;
+    const live = statusIn(LIVE_STATUSES);
+    const items = await queryAll(
+      {
+        IndexName: INDEX.tenanciesByCarpark.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        FilterExpression: live.condition,
+        ExpressionAttributeNames: { '#pk': INDEX.tenanciesByCarpark.partitionKey, '#sk': gsiSortKey(INDEX.tenanciesByCarpark.name), ...live.names },
+        ExpressionAttributeValues: { ':pk': INDEX.tenanciesByCarpark.partitionValue(carparkId), ':prefix': 'tenancy#', ...live.values },
+      },
+      { what: `live tenancies at car park ${carparkId}`, maxItems: MAX_LIVE_TENANCIES_PER_CARPARK, maxPages: 200 },
+    );
+    return items.map((i) => parseItem(tenancyEntity, i));
+  },
+
+  /** Consumers and workflow steps (never a request): every page of a tenant's tenancies, capped. */
+  async allOfUser(userId) {
+    const items = await queryAll(
+      {
+        IndexName: INDEX.tenanciesByUser.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': INDEX.tenanciesByUser.partitionKey, '#sk': gsiSortKey(INDEX.tenanciesByUser.name) },
+        ExpressionAttributeValues: { ':pk': INDEX.tenanciesByUser.partitionValue(userId), ':prefix': 'tenancy#' },
+        ScanIndexForward: false,
+      },
+      { what: `tenancies of ${userId}`, maxItems: MAX_TENANCIES_PER_TENANT, maxPages: 50 },
+    );
+    return items.map((i) => parseItem(tenancyEntity, i));
   },
 
   async transition(tenancyId, from, changes) {
     const remove = removedFields(changes);
     const updated = await updateIf({ ...tenancyUpdate(tenancyId, from, changes, remove), ReturnValues: 'ALL_NEW' });
-    return updated?.Attributes ? fromItem<Tenancy>(updated.Attributes) : undefined;
+    return updated?.Attributes ? parseItem(tenancyEntity, updated.Attributes) : undefined;
   },
 
   /** 1 round trip. */
@@ -223,7 +273,7 @@ export const tenancyRepository: TenancyRepository = {
     const changes = { status: to.status, suspendedFrom: to.suspendedFrom, endsAt: undefined, cancellationId: undefined, updatedAt: now };
     const update = tenancyUpdate(t.tenancyId, [t.status], changes, removedFields(changes), { cancellationId: t.cancellationId ?? null });
     const updated = await updateIf({ ...update, ReturnValues: 'ALL_NEW' });
-    return updated?.Attributes ? fromItem<Tenancy>(updated.Attributes) : undefined;
+    return updated?.Attributes ? parseItem(tenancyEntity, updated.Attributes) : undefined;
   },
 
   /** 1 round trip: the arrears must still be open when the tenancy is suspended. */

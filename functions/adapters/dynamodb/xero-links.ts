@@ -4,7 +4,8 @@
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { XeroContactLink, XeroContactLinks } from '../../domain/corporate-billing';
-import type { AccountType } from '../../domain/identity';
+import { parseItem } from './entities/item';
+import { userAccountTypeProjection, xeroContactProjection } from './entities/users';
 import { ENTITY, keys } from './keys';
 import { TableName, db } from './table';
 import { tableSchema } from './table-schema';
@@ -25,9 +26,10 @@ export const xeroContactLinks: XeroContactLinks = {
     const user = Items.find((item) => sortKeyOf(item) === keys.user(userId).sk);
     if (!user) return undefined;
     const link = Items.find((item) => sortKeyOf(item) === keys.xeroContactLink(userId).sk);
+    const contact = link ? parseItem(xeroContactProjection, link) : undefined;
     return {
-      accountType: user.accountType as AccountType,
-      ...(typeof link?.contactId === 'string' && { xeroContactId: link.contactId }),
+      accountType: parseItem(userAccountTypeProjection, user).accountType,
+      ...(contact && { xeroContactId: contact.contactId }),
     };
   },
 

@@ -1,0 +1,47 @@
+/**
+ * Operators and their car parks. Keys: `keys.operator`, `keys.carpark`, `keys.siteClaim`;
+ * index keys `indexKeys.allCarparks`, `indexKeys.operatorItems` (keys.ts).
+ */
+import * as z from 'zod';
+import { CURRENCIES, VEHICLE_TYPES, type Carpark } from '../../../domain/carparks';
+import type { Operator } from '../../../domain/operators';
+import { ENTITY } from '../keys';
+import { defineEntity, sameShape, type SameShape } from './item';
+
+const operatorSchema = z.object({
+  operatorId: z.string(),
+  name: z.string(),
+  contactEmail: z.string(),
+  createdAt: z.string(),
+});
+sameShape<SameShape<z.output<typeof operatorSchema>, Operator>>();
+export const operatorEntity = defineEntity<Operator>(ENTITY.operator, operatorSchema);
+
+const perVehicleType = z.partialRecord(z.enum(VEHICLE_TYPES), z.number().int());
+
+const carparkSchema = z.object({
+  carparkId: z.string(),
+  operatorId: z.string(),
+  name: z.string(),
+  address: z.object({
+    line1: z.string(),
+    line2: z.string().optional(),
+    city: z.string(),
+    postcode: z.string(),
+    country: z.string(),
+  }),
+  currency: z.enum(CURRENCIES),
+  prices: perVehicleType,
+  capacity: perVehicleType,
+  occupied: perVehicleType,
+  smartParkingSiteId: z.string(),
+  supportEmail: z.string(),
+  timeZone: z.string().optional(),
+  stripeProductId: z.string().optional(),
+  stripePrices: z.partialRecord(z.enum(VEHICLE_TYPES), z.string()).optional(),
+  priceVersion: z.number().int().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+sameShape<SameShape<z.output<typeof carparkSchema>, Carpark>>();
+export const carparkEntity = defineEntity<Carpark>(ENTITY.carpark, carparkSchema);
