@@ -295,8 +295,9 @@ export const routes = [
     path: '/tenancies/{tenancyId}',
     handler: 'handlers/tenancies/cancel-tenancy.ts',
     auth: 'user',
-    summary: 'Cancel: access stays until the end of the paid period (owner, its operator, admin)',
-    access: { table: ['GetItem', 'UpdateItem'], startsWorkflows: ['TenancyCancellation'] },
+    summary: 'Cancel: access stays until the end of the paid period; a booking not started yet ends at once (owner, its operator, admin)',
+    // DeleteItem: a booking cancelled before its start gives back its plate's claim at once.
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation'] },
   },
   {
     id: 'UndoCancellation',

@@ -29,6 +29,11 @@ export interface WorkflowSpec {
  */
 const READ_TENANCY = ['GetItem'] as const;
 export const taskFunctions = {
+  BeginTenancyFunctionArn: {
+    handler: 'handlers/tasks/begin-tenancy.ts',
+    // A transaction of the tenancy's status and its billing line and account (UpdateItem each).
+    access: { table: ['GetItem', 'UpdateItem'] },
+  },
   EnsureCustomerFunctionArn: {
     handler: 'handlers/tasks/ensure-customer.ts',
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
@@ -112,6 +117,7 @@ export const workflows = [
     definitionFile: 'tenancy-setup.asl.json',
     arnEnv: 'TENANCY_SETUP_STATE_MACHINE_ARN',
     tasks: pick(
+      'BeginTenancyFunctionArn',
       'EnsureCustomerFunctionArn',
       'SyncBillingFunctionArn',
       'RegisterPlateFunctionArn',

@@ -45,7 +45,8 @@ async function stopExecution(arnEnv: EnvName, name: string, cause: string): Prom
 const cancellationName = (tenancyId: string, cancellationId: string) => `cancel-${tenancyId}-${cancellationId}`;
 
 export const stepFunctionsWorkflows: TenancyWorkflows = {
-  startSetup: (tenancyId) => start(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, { tenancyId }),
+  startSetup: (tenancyId, startsAt) =>
+    start(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, { tenancyId, ...(startsAt ? { startsAt } : {}) }),
   startCancellation: (tenancyId, cancellationId) =>
     start(ENV.tenancyCancellationStateMachineArn, cancellationName(tenancyId, cancellationId), { tenancyId, cancellationId }),
   stopCancellation: (tenancyId, cancellationId, reason) =>
@@ -63,8 +64,10 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
  * to the stuck state, so repeated sweeps of one state start it once.
  */
 export const workflowResumer: WorkflowResumer = {
-  async resume(kind, tenancyId, stateKey, cancellationId) {
-    if (kind === 'setup') return resumeAs(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, stateKey, { tenancyId });
+  async resume(kind, tenancyId, stateKey, { cancellationId, startsAt } = {}) {
+    if (kind === 'setup') {
+      return resumeAs(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, stateKey, { tenancyId, ...(startsAt ? { startsAt } : {}) });
+    }
     // The end step is conditioned on the cancellation it carries (null: a tenancy cancelled before
     // cancellations had ids, ended unconditionally).
     const base = cancellationId ? cancellationName(tenancyId, cancellationId) : `cancel-${tenancyId}`;

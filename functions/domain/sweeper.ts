@@ -2,8 +2,8 @@
  * The sweeper: no tenancy stays half-done. `POST /tenancies` writes the tenancy, then starts its
  * setup workflow; a cancellation marks the tenancy, then starts its workflow. If the start is
  * lost (the function died between the two, Step Functions refused) or the execution itself was
- * lost, the tenancy would stay `pending` (holding a space, a plate claim and a billed unit) or
- * never end. Every few minutes the sweeper finds tenancies left past a deadline and starts
+ * lost, the tenancy would stay `pending` (holding a space, a plate claim and a billed unit),
+ * `scheduled` past its start date, or never end. Every few minutes the sweeper finds tenancies left past a deadline and starts
  * their workflow again. Every workflow step is idempotent, so a resumed workflow converges
  * (setup ends active or failed and rolled back; cancellation ends the tenancy) from wherever the
  * lost one stopped. Execution names are derived from the tenancy and the state it was found
@@ -21,7 +21,13 @@ export interface WorkflowResumer {
    * Starts the tenancy's setup (or cancellation) unless it was started already; a second start
    * for the same `stateKey` is a no-op. Returns whether an execution was started now.
    */
-  resume(kind: 'setup' | 'cancellation', tenancyId: string, stateKey: string, cancellationId?: string): Promise<boolean>;
+  resume(
+    kind: 'setup' | 'cancellation',
+    tenancyId: string,
+    stateKey: string,
+    /** The cancellation to resume; a scheduled tenancy's start, which its setup waits for. */
+    more?: { cancellationId?: string; startsAt?: string },
+  ): Promise<boolean>;
 }
 
 export interface SweepDeps {
@@ -46,6 +52,8 @@ export function stuck(t: Tenancy, now: number, options: SweepOptions = {}): 'set
   const afterMs = options.executionsLost ? 0 : (options.afterMs ?? SWEEP_AFTER_MS);
   const quiet = now - Date.parse(t.updatedAt) >= afterMs;
   if (t.status === 'pending' && quiet) return 'setup';
+  // A scheduled tenancy's setup waits (running) until its start date: lost only once past it.
+  if (t.status === 'scheduled' && (options.executionsLost || now - Date.parse(t.startDate) >= afterMs)) return 'setup';
   const cancelled = t.status === 'cancelling' || (t.status === 'suspended' && t.suspendedFrom === 'cancelling');
   // A cancellation waits (running) until its end date: only one past it, or never dated, is lost.
   if (cancelled && quiet && (options.executionsLost || !t.endsAt || now - Date.parse(t.endsAt) >= afterMs)) return 'cancellation';
@@ -62,7 +70,11 @@ export async function sweepTenancies(deps: SweepDeps, options: SweepOptions = {}
       for (const tenancy of await deps.tenancies.liveAtCarpark(carpark.carparkId)) {
         const kind = stuck(tenancy, now, options);
         if (!kind) continue;
-        if (await deps.workflows.resume(kind, tenancy.tenancyId, String(Date.parse(tenancy.updatedAt)), tenancy.cancellationId)) {
+        const more = {
+          ...(tenancy.cancellationId ? { cancellationId: tenancy.cancellationId } : {}),
+          ...(tenancy.status === 'scheduled' ? { startsAt: tenancy.startDate } : {}),
+        };
+        if (await deps.workflows.resume(kind, tenancy.tenancyId, String(Date.parse(tenancy.updatedAt)), more)) {
           resumed.push({ tenancyId: tenancy.tenancyId, kind });
         }
       }

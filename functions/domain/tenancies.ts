@@ -1,27 +1,36 @@
 /**
  * Tenancies: a tenant's right to park one vehicle at one car park, paid monthly.
  *
- *   pending ──> active ──> cancelling ──> ended
- *      │          │  ^
- *      v          v  │
- *    failed     suspended (an invoice left unpaid after the dunning grace period)
+ *   scheduled ──> pending ──> active ──> cancelling ──> ended
+ *       │            │          │  ^
+ *       v            v          v  │
+ *     ended        failed     suspended (an invoice left unpaid after the dunning grace period)
+ *
+ * A tenancy starting on a later day is `scheduled` until then: it holds its space and its
+ * plate's claim, but nothing is billed and the barrier does not know the plate. On its start
+ * date the setup workflow counts it for billing (`pending`) and sets it up as any other.
+ * Cancelled before then, it ends at once.
  *
  * A suspended tenancy keeps its space but not its plate on the barrier; it goes back to what it
  * was (active or cancelling) when the arrears are settled, or ends with its cancellation.
  * A cancellation can be undone until it has ended the tenancy: cancelling goes back to active
  * (or to suspended, when the tenancy was suspended before or while it was cancelling).
  *
- * A tenancy holds a space (the car park's `occupied` counter), its plate's claim at that car
- * park and one unit of its Stripe price's quantity from the moment it is created until it
- * ends or fails; the transaction that ends it gives all three back, exactly once.
+ * A tenancy holds a space (the car park's `occupied` counter) and its plate's claim at that car
+ * park from the moment it is created, and one unit of its Stripe price's quantity from its start
+ * (creation, or the start date of a scheduled one), until it ends or fails; the transaction
+ * that ends it gives back what it holds, exactly once.
  */
 import type { VehicleType } from './carparks';
 
-export const TENANCY_STATUSES = ['pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'] as const;
+export const TENANCY_STATUSES = ['scheduled', 'pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'] as const;
 export type TenancyStatus = (typeof TENANCY_STATUSES)[number];
 
-/** Statuses that hold a space, a plate claim and a billed quantity. */
-export const LIVE_STATUSES: readonly TenancyStatus[] = ['pending', 'active', 'cancelling', 'suspended'];
+/** Statuses that hold a space and a plate claim (and, all but `scheduled`, a billed quantity). */
+export const LIVE_STATUSES: readonly TenancyStatus[] = ['scheduled', 'pending', 'active', 'cancelling', 'suspended'];
+
+/** How far ahead a tenancy may start: its setup workflow waits until then (well within a year). */
+export const MAX_START_AHEAD_DAYS = 180;
 export const isLive = (status: TenancyStatus): boolean => LIVE_STATUSES.includes(status);
 
 export const BARRIER_STATUSES = ['pending', 'registered', 'revoked'] as const;
@@ -116,11 +125,22 @@ export interface TenancyPageQuery {
 
 export interface TenancyRepository {
   /**
-   * Creates a pending tenancy and, atomically with it, takes a space of its vehicle type at the
-   * car park, claims its plate there and counts it on its price's billing line. ConflictError
-   * `carpark_full` or `plate_in_use` when the space or the plate is taken.
+   * Creates a pending (or scheduled) tenancy and, atomically with it, takes a space of its
+   * vehicle type at the car park, claims its plate there and, unless it is scheduled, counts it
+   * on its price's billing line. ConflictError `carpark_full` or `plate_in_use` when the space or
+   * the plate is taken.
    */
   reserve(tenancy: Tenancy): Promise<void>;
+  /**
+   * Starts a scheduled tenancy: `pending`, counted on its price's billing line, in one
+   * transaction. Undefined when it is not scheduled any more (begun already, or cancelled).
+   */
+  begin(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
+  /**
+   * Ends a scheduled tenancy before its start: gives back its space and plate claim (it was never
+   * billed) in one transaction. Undefined when it is not scheduled any more.
+   */
+  withdraw(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
   get(tenancyId: string, consistent?: boolean): Promise<Tenancy | undefined>;
   listByUser(userId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
   listByCarpark(carparkId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;

@@ -10,11 +10,12 @@ import { canManageOperator, isAdmin, type Principal } from './identity';
 import { newId, newToken } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
 import type { VehicleType } from './carparks';
-import { asSeenByOperator, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
+import { asSeenByOperator, MAX_START_AHEAD_DAYS, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
 export interface TenancyWorkflows {
-  startSetup(tenancyId: string): Promise<void>;
+  /** `startsAt`: a scheduled tenancy's start, which the workflow waits for before it bills. */
+  startSetup(tenancyId: string, startsAt?: string): Promise<void>;
   /** One execution per cancellation (a tenancy cancelled again after an undo gets a new one). */
   startCancellation(tenancyId: string, cancellationId: string): Promise<void>;
   /** Stops that cancellation's execution; nothing when it is over or never started. */
@@ -66,6 +67,13 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
   if (startDate.getTime() < now.getTime() - 24 * 60 * 60 * 1000) {
     throw new ValidationError('The start date is in the past.', [{ path: 'startDate', message: 'Start today or later.' }]);
   }
+  if (startDate.getTime() > now.getTime() + MAX_START_AHEAD_DAYS * 24 * 60 * 60 * 1000) {
+    throw new ValidationError('The start date is too far ahead.', [
+      { path: 'startDate', message: `Start within ${MAX_START_AHEAD_DAYS} days.` },
+    ]);
+  }
+  // A later start waits, unbilled and off the barrier, for its day (the setup workflow waits too).
+  const startsLater = startDate > now;
 
   const carpark = await deps.carparks.get(input.carparkId);
   if (!carpark) throw new NotFoundError('Car park');
@@ -87,8 +95,8 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     siteId: carpark.smartParkingSiteId,
     vehicleType: input.vehicleType,
     plate,
-    status: 'pending',
-    startDate: (startDate > now ? startDate : now).toISOString(),
+    status: startsLater ? 'scheduled' : 'pending',
+    startDate: (startsLater ? startDate : now).toISOString(),
     priceId,
     monthlyAmount: amount,
     currency: carpark.currency,
@@ -97,7 +105,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     updatedAt: now.toISOString(),
   };
   await deps.tenancies.reserve(tenancy);
-  await deps.workflows.startSetup(tenancy.tenancyId);
+  await deps.workflows.startSetup(tenancy.tenancyId, startsLater ? tenancy.startDate : undefined);
   return { tenancy, warnings };
 }
 
@@ -195,6 +203,13 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
     if (!marked) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
     await deps.workflows.startCancellation(tenancyId, cancellationId);
     return marked;
+  }
+  if (tenancy.status === 'scheduled') {
+    // Nothing was billed or registered yet: it ends now. Its setup workflow, waiting for the
+    // start date, finds it ended then and stops.
+    const withdrawn = await deps.tenancies.withdraw(tenancy, deps.clock.now().toISOString());
+    if (!withdrawn) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+    return withdrawn;
   }
   if (tenancy.status === 'pending') {
     throw new ConflictError('tenancy_not_ready', 'This tenancy is still being set up. Cancel it once it is active.');

@@ -63,6 +63,18 @@ async function recordBarrier(deps: StepDeps, tenancyId: string, status: BarrierS
 
 // --- setup -----------------------------------------------------------------------------------
 
+/**
+ * A scheduled tenancy's start date has come: it is counted for billing and set up from here as
+ * any other. `begun` is false when it was cancelled before its start (the workflow stops).
+ */
+export async function beginTenancy(deps: StepDeps, input: { tenancyId: string }) {
+  const tenancy = await load(deps, input.tenancyId);
+  const begun = tenancy.status === 'scheduled' ? await deps.tenancies.begin(tenancy, now(deps)) : undefined;
+  // Not scheduled any more: begun by an earlier attempt of this step (pending or on), or cancelled.
+  const status = begun?.status ?? (await load(deps, input.tenancyId)).status;
+  return { begun: status === 'pending', status };
+}
+
 export async function ensureTenantCustomer(deps: WorkflowDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const { customerId } = await ensureCustomer(deps, tenancy.userId);

@@ -119,6 +119,43 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await checkPage(page, 'tenancy-active');
   });
 
+  it('journey 1: book a space from a later day — the first charge on that day, booked until then, the booking cancelled with nothing charged', async () => {
+    const email = await tenantWithCard('later-start');
+    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+    const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
+    const page = await tab();
+    await page.goto(`/rent/${northgate.carparkId}`);
+    await logIn(page, email);
+    await heading(page, 'Rent a space at Northgate Multi-Storey');
+
+    // A month ahead: the twin's waits pass a month in a minute, so it stays booked through this test.
+    const start = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    await page.getByLabel('Number plate').fill('LT24 RTS');
+    await page.getByRole('radio', { name: /Car: £120\.00 a month/ }).check();
+    await page.getByLabel('Start date').fill(start);
+    const firstCharge = (await page.getByTestId('first-charge').textContent()) ?? '';
+    expect(firstCharge).toMatch(/^£120\.00 on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? \d{1,2} [A-Z][a-z]+ \d{4}, to your/);
+    await page.getByRole('button', { name: 'Confirm and pay £120.00' }).click();
+
+    await expectText(page, '[data-testid=tenancy-status]', /^Booked$/, 30_000);
+    expect(await page.getByRole('status').filter({ hasText: 'your space is booked' }).textContent()).toMatch(/nothing is charged before then/);
+    const summary = (await page.getByRole('region', { name: 'Summary' }).textContent()) ?? '';
+    expect(summary).toMatch(/Starts/);
+    expect(summary).toMatch(/Added to the barrier on/);
+    expect(await page.getByTestId('plate-warnings').textContent(), 'a booked plate is put right by booking again').toMatch(/cancel the booking below and book again/);
+    await checkPage(page, 'tenancy-booked');
+    const token = await tokenOf(email);
+    const billing = (await twin.request('GET', '/billing', { token })).json as { recentInvoices: unknown[] };
+    expect(billing.recentInvoices, 'nothing charged before the start').toEqual([]);
+
+    await page.getByRole('button', { name: 'Cancel booking' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel the booking' }).click();
+    await expectText(page, '[data-testid=tenancy-status]', /^Ended$/, 30_000);
+    await page.getByRole('link', { name: 'All my tenancies' }).click();
+    await expectText(page, '[data-testid=tenancy-list]', /Northgate Multi-Storey: LT24RTS/);
+    expect(await page.getByTestId('tenancy-list').textContent()).toMatch(/Ended/);
+  });
+
   it('journey 2: my tenancies — list and detail, change plate, change vehicle type seeing the new price, cancel, undo', async () => {
     const email = await tenantWithCard('tenancies');
     const tenancyId = await rentThroughApi(email, 'HX72 KTY');

@@ -199,18 +199,37 @@ async function page(index: { name: string; partitionKey: string }, partition: st
 }
 
 export const tenancyRepository: TenancyRepository = {
-  /** 1 round trip: space, plate claim, tenancy and billing count in one transaction. */
+  /** 1 round trip: space, plate claim, tenancy and (unless scheduled) billing count in one transaction. */
   async reserve(t) {
     const result = await transact([
       occupancyChange(t.carparkId, t.vehicleType, 1),
       plateClaim(t, t.plate),
       { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
-      ...billingChange(t.userId, t.priceId, 1),
+      ...(t.status === 'scheduled' ? [] : billingChange(t.userId, t.priceId, 1)),
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('carpark_full', `No ${t.vehicleType} space is free at this car park.`);
     if (result.failed[1]) throw new ConflictError('plate_in_use', `${t.plate} already has a live tenancy at this car park's barrier.`);
     throw new NotFoundError('Car park');
+  },
+
+  /** 1 round trip: pending and counted for billing together, only from scheduled. */
+  async begin(t, now) {
+    const result = await transact([
+      { Update: tenancyUpdate(t.tenancyId, ['scheduled'], { status: 'pending', updatedAt: now }) },
+      ...billingChange(t.userId, t.priceId, 1),
+    ]);
+    return result.ok ? this.get(t.tenancyId, true) : undefined;
+  },
+
+  /** 1 round trip: ended, its space and plate claim given back, only from scheduled. */
+  async withdraw(t, now) {
+    const result = await transact([
+      { Update: tenancyUpdate(t.tenancyId, ['scheduled'], { status: 'ended', endsAt: now, updatedAt: now }) },
+      occupancyChange(t.carparkId, t.vehicleType, -1),
+      plateRelease(t, t.plate),
+    ]);
+    return result.ok ? this.get(t.tenancyId, true) : undefined;
   },
 
   get: (tenancyId, consistent = false) => getItem(tenancyEntity, keys.tenancy(tenancyId), consistent),

@@ -45,6 +45,7 @@ const VEHICLE_TYPE_NAMES: Record<string, string> = { car: 'Car', motorcycle: 'Mo
 export const vehicleTypeName = (type: string): string => VEHICLE_TYPE_NAMES[type] ?? type;
 
 const STATUS_NAMES: Record<string, string> = {
+  scheduled: 'Booked',
   pending: 'Setting up',
   active: 'Active',
   cancelling: 'Cancelled, ending soon',

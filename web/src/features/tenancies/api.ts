@@ -11,7 +11,6 @@ export const tenancyKeys = {
   one: (tenancyId: string) => ['tenancies', tenancyId] as const,
 };
 
-/** A tenancy the platform is still working on: worth asking again soon. */
 /**
  * The next renewal the API recorded, while the tenancy is renewed: a cancelling tenancy (or one
  * suspended while cancelling) is not, it ends at `endsAt`; a pending, ended or failed one shows none.
@@ -21,7 +20,12 @@ export function nextRenewal(tenancy: Tenancy): string | undefined {
   return renewed ? tenancy.renewsAt : undefined;
 }
 
+/**
+ * A tenancy the platform is still working on: worth asking again soon. Not a scheduled one: it
+ * waits days for its start date, not seconds.
+ */
 export function isSettling(tenancy: Tenancy): boolean {
+  if (tenancy.status === 'scheduled') return false;
   return (
     tenancy.status === 'pending' ||
     tenancy.pendingPlate !== undefined ||

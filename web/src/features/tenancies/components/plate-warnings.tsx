@@ -1,7 +1,16 @@
 import type { PlateWarning } from '../api';
 
 /** The API's look-alike warnings for a plate (O or 0? I or 1?), to check before driving up to the barrier. */
-export function PlateWarnings({ plate, warnings }: { plate: string; warnings: readonly PlateWarning[] }) {
+export function PlateWarnings({
+  plate,
+  warnings,
+  remedy = 'If it is wrong, change the plate below.',
+}: {
+  plate: string;
+  warnings: readonly PlateWarning[];
+  /** What to do about a wrong plate on this page. */
+  remedy?: string;
+}) {
   if (warnings.length === 0) return null;
   return (
     <div className="alert alert-warn" role="status" data-testid="plate-warnings">
@@ -13,7 +22,7 @@ export function PlateWarnings({ plate, warnings }: { plate: string; warnings: re
           <li key={`${warning.position}-${warning.character}`}>{warning.message}</li>
         ))}
       </ul>
-      <p>If it is wrong, change the plate below.</p>
+      <p>{remedy}</p>
     </div>
   );
 }

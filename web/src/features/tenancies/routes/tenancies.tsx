@@ -45,7 +45,9 @@ function TenanciesPage() {
                   <span className={`status status-${tenancy.status}`}>{tenancyStatusName(tenancy.status)}</span>{' '}
                   {vehicleTypeName(tenancy.vehicleType)} · {money(tenancy.monthlyAmount, tenancy.currency)} a month
                 </p>
-                {tenancy.renewsAt && nextRenewal(tenancy) ? (
+                {tenancy.status === 'scheduled' ? (
+                  <p data-testid="starts-on">Starts on {longDate(tenancy.startDate)}</p>
+                ) : tenancy.renewsAt && nextRenewal(tenancy) ? (
                   <p data-testid="renews-at">Renews on {longDate(tenancy.renewsAt)}</p>
                 ) : tenancy.endsAt ? (
                   <p data-testid="ends-at">

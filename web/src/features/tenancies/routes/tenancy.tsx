@@ -41,8 +41,23 @@ function TenancyPage() {
       {navigationState.justRented && t.status === 'pending' && (
         <Notice>Thank you. We are taking the first payment and adding your plate to the barrier: this page updates by itself.</Notice>
       )}
-      <PlateWarnings plate={t.plate} warnings={warnings} />
+      {navigationState.justRented && t.status === 'scheduled' && (
+        <Notice tone="ok">
+          Thank you: your space is booked. On {longDate(t.startDate)} we take the first payment and add your plate to the barrier;
+          nothing is charged before then.
+        </Notice>
+      )}
+      <PlateWarnings
+        plate={t.plate}
+        warnings={warnings}
+        remedy={
+          t.status === 'scheduled'
+            ? 'If it is wrong, cancel the booking below and book again with the right plate.'
+            : undefined
+        }
+      />
       <TenancySummary tenancy={t} />
+      {t.status === 'scheduled' && <Cancellation tenancy={t} />}
       {live && carpark.data && (
         <>
           {t.status !== 'suspended' && <ChangePlate tenancy={t} onWarnings={setWarnings} />}
@@ -73,7 +88,9 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
         </dd>
         <dt>At the barrier</dt>
         <dd data-testid="barrier">
-          {t.barrier.status === 'registered'
+          {t.status === 'scheduled'
+            ? `Added to the barrier on ${longDate(t.startDate)}`
+            : t.barrier.status === 'registered'
             ? `Live at the barrier since ${timeAndDay(t.barrier.changedAt)}`
             : t.barrier.status === 'pending'
               ? 'Being added to the barrier…'
@@ -88,7 +105,7 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
         <dd>{vehicleTypeName(t.vehicleType)}</dd>
         <dt>Price</dt>
         <dd>{money(t.monthlyAmount, t.currency)} a month</dd>
-        <dt>Started</dt>
+        <dt>{t.status === 'scheduled' ? 'Starts' : 'Started'}</dt>
         <dd>{longDate(t.startDate)}</dd>
         {renewsAt && (
           <>
@@ -211,6 +228,33 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
         <button type="button" disabled={undo.isPending} onClick={() => undo.mutate()}>
           {undo.isPending ? 'Keeping your space…' : 'Undo cancellation and keep my space'}
         </button>
+      </section>
+    );
+  }
+  if (tenancy.status === 'scheduled') {
+    return (
+      <section className="card" aria-labelledby="cancel-heading">
+        <h2 id="cancel-heading">Cancel booking</h2>
+        {confirming ? (
+          <div role="group" aria-labelledby="cancel-question">
+            <p id="cancel-question">
+              Cancel this booking? Nothing has been charged for it, and the space goes back to the car park at once.
+            </p>
+            <FormError error={cancel.error} />
+            <div className="actions">
+              <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+                {cancel.isPending ? 'Cancelling…' : 'Yes, cancel the booking'}
+              </button>
+              <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+                No, keep it
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+            Cancel booking
+          </button>
+        )}
       </section>
     );
   }
