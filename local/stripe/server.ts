@@ -22,6 +22,7 @@ import { customerRoutes } from './resources/customers';
 import { eventRoutes, webhookEndpointRoutes } from './resources/events';
 import { invoiceRoutes } from './resources/invoices';
 import { paymentMethodRoutes } from './resources/payment-methods';
+import { finishPaymentAuthentication, paymentIntentRoutes } from './resources/payment-intents';
 import { finishAuthentication, setupIntentRoutes } from './resources/setup-intents';
 import { subscriptionRoutes } from './resources/subscriptions';
 import { testClockRoutes } from './resources/test-clocks';
@@ -248,6 +249,7 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
   const router = new Router()
     .add(customerRoutes)
     .add(paymentMethodRoutes)
+    .add(paymentIntentRoutes)
     .add(setupIntentRoutes)
     .add(catalogRoutes)
     .add(subscriptionRoutes)
@@ -365,6 +367,19 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
         finishAuthentication({ app, origin: { id: requestId, idempotency_key: null } }, si, params.outcome === 'complete');
         app.changed();
         return send(res, 200, app.render('setup_intent', si), headers);
+      } catch (err) {
+        return fail(err instanceof StripeApiError ? err : invalidRequest('Invalid request body.'));
+      }
+    }
+    const authenticatePayment = /^\/_standin\/payment_intents\/(pi_\w+)\/authenticate$/.exec(url.pathname);
+    if (authenticatePayment && method === 'POST') {
+      try {
+        const raw = await readBody(req);
+        const params = String(req.headers['content-type'] ?? '').includes('json') ? paramsFromJson(JSON.parse(raw || '{}')) : decodeForm(raw);
+        const pi = requireClientSecret(app, authenticatePayment[1] as string, params.client_secret);
+        finishPaymentAuthentication({ app, origin: { id: requestId, idempotency_key: null } }, pi, params.outcome === 'complete');
+        app.changed();
+        return send(res, 200, app.render('payment_intent', pi), headers);
       } catch (err) {
         return fail(err instanceof StripeApiError ? err : invalidRequest('Invalid request body.'));
       }

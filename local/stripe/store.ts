@@ -26,6 +26,7 @@ const ID_FORMATS: Record<Kind, [string, number]> = {
   'test_helpers.test_clock': ['clock_', 24],
   event: ['evt_', 24],
   webhook_endpoint: ['we_', 24],
+  payment_intent: ['pi_', 24],
 };
 
 /** Human nouns Stripe uses in "No such ..." messages. */
@@ -42,6 +43,7 @@ export const NOUNS: Record<Kind, string> = {
   'test_helpers.test_clock': 'test_clock',
   event: 'event',
   webhook_endpoint: 'webhook_endpoint',
+  payment_intent: 'payment_intent',
 };
 
 /**

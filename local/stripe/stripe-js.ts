@@ -30,6 +30,8 @@ export function isPublishableKey(key: string | undefined): key is string {
 const PUBLISHABLE_ROUTES: { method: string; pattern: RegExp }[] = [
   { method: 'GET', pattern: /^\/v1\/setup_intents\/(seti_\w+)$/ },
   { method: 'POST', pattern: /^\/v1\/setup_intents\/(seti_\w+)\/confirm$/ },
+  { method: 'GET', pattern: /^\/v1\/payment_intents\/(pi_\w+)$/ },
+  { method: 'POST', pattern: /^\/v1\/payment_intents\/(pi_\w+)\/confirm$/ },
 ];
 
 /**
@@ -50,6 +52,7 @@ export function checkPublishableAccess(app: App, method: string, pathname: strin
 
 /** The SetupIntent named, when `clientSecret` is its client secret (the browser's proof of access). */
 export function requireClientSecret(app: App, id: string, clientSecret: unknown) {
+  if (id.startsWith('pi_')) return requirePaymentIntentSecret(app, id, clientSecret);
   const si = app.store.get('setup_intent', id);
   if (!si) throw new StripeApiError('invalid_request_error', `No such setupintent: '${id}'`, { status: 404, code: 'resource_missing', param: 'intent' });
   if (typeof clientSecret !== 'string' || clientSecret !== si.client_secret) {
@@ -58,4 +61,16 @@ export function requireClientSecret(app: App, id: string, clientSecret: unknown)
     });
   }
   return si;
+}
+
+/** The PaymentIntent named, when `clientSecret` is its client secret. */
+function requirePaymentIntentSecret(app: App, id: string, clientSecret: unknown) {
+  const pi = app.store.get('payment_intent', id);
+  if (!pi) throw new StripeApiError('invalid_request_error', `No such payment_intent: '${id}'`, { status: 404, code: 'resource_missing', param: 'intent' });
+  if (typeof clientSecret !== 'string' || clientSecret !== pi.client_secret) {
+    throw new StripeApiError('invalid_request_error', 'The client_secret provided does not match the client_secret associated with the PaymentIntent.', {
+      param: 'client_secret',
+    });
+  }
+  return pi;
 }

@@ -23,7 +23,8 @@ export type Kind =
   | 'invoiceitem'
   | 'test_helpers.test_clock'
   | 'event'
-  | 'webhook_endpoint';
+  | 'webhook_endpoint'
+  | 'payment_intent';
 
 /** Who caused an event: an API request (with its idempotency key) or Stripe itself (null). */
 export interface RequestOrigin {

@@ -5,6 +5,7 @@ import { invoiceTemplate } from '../objects/templates';
 import type { Rec } from '../store';
 import type { JsonObject } from '../types';
 import { chargeOutcome } from './cards';
+import { invoicePaymentIntent, requireAction, succeeded } from './payment-intents';
 import { DAY, lineFromInvoiceItem, toLine, type BillingReason, type LineInput } from './lines';
 
 /**
@@ -140,19 +141,25 @@ export function attemptPayment(op: Op, inv: Rec, at: number, opts: { automatic: 
   }
   const outcome = chargeOutcome(pm);
   if (outcome.ok) {
+    const pi = inv.__payment_intent ? app.store.get('payment_intent', String(inv.__payment_intent)) : undefined;
+    if (pi) succeeded(pi, String(pm.id));
     markPaid(op, inv, at, true);
     return { ok: true };
   }
   const retriesExhausted = recordFailure(op, inv, at, { automatic: opts.automatic, retryable: true });
   if (outcome.requiresAction) {
     // The bank asks the cardholder to authenticate: the invoice stays open for them to do so.
+    // Its PaymentIntent waits for the cardholder, who completes it with Stripe.js and its client secret.
+    const pi = invoicePaymentIntent(app, inv);
+    requireAction(op, pi, pm, outcome.message);
     app.emit(op, 'invoice.payment_action_required', app.render('invoice', inv));
-    return { ok: false, error: authenticationRequired(outcome.message, { payment_method: app.render('payment_method', pm) }), retriesExhausted };
+    const extra = { payment_method: app.render('payment_method', pm), payment_intent: app.render('payment_intent', pi) };
+    return { ok: false, error: authenticationRequired(outcome.message, extra), retriesExhausted };
   }
   return { ok: false, error: cardDeclined(outcome.declineCode, outcome.message, { payment_method: app.render('payment_method', pm) }), retriesExhausted };
 }
 
-function markPaid(op: Op, inv: Rec, at: number, charged: boolean): void {
+export function markPaid(op: Op, inv: Rec, at: number, charged: boolean): void {
   const { app } = op;
   if (charged) inv.attempt_count = Number(inv.attempt_count) + 1;
   inv.attempted = true;

@@ -1,5 +1,6 @@
 import type { Op } from '../app';
 import { attemptPayment, finalizeInvoice, markUncollectible, voidInvoice } from '../billing/invoices';
+import { invoicePaymentIntent } from '../billing/payment-intents';
 import { previewInvoice } from '../billing/preview';
 import type { ItemChange } from '../billing/prorations';
 import type { NewItem } from '../billing/subscriptions';
@@ -7,7 +8,7 @@ import { invalidRequest, resourceMissing } from '../http/errors';
 import { matchesCreated, newestFirst, paginate } from '../http/lists';
 import type { Route } from '../http/router';
 import { LIST_PARAMS } from '../http/router';
-import { applyMetadata, objectArray, optBool, optEnum, optInt, optNullableString, optObject, optString } from '../params';
+import { applyMetadata, expandPaths, objectArray, optBool, optEnum, optInt, optNullableString, optObject, optString } from '../params';
 import type { Rec } from '../store';
 import type { JsonObject, Params } from '../types';
 import { liveCustomer, requireAttached } from './shared';
@@ -87,7 +88,16 @@ export const invoiceRoutes: Route[] = [
     method: 'GET',
     pattern: '/v1/invoices/:id',
     params: [],
-    handler: ({ op, path }) => op.app.render('invoice', requireInvoice(op, path.id as string)),
+    handler: ({ op, path, params }) => {
+      const inv = requireInvoice(op, path.id as string);
+      const out = op.app.render('invoice', inv);
+      // Includable: the client secret of the invoice's PaymentIntent, only when asked for.
+      if (expandPaths(params).includes('confirmation_secret')) {
+        const pi = inv.status === 'open' ? invoicePaymentIntent(op.app, inv) : inv.__payment_intent ? op.app.store.get('payment_intent', String(inv.__payment_intent)) : undefined;
+        out.confirmation_secret = pi ? { client_secret: String(pi.client_secret), type: 'payment_intent' } : null;
+      }
+      return out;
+    },
   },
   {
     method: 'POST',

@@ -23,6 +23,7 @@
     { id: 'pm_card_visa', label: 'Visa — succeeds', detail: 'Visa ending 4242' },
     { id: 'pm_card_chargeCustomerFail', label: 'Declined on every charge', detail: 'Visa ending 0341: added, then every payment is declined' },
     { id: 'pm_card_authenticationRequiredOnSetup', label: 'Asks for authentication', detail: 'Visa ending 3155: 3-D Secure when added' },
+    { id: 'pm_card_authenticationRequired', label: 'Asks for authentication on every payment', detail: 'Visa ending 3184: 3-D Secure for each payment' },
     { id: 'pm_card_chargeDeclined', label: 'Declined when added', detail: 'Visa ending 0002' },
   ];
 
@@ -336,6 +337,81 @@
       var pm = data && data.payment_method;
       var chosen = typeof pm === 'string' ? pm : pm && pm.card && typeof pm.card._selected === 'function' ? pm.card._selected() : null;
       return confirm(clientSecret, chosen, null, 'if_required');
+    };
+
+    function paymentIntentResult(body) {
+      if (body.status === 'succeeded' || body.status === 'processing' || body.status === 'requires_capture') return { paymentIntent: body };
+      var last = body.last_payment_error;
+      if (last) return { error: Object.assign({}, last, { payment_intent: body }) };
+      return { paymentIntent: body };
+    }
+
+    /**
+     * Takes a PaymentIntent to its end as Stripe.js does: confirms it when it waits for that, and
+     * when it asks for authentication shows the test 3-D Secure dialog, reports the outcome and
+     * confirms the authenticated payment.
+     */
+    function settlePayment(clientSecret, paymentMethod, confirmFirst) {
+      var id = intentIdFromSecret(clientSecret);
+      if (!id || id.indexOf('pi_') !== 0) {
+        return Promise.resolve({ error: { type: 'invalid_request_error', code: 'invalid_client_secret', message: 'Invalid value for clientSecret: it should be a PaymentIntent client secret.' } });
+      }
+      var path = '/v1/payment_intents/' + encodeURIComponent(id);
+      function confirmNow() {
+        var params = { client_secret: clientSecret };
+        if (paymentMethod) params.payment_method = paymentMethod;
+        return request(key, 'POST', path + '/confirm', params);
+      }
+      function afterAnswer(answer) {
+        if (answer.error || answer.body.status !== 'requires_action') return answer;
+        return authenticate().then(function (completed) {
+          return request(key, 'POST', '/_standin/payment_intents/' + encodeURIComponent(id) + '/authenticate', {
+            client_secret: clientSecret,
+            outcome: completed ? 'complete' : 'fail',
+          }).then(function (reported) {
+            if (reported.error || reported.body.status !== 'requires_confirmation') return reported;
+            return confirmNow();
+          });
+        });
+      }
+      var first = confirmFirst
+        ? request(key, 'GET', path, { client_secret: clientSecret }).then(function (answer) {
+            if (answer.error) return answer;
+            var status = answer.body.status;
+            if (status === 'requires_action' || status === 'succeeded' || status === 'processing' || status === 'canceled') return answer;
+            return confirmNow();
+          })
+        : request(key, 'GET', path, { client_secret: clientSecret });
+      return first
+        .then(afterAnswer)
+        .then(function (answer) {
+          return answer.error ? { error: answer.error } : paymentIntentResult(answer.body);
+        })
+        .catch(function () {
+          return { error: connectionError() };
+        });
+    }
+
+    this.confirmCardPayment = function (clientSecret, data) {
+      var pm = data && data.payment_method;
+      var chosen = typeof pm === 'string' ? pm : pm && pm.card && typeof pm.card._selected === 'function' ? pm.card._selected() : null;
+      return settlePayment(clientSecret, chosen, true);
+    };
+
+    this.handleNextAction = function (args) {
+      return settlePayment(args && args.clientSecret, null, false);
+    };
+
+    this.handleCardAction = function (clientSecret) {
+      return settlePayment(clientSecret, null, false);
+    };
+
+    this.retrievePaymentIntent = function (clientSecret) {
+      var id = intentIdFromSecret(clientSecret);
+      if (!id) return Promise.resolve({ error: { type: 'invalid_request_error', code: 'invalid_client_secret', message: 'Invalid client secret.' } });
+      return request(key, 'GET', '/v1/payment_intents/' + encodeURIComponent(id), { client_secret: clientSecret }).then(function (answer) {
+        return answer.error ? { error: answer.error } : { paymentIntent: answer.body };
+      });
     };
 
     this.retrieveSetupIntent = function (clientSecret) {

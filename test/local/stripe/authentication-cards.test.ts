@@ -81,3 +81,46 @@ describe('authentication test cards', () => {
     expect(await rejection(h.stripe.invoices.pay(renewal.id!))).toMatchObject({ code: 'invoice_payment_intent_requires_action' });
   });
 });
+
+describe("an invoice's PaymentIntent", () => {
+  it('a payment asking for authentication leaves the PaymentIntent requires_action with next_action; authenticated and confirmed, the invoice is paid', async () => {
+    const frozen = Math.floor(Date.UTC(2030, 0, 15, 9) / 1000);
+    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+    const price = await monthlyPrice(h.stripe, 9_500);
+    const { customer } = await customerWithCard(h.stripe, 'pm_card_visa', { test_clock: clock.id });
+    await subscribe(customer.id, price.id);
+    const card = await h.stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
+    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
+    await advanceClock(h.stripe, clock.id, frozen + 32 * DAY);
+    const renewal = (await h.stripe.invoices.list({ customer: customer.id, limit: 1 })).data[0]!;
+
+    const refused = await rejection(h.stripe.invoices.pay(renewal.id!));
+    const fromError = (refused.raw as { payment_intent?: Stripe.PaymentIntent }).payment_intent!;
+    expect(fromError).toMatchObject({ object: 'payment_intent', status: 'requires_action', amount: 9_500, customer: customer.id });
+    expect(fromError.next_action).toMatchObject({ type: 'use_stripe_sdk' });
+    expect(fromError.last_payment_error).toMatchObject({ code: 'authentication_required', type: 'card_error' });
+
+    const invoice = await h.stripe.invoices.retrieve(renewal.id!, { expand: ['confirmation_secret'] });
+    expect(invoice.confirmation_secret).toEqual({ client_secret: fromError.client_secret, type: 'payment_intent' });
+    expect((await h.stripe.paymentIntents.retrieve(fromError.id)).status).toBe('requires_action');
+
+    // Confirming before the cardholder authenticated is refused, as Stripe does.
+    expect(await rejection(h.stripe.paymentIntents.confirm(fromError.id))).toMatchObject({ code: 'payment_intent_unexpected_state' });
+    const withWrongSecret = await fetch(`http://${h.standin.host}:${h.standin.port}/_standin/payment_intents/${fromError.id}/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_secret: `${fromError.id}_secret_wrong`, outcome: 'complete' }).toString(),
+    });
+    expect(withWrongSecret.status).toBe(400);
+    const authenticated = await fetch(`http://${h.standin.host}:${h.standin.port}/_standin/payment_intents/${fromError.id}/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_secret: fromError.client_secret!, outcome: 'complete' }).toString(),
+    });
+    expect(((await authenticated.json()) as Stripe.PaymentIntent).status).toBe('requires_confirmation');
+    const confirmed = await h.stripe.paymentIntents.confirm(fromError.id);
+    expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 9_500, next_action: null });
+    expect((await h.stripe.invoices.retrieve(renewal.id!)).status).toBe('paid');
+    expect(eventsFor(h.standin, 'invoice.paid', renewal.id!)).toHaveLength(1);
+  });
+});

@@ -169,6 +169,13 @@ export interface StripeLike {
   confirmSetup(args: { elements: ElementsLike; redirect?: 'if_required' | 'always'; confirmParams?: { return_url?: string } }): Promise<SetupResult>;
   confirmCardSetup(clientSecret: string, data: { payment_method: string | { card: ElementLike } }): Promise<SetupResult>;
   retrieveSetupIntent(clientSecret: string): Promise<SetupResult>;
+  confirmCardPayment(clientSecret: string, data?: { payment_method?: string }): Promise<PaymentResult>;
+  handleNextAction(args: { clientSecret: string }): Promise<PaymentResult>;
+}
+
+export interface PaymentResult {
+  paymentIntent?: { id: string; object: string; status: string };
+  error?: StripeJsError;
 }
 
 export interface ElementsLike {

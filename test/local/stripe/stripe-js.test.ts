@@ -74,6 +74,7 @@ describe('the Stripe.js stand-in script', () => {
       ['pm_card_visa', 'Visa — succeeds'],
       ['pm_card_chargeCustomerFail', 'Declined on every charge'],
       ['pm_card_authenticationRequiredOnSetup', 'Asks for authentication'],
+      ['pm_card_authenticationRequired', 'Asks for authentication on every payment'],
       ['pm_card_chargeDeclined', 'Declined when added'],
     ]);
     // One group (same name): arrow keys move between the cards, Tab leaves the group.
@@ -163,6 +164,52 @@ describe('the Stripe.js stand-in script', () => {
       const { result, id } = await confirmAndAnswer('Fail authentication');
       expect(result.error).toMatchObject({ type: 'invalid_request_error', code: 'setup_intent_authentication_failure' });
       expect(await h.stripe.setupIntents.retrieve(id)).toMatchObject({ status: 'requires_payment_method', payment_method: null });
+    });
+  });
+
+  describe("an invoice's payment that asks for authentication", () => {
+    async function answerDialog(answer: 'Complete authentication' | 'Fail authentication') {
+      const dialog = await eventually(() => win.document.querySelector('[role="dialog"]') ?? undefined, 'the authentication dialog');
+      dialog.querySelectorAll('button').find((b) => b.textContent === answer)!.click();
+    }
+
+    async function renewalAskingForAuthentication() {
+      const frozen = Math.floor(Date.UTC(2030, 0, 15, 9) / 1000);
+      const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+      const product = await h.stripe.products.create({ name: 'Bay' });
+      const price = await h.stripe.prices.create({ product: product.id, unit_amount: 9_500, currency: 'gbp', recurring: { interval: 'month' } });
+      const customer = await h.stripe.customers.create({ email: `p${Math.random()}@example.com`, test_clock: clock.id, payment_method: 'pm_card_visa' });
+      const visa = (await h.stripe.customers.listPaymentMethods(customer.id)).data[0]!;
+      await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: visa.id } });
+      await h.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'error_if_incomplete', off_session: true });
+      const card = await h.stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
+      await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
+      await h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 32 * 86_400 });
+      const invoice = await eventually(async () => {
+        const [latest] = (await h.stripe.invoices.list({ customer: customer.id, limit: 1 })).data;
+        return latest && latest.billing_reason === 'subscription_cycle' && latest.status === 'open' ? latest : undefined;
+      }, 'the open renewal');
+      const withSecret = await h.stripe.invoices.retrieve(invoice.id!, { expand: ['confirmation_secret'] });
+      return { invoiceId: invoice.id!, clientSecret: withSecret.confirmation_secret!.client_secret };
+    }
+
+    it('confirmCardPayment shows the test dialog and, completed, confirms the payment: the invoice is paid', async () => {
+      const { invoiceId, clientSecret } = await renewalAskingForAuthentication();
+      expect(clientSecret).toMatch(/^pi_\w+_secret_\w+$/);
+      const pending = stripe.confirmCardPayment(clientSecret);
+      await answerDialog('Complete authentication');
+      const result = await pending;
+      expect(result.paymentIntent).toMatchObject({ status: 'succeeded', object: 'payment_intent' });
+      expect((await h.stripe.invoices.retrieve(invoiceId)).status).toBe('paid');
+    });
+
+    it('handleNextAction with a failed authentication answers payment_intent_authentication_failure and leaves the invoice open', async () => {
+      const { invoiceId, clientSecret } = await renewalAskingForAuthentication();
+      const pending = stripe.handleNextAction({ clientSecret });
+      await answerDialog('Fail authentication');
+      const result = await pending;
+      expect(result.error).toMatchObject({ code: 'payment_intent_authentication_failure' });
+      expect((await h.stripe.invoices.retrieve(invoiceId)).status).toBe('open');
     });
   });
 
