@@ -354,6 +354,15 @@ export const routes = [
     access: { table: ['Query'], stripe: true },
   },
   {
+    id: 'GetInvoicePayment',
+    method: 'GET',
+    path: '/billing/invoices/{invoiceId}/payment',
+    handler: 'handlers/billing/get-invoice-payment.ts',
+    auth: 'user',
+    summary: 'What Stripe.js needs to authenticate the payment of one of your invoices: client secret, amount, status (owner)',
+    access: { table: ['Query'], stripe: true },
+  },
+  {
     id: 'Contact',
     method: 'POST',
     path: '/contact',

@@ -92,7 +92,7 @@ export const taskFunctions = {
   },
   RetryInvoicePaymentFunctionArn: {
     handler: 'handlers/tasks/retry-invoice-payment.ts',
-    access: { table: ['GetItem'], stripe: true },
+    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
   },
   SuspendForArrearsFunctionArn: {
     handler: 'handlers/tasks/suspend-for-arrears.ts',

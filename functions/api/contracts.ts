@@ -74,6 +74,7 @@ export const contracts = {
   UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },
   CreateSetupIntent: { success: { status: 201, body: s.SetupIntentResponse }, errors: [401, 503] },
   PayInvoice: { params: s.InvoiceParams, success: { status: 200, body: s.PaidInvoiceResponse }, errors: [401, 402, 404, 409, 503] },
+  GetInvoicePayment: { params: s.InvoiceParams, success: { status: 200, body: s.InvoicePaymentResponse }, errors: [401, 404, 503] },
   Contact: { body: s.ContactBody, success: { status: 202, body: s.ContactAccepted }, errors: [404, 429] },
   // The body is Stripe's event, read raw: the signature covers the exact bytes.
   StripeWebhook: { success: { status: 200, body: s.WebhookAccepted }, errors: [400, 503] },

@@ -352,6 +352,22 @@ export const InvoiceParams = z.object({ invoiceId: z.string().regex(/^in_[A-Za-z
 
 export const PaidInvoiceResponse = z.object({ invoice: Invoice }).meta({ id: 'PaidInvoice' });
 
+export const InvoicePaymentResponse = z
+  .object({
+    invoiceId: z.string(),
+    number: z.string().nullable(),
+    status: z.string().nullable().meta({ description: 'Stripe’s invoice status: `open` still to pay, `paid` done' }),
+    amountDue: z.int(),
+    amountRemaining: z.int(),
+    currency: z.string(),
+    clientSecret: z.string().nullable().meta({ description: 'While the invoice is open: its payment’s client secret, for Stripe.js `confirmCardPayment`' }),
+    card: z
+      .object({ paymentMethodId: z.string(), brand: z.string(), last4: z.string() })
+      .nullable()
+      .meta({ description: 'While the invoice is open: the card on file, which `confirmCardPayment` names (`payment_method`)' }),
+  })
+  .meta({ id: 'InvoicePayment' });
+
 export const BillingResponse = z
   .object({
     customerId: z.string().nullable(),

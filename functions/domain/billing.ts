@@ -94,7 +94,7 @@ export interface CollectibleInvoice {
 }
 
 /** What one attempt to collect an open invoice came to. */
-export type CollectionAttempt = 'paid' | 'declined' | 'not_open';
+export type CollectionAttempt = 'paid' | 'declined' | 'authentication_required' | 'not_open';
 
 /** A tenant's own attempt to pay an invoice now, in the detail the tenant is shown. */
 export type PaymentAttempt =
@@ -150,6 +150,10 @@ export interface PaymentGateway {
   payInvoice(invoiceId: string, options: { paymentMethodId?: string }, idempotencyKey: string): Promise<CollectionAttempt>;
   /** Charges an open invoice now with this card, on the tenant's behalf, reporting why it failed. */
   attemptPayment(invoiceId: string, paymentMethodId: string, idempotencyKey: string): Promise<PaymentAttempt>;
+  /** The client secret of the open invoice's payment, for Stripe.js to authenticate it (null when there is none). */
+  paymentClientSecret(invoiceId: string): Promise<string | null>;
+  /** Whether the open invoice's payment waits for the card holder to authenticate it (3-D Secure). */
+  paymentNeedsAuthentication(invoiceId: string): Promise<boolean>;
 
   createProduct(input: { carparkId: string; name: string }, idempotencyKey: string): Promise<string>;
   createPrice(input: PriceRequest, idempotencyKey: string): Promise<string>;

@@ -53,6 +53,11 @@ export interface Arrears {
   /** `settled` is kept only until the settlement's follow-up (reinstatement, email) is done. */
   readonly state: 'overdue' | 'suspended' | 'settled';
   readonly suspendedAt?: string;
+  /**
+   * The bank wants the card holder to authenticate the payment (3-D Secure): retrying off-session
+   * cannot succeed, so the emails ask the tenant to confirm it in the portal instead.
+   */
+  readonly authenticate?: boolean;
 }
 
 export interface ArrearsStore {
@@ -69,6 +74,8 @@ export interface ArrearsStore {
   /** Claims the right to send the "restored" email for these arrears: true once. */
   claimNotice(userId: string, invoiceId: string): Promise<boolean>;
   releaseNotice(userId: string, invoiceId: string): Promise<void>;
+  /** Records whether the last attempt asked for authentication (see `Arrears.authenticate`). */
+  markAuthentication(userId: string, invoiceId: string, authenticate: boolean): Promise<void>;
 }
 
 /** Starts and stops the dunning workflow; one execution per invoice. */
@@ -82,7 +89,7 @@ export interface DunningWorkflow {
 export type DunningStepDeps = Omit<DunningDeps, 'gateway'>;
 
 export interface DunningDeps {
-  readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice'>;
+  readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice' | 'paymentNeedsAuthentication'>;
   readonly payments: Pick<PaymentStore, 'userForCustomer'>;
   readonly arrears: ArrearsStore;
   readonly tenancies: Pick<TenancyRepository, 'get' | 'listByUser' | 'allOfUser' | 'transition' | 'suspendForArrears'>;
@@ -170,6 +177,7 @@ export async function openArrears(deps: DunningDeps, input: { invoiceId: string;
     since: invoice.dueSince,
     retryAt: deps.retryAfterDays.map((days) => new Date(base + days * DAY_MS).toISOString()),
     state: 'overdue',
+    ...((await deps.gateway.paymentNeedsAuthentication(input.invoiceId)) ? { authenticate: true } : {}),
   });
   // Paid between the first read and the record: invoice.paid found no arrears to settle then.
   if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { state: 'paid_meanwhile', userId };
@@ -194,6 +202,8 @@ export async function retryInvoicePayment(
   const attempt = await deps.gateway.payInvoice(input.invoiceId, {}, key);
   if (attempt === 'paid') return { outcome: 'paid', next: null };
   if (attempt === 'not_open') return { outcome: 'settled', next: null };
+  const authenticate = attempt === 'authentication_required';
+  if (authenticate !== (arrears.authenticate ?? false)) await deps.arrears.markAuthentication(input.userId, input.invoiceId, authenticate);
   return { outcome: 'declined', next: nextAttempt(arrears, input.attempt + 1) };
 }
 
@@ -379,12 +389,17 @@ async function sendNotice(
   const lastRetry = arrears.retryAt.at(-1);
   // The billing page with "pay now" open for this invoice; Stripe's invoice page takes any card.
   const payLink = `${deps.billingPageUrl}?pay=${encodeURIComponent(arrears.invoiceId)}`;
-  const update = `Pay it now: ${payLink} (or update the card on your account there and we will take the payment straight away${arrears.hostedInvoiceUrl ? `; or pay with any card at ${arrears.hostedInvoiceUrl}` : ''}).`;
+  // A payment the bank wants authenticated is fixed by confirming it in the portal (Stripe.js
+  // opens the bank's check there), not by retrying or necessarily by a new card.
+  const authenticateLink = `${deps.billingPageUrl}/authenticate/${encodeURIComponent(arrears.invoiceId)}`;
+  const update = arrears.authenticate
+    ? `Your bank asks you to confirm this payment (3-D Secure) before it can go through. Confirm it here: ${authenticateLink} (or use another card on your billing page, ${deps.billingPageUrl}, and we will take the payment straight away).`
+    : `Pay it now: ${payLink} (or update the card on your account there and we will take the payment straight away${arrears.hostedInvoiceUrl ? `; or pay with any card at ${arrears.hostedInvoiceUrl}` : ''}).`;
   const messages: Record<DunningNotice, { subject: string; lines: string[] }> = {
     paymentFailed: {
-      subject: `Your payment of ${money} did not go through`,
+      subject: arrears.authenticate ? `Please confirm your payment of ${money}` : `Your payment of ${money} did not go through`,
       lines: [
-        `We could not take ${money} for ${invoice}.`,
+        arrears.authenticate ? `We could not take ${money} for ${invoice} without your confirmation.` : `We could not take ${money} for ${invoice}.`,
         update,
         ...(next ? [`Otherwise we will try again on ${day(next.at)}.`] : []),
         ...(lastRetry ? [`Your parking continues as normal until ${day(lastRetry)}.`] : []),
@@ -393,7 +408,9 @@ async function sendNotice(
     retryFailed: {
       subject: `We still could not take ${money}`,
       lines: [
-        `Another attempt to take ${money} for ${invoice} was declined.`,
+        arrears.authenticate
+          ? `Another attempt to take ${money} for ${invoice} still needs your confirmation.`
+          : `Another attempt to take ${money} for ${invoice} was declined.`,
         update,
         next
           ? `We will try again on ${day(next.at)}. If it is still unpaid after ${day(lastRetry ?? next.at)}, the barrier will stop opening for your vehicles.`

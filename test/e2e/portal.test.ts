@@ -266,6 +266,41 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await checkPage(page, 'billing-paid-with-new-card');
   });
 
+  it('journey 3: a renewal the bank wants authenticated — the email asks, the bank’s check in the browser fails then passes, the invoice is paid', async () => {
+    const email = await tenantWithCard('authenticate');
+    await rentThroughApi(email, 'SC17 AUT');
+    const token = await tokenOf(email);
+    const { customerId } = (await twin.request('GET', '/billing', { token })).json as { customerId: string };
+    const stripe = stripeOf(twin);
+    const clockId = ((await stripe.customers.retrieve(customerId)) as { test_clock: string }).test_clock;
+    // Stripe's 3184 test card: the bank asks the card holder to authenticate every payment.
+    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+    const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
+    await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 });
+
+    const asked = await emailTo(twin, email, /^Please confirm your payment of £120\.00$/);
+    const [link] = portalLinks(twin, asked).filter((href) => href.includes('/my/billing/authenticate/'));
+    expect(link, asked.text ?? '').toBeDefined();
+    const page = await tab();
+    await page.goto(link!);
+    await logIn(page, email);
+    await heading(page, 'Confirm your payment');
+    await checkPage(page, 'authenticate-payment');
+
+    const confirm = page.getByRole('button', { name: 'Confirm and pay £120.00' });
+    await confirm.click();
+    const dialog = page.getByRole('dialog', { name: 'Test card authentication' });
+    await dialog.getByRole('button', { name: 'Fail authentication' }).click();
+    await expectText(page, '[role=alert]', /Nothing was charged/);
+
+    await confirm.click();
+    await dialog.getByRole('button', { name: 'Complete authentication' }).click();
+    await expectText(page, '[data-testid=payment-outcome]', /is paid/, 30_000);
+    await checkPage(page, 'authenticate-paid');
+    const billing = (await twin.request('GET', '/billing', { token })).json as { recentInvoices: { status: string }[] };
+    expect(billing.recentInvoices.map((invoice) => invoice.status)).not.toContain('open');
+  });
+
   it('journey 4: account — 422 messages by their fields, profile, password, log out, forgotten password, lock-out', async () => {
     const page = await tab();
     const email = newEmail('account');

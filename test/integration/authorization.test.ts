@@ -134,6 +134,11 @@ const matrix: Record<RouteId, Case> = {
     request: () => ({ method: 'POST', path: `/billing/invoices/${invoiceOfA}/pay` }),
     expect: { anonymous: 401, tenantA: 409, tenantB: 404, operatorX: 404, operatorY: 404, admin: 404 },
   },
+  GetInvoicePayment: {
+    // Only the invoice's owner sees its payment; to anyone else it does not exist.
+    request: () => ({ method: 'GET', path: `/billing/invoices/${invoiceOfA}/payment` }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 404 },
+  },
   Contact: {
     // The hidden field keeps these six out of the sender's hourly limit (contact.test.ts covers it).
     request: () => ({ method: 'POST', path: '/contact', body: { name: 'Visitor', email: 'visitor@test.example', message: 'Hello', website: 'x' } }),

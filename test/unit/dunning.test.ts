@@ -62,6 +62,8 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
   const invoices = new Map<string, CollectibleInvoice>([[INVOICE, invoice()]]);
   const payments: { invoiceId: string; key: string; paymentMethodId?: string }[] = [];
   let cardWorks = false;
+  // A card whose bank wants every payment authenticated (3-D Secure), as Stripe's 3184 test card.
+  let cardAsksForAuthentication = false;
   const arrears = new Map<string, Arrears>();
   const rows = new Map(tenancies.map((t) => [t.tenancyId, t]));
   const whitelist = new Set(tenancies.filter((t) => t.barrier.status === 'registered').map((t) => t.plate));
@@ -104,6 +106,10 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
       const { noticeClaimed: _claimed, ...rest } = arrears.get(id) as Arrears & { noticeClaimed?: boolean };
       arrears.set(id, rest);
     },
+    async markAuthentication(_user, id, authenticate) {
+      const { authenticate: _was, ...rest } = arrears.get(id)!;
+      arrears.set(id, authenticate ? { ...rest, authenticate } : rest);
+    },
   };
 
   const apply = (t: Tenancy, changes: Partial<Tenancy>) => {
@@ -127,9 +133,12 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
         else if (cardWorks || options.paymentMethodId === 'pm_new') {
           invoices.set(id, { ...current, status: 'paid', amountRemaining: 0 });
           result = 'paid';
-        }
+        } else if (cardAsksForAuthentication) result = 'authentication_required';
         seenKeys.set(key, result);
         return result;
+      },
+      async paymentNeedsAuthentication(id) {
+        return cardAsksForAuthentication && invoices.get(id)?.status === 'open';
       },
     },
     payments: { userForCustomer: async (id) => (id === CUSTOMER ? USER : undefined) },
@@ -182,6 +191,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     whitelist,
     mailer,
     fixCard: () => (cardWorks = true),
+    cardAsksForAuthentication: (asks = true) => (cardAsksForAuthentication = asks),
     payOutOfBand: () => invoices.set(INVOICE, invoice({ status: 'paid', amountRemaining: 0 })),
   };
 }
@@ -450,6 +460,36 @@ describe('dunning emails', () => {
     expect(mail?.text).toContain(`https://parking.example/my/billing?pay=${INVOICE}`);
     expect(mail?.text).toContain('try again on Friday 25 December 2026');
     expect(mail?.text).toContain('continues as normal until Tuesday 29 December 2026');
+  });
+
+  it('ask the tenant to confirm a payment the bank wants authenticated, linking the portal page that does it', async () => {
+    const w = world();
+    w.cardAsksForAuthentication();
+    const opened = await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    expect(w.arrears.get(INVOICE)?.authenticate).toBe(true);
+    await notifyArrears(w.deps, { invoiceId: INVOICE, userId: USER, template: 'paymentFailed', next: opened.state === 'open' ? opened.next : null });
+    const [mail] = w.mailer.sent;
+    expect(mail?.subject).toBe('Please confirm your payment of £100.00');
+    expect(mail?.text).toContain('Your bank asks you to confirm this payment');
+    expect(mail?.text).toContain(`https://parking.example/my/billing/authenticate/${INVOICE}`);
+    expect(mail?.text).not.toContain('?pay=');
+  });
+
+  it('follow what the last retry found: a card that stops asking for authentication gets the pay-now wording back', async () => {
+    const w = world();
+    w.cardAsksForAuthentication();
+    const opened = await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    w.cardAsksForAuthentication(false);
+    expect(await retryInvoicePayment(w.deps, { invoiceId: INVOICE, userId: USER, attempt: 1 })).toMatchObject({ outcome: 'declined' });
+    expect(w.arrears.get(INVOICE)?.authenticate).toBeUndefined();
+    await notifyArrears(w.deps, { invoiceId: INVOICE, userId: USER, template: 'retryFailed', next: opened.state === 'open' ? opened.next : null });
+    expect(w.mailer.sent.at(-1)?.text).toContain(`?pay=${INVOICE}`);
+
+    w.cardAsksForAuthentication();
+    await retryInvoicePayment(w.deps, { invoiceId: INVOICE, userId: USER, attempt: 2 });
+    expect(w.arrears.get(INVOICE)?.authenticate).toBe(true);
+    await notifyArrears(w.deps, { invoiceId: INVOICE, userId: USER, template: 'suspended' });
+    expect(w.mailer.sent.at(-1)?.text).toContain(`/my/billing/authenticate/${INVOICE}`);
   });
 
   it('are not sent once the invoice is settled', async () => {

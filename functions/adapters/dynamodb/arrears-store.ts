@@ -75,6 +75,15 @@ export const arrearsStore: ArrearsStore = {
     return claimed !== undefined;
   },
 
+  async markAuthentication(userId, invoiceId, authenticate) {
+    await updateIf({
+      Key: keys.arrears(userId, invoiceId),
+      UpdateExpression: authenticate ? 'SET authenticate = :yes' : 'REMOVE authenticate',
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(authenticate ? { ExpressionAttributeValues: { ':yes': true } } : {}),
+    });
+  },
+
   async releaseNotice(userId, invoiceId) {
     await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.arrears(userId, invoiceId), UpdateExpression: 'REMOVE noticeClaimed' }));
   },

@@ -153,6 +153,13 @@ const CUSTOMER_EXPAND = ['invoice_settings.default_payment_method'];
  * The client secret of the payment that needs authenticating: on the error (its PaymentIntent), or
  * the invoice's `confirmation_secret` (API versions where invoices no longer name a PaymentIntent).
  */
+/** Error codes whose remedy is the card holder authenticating the payment, not another card. */
+const AUTHENTICATION_CODES = new Set(['authentication_required', 'invoice_payment_intent_requires_action', 'payment_intent_authentication_failure']);
+
+function asksForAuthentication(error: Stripe.errors.StripeCardError): boolean {
+  return AUTHENTICATION_CODES.has(error.code ?? '') || error.decline_code === 'authentication_required';
+}
+
 async function paymentClientSecret(s: Stripe, invoiceId: string, error: Stripe.errors.StripeCardError): Promise<string | null> {
   const fromError = (error.raw as { payment_intent?: { client_secret?: string | null } } | undefined)?.payment_intent?.client_secret;
   if (fromError) return fromError;
@@ -254,10 +261,7 @@ export const stripeGateway: PaymentGateway = {
         if (paid.status === 'paid') return { outcome: 'paid', invoice: await toInvoice(s, paid) };
         return { outcome: 'declined', message: 'The payment did not go through.' };
       } catch (error) {
-        const asksForAuthentication =
-          error instanceof Stripe.errors.StripeCardError &&
-          (error.code === 'authentication_required' || error.code === 'invoice_payment_intent_requires_action' || error.decline_code === 'authentication_required');
-        if (error instanceof Stripe.errors.StripeCardError && asksForAuthentication) {
+        if (error instanceof Stripe.errors.StripeCardError && asksForAuthentication(error)) {
           return { outcome: 'authentication_required', clientSecret: await paymentClientSecret(s, invoiceId, error), message: error.message };
         }
         if (error instanceof Stripe.errors.StripeCardError) return { outcome: 'declined', message: error.message };
@@ -271,13 +275,25 @@ export const stripeGateway: PaymentGateway = {
       }
     }),
 
+  paymentNeedsAuthentication: (invoiceId) =>
+    call(async (s) => {
+      const secret = (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret;
+      if (!secret?.includes('_secret_')) return false;
+      // A PaymentIntent's client secret is its id, "_secret_", then the secret (Stripe.js reads it so too).
+      const intent = await s.paymentIntents.retrieve(secret.slice(0, secret.indexOf('_secret_')));
+      return intent.status === 'requires_action' || AUTHENTICATION_CODES.has(intent.last_payment_error?.code ?? '');
+    }),
+
+  paymentClientSecret: (invoiceId) =>
+    call(async (s) => (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret ?? null),
+
   payInvoice: (invoiceId, { paymentMethodId }, idempotencyKey) =>
     call(async (s) => {
       try {
         const paid = await s.invoices.pay(invoiceId, paymentMethodId ? { payment_method: paymentMethodId } : {}, { idempotencyKey });
         return paid.status === 'paid' ? 'paid' : 'declined';
       } catch (error) {
-        if (error instanceof Stripe.errors.StripeCardError) return 'declined';
+        if (error instanceof Stripe.errors.StripeCardError) return asksForAuthentication(error) ? 'authentication_required' : 'declined';
         // "Invoice is already paid" and the like: look, rather than parse messages. Still open
         // (no usable card, action required): the attempt failed, as a decline does.
         if (error instanceof Stripe.errors.StripeInvalidRequestError) {

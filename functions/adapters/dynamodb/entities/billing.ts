@@ -49,6 +49,7 @@ const arrearsSchema = z.object({
   retryAt: z.array(z.string()),
   state: z.enum(['overdue', 'suspended', 'settled']),
   suspendedAt: z.string().optional(),
+  authenticate: z.boolean().optional(),
 });
 sameShape<SameShape<z.output<typeof arrearsSchema>, Arrears>>();
 export const arrearsEntity = defineEntity<Arrears>(ENTITY.arrears, arrearsSchema);

@@ -49,3 +49,14 @@ export function unpaidInvoices(billing: Billing): Invoice[] {
     .filter((invoice) => invoice.status === 'open' && invoice.amountDue > invoice.amountPaid)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
+
+export const invoicePaymentKey = (invoiceId: string) => ['billing', 'invoice-payment', invoiceId] as const;
+
+/** What Stripe.js needs to authenticate an invoice's payment; watched while the payment settles. */
+export function useInvoicePayment(invoiceId: string, { watch }: { watch: boolean }) {
+  return useQuery({
+    queryKey: invoicePaymentKey(invoiceId),
+    queryFn: () => unwrap(api.GET('/billing/invoices/{invoiceId}/payment', { params: { path: { invoiceId } } })),
+    refetchInterval: (query) => (watch && query.state.data?.status === 'open' ? 1_000 : false),
+  });
+}

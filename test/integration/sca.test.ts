@@ -1,0 +1,111 @@
+/**
+ * Strong Customer Authentication through the twin: a renewal the bank wants authenticated is
+ * refused by "pay now" with the payment's client secret, the owner (only) reads what the browser
+ * needs from GET /billing/invoices/{id}/payment, and authenticating the payment (as Stripe.js
+ * does, with the publishable key and the client secret) pays the invoice, which settles the
+ * arrears and reinstates the tenancy like any paid invoice.
+ */
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvoicePaymentResponse, TenancyResponse } from '../../functions/api/schemas';
+import { STANDIN_PUBLISHABLE_KEY } from '../../local/stripe/stripe-js';
+import { pollUntil } from '../../local/ports';
+import { startTestTwin, type TestTwin } from '../support/twin';
+import { createCast, signUp, type Actor, type Cast } from './actors';
+import { addCard, createCarpark, rent, settle, stripeOf } from './tenancy-helpers';
+
+let twin: TestTwin;
+let cast: Cast;
+beforeAll(async () => {
+  twin = await startTestTwin({ customerTestClocks: true });
+  cast = await createCast(twin);
+});
+afterAll(() => twin?.close());
+
+const tenancyOf = async (tenant: Actor, tenancyId: string) =>
+  TenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json);
+const paymentOf = (invoiceId: string, tenant: Actor) => twin.request('GET', `/billing/invoices/${invoiceId}/payment`, { token: tenant.token });
+
+/** A tenant whose renewal asked for authentication: an open invoice, under dunning. */
+async function renewalAskingForAuthentication(email: string, plate: string) {
+  const tenant = await signUp(twin, email);
+  await addCard(twin, tenant);
+  const carpark = await createCarpark(twin, cast.operatorX);
+  const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, plate)).tenancyId);
+  const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
+  const stripe = stripeOf(twin);
+  const clockId = ((await stripe.customers.retrieve(customerId)) as Stripe.Customer).test_clock as string;
+
+  expect((await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+  const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
+  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 });
+  const invoice = await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
+    timeoutMs: 10_000,
+    describeFailure: () => 'the renewal was not left open',
+  });
+  await pollUntil(async () => (await tenancyOf(tenant, tenancy.tenancyId)).arrears?.state === 'overdue', {
+    timeoutMs: 15_000,
+    describeFailure: () => 'the arrears were never recorded',
+  });
+  return { tenant, tenancy, customerId, invoiceId: invoice.id! };
+}
+
+/** What Stripe.js does on the tenant's behalf: complete the test 3-D Secure step, then confirm. */
+async function authenticateAsTheBrowser(clientSecret: string, outcome: 'complete' | 'fail') {
+  const standin = twin.integrations.stripe;
+  const id = clientSecret.slice(0, clientSecret.indexOf('_secret_'));
+  const form = (params: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
+  const authenticated = await fetch(`${standin.url}/_standin/payment_intents/${id}/authenticate`, form({ client_secret: clientSecret, outcome }));
+  expect(authenticated.status).toBe(200);
+  if (outcome === 'fail') return;
+  const confirmed = await fetch(`${standin.url}/v1/payment_intents/${id}/confirm`, form({ key: STANDIN_PUBLISHABLE_KEY, client_secret: clientSecret }));
+  expect(((await confirmed.json()) as { status: string }).status).toBe('succeeded');
+}
+
+describe('paying an invoice the bank wants authenticated', () => {
+  it('pay now answers 409 authentication_required with the client secret; the owner reads the payment, others get 404', async () => {
+    const { tenant, invoiceId } = await renewalAskingForAuthentication('sca-409@test.example', 'SC01AAA');
+
+    const refused = await twin.request('POST', `/billing/invoices/${invoiceId}/pay`, { token: tenant.token });
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ error: { code: 'authentication_required', clientSecret: expect.stringMatching(/^pi_\w+_secret_\w+$/) } });
+
+    const res = await paymentOf(invoiceId, tenant);
+    expect(res.status, res.text).toBe(200);
+    const payment = InvoicePaymentResponse.parse(res.json);
+    expect(payment).toMatchObject({ invoiceId, status: 'open', amountDue: 10_000, amountRemaining: 10_000, currency: 'gbp' });
+    expect(payment.clientSecret).toBe((refused.json as { error: { clientSecret: string } }).error.clientSecret);
+
+    expect((await paymentOf(invoiceId, cast.tenantB)).status).toBe(404);
+    expect((await paymentOf('in_doesnotexist', tenant)).status).toBe(404);
+    expect((await twin.request('GET', `/billing/invoices/${invoiceId}/payment`)).status).toBe(401);
+  });
+
+  it('authenticating the payment pays the invoice, settles the arrears and reinstates the tenancy; a failed authentication changes nothing', async () => {
+    const { tenant, tenancy, invoiceId } = await renewalAskingForAuthentication('sca-paid@test.example', 'SC02AAA');
+    // Dunning asks for the confirmation, not a new attempt: the email links the portal page that does it.
+    const asked = await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && /^Please confirm your payment of £100\.00$/.test(m.subject), 15_000);
+    expect(asked.text).toContain(`/my/billing/authenticate/${invoiceId}`);
+    expect(asked.text).toContain('Your bank asks you to confirm this payment');
+    const { clientSecret } = InvoicePaymentResponse.parse((await paymentOf(invoiceId, tenant)).json);
+    expect(clientSecret).toBeTruthy();
+
+    await authenticateAsTheBrowser(clientSecret!, 'fail');
+    expect(InvoicePaymentResponse.parse((await paymentOf(invoiceId, tenant)).json).status).toBe('open');
+    // A failed authentication leaves the payment needing a new attempt: paying again asks again.
+    const again = await twin.request('POST', `/billing/invoices/${invoiceId}/pay`, { token: tenant.token });
+    expect(again.json).toMatchObject({ error: { code: 'authentication_required', clientSecret } });
+
+    await authenticateAsTheBrowser(clientSecret!, 'complete');
+    await pollUntil(async () => (await tenancyOf(tenant, tenancy.tenancyId)).arrears === undefined, {
+      timeoutMs: 15_000,
+      describeFailure: () => 'the authenticated payment did not settle the arrears',
+    });
+    expect((await tenancyOf(tenant, tenancy.tenancyId)).status).toBe('active');
+    expect(InvoicePaymentResponse.parse((await paymentOf(invoiceId, tenant)).json)).toMatchObject({ status: 'paid', clientSecret: null, amountRemaining: 0 });
+  });
+});
