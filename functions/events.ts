@@ -46,6 +46,15 @@ export const eventRules = [
     },
   },
   {
+    id: 'AuthenticatedChargePaid',
+    description: 'A paid invoice that a new tenancy waited on (its first charge, authenticated by the tenant): resume that setup',
+    pattern: stripeEvents('invoice.paid'),
+    target: {
+      handler: 'handlers/consumers/authenticated-charge-paid.ts',
+      access: { table: ['GetItem', 'Query'], startsWorkflows: ['TenancySetup'] },
+    },
+  },
+  {
     id: 'SubscriptionDeleted',
     description: 'A subscription deleted at Stripe: end the tenancies it paid for (revoke plates, free spaces)',
     pattern: stripeEvents('customer.subscription.deleted'),

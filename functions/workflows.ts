@@ -38,6 +38,11 @@ export const taskFunctions = {
     handler: 'handlers/tasks/ensure-customer.ts',
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
   },
+  AwaitAuthenticationFunctionArn: {
+    handler: 'handlers/tasks/await-authentication.ts',
+    // Reads the invoice (and voids one never confirmed); records the wait on the tenancy.
+    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
+  },
   SyncBillingFunctionArn: {
     handler: 'handlers/tasks/sync-billing.ts',
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
@@ -120,6 +125,7 @@ export const workflows = [
       'BeginTenancyFunctionArn',
       'EnsureCustomerFunctionArn',
       'SyncBillingFunctionArn',
+      'AwaitAuthenticationFunctionArn',
       'RegisterPlateFunctionArn',
       'ActivateTenancyFunctionArn',
       'NotifyTenantFunctionArn',

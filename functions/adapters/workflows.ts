@@ -64,14 +64,24 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
  * to the stuck state, so repeated sweeps of one state start it once.
  */
 export const workflowResumer: WorkflowResumer = {
-  async resume(kind, tenancyId, stateKey, { cancellationId, startsAt } = {}) {
+  async resume(kind, tenancyId, stateKey, { cancellationId, startsAt, authenticationExpiredAt } = {}) {
     if (kind === 'setup') {
-      return resumeAs(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, stateKey, { tenancyId, ...(startsAt ? { startsAt } : {}) });
+      return resumeAs(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}`, stateKey, {
+        tenancyId,
+        ...(startsAt ? { startsAt } : {}),
+        ...(authenticationExpiredAt ? { authenticationExpiredAt } : {}),
+      });
     }
     // The end step is conditioned on the cancellation it carries (null: a tenancy cancelled before
     // cancellations had ids, ended unconditionally).
     const base = cancellationId ? cancellationName(tenancyId, cancellationId) : `cancel-${tenancyId}`;
     return resumeAs(ENV.tenancyCancellationStateMachineArn, base, stateKey, { tenancyId, cancellationId: cancellationId ?? null });
+  },
+
+  // Never under the usual name: the execution that asked may still be finishing (sending the
+  // email), and a start with its name and input would be taken for it.
+  async continueSetup(tenancyId, invoiceId) {
+    return (await startExecution(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}-paid-${invoiceId}`, { tenancyId })) === 'started';
   },
 };
 

@@ -273,6 +273,13 @@ export const TenancyResponse = z
       .optional()
       .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one). Operators see its state and date only' }),
     suspendedFrom: z.enum(['active', 'cancelling']).optional().meta({ description: 'While suspended: the status it returns to once paid' }),
+    awaitingAuthentication: z
+      .object({ invoiceId: z.string(), until: Timestamp })
+      .optional()
+      .meta({
+        description:
+          'While pending: the bank asks the tenant to authenticate the first charge (3-D Secure) — the invoice to confirm (`/my/billing/authenticate/<invoiceId>`) and until when; unconfirmed by then, the setup is undone',
+      }),
     cancellationId: z.string().optional().meta({ description: 'While a cancellation is pending: which one (a cancellation undone and made again is a new one)' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,

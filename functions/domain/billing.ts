@@ -91,6 +91,8 @@ export interface CollectibleInvoice {
   readonly hostedInvoiceUrl: string | null;
   /** When the invoice fell due (finalized), ISO: the dunning schedule counts from here. */
   readonly dueSince: string;
+  /** Stripe's `billing_reason`: `subscription_cycle` for a renewal, `subscription_create`/`_update` for taking a space. */
+  readonly billingReason?: string | null;
 }
 
 /** What one attempt to collect an open invoice came to. */
@@ -162,16 +164,31 @@ export interface PaymentGateway {
   getSubscription(subscriptionId: string): Promise<SubscriptionState | undefined>;
   /** The customer's subscription that is not over (at most one, by this platform's rule). */
   findOpenSubscription(customerId: string): Promise<SubscriptionState | undefined>;
+  /**
+   * `allowIncomplete`: a charge the bank wants authenticated leaves the subscription (or the
+   * change) in place with its invoice open, for the tenant to authenticate, instead of refusing.
+   */
   createSubscription(
-    input: { customerId: string; userId: string; items: readonly { priceId: string; quantity: number }[] },
+    input: { customerId: string; userId: string; items: readonly { priceId: string; quantity: number }[]; allowIncomplete?: boolean },
     idempotencyKey: string,
   ): Promise<SubscriptionState>;
-  addItem(subscriptionId: string, item: { priceId: string; quantity: number }, idempotencyKey: string): Promise<void>;
+  addItem(subscriptionId: string, item: { priceId: string; quantity: number; allowIncomplete?: boolean }, idempotencyKey: string): Promise<void>;
   /**
    * Growth is invoiced at once. Shrinking credits the unused time only when `credit` is set: an
    * undone setup is credited, a tenancy ending at the end of its paid period is not.
    */
-  setItemQuantity(itemId: string, change: { quantity: number; growth: boolean; credit: boolean }, idempotencyKey: string): Promise<void>;
+  setItemQuantity(
+    itemId: string,
+    change: { quantity: number; growth: boolean; credit: boolean; allowIncomplete?: boolean },
+    idempotencyKey: string,
+  ): Promise<void>;
+  /**
+   * The subscription's latest invoice when it charges for taking a space (its creation or a
+   * change, never a renewal) and its payment waits for the card holder to authenticate it.
+   */
+  awaitingAuthentication(subscriptionId: string): Promise<string | undefined>;
+  /** Voids an open invoice (a charge never confirmed); a paid or void one is left as it is. */
+  voidInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
   removeItem(itemId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
   cancelSubscription(subscriptionId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
 }
@@ -350,6 +367,8 @@ export interface SyncResult {
   readonly subscription?: SubscriptionState;
   readonly version: number;
   readonly rounds: number;
+  /** With `authenticate`: the invoice whose payment the tenant must authenticate before it counts. */
+  readonly awaitingAuthentication?: string;
 }
 
 /**
@@ -369,8 +388,21 @@ export async function syncSubscription(
   deps: BillingDeps,
   userId: string,
   keyPrefix: string,
-  { credit = false, mode = 'converge' }: { credit?: boolean; mode?: SyncMode } = {},
+  { credit = false, mode = 'converge', authenticate = false }: { credit?: boolean; mode?: SyncMode; authenticate?: boolean } = {},
 ): Promise<SyncResult> {
+  /**
+   * Charges off-session, refusing what the card cannot pay. With `authenticate`, a charge the
+   * bank wants authenticated is made again (its own key: Stripe replays a stored 402 for the
+   * first) leaving the invoice open for the tenant to authenticate.
+   */
+  const charge = async (run: (allowIncomplete: boolean, suffix: string) => Promise<unknown>) => {
+    try {
+      await run(false, '');
+    } catch (error) {
+      if (!authenticate || !(error instanceof PaymentAuthenticationRequiredError)) throw error;
+      await run(true, ':incomplete');
+    }
+  };
   for (let round = 1; round <= MAX_SYNC_ROUNDS; round++) {
     const account = await deps.billing.get(userId);
     if (!account) return { version: 0, rounds: round };
@@ -401,26 +433,33 @@ export async function syncSubscription(
         await waitForConcurrentCreation(deps, userId);
         continue;
       }
+      const customerId = account.customerId;
       try {
-        subscription = await deps.payments.createSubscription(
-          { customerId: account.customerId, userId, items: [...desired].map(([priceId, quantity]) => ({ priceId, quantity })) },
-          key('create'),
-        );
+        await charge(async (allowIncomplete, suffix) => {
+          subscription = await deps.payments.createSubscription(
+            { customerId, userId, items: [...desired].map(([priceId, quantity]) => ({ priceId, quantity })), allowIncomplete },
+            key(`create${suffix}`),
+          );
+        });
       } catch (error) {
         await deps.billing.releaseSubscriptionClaim(userId, key('create'));
         throw error;
       }
-      await deps.billing.recordSubscription(userId, subscription.subscriptionId);
+      await deps.billing.recordSubscription(userId, subscription!.subscriptionId);
     } else {
+      const subscriptionId = subscription.subscriptionId;
       const current = new Map(subscription.items.map((i) => [i.priceId, i]));
       // Grow before shrinking: a subscription must always keep at least one item.
       for (const [priceId, quantity] of desired) {
         const item = current.get(priceId);
         if (mode === 'shrink' && (!item || item.quantity <= quantity)) continue;
-        if (!item) await deps.payments.addItem(subscription.subscriptionId, { priceId, quantity }, key(`add:${priceId}`));
-        else if (item.quantity !== quantity) {
-          const change = { quantity, growth: quantity > item.quantity, credit };
-          await deps.payments.setItemQuantity(item.itemId, change, key(`qty:${priceId}:${quantity}`));
+        if (!item) {
+          await charge((allowIncomplete, suffix) => deps.payments.addItem(subscriptionId, { priceId, quantity, allowIncomplete }, key(`add:${priceId}${suffix}`)));
+        } else if (item.quantity !== quantity) {
+          const growth = quantity > item.quantity;
+          await charge((allowIncomplete, suffix) =>
+            deps.payments.setItemQuantity(item.itemId, { quantity, growth, credit, allowIncomplete }, key(`qty:${priceId}:${quantity}${suffix}`)),
+          );
         }
       }
       for (const [priceId, item] of current) {
@@ -432,7 +471,9 @@ export async function syncSubscription(
     const after = await deps.billing.get(userId);
     if (!after || after.version === account.version || mode === 'shrink') {
       const final = subscription ? await deps.payments.getSubscription(subscription.subscriptionId) : undefined;
-      return { ...(final ? { subscription: final } : {}), version: account.version, rounds: round };
+      // Asked of Stripe, not remembered: a retried step whose change went through must wait too.
+      const awaiting = authenticate && final ? await deps.payments.awaitingAuthentication(final.subscriptionId) : undefined;
+      return { ...(final ? { subscription: final } : {}), version: account.version, rounds: round, ...(awaiting ? { awaitingAuthentication: awaiting } : {}) };
     }
   }
   throw new Error(`Subscription of ${userId} did not settle after ${MAX_SYNC_ROUNDS} rounds`);

@@ -153,7 +153,9 @@ export type OpenArrearsResult =
   | { readonly state: 'open'; readonly userId: string; readonly next: NextAttempt | null; readonly created: boolean }
   /** Paid while the arrears were being recorded: the workflow settles them (SettleArrears). */
   | { readonly state: 'paid_meanwhile'; readonly userId: string }
-  | { readonly state: 'settled' | 'unknown_customer' };
+  | { readonly state: 'settled' | 'unknown_customer' }
+  /** The first charge of a space, left open for the tenant to authenticate: its setup owns it. */
+  | { readonly state: 'setup_charge' };
 
 /** First step: records the arrears, with their retry schedule, and shows them on the tenancies. */
 export async function openArrears(deps: DunningDeps, input: { invoiceId: string; customerId: string }): Promise<OpenArrearsResult> {
@@ -161,6 +163,9 @@ export async function openArrears(deps: DunningDeps, input: { invoiceId: string;
   if (!invoice || isSettled(invoice)) return { state: 'settled' };
   // The event names the customer; Stripe's own record of the invoice must agree.
   if (invoice.customerId !== input.customerId) return { state: 'unknown_customer' };
+  // Only a setup leaves such an invoice open (allow_incomplete, waiting for authentication): it
+  // asks the tenant, and voids the invoice and gives the space back if nobody confirms it.
+  if (invoice.billingReason === 'subscription_create' || invoice.billingReason === 'subscription_update') return { state: 'setup_charge' };
   const userId = await deps.payments.userForCustomer(input.customerId);
   if (!userId) return { state: 'unknown_customer' };
   // Counted from when the invoice fell due, or from now when dunning starts late (a replayed

@@ -50,6 +50,8 @@ export function portalLinks(webBaseUrl: string) {
     invoice: (invoiceId: string) => `${base}/my/billing?invoice=${q(invoiceId)}`,
     /** Billing with "pay now" open for this invoice (failed payments, dunning). */
     payInvoice: (invoiceId: string) => `${base}/my/billing?pay=${q(invoiceId)}`,
+    /** Where the tenant confirms a payment the bank wants authenticated (3-D Secure). */
+    authenticatePayment: (invoiceId: string) => `${base}/my/billing/authenticate/${q(invoiceId)}`,
     tenancies: `${base}/my/tenancies`,
     tenancy: (tenancyId: string) => `${base}/my/tenancies/${q(tenancyId)}`,
     resetPassword: `${base}/reset-password`,

@@ -25,9 +25,14 @@ export interface WorkflowResumer {
     kind: 'setup' | 'cancellation',
     tenancyId: string,
     stateKey: string,
-    /** The cancellation to resume; a scheduled tenancy's start, which its setup waits for. */
-    more?: { cancellationId?: string; startsAt?: string },
+    /**
+     * The cancellation to resume; a scheduled tenancy's start, which its setup waits for; when
+     * the sweeper found a first charge still unauthenticated past its deadline.
+     */
+    more?: { cancellationId?: string; startsAt?: string; authenticationExpiredAt?: string },
   ): Promise<boolean>;
+  /** Starts the setup again once the invoice its first charge waited on is paid; once per invoice. */
+  continueSetup(tenancyId: string, invoiceId: string): Promise<boolean>;
 }
 
 export interface SweepDeps {
@@ -51,6 +56,11 @@ export interface SweepOptions {
 export function stuck(t: Tenancy, now: number, options: SweepOptions = {}): 'setup' | 'cancellation' | undefined {
   const afterMs = options.executionsLost ? 0 : (options.afterMs ?? SWEEP_AFTER_MS);
   const quiet = now - Date.parse(t.updatedAt) >= afterMs;
+  // Waiting (no execution) for the tenant to authenticate its first charge: only the deadline,
+  // or a restart that lost everything, sends it back to its setup.
+  if (t.status === 'pending' && t.awaitingAuthentication) {
+    return options.executionsLost || now >= Date.parse(t.awaitingAuthentication.until) ? 'setup' : undefined;
+  }
   if (t.status === 'pending' && quiet) return 'setup';
   // A scheduled tenancy's setup waits (running) until its start date: lost only once past it.
   if (t.status === 'scheduled' && (options.executionsLost || now - Date.parse(t.startDate) >= afterMs)) return 'setup';
@@ -70,11 +80,14 @@ export async function sweepTenancies(deps: SweepDeps, options: SweepOptions = {}
       for (const tenancy of await deps.tenancies.liveAtCarpark(carpark.carparkId)) {
         const kind = stuck(tenancy, now, options);
         if (!kind) continue;
+        const expired = tenancy.awaitingAuthentication && now >= Date.parse(tenancy.awaitingAuthentication.until);
         const more = {
           ...(tenancy.cancellationId ? { cancellationId: tenancy.cancellationId } : {}),
           ...(tenancy.status === 'scheduled' ? { startsAt: tenancy.startDate } : {}),
+          ...(expired ? { authenticationExpiredAt: new Date(now).toISOString() } : {}),
         };
-        if (await deps.workflows.resume(kind, tenancy.tenancyId, String(Date.parse(tenancy.updatedAt)), more)) {
+        const stateKey = expired ? `unauthenticated-${Date.parse(tenancy.awaitingAuthentication!.until)}` : String(Date.parse(tenancy.updatedAt));
+        if (await deps.workflows.resume(kind, tenancy.tenancyId, stateKey, more)) {
           resumed.push({ tenancyId: tenancy.tenancyId, kind });
         }
       }
@@ -82,4 +95,26 @@ export async function sweepTenancies(deps: SweepDeps, options: SweepOptions = {}
     cursor = page.nextCursor;
   } while (cursor);
   return { resumed };
+}
+
+/**
+ * A first charge the tenant authenticated is paid (`invoice.paid`): the setups that were waiting
+ * for that invoice start again and, finding nothing left to confirm, go on to the barrier. The
+ * event is only a nudge: each resumed setup reads Stripe for itself.
+ */
+export async function resumeAuthenticatedSetups(
+  deps: {
+    readonly payments: { userForCustomer(customerId: string): Promise<string | undefined> };
+    readonly tenancies: Pick<TenancyRepository, 'allOfUser'>;
+    readonly workflows: WorkflowResumer;
+  },
+  invoice: { invoiceId: string; customerId: string },
+): Promise<{ resumed: string[] }> {
+  const userId = await deps.payments.userForCustomer(invoice.customerId);
+  if (!userId) return { resumed: [] };
+  const waiting = (await deps.tenancies.allOfUser(userId)).filter(
+    (t) => t.status === 'pending' && t.awaitingAuthentication?.invoiceId === invoice.invoiceId,
+  );
+  for (const tenancy of waiting) await deps.workflows.continueSetup(tenancy.tenancyId, invoice.invoiceId);
+  return { resumed: waiting.map((t) => t.tenancyId) };
 }

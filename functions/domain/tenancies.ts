@@ -90,6 +90,11 @@ export interface Tenancy {
   /** While suspended: the status to go back to when the arrears are settled. */
   readonly suspendedFrom?: 'active' | 'cancelling';
   /**
+   * While pending: the bank wants the first charge authenticated (3-D Secure). The invoice to
+   * confirm in the portal, and until when; unconfirmed by then, the setup is undone.
+   */
+  readonly awaitingAuthentication?: { readonly invoiceId: string; readonly until: string };
+  /**
    * While a cancellation is pending (cancelling, or suspended from cancelling): its id, which its
    * workflow carries. Undoing the cancellation removes it, so that workflow can no longer end the
    * tenancy, even if it reaches its end step.
@@ -105,9 +110,11 @@ export interface Tenancy {
  * car parks).
  */
 export function asSeenByOperator(tenancy: Tenancy): TenancyView {
-  if (!tenancy.arrears) return tenancy;
-  const { state, since } = tenancy.arrears;
-  return { ...tenancy, arrears: { state, since } };
+  // The invoice being authenticated is the tenant's too.
+  const { awaitingAuthentication: _invoice, ...seen } = tenancy;
+  if (!seen.arrears) return seen;
+  const { state, since } = seen.arrears;
+  return { ...seen, arrears: { state, since } };
 }
 
 /** A tenancy as the API shows it: arrears in full to the tenant and admins, state and date to operators. */

@@ -84,17 +84,53 @@ export async function ensureTenantCustomer(deps: WorkflowDeps, input: { tenancyI
 /** Brings Stripe to the tenant's counted quantities (see billing.ts). */
 export async function syncTenantBilling(
   deps: WorkflowDeps,
-  input: { tenancyId: string; idempotencyKey: string; mode?: SyncMode; credit?: boolean },
+  input: { tenancyId: string; idempotencyKey: string; mode?: SyncMode; credit?: boolean; authenticate?: boolean },
 ) {
   const tenancy = await load(deps, input.tenancyId);
   const result = await syncSubscription(deps, tenancy.userId, input.idempotencyKey, {
     credit: input.credit ?? false,
     mode: input.mode ?? 'converge',
+    authenticate: input.authenticate ?? false,
   });
   return {
     subscriptionId: result.subscription?.subscriptionId ?? null,
     currentPeriodEnd: result.subscription?.currentPeriodEnd ?? null,
+    awaitingAuthentication: result.awaitingAuthentication ?? null,
   };
+}
+
+/**
+ * How long a new tenancy holds its space while the tenant authenticates its first charge: under
+ * the 23 hours after which Stripe expires an incomplete subscription.
+ */
+export const AUTHENTICATION_WINDOW_MS = 22 * 60 * 60 * 1000;
+
+/**
+ * The bank wants the first charge authenticated. The first time, records on the tenancy which
+ * invoice and until when (`asked`: the workflow emails the tenant and ends; `invoice.paid`
+ * resumes the setup, which then finds nothing to wait for). Paid meanwhile: `paid`, go on.
+ * Resumed by the sweeper past the deadline (`expiredAt`): the invoice is voided and the setup is
+ * undone (`expired`).
+ */
+export async function awaitAuthentication(
+  deps: WorkflowDeps,
+  input: { tenancyId: string; invoiceId: string; expiredAt?: string | null },
+): Promise<{ state: 'asked' | 'paid' | 'expired' | 'gone' }> {
+  const tenancy = await load(deps, input.tenancyId);
+  if (tenancy.status !== 'pending') return { state: 'gone' };
+  const invoice = await deps.payments.getInvoice(input.invoiceId);
+  if (invoice?.status === 'paid') return { state: 'paid' };
+  const asked = tenancy.awaitingAuthentication?.invoiceId === input.invoiceId ? tenancy.awaitingAuthentication : undefined;
+  if (asked && input.expiredAt && input.expiredAt >= asked.until) {
+    await deps.payments.voidInvoice(input.invoiceId, `void-unconfirmed-${input.invoiceId}`);
+    return { state: 'expired' };
+  }
+  if (!asked) {
+    const at = deps.clock.now();
+    const until = new Date(at.getTime() + AUTHENTICATION_WINDOW_MS).toISOString();
+    await deps.tenancies.transition(tenancy.tenancyId, ['pending'], { awaitingAuthentication: { invoiceId: input.invoiceId, until }, updatedAt: at.toISOString() });
+  }
+  return { state: 'asked' };
 }
 
 /** Whitelists the tenancy's plate (or the plate being changed to) from its start date. */
@@ -133,12 +169,16 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
 export async function activateTenancy(deps: StepDeps, input: { tenancyId: string; renewsAt?: string | null }) {
   const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], {
     status: 'active',
+    awaitingAuthentication: undefined,
     ...(input.renewsAt ? { renewsAt: input.renewsAt } : {}),
     updatedAt: now(deps),
   });
   const tenancy = activated ?? (await load(deps, input.tenancyId));
   return { status: tenancy.status, activated: activated !== undefined };
 }
+
+/** The error the setup workflow records when the first charge was never authenticated. */
+export const AUTHENTICATION_NOT_CONFIRMED = 'AuthenticationNotConfirmed';
 
 /** Words a tenant can act on, by the error that stopped the setup. */
 export function failureReason(error: CaughtError | undefined): string {
@@ -148,6 +188,8 @@ export function failureReason(error: CaughtError | undefined): string {
         return 'Your bank asked you to authenticate this card payment, so the tenancy was not started. Add the card again on your billing page (your bank checks it once, for future payments) and book again.';
       }
       return 'Your card was declined, so the tenancy was not started. Update your card and book again.';
+    case AUTHENTICATION_NOT_CONFIRMED:
+      return 'The first payment was not confirmed with your bank in time, so the tenancy was not started and nothing was charged. Book again when you are ready to confirm it.';
     case BARRIER_ERROR_NAMES.rejected:
     case BARRIER_ERROR_NAMES.siteNotFound:
       return "The car park's barrier system would not accept this plate. Check the plate, or contact the car park.";
@@ -248,13 +290,16 @@ export type TenancyEmail =
   | 'plateChanged'
   | 'cancelling'
   | 'vehicleChanged'
-  | 'vehicleChangeRefused';
+  | 'vehicleChangeRefused'
+  | 'authenticationRequired';
 
 /** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
 export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; template: TenancyEmail }) {
   const tenancy = await load(deps, input.tenancyId);
   // A cancellation undone before its notice went out is not announced.
   if (input.template === 'cancelling' && !tenancy.cancellationId && tenancy.status !== 'cancelling') return { sent: false };
+  // Confirmed (or given up) before the email went out: nothing to ask.
+  if (input.template === 'authenticationRequired' && (!tenancy.awaitingAuthentication || tenancy.status !== 'pending')) return { sent: false };
   const [user, carpark] = await Promise.all([deps.users.get(tenancy.userId), deps.carparks.get(tenancy.carparkId)]);
   if (!user) return { sent: false };
   const place = carpark?.name ?? 'the car park';
@@ -290,6 +335,12 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
     vehicleChanged: {
       subject: `Your tenancy at ${place} is now for a ${tenancy.vehicleType}`,
       body: `Your tenancy for ${tenancy.plate} is now for a ${tenancy.vehicleType} space at ${money} a month.`,
+    },
+    authenticationRequired: {
+      subject: `Please confirm your payment for ${place}`,
+      body: tenancy.awaitingAuthentication
+        ? `Your bank asks you to confirm the first payment (${money}) for your ${tenancy.vehicleType} space at ${place} for ${tenancy.plate}. Confirm it here: ${deps.links.authenticatePayment(tenancy.awaitingAuthentication.invoiceId)} — your space is held until ${formatDayAndTime(tenancy.awaitingAuthentication.until, timeZone)}. The barrier opens for your plate once the payment is confirmed.`
+        : `Your payment for ${place} needs no confirmation any more.`,
     },
     vehicleChangeRefused: {
       subject: `We could not change your tenancy at ${place}`,

@@ -156,6 +156,38 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('tenancy-list').textContent()).toMatch(/Ended/);
   });
 
+  it('journey 1: rent with a card whose bank asks to confirm the first payment — the space held, the payment confirmed in the browser, the plate live', async () => {
+    const email = newEmail('confirm-first');
+    expect((await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Sol Secure', accountType: 'individual' } })).status).toBe(201);
+    const token = await tokenOf(email);
+    // Stripe's 3184 test card: the bank asks the card holder to authenticate every payment.
+    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+    const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
+    const rented = await twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate: 'CF24 RST' } });
+    expect(rented.status, rented.text).toBe(202);
+    const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
+
+    const page = await tab();
+    await page.goto(`/my/tenancies/${tenancyId}`);
+    await logIn(page, email);
+    const ask = page.getByTestId('confirm-payment');
+    await ask.waitFor({ timeout: 30_000 });
+    expect(await ask.textContent()).toMatch(/Your bank asks you to confirm the first payment\. Your space is held until/);
+    await checkPage(page, 'tenancy-confirm-payment');
+    await ask.getByRole('link', { name: 'Confirm the payment' }).click();
+    await heading(page, 'Confirm your payment');
+    await page.getByRole('button', { name: 'Confirm and pay £120.00' }).click();
+    await page.getByRole('dialog', { name: 'Test card authentication' }).getByRole('button', { name: 'Complete authentication' }).click();
+    await expectText(page, '[data-testid=payment-outcome]', /is paid/, 30_000);
+
+    await page.getByRole('link', { name: 'My tenancies', exact: true }).first().click();
+    await page.getByRole('link', { name: /CF24RST/ }).click();
+    await expectText(page, '[data-testid=tenancy-status]', /^Active$/, 30_000);
+    await expectText(page, '[data-testid=barrier]', /^Live at the barrier since/, 30_000);
+    expect(await page.getByTestId('confirm-payment').count()).toBe(0);
+  });
+
   it('journey 2: my tenancies — list and detail, change plate, change vehicle type seeing the new price, cancel, undo', async () => {
     const email = await tenantWithCard('tenancies');
     const tenancyId = await rentThroughApi(email, 'HX72 KTY');

@@ -287,6 +287,7 @@ describe('functions', () => {
       }
     }
     expect(functions.filter((f) => f.access.startsWorkflows?.length).map((f) => f.id).sort()).toEqual([
+      'AuthenticatedChargePaid',
       'CancelTenancy',
       'CreateTenancy',
       'InvoicePaymentFailed',

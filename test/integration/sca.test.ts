@@ -8,11 +8,12 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoicePaymentResponse, TenancyResponse } from '../../functions/api/schemas';
+import { AUTHENTICATION_WINDOW_MS } from '../../functions/domain/tenancy-workflow';
 import { STANDIN_PUBLISHABLE_KEY } from '../../local/stripe/stripe-js';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
-import { addCard, createCarpark, rent, settle, stripeOf } from './tenancy-helpers';
+import { addCard, billedQuantities, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -107,5 +108,94 @@ describe('paying an invoice the bank wants authenticated', () => {
     });
     expect((await tenancyOf(tenant, tenancy.tenancyId)).status).toBe('active');
     expect(InvoicePaymentResponse.parse((await paymentOf(invoiceId, tenant)).json)).toMatchObject({ status: 'paid', clientSecret: null, amountRemaining: 0 });
+  });
+});
+
+describe('a new tenancy whose first charge the bank wants authenticated', () => {
+  const freeCars = async (carparkId: string) => ((await twin.request('GET', `/carparks/${carparkId}`)).json as { spacesFree: { car: number } }).spacesFree.car;
+  const waitingTenancy = (tenant: Actor, tenancyId: string) =>
+    pollUntil(
+      async () => {
+        const tenancy = await tenancyOf(tenant, tenancyId);
+        return tenancy.awaitingAuthentication ? tenancy : undefined;
+      },
+      { timeoutMs: 20_000, describeFailure: () => `${tenancyId} never waited for authentication` },
+    );
+  const becomesActive = (tenant: Actor, tenancyId: string) =>
+    pollUntil(async () => (await tenancyOf(tenant, tenancyId)).status === 'active', {
+      timeoutMs: 20_000,
+      describeFailure: () => `${tenancyId} did not become active after the payment was confirmed`,
+    });
+
+  it('waits holding its space, asks the tenant by email, and goes live once the payment is confirmed — a first subscription and a second space alike', async () => {
+    const tenant = await signUp(twin, 'sca-setup@test.example');
+    await addCard(twin, tenant, 'pm_card_authenticationRequired');
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const free = await freeCars(carpark.carparkId);
+
+    // The first space: the subscription is created incomplete, its first invoice open.
+    const before = Date.now();
+    const first = await rent(twin, tenant, carpark.carparkId, 'SC03AAA');
+    const waiting = await waitingTenancy(tenant, first.tenancyId);
+    expect(waiting.status).toBe('pending');
+    const until = Date.parse(waiting.awaitingAuthentication!.until);
+    expect(until).toBeGreaterThanOrEqual(before + AUTHENTICATION_WINDOW_MS);
+    expect(until).toBeLessThanOrEqual(Date.now() + AUTHENTICATION_WINDOW_MS);
+    expect(await freeCars(carpark.carparkId), 'the space is held while the tenant confirms').toBe(free - 1);
+    expect(whitelist(twin, carpark.siteId), 'nothing opens the barrier before the payment').toEqual([]);
+    const asked = await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && /^Please confirm your payment for /.test(m.subject), 15_000);
+    expect(asked.text).toContain(`/my/billing/authenticate/${waiting.awaitingAuthentication!.invoiceId}`);
+
+    const { clientSecret } = InvoicePaymentResponse.parse((await paymentOf(waiting.awaitingAuthentication!.invoiceId, tenant)).json);
+    await authenticateAsTheBrowser(clientSecret!, 'complete');
+    await becomesActive(tenant, first.tenancyId);
+    expect((await tenancyOf(tenant, first.tenancyId)).awaitingAuthentication).toBeUndefined();
+    expect(whitelist(twin, carpark.siteId)).toEqual(['SC03AAA']);
+    expect(Object.values(await billedQuantities(twin, tenant))).toEqual([1]);
+    // The setup asked; dunning left the held-open first charge alone (no arrears, no chasing).
+    expect((await tenancyOf(tenant, first.tenancyId)).arrears).toBeUndefined();
+    const chased = (await twin.outbox.list()).filter((m) => m.to.includes(tenant.email) && /^Please confirm your payment of /.test(m.subject));
+    expect(chased.map((m) => m.subject)).toEqual([]);
+
+    // A second space raises the quantity: the change's invoice waits the same way.
+    const second = await rent(twin, tenant, carpark.carparkId, 'SC04AAA');
+    const secondWaiting = await waitingTenancy(tenant, second.tenancyId);
+    expect(secondWaiting.awaitingAuthentication!.invoiceId).not.toBe(waiting.awaitingAuthentication!.invoiceId);
+    const secret = InvoicePaymentResponse.parse((await paymentOf(secondWaiting.awaitingAuthentication!.invoiceId, tenant)).json).clientSecret;
+    await authenticateAsTheBrowser(secret!, 'complete');
+    await becomesActive(tenant, second.tenancyId);
+    expect(whitelist(twin, carpark.siteId).sort()).toEqual(['SC03AAA', 'SC04AAA']);
+    expect(Object.values(await billedQuantities(twin, tenant))).toEqual([2]);
+  });
+
+  it('unconfirmed by the deadline, is undone: the invoice voided, nothing billed or credited, the space back, the tenant told', async () => {
+    const tenant = await signUp(twin, 'sca-expired@test.example');
+    await addCard(twin, tenant, 'pm_card_authenticationRequired');
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const free = await freeCars(carpark.carparkId);
+    const { tenancyId } = await rent(twin, tenant, carpark.carparkId, 'SC05AAA');
+    const waiting = await waitingTenancy(tenant, tenancyId);
+    const invoiceId = waiting.awaitingAuthentication!.invoiceId;
+
+    const [{ sweepDeps }, { sweepTenancies }] = await Promise.all([
+      import('../../functions/handlers/jobs/sweep-tenancies'),
+      import('../../functions/domain/sweeper'),
+    ]);
+    // Before the deadline the sweeper leaves it waiting; after it, the setup is resumed and undone.
+    expect((await sweepTenancies(sweepDeps)).resumed.map((r) => r.tenancyId)).not.toContain(tenancyId);
+    const later = { now: () => new Date(Date.parse(waiting.awaitingAuthentication!.until) + 60_000) };
+    expect((await sweepTenancies({ ...sweepDeps, clock: later })).resumed).toContainEqual({ tenancyId, kind: 'setup' });
+
+    await pollUntil(async () => (await tenancyOf(tenant, tenancyId)).status === 'failed', {
+      timeoutMs: 20_000,
+      describeFailure: () => 'the unconfirmed setup was not undone',
+    });
+    expect((await tenancyOf(tenant, tenancyId)).failureReason).toMatch(/not confirmed with your bank in time/);
+    expect((await stripeOf(twin).invoices.retrieve(invoiceId)).status).toBe('void');
+    expect(await billedQuantities(twin, tenant)).toEqual({});
+    expect(await freeCars(carpark.carparkId)).toBe(free);
+    const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
+    expect((await stripeOf(twin).customers.retrieve(customerId) as Stripe.Customer).balance, 'nothing credited for what was never paid').toBe(0);
+    await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && /^We could not start your tenancy/.test(m.subject), 15_000);
   });
 });

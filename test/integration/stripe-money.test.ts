@@ -6,6 +6,8 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDay } from '../../functions/domain/email-format';
+import type { Tenancy } from '../../functions/domain/tenancies';
+import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Cast } from './actors';
 import { addCard, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
@@ -125,15 +127,19 @@ describe('a signed event whose body disagrees with Stripe', () => {
 });
 
 describe('a card whose bank asks for authentication (SCA)', () => {
-  it('fails a booking with a reason that says so, and books once the card is set up for future payments', async () => {
+  it('holds a booking while its first charge asks for authentication; the card set up for future payments pays it, and books the next at once', async () => {
     const tenant = await signUp(twin, 'sca@test.example');
     // Attached without being set up for off-session use: the first charge asks for authentication.
     await addCard(twin, tenant, 'pm_card_authenticationRequiredOnSetup');
     const carpark = await createCarpark(twin, cast.operatorX);
-    const { tenancy: failed } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SC12AAA')).tenancyId);
-    expect(failed.status).toBe('failed');
-    expect(failed.failureReason).toMatch(/authenticate/);
-    expect(failed.failureReason).not.toMatch(/declined/);
+    const { tenancyId: heldId } = await rent(twin, tenant, carpark.carparkId, 'SC12AAA');
+    const tenancyNow = async () => (await twin.request('GET', `/tenancies/${heldId}`, { token: tenant.token })).json as Tenancy;
+    const held = await pollUntil(async () => ((await tenancyNow()).awaitingAuthentication ? tenancyNow() : undefined), {
+      timeoutMs: 20_000,
+      describeFailure: () => 'the booking did not wait for the payment to be authenticated',
+    });
+    expect(held.status).toBe('pending');
+    expect(whitelist(twin, carpark.siteId)).toEqual([]);
 
     // The portal sets the card up with a SetupIntent (usage off_session), as Stripe Elements does.
     const setup = await twin.request('POST', '/billing/setup-intent', { token: tenant.token });
@@ -153,8 +159,14 @@ describe('a card whose bank asks for authentication (SCA)', () => {
     expect(confirmed.status).toBe('succeeded');
     const patched = await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: confirmed.payment_method as string } });
     expect(patched.status, patched.text).toBe(200);
+    // The new card re-attempts the open first invoice; paid, the held booking goes live.
+    await pollUntil(async () => (await tenancyNow()).status === 'active', {
+      timeoutMs: 20_000,
+      describeFailure: () => 'the held booking did not go live once its invoice was paid',
+    });
     const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'SC12AAB')).tenancyId);
     expect(tenancy.status).toBe('active');
+    expect(whitelist(twin, carpark.siteId).sort()).toEqual(['SC12AAA', 'SC12AAB']);
   });
 });
 

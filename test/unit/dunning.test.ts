@@ -252,6 +252,15 @@ describe('opening arrears', () => {
     expect(w.arrears.size).toBe(0);
   });
 
+  it('leaves a space’s first charge, held open for the tenant to authenticate, to its setup', async () => {
+    for (const billingReason of ['subscription_create', 'subscription_update']) {
+      const w = world();
+      w.invoices.set(INVOICE, invoice({ billingReason }));
+      expect(await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER })).toEqual({ state: 'setup_charge' });
+      expect(w.arrears.size).toBe(0);
+    }
+  });
+
   it('gives the whole grace period from now when dunning starts late', async () => {
     const w = world();
     w.deps.clock.now = () => new Date('2027-01-10T12:00:00Z');

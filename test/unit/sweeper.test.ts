@@ -1,6 +1,6 @@
 /** Which tenancies the sweeper resumes: the rule in `stuck`, on plain tenancies. */
 import { describe, expect, it } from 'vitest';
-import { stuck, SWEEP_AFTER_MS } from '../../functions/domain/sweeper';
+import { resumeAuthenticatedSetups, stuck, sweepTenancies, SWEEP_AFTER_MS, type WorkflowResumer } from '../../functions/domain/sweeper';
 import type { Tenancy } from '../../functions/domain/tenancies';
 
 const NOW = Date.parse('2026-12-10T12:00:00.000Z');
@@ -43,5 +43,57 @@ describe('the sweeper on a scheduled tenancy', () => {
   it('resumes it at once when every execution is known lost (the twin restarted)', () => {
     const later = tenancy({ ...bookedAgo, status: 'scheduled', startDate: iso(NOW + 24 * 60 * 60 * 1000) });
     expect(stuck(later, NOW, { executionsLost: true })).toBe('setup');
+  });
+});
+
+describe('the sweeper on a tenancy waiting for its first charge to be authenticated', () => {
+  // Asked long enough ago to look stuck, were it not waiting for the tenant.
+  const waiting = (until: number) =>
+    tenancy({ updatedAt: iso(NOW - 3 * SWEEP_AFTER_MS), awaitingAuthentication: { invoiceId: 'in_1', until: iso(until) } });
+  const resumer = () => {
+    const calls: { tenancyId: string; stateKey: string; more?: Record<string, unknown> }[] = [];
+    const workflows: WorkflowResumer = {
+      resume: async (_kind, tenancyId, stateKey, more) => {
+        calls.push({ tenancyId, stateKey, ...(more ? { more } : {}) });
+        return true;
+      },
+      continueSetup: async (tenancyId, invoiceId) => {
+        calls.push({ tenancyId, stateKey: `paid-${invoiceId}` });
+        return true;
+      },
+    };
+    return { calls, workflows };
+  };
+  const sweepOne = (t: Tenancy, workflows: WorkflowResumer) =>
+    sweepTenancies({
+      carparks: { list: async () => ({ items: [{ carparkId: 'cp_1' }] as never }) },
+      tenancies: { liveAtCarpark: async () => [t] },
+      workflows,
+      clock: { now: () => new Date(NOW) },
+    });
+
+  it('leaves it alone until the deadline, however quiet it is', () => {
+    expect(stuck(waiting(NOW + 1), NOW)).toBeUndefined();
+  });
+
+  it('resumes its setup past the deadline, saying so, under a name of its own', async () => {
+    const t = waiting(NOW - 1);
+    expect(stuck(t, NOW)).toBe('setup');
+    const { calls, workflows } = resumer();
+    await sweepOne(t, workflows);
+    expect(calls).toEqual([{ tenancyId: 'tn_1', stateKey: `unauthenticated-${NOW - 1}`, more: { authenticationExpiredAt: iso(NOW) } }]);
+  });
+
+  it('resumes a setup waiting on the invoice just paid, and none other', async () => {
+    const { calls, workflows } = resumer();
+    const tenancies = [
+      tenancy({ tenancyId: 'tn_waits', awaitingAuthentication: { invoiceId: 'in_paid', until: iso(NOW) } }),
+      tenancy({ tenancyId: 'tn_other', awaitingAuthentication: { invoiceId: 'in_other', until: iso(NOW) } }),
+      tenancy({ tenancyId: 'tn_active', status: 'active' }),
+    ];
+    const deps = { payments: { userForCustomer: async (id: string) => (id === 'cus_1' ? 'usr_1' : undefined) }, tenancies: { allOfUser: async () => tenancies }, workflows };
+    expect(await resumeAuthenticatedSetups(deps, { invoiceId: 'in_paid', customerId: 'cus_1' })).toEqual({ resumed: ['tn_waits'] });
+    expect(calls).toEqual([{ tenancyId: 'tn_waits', stateKey: 'paid-in_paid' }]);
+    expect(await resumeAuthenticatedSetups(deps, { invoiceId: 'in_paid', customerId: 'cus_stranger' })).toEqual({ resumed: [] });
   });
 });

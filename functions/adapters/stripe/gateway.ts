@@ -137,6 +137,7 @@ function toCollectible(i: Stripe.Invoice): CollectibleInvoice {
     currency: i.currency,
     hostedInvoiceUrl: i.hosted_invoice_url ?? null,
     dueSince: iso(i.status_transitions?.finalized_at ?? i.created),
+    billingReason: i.billing_reason ?? null,
   };
 }
 
@@ -149,10 +150,6 @@ function toSubscription(s: Stripe.Subscription): SubscriptionState {
 
 const CUSTOMER_EXPAND = ['invoice_settings.default_payment_method'];
 
-/**
- * The client secret of the payment that needs authenticating: on the error (its PaymentIntent), or
- * the invoice's `confirmation_secret` (API versions where invoices no longer name a PaymentIntent).
- */
 /** Error codes whose remedy is the card holder authenticating the payment, not another card. */
 const AUTHENTICATION_CODES = new Set(['authentication_required', 'invoice_payment_intent_requires_action', 'payment_intent_authentication_failure']);
 
@@ -160,6 +157,22 @@ function asksForAuthentication(error: Stripe.errors.StripeCardError): boolean {
   return AUTHENTICATION_CODES.has(error.code ?? '') || error.decline_code === 'authentication_required';
 }
 
+/** Whether the open invoice's payment waits for the card holder to authenticate it. */
+async function needsAuthentication(s: Stripe, invoiceId: string): Promise<boolean> {
+  const secret = (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret;
+  if (!secret?.includes('_secret_')) return false;
+  // A PaymentIntent's client secret is its id, "_secret_", then the secret (Stripe.js reads it so too).
+  const intent = await s.paymentIntents.retrieve(secret.slice(0, secret.indexOf('_secret_')));
+  return intent.status === 'requires_action' || AUTHENTICATION_CODES.has(intent.last_payment_error?.code ?? '');
+}
+
+/** Invoices that charge for taking a space, as opposed to renewals (which dunning chases). */
+const CHANGE_INVOICE_REASONS = new Set(['subscription_create', 'subscription_update']);
+
+/**
+ * The client secret of the payment that needs authenticating: on the error (its PaymentIntent), or
+ * the invoice's `confirmation_secret` (API versions where invoices no longer name a PaymentIntent).
+ */
 async function paymentClientSecret(s: Stripe, invoiceId: string, error: Stripe.errors.StripeCardError): Promise<string | null> {
   const fromError = (error.raw as { payment_intent?: { client_secret?: string | null } } | undefined)?.payment_intent?.client_secret;
   if (fromError) return fromError;
@@ -275,13 +288,19 @@ export const stripeGateway: PaymentGateway = {
       }
     }),
 
-  paymentNeedsAuthentication: (invoiceId) =>
+  paymentNeedsAuthentication: (invoiceId) => call((s) => needsAuthentication(s, invoiceId)),
+
+  awaitingAuthentication: (subscriptionId) =>
     call(async (s) => {
-      const secret = (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret;
-      if (!secret?.includes('_secret_')) return false;
-      // A PaymentIntent's client secret is its id, "_secret_", then the secret (Stripe.js reads it so too).
-      const intent = await s.paymentIntents.retrieve(secret.slice(0, secret.indexOf('_secret_')));
-      return intent.status === 'requires_action' || AUTHENTICATION_CODES.has(intent.last_payment_error?.code ?? '');
+      const latest = (await s.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice'] })).latest_invoice;
+      if (!latest || typeof latest === 'string' || latest.status !== 'open' || !CHANGE_INVOICE_REASONS.has(latest.billing_reason ?? '')) return undefined;
+      return (await needsAuthentication(s, latest.id!)) ? latest.id : undefined;
+    }),
+
+  voidInvoice: (invoiceId, idempotencyKey) =>
+    call(async (s) => {
+      const invoice = await s.invoices.retrieve(invoiceId);
+      if (invoice.status === 'open') await s.invoices.voidInvoice(invoiceId, {}, { idempotencyKey });
     }),
 
   paymentClientSecret: (invoiceId) =>
@@ -347,16 +366,17 @@ export const stripeGateway: PaymentGateway = {
       return open ? toSubscription(open) : undefined;
     }),
 
-  createSubscription: ({ customerId, userId, items }, idempotencyKey) =>
+  createSubscription: ({ customerId, userId, items, allowIncomplete }, idempotencyKey) =>
     call(async (s) =>
       toSubscription(
         await s.subscriptions.create(
           {
             customer: customerId,
             items: items.map(({ priceId, quantity }) => ({ price: priceId, quantity })),
-            // The first month is charged now; a declined card fails the call and creates nothing.
+            // The first month is charged now; a declined card fails the call and creates nothing
+            // (unless allowed incomplete, for the tenant to authenticate the open first invoice).
             // The tenant is not there when the workflow charges: off-session.
-            payment_behavior: 'error_if_incomplete',
+            payment_behavior: allowIncomplete ? 'allow_incomplete' : 'error_if_incomplete',
             off_session: true,
             metadata: { userId },
           },
@@ -365,7 +385,7 @@ export const stripeGateway: PaymentGateway = {
       ),
     ),
 
-  addItem: (subscriptionId, { priceId, quantity }, idempotencyKey) =>
+  addItem: (subscriptionId, { priceId, quantity, allowIncomplete }, idempotencyKey) =>
     call(async (s) => {
       await s.subscriptionItems.create(
         {
@@ -373,20 +393,20 @@ export const stripeGateway: PaymentGateway = {
           price: priceId,
           quantity,
           proration_behavior: 'always_invoice',
-          payment_behavior: 'error_if_incomplete',
+          payment_behavior: allowIncomplete ? 'allow_incomplete' : 'error_if_incomplete',
         },
         { idempotencyKey },
       );
     }),
 
-  setItemQuantity: (itemId, { quantity, growth, credit }, idempotencyKey) =>
+  setItemQuantity: (itemId, { quantity, growth, credit, allowIncomplete }, idempotencyKey) =>
     call(async (s) => {
       await s.subscriptionItems.update(
         itemId,
         {
           quantity,
           proration_behavior: growth ? 'always_invoice' : credit ? 'create_prorations' : 'none',
-          ...(growth ? { payment_behavior: 'error_if_incomplete' as const, off_session: true } : {}),
+          ...(growth ? { payment_behavior: allowIncomplete ? ('allow_incomplete' as const) : ('error_if_incomplete' as const), off_session: true } : {}),
         },
         { idempotencyKey },
       );

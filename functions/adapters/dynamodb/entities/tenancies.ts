@@ -39,6 +39,7 @@ const tenancySchema = z.object({
     })
     .optional(),
   suspendedFrom: z.enum(['active', 'cancelling']).optional(),
+  awaitingAuthentication: z.object({ invoiceId: z.string(), until: z.string() }).optional(),
   cancellationId: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

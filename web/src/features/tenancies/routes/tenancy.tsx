@@ -38,8 +38,21 @@ function TenancyPage() {
 
   return (
     <Page title={`${name}: ${t.plate}`}>
-      {navigationState.justRented && t.status === 'pending' && (
+      {navigationState.justRented && t.status === 'pending' && !t.awaitingAuthentication && (
         <Notice>Thank you. We are taking the first payment and adding your plate to the barrier: this page updates by itself.</Notice>
+      )}
+      {t.status === 'pending' && t.awaitingAuthentication && (
+        <div className="alert alert-warn" role="status" data-testid="confirm-payment">
+          <p>
+            <strong>Your bank asks you to confirm the first payment.</strong> Your space is held until{' '}
+            {timeAndDay(t.awaitingAuthentication.until)}; the barrier opens for {t.plate} once the payment is confirmed.
+          </p>
+          <p>
+            <Link className="button" to={`/my/billing/authenticate/${encodeURIComponent(t.awaitingAuthentication.invoiceId)}`}>
+              Confirm the payment
+            </Link>
+          </p>
+        </div>
       )}
       {navigationState.justRented && t.status === 'scheduled' && (
         <Notice tone="ok">
@@ -83,13 +96,16 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
           <span className={`status status-${t.status}`} data-testid="tenancy-status">
             {tenancyStatusName(t.status)}
           </span>
-          {t.status === 'pending' && <span className="muted"> (this takes a few seconds)</span>}
+          {t.status === 'pending' && !t.awaitingAuthentication && <span className="muted"> (this takes a few seconds)</span>}
+          {t.status === 'pending' && t.awaitingAuthentication && <span className="muted"> (waiting for you to confirm the payment)</span>}
           {t.failureReason && <span className="field-error"> {t.failureReason}</span>}
         </dd>
         <dt>At the barrier</dt>
         <dd data-testid="barrier">
           {t.status === 'scheduled'
             ? `Added to the barrier on ${longDate(t.startDate)}`
+            : t.status === 'pending' && t.awaitingAuthentication
+            ? 'Added to the barrier once the payment is confirmed'
             : t.barrier.status === 'registered'
             ? `Live at the barrier since ${timeAndDay(t.barrier.changedAt)}`
             : t.barrier.status === 'pending'
