@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { TestTwin } from '../support/twin';
 import { checkPage, launchBrowser, newTab, screenshot } from './browser';
-import { expectText, heading, logIn } from './journeys';
+import { expectText, heading, logIn, newEmail, PASSWORD } from './journeys';
 import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
 
 let twin: TestTwin;
@@ -123,5 +123,100 @@ describe('the console', { timeout: 120_000 }, () => {
     const listed = (await twin.request('GET', '/carparks?limit=100')).json as { items: unknown[] };
     expect(await page.getByRole('article').count()).toBe(listed.items.length);
     await checkPage(page, 'console-carparks-admin');
+  });
+});
+
+async function tokenOf(email: string, password: string): Promise<string> {
+  const login = await twin.request('POST', '/auth/login', { body: { email, password } });
+  expect(login.status, login.text).toBe(200);
+  return (login.json as { token: string }).token;
+}
+
+/** A new tenant with a working card on file, through the API. */
+async function tenantWithCard(label: string): Promise<{ email: string; token: string }> {
+  const email = newEmail(label);
+  const created = await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: `Renter ${label}`, accountType: 'individual' } });
+  expect(created.status, created.text).toBe(201);
+  const token = await tokenOf(email, PASSWORD);
+  const card = await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_visa' } });
+  expect(card.status, card.text).toBe(200);
+  return { email, token };
+}
+
+async function carparkNamed(name: string): Promise<string> {
+  const carparks = (await twin.request('GET', '/carparks?limit=100')).json as { items: { carparkId: string; name: string }[] };
+  return carparks.items.find((c) => c.name === name)!.carparkId;
+}
+
+describe('tenancies in the console', { timeout: 180_000 }, () => {
+  it('lists the tenancies of an operator’s car park a page at a time, filters them by status, and opens one', async () => {
+    // 26 tenancies at Riverside Yard, one more than a page, each of its own tenant (as renters come).
+    const riverside = await carparkNamed('Riverside Yard');
+    const plates = Array.from({ length: 26 }, (_, i) => `RY${String(i).padStart(2, '0')}ABC`);
+    for (let batch = 0; batch < plates.length; batch += 6) {
+      await Promise.all(
+        plates.slice(batch, batch + 6).map(async (plate) => {
+          const renter = await tenantWithCard(`riverside-${plate.toLowerCase()}`);
+          const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: riverside, vehicleType: 'car', plate } });
+          expect(rented.status, rented.text).toBe(202);
+        }),
+      );
+    }
+
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/tenancies');
+    await heading(page, 'Tenancies');
+    await page.getByLabel('Car park').selectOption({ label: 'Riverside Yard' });
+    await page.getByRole('button', { name: 'Show tenancies' }).click();
+    const rows = page.getByTestId('console-tenancies').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    await checkPage(page, 'console-tenancies');
+
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByRole('heading', { name: /Page 2/ }).waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Next page' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+
+    // Active only: the setup workflows finish behind the page; ask again until they have.
+    await page.getByLabel('Status').selectOption({ label: 'Active' });
+    await page.getByRole('button', { name: 'Show tenancies' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('active');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { name: /Page 1/ }).waitFor();
+          return rows.count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+    for (const status of await rows.locator('.status').allTextContents()) expect(status).toBe('Active');
+
+    const first = rows.first().getByRole('link');
+    const plate = (await first.textContent()) ?? '';
+    expect(plates).toContain(plate);
+    await first.click();
+    await heading(page, `Riverside Yard: ${plate}`);
+    const facts = (await page.getByTestId('console-tenancy').textContent()) ?? '';
+    expect(facts).toMatch(/StatusActive/);
+    expect(facts).toMatch(/Vehicle typeCar/);
+    expect(facts).toMatch(/Price£95\.00 a month/);
+    expect(facts).toMatch(/Tenantusr_[0-9a-f]{20}/);
+    await checkPage(page, 'console-tenancy');
+  });
+
+  it('shows an admin the tenant’s name and email on a tenancy', async () => {
+    const riverside = await carparkNamed('Riverside Yard');
+    const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
+    const listed = (await twin.request('GET', `/tenancies?carparkId=${riverside}&limit=1`, { token: adminToken })).json as {
+      items: { tenancyId: string }[];
+    };
+    const page = await tab();
+    await openAs(page, ADMIN, `/console/tenancies/${listed.items[0]!.tenancyId}`);
+    await expectText(page, '[data-testid=tenant]', /Renter riverside-ry\d\dabc \(riverside-ry\d\dabc-[0-9a-f]{8}@example\.com\)/);
+    await checkPage(page, 'console-tenancy-admin');
   });
 });

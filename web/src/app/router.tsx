@@ -36,6 +36,8 @@ export const routes: RouteObject[] = [
       { path: '/console/carparks', ...page(() => import('../features/console/routes/carparks')) },
       { path: '/console/carparks/new', ...named(() => import('../features/console/routes/carpark-form'), 'NewCarparkRoute') },
       { path: '/console/carparks/:carparkId/edit', ...named(() => import('../features/console/routes/carpark-form'), 'EditCarparkRoute') },
+      { path: '/console/tenancies', ...page(() => import('../features/console/routes/tenancies')) },
+      { path: '/console/tenancies/:tenancyId', ...page(() => import('../features/console/routes/tenancy')) },
       { path: '/docs', ...page(() => import('../features/docs/routes/docs')) },
       { path: '*', ...page(() => import('./not-found')) },
     ],
