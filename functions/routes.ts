@@ -309,6 +309,16 @@ export const routes = [
     access: { table: ['GetItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
   },
   {
+    id: 'LookUpPlate',
+    method: 'GET',
+    path: '/plates/{plate}',
+    handler: 'handlers/plates/look-up-plate.ts',
+    auth: 'user',
+    summary: 'Tenancies on a plate, look-alikes (O/0, I/1, S/5, B/8) tolerated: in your car parks (operators), any (admin)',
+    // One query of the plate's look-alike key, then batch reads of its tenancies and their tenants.
+    access: { table: ['Query', 'BatchGetItem'] },
+  },
+  {
     id: 'GetBilling',
     method: 'GET',
     path: '/billing',

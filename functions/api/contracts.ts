@@ -69,6 +69,7 @@ export const contracts = {
   },
   CancelTenancy: { params: s.TenancyParams, success: { status: 202, body: s.TenancyResponse }, errors: [401, 404, 409] },
   UndoCancellation: { params: s.TenancyParams, success: { status: 200, body: s.TenancyEnvelope }, errors: [401, 403, 404, 409] },
+  LookUpPlate: { params: s.PlateParams, success: { status: 200, body: s.PlateLookupResponse }, errors: [401, 403] },
   GetBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   CreateBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },

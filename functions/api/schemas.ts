@@ -289,6 +289,31 @@ export const TenancyListResponse = z
   .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
   .meta({ id: 'TenancyList' });
 
+// --- plate look-up -------------------------------------------------------------------------------
+
+/** As typed: any spacing and case; the API normalises it and refuses what cannot be a plate (422). */
+export const PlateParams = z.object({ plate: z.string().min(1).max(40).meta({ example: 'SO51 BIO' }) });
+
+export const PlateLookupResponse = z
+  .object({
+    plate: z.string().meta({ description: 'The plate as looked up: normalised', example: 'SO51BIO' }),
+    lookAlikeKey: z.string().meta({ description: 'O, I, S and B folded onto 0, 1, 5 and 8: every plate with this key is a match', example: '5051810' }),
+    items: z.array(
+      z.object({
+        tenancy: TenancyResponse,
+        tenant: z.object({
+          userId: UserId,
+          name: z.string().optional(),
+          email: Email.optional().meta({ description: 'Admins only' }),
+        }),
+        liveAtBarrier: z.boolean().meta({ description: 'The plate is on the barrier’s whitelist now' }),
+        exact: z.boolean().meta({ description: 'The tenancy’s plate is exactly the one looked up, not only a look-alike' }),
+      }),
+    ).meta({ description: 'Exact matches first, then live tenancies before ended ones, newest first' }),
+    truncated: z.boolean().meta({ description: 'More tenancies matched than one answer holds (100)' }),
+  })
+  .meta({ id: 'PlateLookup' });
+
 // --- billing --------------------------------------------------------------------------------------
 
 const Invoice = z

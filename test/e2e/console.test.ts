@@ -220,3 +220,36 @@ describe('tenancies in the console', { timeout: 180_000 }, () => {
     await checkPage(page, 'console-tenancy-admin');
   });
 });
+
+describe('plate look-up in the console', { timeout: 120_000 }, () => {
+  it('finds a plate typed with look-alikes, with its tenant, status and whether it is live at the barrier', async () => {
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const renter = await tenantWithCard('lookalike');
+    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'SO51 BIO' } });
+    expect(rented.status, rented.text).toBe(202);
+
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/plates');
+    await heading(page, 'Plate look-up');
+    await checkPage(page, 'console-plates-empty');
+    await page.getByLabel('Plate').fill('5o51 8i0');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expectText(page, '[data-testid=plate-results] h2', /^1 tenancy on 5O518I0 or its look-alikes$/);
+    // Live once the setup workflow has registered the plate: look again until it is.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId('plate-results').locator('tbody tr').first().textContent({ timeout: 15_000 });
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toMatch(/^SO51BIO \(look-alike\)Live\s*Active\s*Renter lookalikeNorthgate Multi-StoreyCar$/);
+    await checkPage(page, 'console-plates-found');
+
+    await page.getByLabel('Plate').fill('!');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expectText(page, '.field-error', /2 to 12 letters and digits/);
+    await checkPage(page, 'console-plates-invalid');
+  });
+});

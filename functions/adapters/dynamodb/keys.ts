@@ -29,6 +29,7 @@ export const ENTITY = {
   supportTicket: 'supportTicket',
   rateLimit: 'rateLimit',
   xeroContactLink: 'xeroContactLink',
+  plateSighting: 'plateSighting',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -53,6 +54,12 @@ export const keys = {
    * sharing a site share the claim), or the car park id for tenancies created before sites were owned.
    */
   plateClaim: (scope: string, plate: string) => item(ENTITY.plateClaim, `${scope}#${plate}`),
+  /**
+   * A tenancy on a plate, under the plate's look-alike key (O/0, I/1, S/5, B/8 folded): one query
+   * finds every tenancy a plate, as typed or misread, has had.
+   */
+  plateSighting: (folded: string, tenancyId: string): Key => ({ pk: `${ENTITY.plateSighting}#${folded}`, sk: `tenancy#${tenancyId}` }),
+  plateSightingPartition: (folded: string) => `${ENTITY.plateSighting}#${folded}`,
   /** Which operator owns a SmartParking site id: claimed once, by one operator. */
   siteClaim: (siteId: string) => item(ENTITY.siteClaim, siteId),
   /** A tenant's billing account and its lines share a partition: one query reads them all. */

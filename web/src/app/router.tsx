@@ -38,6 +38,7 @@ export const routes: RouteObject[] = [
       { path: '/console/carparks/:carparkId/edit', ...named(() => import('../features/console/routes/carpark-form'), 'EditCarparkRoute') },
       { path: '/console/tenancies', ...page(() => import('../features/console/routes/tenancies')) },
       { path: '/console/tenancies/:tenancyId', ...page(() => import('../features/console/routes/tenancy')) },
+      { path: '/console/plates', ...page(() => import('../features/console/routes/plates')) },
       { path: '/docs', ...page(() => import('../features/docs/routes/docs')) },
       { path: '*', ...page(() => import('./not-found')) },
     ],

@@ -19,6 +19,9 @@ export function ConsoleNav() {
         <li>
           <NavLink to="/console/tenancies">Tenancies</NavLink>
         </li>
+        <li>
+          <NavLink to="/console/plates">Plate look-up</NavLink>
+        </li>
       </ul>
     </nav>
   );

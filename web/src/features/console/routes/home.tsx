@@ -38,6 +38,14 @@ function ConsoleHome() {
               <p>Who parks where, by car park and status.</p>
             </section>
           </li>
+          <li>
+            <section className="card">
+              <h2>
+                <Link to="/console/plates">Plate look-up</Link>
+              </h2>
+              <p>Whose car is this? A plate’s tenancies and whether it opens the barrier now.</p>
+            </section>
+          </li>
         </ul>
       </Page>
     </>
