@@ -137,6 +137,15 @@ export const routes = [
     access: { table: ['PutItem'] },
   },
   {
+    id: 'ListUsers',
+    method: 'GET',
+    path: '/users',
+    handler: 'handlers/users/list-users.ts',
+    auth: 'user',
+    summary: 'List user accounts, by email or name prefix, a page at a time (admin)',
+    access: { table: ['Query'] },
+  },
+  {
     id: 'GetUser',
     method: 'GET',
     path: '/users/{userId}',

@@ -22,6 +22,7 @@ export const contracts = {
   OpenApi: { success: { status: 200 } },
   GetConfig: { success: { status: 200, body: s.ConfigResponse }, errors: [503] },
   CreateUser: { body: s.SignUpBody, success: { status: 201, body: s.UserResponse }, errors: [409] },
+  ListUsers: { query: s.ListUsersQuery, success: { status: 200, body: s.UserListResponse }, errors: [401, 403] },
   GetUser: { params: s.UserParams, success: { status: 200, body: s.UserResponse }, errors: [401, 404] },
   UpdateUser: {
     params: s.UserParams,

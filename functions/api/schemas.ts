@@ -117,6 +117,13 @@ export const ListCarparksQuery = z.object({
   cursor: z.string().min(1).max(2048).optional(),
 });
 
+export const ListUsersQuery = z.object({
+  email: z.string().trim().min(1).max(254).optional().meta({ description: 'Users whose email starts with this (any case)', example: 'sam@' }),
+  name: z.string().trim().min(1).max(100).optional().meta({ description: 'Users whose name starts with this (any case); not with `email`', example: 'Sam' }),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
 export const UserParams = z.object({ userId: UserId });
 export const OperatorParams = z.object({ operatorId: OperatorId });
 export const CarparkParams = z.object({ carparkId: CarparkId });
@@ -151,6 +158,10 @@ export const UserResponse = z
     updatedAt: Timestamp,
   })
   .meta({ id: 'User' });
+
+export const UserListResponse = z
+  .object({ items: z.array(UserResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'UserList' });
 
 export const XeroContactLinkResponse = z
   .object({ userId: UserId, contactId: XeroContactId, linkedAt: Timestamp, linkedBy: UserId })

@@ -253,3 +253,45 @@ describe('plate look-up in the console', { timeout: 120_000 }, () => {
     await checkPage(page, 'console-plates-invalid');
   });
 });
+
+describe('users in the console', { timeout: 120_000 }, () => {
+  it('lets an admin page through every account and find one by the start of its email or name', async () => {
+    const page = await tab();
+    await openAs(page, ADMIN, '/console');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await heading(page, 'Users');
+    const rows = page.getByTestId('console-users').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const listed = (await twin.request('GET', '/users?limit=100', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as { items: unknown[] };
+    // The renters made by the tests above make more than one page.
+    expect(listed.items.length).toBeGreaterThan(25);
+    expect(await rows.count()).toBe(25);
+    await checkPage(page, 'console-users');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expectText(page, '#users-heading', /page 2$/);
+    await expect.poll(() => rows.count()).toBe(Math.min(25, listed.items.length - 25));
+
+    await page.getByLabel('Search for').fill('FLEET');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(page, '#users-heading', /Users whose email starts with “FLEET”, page 1/);
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringMatching(/^Fran Fleet \(Acme Logistics\)fleet@carpark\.localTenantCompany/)]);
+
+    await page.getByLabel('Search by').selectOption({ label: 'Start of the name' });
+    await page.getByLabel('Search for').fill('omar');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringMatching(/^Omar Operatoroperator@carpark\.localOperatorCompany/)]);
+    await checkPage(page, 'console-users-search');
+  });
+
+  it('is not for operators: no link, and the page says so', async () => {
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/users');
+    await heading(page, 'Not for your account');
+    expect(await page.getByTestId('not-for-your-account').textContent()).toMatch(/administrators only/);
+    expect(await page.getByRole('navigation', { name: 'Console' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Back to the console' }).click();
+    await heading(page, 'Console');
+    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await checkPage(page, 'console-users-operator');
+  });
+});

@@ -36,6 +36,10 @@ const matrix: Record<RouteId, Case> = {
     }),
     expect: all(201),
   },
+  ListUsers: {
+    request: (c) => ({ method: 'GET', path: `/users?email=${encodeURIComponent(c.tenantA.email.slice(0, 6))}` }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
   GetUser: {
     request: (c) => ({ method: 'GET', path: `/users/${c.tenantA.userId}` }),
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 200 },

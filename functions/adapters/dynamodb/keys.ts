@@ -93,6 +93,22 @@ export const indexKeys = {
   }),
 };
 
+/**
+ * User index keys, for the admin's user list: by email (gsi1, `users` / the email) and by name
+ * (gsi2, `userNames` / the name in lower case, then the id: names are not unique). A prefix of
+ * either is one query.
+ */
+export const userIndexKeys = (u: { userId: string; email: string; name: string }) => ({
+  [gsi1.partitionKey]: USERS_BY_EMAIL,
+  [gsi1.sortKey]: u.email,
+  [gsi2.partitionKey]: USERS_BY_NAME,
+  [gsi2.sortKey]: `${nameSortKey(u.name)}#${u.userId}`,
+});
+const USERS_BY_EMAIL = 'users';
+const USERS_BY_NAME = 'userNames';
+/** Names are searched by prefix, in lower case with runs of spaces as one. */
+export const nameSortKey = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
+
 /** Tenancy index keys: by tenant (newest first) and by car park. */
 export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancyId: string; createdAt: string }) => ({
   [gsi1.partitionKey]: `user#${t.userId}`,
@@ -108,6 +124,8 @@ export const INDEX = {
     partitionKey: gsi2.partitionKey,
     partitionValue: (operatorId: string) => `operator#${operatorId}`,
   },
+  usersByEmail: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => USERS_BY_EMAIL },
+  usersByName: { name: gsi2.indexName, partitionKey: gsi2.partitionKey, sortKey: gsi2.sortKey, partitionValue: () => USERS_BY_NAME },
   tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: (userId: string) => `user#${userId}` },
   tenanciesByCarpark: {
     name: gsi2.indexName,

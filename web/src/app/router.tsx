@@ -39,6 +39,7 @@ export const routes: RouteObject[] = [
       { path: '/console/tenancies', ...page(() => import('../features/console/routes/tenancies')) },
       { path: '/console/tenancies/:tenancyId', ...page(() => import('../features/console/routes/tenancy')) },
       { path: '/console/plates', ...page(() => import('../features/console/routes/plates')) },
+      { path: '/console/users', ...page(() => import('../features/console/routes/users')) },
       { path: '/docs', ...page(() => import('../features/docs/routes/docs')) },
       { path: '*', ...page(() => import('./not-found')) },
     ],

@@ -22,6 +22,11 @@ export function ConsoleNav() {
         <li>
           <NavLink to="/console/plates">Plate look-up</NavLink>
         </li>
+        {admin && (
+          <li>
+            <NavLink to="/console/users">Users</NavLink>
+          </li>
+        )}
       </ul>
     </nav>
   );

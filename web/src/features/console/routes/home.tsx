@@ -46,6 +46,16 @@ function ConsoleHome() {
               <p>Whose car is this? A plate’s tenancies and whether it opens the barrier now.</p>
             </section>
           </li>
+          {admin && (
+            <li>
+              <section className="card">
+                <h2>
+                  <Link to="/console/users">Users</Link>
+                </h2>
+                <p>Every account, found by the start of its email or name.</p>
+              </section>
+            </li>
+          )}
         </ul>
       </Page>
     </>
