@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { TestTwin } from '../support/twin';
-import { checkPage, launchBrowser, newTab, screenshot } from './browser';
+import { checkPage, launchBrowser, newTab, screenshot, WIDTHS } from './browser';
 import { expectText, heading, logIn, newEmail, PASSWORD } from './journeys';
 import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
 
@@ -232,7 +232,7 @@ describe('plate look-up in the console', { timeout: 120_000 }, () => {
     await openAs(page, OPERATOR, '/console/plates');
     await heading(page, 'Plate look-up');
     await checkPage(page, 'console-plates-empty');
-    await page.getByLabel('Plate').fill('5o51 8i0');
+    await page.getByRole('textbox', { name: 'Plate' }).fill('5o51 8i0');
     await page.getByRole('button', { name: 'Look up' }).click();
     await expectText(page, '[data-testid=plate-results] h2', /^1 tenancy on 5O518I0 or its look-alikes$/);
     // Live once the setup workflow has registered the plate: look again until it is.
@@ -247,7 +247,7 @@ describe('plate look-up in the console', { timeout: 120_000 }, () => {
       .toMatch(/^SO51BIO \(look-alike\)Live\s*Active\s*Renter lookalikeNorthgate Multi-StoreyCar$/);
     await checkPage(page, 'console-plates-found');
 
-    await page.getByLabel('Plate').fill('!');
+    await page.getByRole('textbox', { name: 'Plate' }).fill('!');
     await page.getByRole('button', { name: 'Look up' }).click();
     await expectText(page, '.field-error', /2 to 12 letters and digits/);
     await checkPage(page, 'console-plates-invalid');
@@ -293,5 +293,39 @@ describe('users in the console', { timeout: 120_000 }, () => {
     await heading(page, 'Console');
     expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
     await checkPage(page, 'console-users-operator');
+  });
+});
+
+describe('the console’s layout', { timeout: 240_000 }, () => {
+  it('lays out every console page at 375 px and 1280 px without sideways scrolling', async () => {
+    const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const tenancies = (await twin.request('GET', `/tenancies?carparkId=${northgate}&limit=1`, { token: adminToken })).json as { items: { tenancyId: string }[] };
+    const tenancyId = tenancies.items[0]!.tenancyId;
+    const paths = [
+      '/console',
+      '/console/carparks',
+      '/console/carparks/new',
+      `/console/carparks/${northgate}/edit`,
+      `/console/tenancies?carparkId=${northgate}`,
+      `/console/tenancies/${tenancyId}`,
+      '/console/plates?plate=SO51BIO',
+      '/console/users',
+    ];
+    for (const [device, width] of Object.entries(WIDTHS)) {
+      const { page } = await newTab(browser, twin.webBaseUrl, width);
+      await page.goto('/login');
+      await logIn(page, ADMIN, DEMO_PASSWORD);
+      for (const path of paths) {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.locator('[role=status]').filter({ hasText: /^Loading|^Looking/ }).waitFor({ state: 'detached' });
+        const overflow = await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth');
+        expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+        const name = `console-${device}-${path.replace(/\?.*/, '').replace(/tn_\w+/, 'tenancy').replace(/cp_\w+/, 'carpark').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
+        await checkPage(page, name);
+      }
+      await page.context().close();
+    }
   });
 });

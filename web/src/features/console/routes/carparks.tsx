@@ -5,6 +5,7 @@ import { RequireConsole, useSession } from '../../../lib/auth';
 import { money, vehicleTypeName } from '../../../lib/format';
 import { useConsoleCarparks, VEHICLE_TYPES, type Carpark } from '../api';
 import { ConsoleNav } from '../components/console-nav';
+import { TableScroll } from '../components/table-scroll';
 
 export default function ConsoleCarparksRoute() {
   return (
@@ -57,7 +58,7 @@ function CarparkCard({ carpark }: { carpark: Carpark }) {
     <article className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{carpark.name}</h2>
       <p>{[line1, line2, city, postcode].filter(Boolean).join(', ')}</p>
-      <div className="table-scroll">
+      <TableScroll label={`Spaces and prices at ${carpark.name}`}>
         <table>
           <caption className="visually-hidden">Spaces and prices at {carpark.name}</caption>
           <thead>
@@ -79,7 +80,7 @@ function CarparkCard({ carpark }: { carpark: Carpark }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className="actions">
         <Link to={`/console/carparks/${carpark.carparkId}/edit`} aria-label={`Edit ${carpark.name}`}>
           Edit

@@ -13,6 +13,7 @@ import { RequireConsole, useSession } from '../../../lib/auth';
 import { tenancyStatusName, vehicleTypeName } from '../../../lib/format';
 import { useConsoleCarparks } from '../api';
 import { ConsoleNav } from '../components/console-nav';
+import { TableScroll } from '../components/table-scroll';
 
 export default function PlateLookupRoute() {
   return (
@@ -66,7 +67,7 @@ function PlateLookup() {
           </h2>
           {lookup.data.truncated && <p className="muted">Only the first {lookup.data.items.length} are shown.</p>}
           {lookup.data.items.length > 0 && (
-            <div className="table-scroll card">
+            <TableScroll className="card" label="Tenancies on the plate">
               <table>
                 <caption className="visually-hidden">Tenancies on the plate</caption>
                 <thead>
@@ -102,7 +103,7 @@ function PlateLookup() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       )}

@@ -11,6 +11,7 @@ import { RequireConsole, useSession } from '../../../lib/auth';
 import { money, shortDate, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
 import { TENANCY_STATUSES, useCarparkTenancies, useConsoleCarparks, type TenancyStatus } from '../api';
 import { ConsoleNav } from '../components/console-nav';
+import { TableScroll } from '../components/table-scroll';
 
 export default function ConsoleTenanciesRoute() {
   return (
@@ -95,7 +96,7 @@ function TenancyPages({ carparkId, status }: { carparkId: string; status: Tenanc
       {items.length === 0 ? (
         <p className="card">{cursors.length === 0 ? 'No tenancies here.' : 'No more tenancies.'}</p>
       ) : (
-        <div className="table-scroll card">
+        <TableScroll className="card" label="Tenancies">
           <table data-testid="console-tenancies" aria-busy={page.isPlaceholderData || undefined}>
             <caption className="visually-hidden">Tenancies</caption>
             <thead>
@@ -129,7 +130,7 @@ function TenancyPages({ carparkId, status }: { carparkId: string; status: Tenanc
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <p className="actions">
         {cursors.length > 0 && (

@@ -9,6 +9,7 @@ import { api, unwrap } from '../../../lib/api-client';
 import { RequireConsole } from '../../../lib/auth';
 import { shortDate } from '../../../lib/format';
 import { ConsoleNav } from '../components/console-nav';
+import { TableScroll } from '../components/table-scroll';
 
 export default function ConsoleUsersRoute() {
   return (
@@ -78,7 +79,7 @@ function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
       {items.length === 0 ? (
         <p className="card">No users found.</p>
       ) : (
-        <div className="table-scroll card">
+        <TableScroll className="card" label="Users">
           <table data-testid="console-users" aria-busy={page.isPlaceholderData || undefined}>
             <caption className="visually-hidden">Users</caption>
             <thead>
@@ -102,7 +103,7 @@ function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <p className="actions">
         {cursors.length > 0 && (
