@@ -137,6 +137,15 @@ export const routes = [
     access: { table: ['PutItem'] },
   },
   {
+    id: 'ListUsers',
+    method: 'GET',
+    path: '/users',
+    handler: 'handlers/users/list-users.ts',
+    auth: 'user',
+    summary: 'List user accounts, by email or name prefix, a page at a time (admin)',
+    access: { table: ['Query'] },
+  },
+  {
     id: 'GetUser',
     method: 'GET',
     path: '/users/{userId}',
@@ -307,6 +316,16 @@ export const routes = [
     auth: 'user',
     summary: 'Take back a cancellation before the tenancy has ended; the space and the billing stay (owner)',
     access: { table: ['GetItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
+  },
+  {
+    id: 'LookUpPlate',
+    method: 'GET',
+    path: '/plates/{plate}',
+    handler: 'handlers/plates/look-up-plate.ts',
+    auth: 'user',
+    summary: 'Tenancies on a plate, look-alikes (O/0, I/1, S/5, B/8) tolerated: in your car parks (operators), any (admin)',
+    // One query of the plate's look-alike key, then batch reads of its tenancies and their tenants.
+    access: { table: ['Query', 'BatchGetItem'] },
   },
   {
     id: 'GetBilling',

@@ -22,6 +22,7 @@ export const contracts = {
   OpenApi: { success: { status: 200 } },
   GetConfig: { success: { status: 200, body: s.ConfigResponse }, errors: [503] },
   CreateUser: { body: s.SignUpBody, success: { status: 201, body: s.UserResponse }, errors: [409] },
+  ListUsers: { query: s.ListUsersQuery, success: { status: 200, body: s.UserListResponse }, errors: [401, 403] },
   GetUser: { params: s.UserParams, success: { status: 200, body: s.UserResponse }, errors: [401, 404] },
   UpdateUser: {
     params: s.UserParams,
@@ -69,6 +70,7 @@ export const contracts = {
   },
   CancelTenancy: { params: s.TenancyParams, success: { status: 202, body: s.TenancyResponse }, errors: [401, 404, 409] },
   UndoCancellation: { params: s.TenancyParams, success: { status: 200, body: s.TenancyEnvelope }, errors: [401, 403, 404, 409] },
+  LookUpPlate: { params: s.PlateParams, success: { status: 200, body: s.PlateLookupResponse }, errors: [401, 403] },
   GetBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   CreateBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
   UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },

@@ -117,6 +117,13 @@ export const ListCarparksQuery = z.object({
   cursor: z.string().min(1).max(2048).optional(),
 });
 
+export const ListUsersQuery = z.object({
+  email: z.string().trim().min(1).max(254).optional().meta({ description: 'Users whose email starts with this (any case)', example: 'sam@' }),
+  name: z.string().trim().min(1).max(100).optional().meta({ description: 'Users whose name starts with this (any case); not with `email`', example: 'Sam' }),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
 export const UserParams = z.object({ userId: UserId });
 export const OperatorParams = z.object({ operatorId: OperatorId });
 export const CarparkParams = z.object({ carparkId: CarparkId });
@@ -151,6 +158,10 @@ export const UserResponse = z
     updatedAt: Timestamp,
   })
   .meta({ id: 'User' });
+
+export const UserListResponse = z
+  .object({ items: z.array(UserResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'UserList' });
 
 export const XeroContactLinkResponse = z
   .object({ userId: UserId, contactId: XeroContactId, linkedAt: Timestamp, linkedBy: UserId })
@@ -295,6 +306,31 @@ export const TenancyEnvelope = z.object({ tenancy: TenancyResponse }).meta({ id:
 export const TenancyListResponse = z
   .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
   .meta({ id: 'TenancyList' });
+
+// --- plate look-up -------------------------------------------------------------------------------
+
+/** As typed: any spacing and case; the API normalises it and refuses what cannot be a plate (422). */
+export const PlateParams = z.object({ plate: z.string().min(1).max(40).meta({ example: 'SO51 BIO' }) });
+
+export const PlateLookupResponse = z
+  .object({
+    plate: z.string().meta({ description: 'The plate as looked up: normalised', example: 'SO51BIO' }),
+    lookAlikeKey: z.string().meta({ description: 'O, I, S and B folded onto 0, 1, 5 and 8: every plate with this key is a match', example: '5051810' }),
+    items: z.array(
+      z.object({
+        tenancy: TenancyResponse,
+        tenant: z.object({
+          userId: UserId,
+          name: z.string().optional(),
+          email: Email.optional().meta({ description: 'Admins only' }),
+        }),
+        liveAtBarrier: z.boolean().meta({ description: 'The plate is on the barrier’s whitelist now' }),
+        exact: z.boolean().meta({ description: 'The tenancy’s plate is exactly the one looked up, not only a look-alike' }),
+      }),
+    ).meta({ description: 'Exact matches first, then live tenancies before ended ones, newest first' }),
+    truncated: z.boolean().meta({ description: 'More tenancies matched than one answer holds (100)' }),
+  })
+  .meta({ id: 'PlateLookup' });
 
 // --- billing --------------------------------------------------------------------------------------
 

@@ -122,3 +122,16 @@ export function lookAlikeWarnings(plate: string): LookAlikeWarning[] {
   });
   return warnings;
 }
+
+/** Each look-alike pair folds onto its digit: O→0, I→1, S→5, B→8. */
+const FOLDS: Readonly<Record<string, string>> = { O: '0', I: '1', S: '5', B: '8' };
+
+/**
+ * The plate's look-alike key: normalised, then each letter of a look-alike pair replaced by its
+ * digit, so "SO51 BIO", "5051 8I0" and "s0s1b10" share one key. Plates a person (or a camera) may
+ * have read for each other fold to the same key; different plates may too (the look-up shows
+ * each tenancy's exact plate). Idempotent.
+ */
+export function foldLookAlikes(plate: string): string {
+  return [...normalisePlate(plate)].map((character) => FOLDS[character] ?? character).join('');
+}

@@ -36,6 +36,10 @@ const matrix: Record<RouteId, Case> = {
     }),
     expect: all(201),
   },
+  ListUsers: {
+    request: (c) => ({ method: 'GET', path: `/users?email=${encodeURIComponent(c.tenantA.email.slice(0, 6))}` }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
   GetUser: {
     request: (c) => ({ method: 'GET', path: `/users/${c.tenantA.userId}` }),
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 200 },
@@ -121,6 +125,12 @@ const matrix: Record<RouteId, Case> = {
     // [4] is cancelling (its end kept off by hand): the tenant takes it back; an operator or admin who may see it may not.
     request: () => ({ method: 'POST', path: `/tenancies/${tenancyOfA[4]}/undo-cancellation` }),
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 403, operatorY: 404, admin: 403 },
+  },
+  LookUpPlate: {
+    // Tenant A's plate at operator X's car park, typed with a look-alike (O for 0): X and the admin
+    // find it, Y (not its car park) finds nothing (200, empty: see plate-lookup.test.ts), tenants may not look.
+    request: () => ({ method: 'GET', path: '/plates/TAO0AAA' }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 200, operatorY: 200, admin: 200 },
   },
   GetBilling: { request: () => ({ method: 'GET', path: '/billing' }), expect: { ...all(200), anonymous: 401 } },
   CreateBilling: { request: () => ({ method: 'POST', path: '/billing' }), expect: { ...all(200), anonymous: 401 } },

@@ -84,11 +84,13 @@ describe.each(bodyRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s 
 
 describe('bad path and query values', () => {
   it.each(routes.filter((r) => r.path.includes('{')).map((r) => [`${r.method} ${r.path}`, r] as const))(
-    '%s answers 404 for an id that cannot exist',
+    '%s answers 404 for an id that cannot exist (422 for a plate that cannot be one)',
     async (_name, route) => {
       const path = route.path.replace(/\{[^}]+\}/, encodeURIComponent("'; DROP TABLE--"));
       const body = route.method === 'PATCH' ? { name: 'x' } : undefined;
-      expectErrorShape(await twin.request(route.method, path, { body, token: cast.admin.token }), 404, 'not_found');
+      // A plate is looked up, not fetched: what cannot be a plate is bad input, named in a 422.
+      const [status, code] = route.id === 'LookUpPlate' ? [422, 'validation_failed'] : [404, 'not_found'];
+      expectErrorShape(await twin.request(route.method, path, { body, token: cast.admin.token }), status, code);
     },
   );
 

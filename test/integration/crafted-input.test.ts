@@ -44,12 +44,14 @@ describe('forged page cursors', () => {
       'not-a-cursor',
     ];
     const paginated = routes.filter((r) => r.method === 'GET' && (contracts[r.id] as { query?: { shape?: Record<string, unknown> } }).query?.shape?.cursor);
-    expect(paginated.map((r) => r.id).sort()).toEqual(['ListCarparks', 'ListTenancies']);
+    expect(paginated.map((r) => r.id).sort()).toEqual(['ListCarparks', 'ListTenancies', 'ListUsers']);
 
     const callers = { anonymous: undefined, tenant: cast.tenantA.token, operator: cast.operatorX.token, admin: cast.admin.token };
     const queries: Record<string, string[]> = {
       ListCarparks: [''],
       ListTenancies: ['', `&carparkId=${cast.operatorX.carparkId}`, `&carparkId=${carpark.carparkId}`, `&userId=${tenant.userId}`, '&status=active'],
+      // Admins only (403 to anyone else); no forged cursor fits the users' email or name index.
+      ListUsers: ['', '&email=a', '&name=a'],
     };
     let checked = 0;
     for (const route of paginated) {

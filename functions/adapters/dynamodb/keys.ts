@@ -29,6 +29,7 @@ export const ENTITY = {
   supportTicket: 'supportTicket',
   rateLimit: 'rateLimit',
   xeroContactLink: 'xeroContactLink',
+  plateSighting: 'plateSighting',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -53,6 +54,12 @@ export const keys = {
    * sharing a site share the claim), or the car park id for tenancies created before sites were owned.
    */
   plateClaim: (scope: string, plate: string) => item(ENTITY.plateClaim, `${scope}#${plate}`),
+  /**
+   * A tenancy on a plate, under the plate's look-alike key (O/0, I/1, S/5, B/8 folded): one query
+   * finds every tenancy a plate, as typed or misread, has had.
+   */
+  plateSighting: (folded: string, tenancyId: string): Key => ({ pk: `${ENTITY.plateSighting}#${folded}`, sk: `tenancy#${tenancyId}` }),
+  plateSightingPartition: (folded: string) => `${ENTITY.plateSighting}#${folded}`,
   /** Which operator owns a SmartParking site id: claimed once, by one operator. */
   siteClaim: (siteId: string) => item(ENTITY.siteClaim, siteId),
   /** A tenant's billing account and its lines share a partition: one query reads them all. */
@@ -86,6 +93,22 @@ export const indexKeys = {
   }),
 };
 
+/**
+ * User index keys, for the admin's user list: by email (gsi1, `users` / the email) and by name
+ * (gsi2, `userNames` / the name in lower case, then the id: names are not unique). A prefix of
+ * either is one query.
+ */
+export const userIndexKeys = (u: { userId: string; email: string; name: string }) => ({
+  [gsi1.partitionKey]: USERS_BY_EMAIL,
+  [gsi1.sortKey]: u.email,
+  [gsi2.partitionKey]: USERS_BY_NAME,
+  [gsi2.sortKey]: `${nameSortKey(u.name)}#${u.userId}`,
+});
+const USERS_BY_EMAIL = 'users';
+const USERS_BY_NAME = 'userNames';
+/** Names are searched by prefix, in lower case with runs of spaces as one. */
+export const nameSortKey = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
+
 /** Tenancy index keys: by tenant (newest first) and by car park. */
 export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancyId: string; createdAt: string }) => ({
   [gsi1.partitionKey]: `user#${t.userId}`,
@@ -101,6 +124,8 @@ export const INDEX = {
     partitionKey: gsi2.partitionKey,
     partitionValue: (operatorId: string) => `operator#${operatorId}`,
   },
+  usersByEmail: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => USERS_BY_EMAIL },
+  usersByName: { name: gsi2.indexName, partitionKey: gsi2.partitionKey, sortKey: gsi2.sortKey, partitionValue: () => USERS_BY_NAME },
   tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: (userId: string) => `user#${userId}` },
   tenanciesByCarpark: {
     name: gsi2.indexName,

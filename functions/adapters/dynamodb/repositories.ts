@@ -16,11 +16,12 @@ import type {
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
+import type { UserDirectory } from '../../domain/user-directory';
 import { carparkEntity, operatorEntity } from './entities/carparks';
 import { parseItem } from './entities/item';
 import { emailChangeEntity, emailClaimEntity, passwordResetEntity, userEntity } from './entities/users';
 import { isConditionFailure, updateExpression, withCondition } from './expressions';
-import { ENTITY, INDEX, indexKeys, keys } from './keys';
+import { ENTITY, INDEX, indexKeys, keys, nameSortKey, userIndexKeys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { tableSchema } from './table-schema';
 import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, queryAll, transact, updateIf } from './table';
@@ -50,7 +51,13 @@ export const userRepository: UserRepository = {
           ConditionExpression: NOT_EXISTS,
         },
       },
-      { Put: { TableName: TableName(), Item: { ...keys.user(user.userId), type: ENTITY.user, ...user }, ConditionExpression: NOT_EXISTS } },
+      {
+        Put: {
+          TableName: TableName(),
+          Item: { ...keys.user(user.userId), ...userIndexKeys(user), type: ENTITY.user, ...user },
+          ConditionExpression: NOT_EXISTS,
+        },
+      },
     ]);
     if (!result.ok) throw emailTakenError();
   },
@@ -67,8 +74,10 @@ export const userRepository: UserRepository = {
   /** 1 round trip: an update, or a transaction that also moves the email claim. */
   async update(current, changes) {
     const { set, remove } = splitChanges(changes, ['phone', 'operatorId']);
-    const update = withCondition(updateExpression(set, remove), EXISTS);
     const next = Object.fromEntries(Object.entries({ ...current, ...changes }).filter(([, v]) => v !== undefined)) as unknown as User;
+    // The user list's index keys follow the email and the name.
+    const reindex = changes.email !== undefined || changes.name !== undefined ? userIndexKeys(next) : {};
+    const update = withCondition(updateExpression({ ...set, ...reindex }, remove), EXISTS);
 
     if (changes.email === undefined || changes.email === current.email) {
       if (!(await updateIf({ Key: keys.user(current.userId), ...update }))) throw new NotFoundError('User');
@@ -314,5 +323,47 @@ export const carparkRepository: CarparkRepository = {
       throw new ConflictError('carpark_changed', 'The prices were changed by someone else meanwhile: read the car park again and retry.');
     }
     throw capacityConflict(Object.keys(capacity ?? {}));
+  },
+};
+
+// --- the admin's user list ---------------------------------------------------------------------
+
+/**
+ * 1 round trip: one query of the users' email index (gsi1, `users`) or name index (gsi2,
+ * `userNames`), `begins_with` the prefix, `Limit` the page: no filter, so pages are always full.
+ */
+export const userDirectory: UserDirectory = {
+  async search({ by, prefix, limit, cursor }) {
+    const index = by === 'email' ? INDEX.usersByEmail : INDEX.usersByName;
+    const partition = index.partitionValue();
+    const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, index.sortKey];
+    // A cursor continues this index's users only.
+    const startKey = cursor
+      ? decodeCursor(cursor, cursorKeys, {
+          [cursorKeys[0]!]: (v) => v.startsWith(`${ENTITY.user}#`),
+          [cursorKeys[1]!]: ENTITY.user,
+          [cursorKeys[2]!]: partition,
+        })
+      : undefined;
+    const keyPrefix = prefix === undefined ? undefined : by === 'email' ? prefix : nameSortKey(prefix);
+    const result = await db()
+      .send(
+        new QueryCommand({
+          TableName: TableName(),
+          IndexName: index.name,
+          KeyConditionExpression: keyPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, ...(keyPrefix ? { '#sk': index.sortKey } : {}) },
+          ExpressionAttributeValues: { ':pk': partition, ...(keyPrefix ? { ':prefix': keyPrefix } : {}) },
+          Limit: limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
+      });
+    return {
+      items: (result.Items ?? []).map((item) => parseItem(userEntity, item)),
+      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+    };
   },
 };

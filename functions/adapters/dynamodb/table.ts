@@ -1,5 +1,6 @@
 /** The few primitives every repository uses: the client, the table name, get, query, transact. */
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,7 +13,7 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient, getTableName } from './client';
-import { parseOptional, type EntitySchema, type StoredItem } from './entities/item';
+import { parseItem, parseOptional, type EntitySchema, type StoredItem } from './entities/item';
 import { cancelledConditions, isConditionFailure } from './expressions';
 import type { Key } from './keys';
 
@@ -27,6 +28,26 @@ export const EXISTS = 'attribute_exists(pk)';
 export async function getItem<T>(entity: EntitySchema<T>, key: Key, consistent = false): Promise<T | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: TableName(), Key: key, ConsistentRead: consistent }));
   return parseOptional(entity, Item);
+}
+
+/** Most keys one batch read takes (DynamoDB's own limit per BatchGetItem). */
+export const BATCH_GET_MAX = 100;
+
+/**
+ * Reads up to 100 items by key in one BatchGetItem (keys the table leaves unprocessed are asked for
+ * again, at most twice more), parsed as `entity`. Missing items are left out; order is not kept.
+ */
+export async function batchGet<T>(entity: EntitySchema<T>, keys: readonly Key[]): Promise<T[]> {
+  if (keys.length > BATCH_GET_MAX) throw new Error(`batchGet takes at most ${BATCH_GET_MAX} keys, not ${keys.length}`);
+  const found: T[] = [];
+  let pending: Record<string, unknown>[] = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
+    const result = await db().send(new BatchGetCommand({ RequestItems: { [TableName()]: { Keys: pending } } }));
+    for (const item of result.Responses?.[TableName()] ?? []) found.push(parseItem(entity, item));
+    pending = result.UnprocessedKeys?.[TableName()]?.Keys ?? [];
+  }
+  if (pending.length > 0) throw new Error(`batchGet: ${pending.length} keys still unprocessed after 3 attempts`);
+  return found;
 }
 
 /** A query that read past its cap: the partition holds more than its access pattern allows for. */

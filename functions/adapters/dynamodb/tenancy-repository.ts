@@ -7,6 +7,7 @@
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
+import { plateSightingPut } from './plate-sightings';
 import { tenancyEntity } from './entities/tenancies';
 import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, keys, tenancyIndexKeys } from './keys';
@@ -206,6 +207,8 @@ export const tenancyRepository: TenancyRepository = {
       plateClaim(t, t.plate),
       { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
       ...(t.status === 'scheduled' ? [] : billingChange(t.userId, t.priceId, 1)),
+      // Last: the failure reasons below are read by position.
+      plateSightingPut(t, t.plate),
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('carpark_full', `No ${t.vehicleType} space is free at this car park.`);
@@ -329,6 +332,7 @@ export const tenancyRepository: TenancyRepository = {
           ConditionExpression: '#status IN (:from0) AND attribute_not_exists(pendingPlate)',
         },
       },
+      plateSightingPut(t, newPlate),
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('plate_in_use', `${newPlate} already has a live tenancy at this car park's barrier.`);

@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useNavigate, useNavigation } from 'react-router';
 import { Loading } from '../components/status';
-import { useLogOut, useSession } from '../lib/auth';
+import { canUseConsole, useLogOut, useSession } from '../lib/auth';
 
 export function Layout() {
   const session = useSession();
@@ -26,6 +26,11 @@ export function Layout() {
             </li>
             {session ? (
               <>
+                {canUseConsole(session) && (
+                  <li>
+                    <NavLink to="/console">Console</NavLink>
+                  </li>
+                )}
                 <li>
                   <NavLink to="/my/tenancies">My tenancies</NavLink>
                 </li>

@@ -11,6 +11,10 @@ const page = (load: () => PageModule): Pick<RouteObject, 'lazy'> => ({
   lazy: async () => ({ Component: (await load()).default }),
 });
 
+const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K): Pick<RouteObject, 'lazy'> => ({
+  lazy: async () => ({ Component: (await load())[name] }),
+});
+
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
@@ -28,6 +32,14 @@ export const routes: RouteObject[] = [
       { path: '/my/billing/authenticate/:invoiceId', ...page(() => import('../features/billing/routes/authenticate')) },
       { path: '/my/account', ...page(() => import('../features/account/routes/account')) },
       { path: '/contact-us', ...page(() => import('../features/contact/routes/contact')) },
+      { path: '/console', ...page(() => import('../features/console/routes/home')) },
+      { path: '/console/carparks', ...page(() => import('../features/console/routes/carparks')) },
+      { path: '/console/carparks/new', ...named(() => import('../features/console/routes/carpark-form'), 'NewCarparkRoute') },
+      { path: '/console/carparks/:carparkId/edit', ...named(() => import('../features/console/routes/carpark-form'), 'EditCarparkRoute') },
+      { path: '/console/tenancies', ...page(() => import('../features/console/routes/tenancies')) },
+      { path: '/console/tenancies/:tenancyId', ...page(() => import('../features/console/routes/tenancy')) },
+      { path: '/console/plates', ...page(() => import('../features/console/routes/plates')) },
+      { path: '/console/users', ...page(() => import('../features/console/routes/users')) },
       { path: '/docs', ...page(() => import('../features/docs/routes/docs')) },
       { path: '*', ...page(() => import('./not-found')) },
     ],

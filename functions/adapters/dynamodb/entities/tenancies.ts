@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { VEHICLE_TYPES } from '../../../domain/carparks';
+import type { PlateSighting } from '../../../domain/plate-lookup';
 import { BARRIER_STATUSES, TENANCY_STATUSES, type Tenancy } from '../../../domain/tenancies';
 import { ENTITY } from '../keys';
 import { defineEntity, sameShape, type SameShape } from './item';
@@ -46,3 +47,13 @@ const tenancySchema = z.object({
 });
 sameShape<SameShape<z.output<typeof tenancySchema>, Tenancy>>();
 export const tenancyEntity = defineEntity<Tenancy>(ENTITY.tenancy, tenancySchema);
+
+const plateSightingSchema = z.object({
+  folded: z.string(),
+  plate: z.string(),
+  tenancyId: z.string(),
+  operatorId: z.string(),
+  carparkId: z.string(),
+});
+sameShape<SameShape<z.output<typeof plateSightingSchema>, PlateSighting>>();
+export const plateSightingEntity = defineEntity<PlateSighting>(ENTITY.plateSighting, plateSightingSchema);

@@ -14,3 +14,5 @@ export type Tenancy = JsonOf<'GetTenancy', 200>;
 export type TenancyWithWarnings = JsonOf<'CreateTenancy', 202>;
 export type Billing = JsonOf<'GetBilling', 200>;
 export type ErrorBody = JsonOf<'CreateUser', 422>;
+export type ManagedCarpark = JsonOf<'UpdateCarpark', 200>;
+export type TenancyList = JsonOf<'ListTenancies', 200>;

@@ -1,0 +1,331 @@
+/**
+ * The operator and admin console end to end: Chromium against the whole twin with the demo data
+ * (operator Northgate with two car parks, an admin, a tenant). Who may open it, an operator's car
+ * parks and their editing, the tenancies of a car park page by page, plate look-up and the admin's
+ * user list. axe-core checks every page; screenshots go to test/e2e/artifacts/.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { TestTwin } from '../support/twin';
+import { checkPage, launchBrowser, newTab, screenshot, WIDTHS } from './browser';
+import { expectText, heading, logIn, newEmail, PASSWORD } from './journeys';
+import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
+
+let twin: TestTwin;
+let browser: Browser;
+
+beforeAll(async () => {
+  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await twin?.close();
+});
+
+const OPERATOR = 'operator@carpark.local';
+const ADMIN = 'admin@carpark.local';
+const TENANT = 'tenant@carpark.local';
+
+async function tab(): Promise<Page> {
+  const { page } = await newTab(browser, twin.webBaseUrl);
+  onTestFailed(({ task }) => screenshot(page, `failed-console-${task.name.slice(0, 40).replace(/\W+/g, '-')}`));
+  return page;
+}
+
+/** Opens a console page, logging in as `email` on the way (the console sends visitors to log in and back). */
+async function openAs(page: Page, email: string, path: string): Promise<void> {
+  await page.goto(path);
+  await logIn(page, email, DEMO_PASSWORD);
+}
+
+describe('the console', { timeout: 120_000 }, () => {
+  it('sends an anonymous visitor to log in and back, tells a tenant it is not for their account, and is in the navigation of operators only', async () => {
+    const page = await tab();
+    await page.goto('/console/carparks');
+    await heading(page, 'Log in');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/console/carparks');
+
+    await logIn(page, TENANT, DEMO_PASSWORD);
+    await heading(page, 'Not for your account');
+    expect(await page.getByTestId('not-for-your-account').textContent()).toMatch(/for car park operators and platform administrators/);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Console' }).count()).toBe(0);
+    await checkPage(page, 'console-not-for-tenant');
+
+    const operator = await tab();
+    await openAs(operator, OPERATOR, '/console/carparks');
+    await heading(operator, 'My car parks');
+    await operator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Console' }).click();
+    await heading(operator, 'Console');
+    await checkPage(operator, 'console-home');
+  });
+
+  it('shows an operator their car parks with spaces, free spaces and prices in pounds, and adds and edits one with field messages beside the fields', async () => {
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/carparks');
+    await heading(page, 'My car parks');
+    const northgate = page.getByRole('article', { name: 'Northgate Multi-Storey' });
+    await northgate.waitFor();
+    const carRow = northgate.getByRole('row', { name: /^Car\b/ });
+    expect((await carRow.textContent())?.replace(/\s+/g, ' ')).toMatch(/Car\s*120\s*\d+\s*£120\.00/);
+    expect(await page.getByRole('article').count()).toBe(2);
+    await checkPage(page, 'console-carparks');
+
+    await page.getByRole('link', { name: 'Add a car park' }).click();
+    await heading(page, 'Add a car park');
+    await page.getByLabel('Name').fill('Canal Wharf');
+    await page.getByLabel('Street', { exact: true }).fill('7 Canal Wharf');
+    await page.getByLabel('Town or city').fill('Leeds');
+    await page.getByLabel('Postcode').fill('LS11 5PS');
+    await page.getByLabel('Car spaces').fill('30');
+    await page.getByLabel('Car price a month').fill('99.5');
+    await page.getByLabel('Support email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Add car park' }).click();
+    // The API's 422: the site id and the email are named beside their fields.
+    const emailError = page.getByLabel('Support email');
+    await expect.poll(() => emailError.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field-error').allTextContents()).toHaveLength(2);
+    await checkPage(page, 'console-carpark-new-errors');
+
+    await page.getByLabel('Barrier site id').fill('SP-LEEDS-003');
+    await page.getByLabel('Support email').fill('canal@northgate.local');
+    await page.getByRole('button', { name: 'Add car park' }).click();
+    await heading(page, 'My car parks');
+    await expectText(page, '[role=status]', /Canal Wharf is saved/);
+    const canal = page.getByRole('article', { name: 'Canal Wharf' });
+    expect((await canal.getByRole('row', { name: /^Car\b/ }).textContent())?.replace(/\s+/g, ' ')).toMatch(/30\s*30\s*£99\.50/);
+
+    await canal.getByRole('link', { name: 'Edit Canal Wharf' }).click();
+    await heading(page, 'Edit Canal Wharf');
+    expect(await page.getByLabel('Car price a month').inputValue()).toBe('99.50');
+    await page.getByLabel('Car price a month').fill('twelve');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expectText(page, '.field-error', /Enter an amount such as 120\.00/);
+    await page.getByLabel('Car price a month').fill('105');
+    await page.getByLabel('Van spaces').fill('4');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    // Spaces without a price: the API says so next to the van's price.
+    await expectText(page, '.field-error', /Give a price for van/);
+    await checkPage(page, 'console-carpark-edit-errors');
+    await page.getByLabel('Van price a month').fill('150');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await heading(page, 'My car parks');
+    const edited = page.getByRole('article', { name: 'Canal Wharf' });
+    await expect.poll(() => edited.getByRole('row', { name: /^Car\b/ }).textContent()).toMatch(/£105\.00/);
+    expect((await edited.getByRole('row', { name: /^Van\b/ }).textContent())?.replace(/\s+/g, ' ')).toMatch(/4\s*4\s*£150\.00/);
+  });
+
+  it('shows an admin every car park', async () => {
+    const page = await tab();
+    await openAs(page, ADMIN, '/console/carparks');
+    await heading(page, 'Car parks');
+    await page.getByRole('article', { name: 'Riverside Yard' }).waitFor();
+    const listed = (await twin.request('GET', '/carparks?limit=100')).json as { items: unknown[] };
+    expect(await page.getByRole('article').count()).toBe(listed.items.length);
+    await checkPage(page, 'console-carparks-admin');
+  });
+});
+
+async function tokenOf(email: string, password: string): Promise<string> {
+  const login = await twin.request('POST', '/auth/login', { body: { email, password } });
+  expect(login.status, login.text).toBe(200);
+  return (login.json as { token: string }).token;
+}
+
+/** A new tenant with a working card on file, through the API. */
+async function tenantWithCard(label: string): Promise<{ email: string; token: string }> {
+  const email = newEmail(label);
+  const created = await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: `Renter ${label}`, accountType: 'individual' } });
+  expect(created.status, created.text).toBe(201);
+  const token = await tokenOf(email, PASSWORD);
+  const card = await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_visa' } });
+  expect(card.status, card.text).toBe(200);
+  return { email, token };
+}
+
+async function carparkNamed(name: string): Promise<string> {
+  const carparks = (await twin.request('GET', '/carparks?limit=100')).json as { items: { carparkId: string; name: string }[] };
+  return carparks.items.find((c) => c.name === name)!.carparkId;
+}
+
+describe('tenancies in the console', { timeout: 180_000 }, () => {
+  it('lists the tenancies of an operator’s car park a page at a time, filters them by status, and opens one', async () => {
+    // 26 tenancies at Riverside Yard, one more than a page, each of its own tenant (as renters come).
+    const riverside = await carparkNamed('Riverside Yard');
+    const plates = Array.from({ length: 26 }, (_, i) => `RY${String(i).padStart(2, '0')}ABC`);
+    for (let batch = 0; batch < plates.length; batch += 6) {
+      await Promise.all(
+        plates.slice(batch, batch + 6).map(async (plate) => {
+          const renter = await tenantWithCard(`riverside-${plate.toLowerCase()}`);
+          const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: riverside, vehicleType: 'car', plate } });
+          expect(rented.status, rented.text).toBe(202);
+        }),
+      );
+    }
+
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/tenancies');
+    await heading(page, 'Tenancies');
+    await page.getByLabel('Car park').selectOption({ label: 'Riverside Yard' });
+    await page.getByRole('button', { name: 'Show tenancies' }).click();
+    const rows = page.getByTestId('console-tenancies').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    await checkPage(page, 'console-tenancies');
+
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByRole('heading', { name: /Page 2/ }).waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Next page' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+
+    // Active only: the setup workflows finish behind the page; ask again until they have.
+    await page.getByLabel('Status').selectOption({ label: 'Active' });
+    await page.getByRole('button', { name: 'Show tenancies' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('active');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { name: /Page 1/ }).waitFor();
+          return rows.count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+    for (const status of await rows.locator('.status').allTextContents()) expect(status).toBe('Active');
+
+    const first = rows.first().getByRole('link');
+    const plate = (await first.textContent()) ?? '';
+    expect(plates).toContain(plate);
+    await first.click();
+    await heading(page, `Riverside Yard: ${plate}`);
+    const facts = (await page.getByTestId('console-tenancy').textContent()) ?? '';
+    expect(facts).toMatch(/StatusActive/);
+    expect(facts).toMatch(/Vehicle typeCar/);
+    expect(facts).toMatch(/Price£95\.00 a month/);
+    expect(facts).toMatch(/Tenantusr_[0-9a-f]{20}/);
+    await checkPage(page, 'console-tenancy');
+  });
+
+  it('shows an admin the tenant’s name and email on a tenancy', async () => {
+    const riverside = await carparkNamed('Riverside Yard');
+    const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
+    const listed = (await twin.request('GET', `/tenancies?carparkId=${riverside}&limit=1`, { token: adminToken })).json as {
+      items: { tenancyId: string }[];
+    };
+    const page = await tab();
+    await openAs(page, ADMIN, `/console/tenancies/${listed.items[0]!.tenancyId}`);
+    await expectText(page, '[data-testid=tenant]', /Renter riverside-ry\d\dabc \(riverside-ry\d\dabc-[0-9a-f]{8}@example\.com\)/);
+    await checkPage(page, 'console-tenancy-admin');
+  });
+});
+
+describe('plate look-up in the console', { timeout: 120_000 }, () => {
+  it('finds a plate typed with look-alikes, with its tenant, status and whether it is live at the barrier', async () => {
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const renter = await tenantWithCard('lookalike');
+    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'SO51 BIO' } });
+    expect(rented.status, rented.text).toBe(202);
+
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/plates');
+    await heading(page, 'Plate look-up');
+    await checkPage(page, 'console-plates-empty');
+    await page.getByRole('textbox', { name: 'Plate' }).fill('5o51 8i0');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expectText(page, '[data-testid=plate-results] h2', /^1 tenancy on 5O518I0 or its look-alikes$/);
+    // Live once the setup workflow has registered the plate: look again until it is.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId('plate-results').locator('tbody tr').first().textContent({ timeout: 15_000 });
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toMatch(/^SO51BIO \(look-alike\)Live\s*Active\s*Renter lookalikeNorthgate Multi-StoreyCar$/);
+    await checkPage(page, 'console-plates-found');
+
+    await page.getByRole('textbox', { name: 'Plate' }).fill('!');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expectText(page, '.field-error', /2 to 12 letters and digits/);
+    await checkPage(page, 'console-plates-invalid');
+  });
+});
+
+describe('users in the console', { timeout: 120_000 }, () => {
+  it('lets an admin page through every account and find one by the start of its email or name', async () => {
+    const page = await tab();
+    await openAs(page, ADMIN, '/console');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await heading(page, 'Users');
+    const rows = page.getByTestId('console-users').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const listed = (await twin.request('GET', '/users?limit=100', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as { items: unknown[] };
+    // The renters made by the tests above make more than one page.
+    expect(listed.items.length).toBeGreaterThan(25);
+    expect(await rows.count()).toBe(25);
+    await checkPage(page, 'console-users');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expectText(page, '#users-heading', /page 2$/);
+    await expect.poll(() => rows.count()).toBe(Math.min(25, listed.items.length - 25));
+
+    await page.getByLabel('Search for').fill('FLEET');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(page, '#users-heading', /Users whose email starts with “FLEET”, page 1/);
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringMatching(/^Fran Fleet \(Acme Logistics\)fleet@carpark\.localTenantCompany/)]);
+
+    await page.getByLabel('Search by').selectOption({ label: 'Start of the name' });
+    await page.getByLabel('Search for').fill('omar');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringMatching(/^Omar Operatoroperator@carpark\.localOperatorCompany/)]);
+    await checkPage(page, 'console-users-search');
+  });
+
+  it('is not for operators: no link, and the page says so', async () => {
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/users');
+    await heading(page, 'Not for your account');
+    expect(await page.getByTestId('not-for-your-account').textContent()).toMatch(/administrators only/);
+    expect(await page.getByRole('navigation', { name: 'Console' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Back to the console' }).click();
+    await heading(page, 'Console');
+    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await checkPage(page, 'console-users-operator');
+  });
+});
+
+describe('the console’s layout', { timeout: 240_000 }, () => {
+  it('lays out every console page at 375 px and 1280 px without sideways scrolling', async () => {
+    const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const tenancies = (await twin.request('GET', `/tenancies?carparkId=${northgate}&limit=1`, { token: adminToken })).json as { items: { tenancyId: string }[] };
+    const tenancyId = tenancies.items[0]!.tenancyId;
+    const paths = [
+      '/console',
+      '/console/carparks',
+      '/console/carparks/new',
+      `/console/carparks/${northgate}/edit`,
+      `/console/tenancies?carparkId=${northgate}`,
+      `/console/tenancies/${tenancyId}`,
+      '/console/plates?plate=SO51BIO',
+      '/console/users',
+    ];
+    for (const [device, width] of Object.entries(WIDTHS)) {
+      const { page } = await newTab(browser, twin.webBaseUrl, width);
+      await page.goto('/login');
+      await logIn(page, ADMIN, DEMO_PASSWORD);
+      for (const path of paths) {
+        await page.goto(path);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.locator('[role=status]').filter({ hasText: /^Loading|^Looking/ }).waitFor({ state: 'detached' });
+        const overflow = await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth');
+        expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+        const name = `console-${device}-${path.replace(/\?.*/, '').replace(/tn_\w+/, 'tenancy').replace(/cp_\w+/, 'carpark').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
+        await checkPage(page, name);
+      }
+      await page.context().close();
+    }
+  });
+});

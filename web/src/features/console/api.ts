@@ -1,0 +1,114 @@
+/**
+ * The console's calls: car parks an operator runs (all of them for an admin), creating and
+ * changing them, and the tenancies at them.
+ */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../lib/api-client';
+import type { operations } from '../../lib/api/schema';
+import type { Carpark, ManagedCarpark } from '../../lib/api/types';
+import type { Session } from '../../lib/session';
+
+export type { Carpark, ManagedCarpark };
+export type VehicleType = Extract<keyof Carpark['prices'], string>;
+export const VEHICLE_TYPES: readonly VehicleType[] = ['car', 'motorcycle', 'van', 'ev'];
+export const TENANCY_STATUSES: readonly TenancyStatus[] = ['scheduled', 'pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'];
+type ListTenanciesQuery = NonNullable<operations['ListTenancies']['parameters']['query']>;
+export type TenancyStatus = NonNullable<ListTenanciesQuery['status']>;
+export type CreateCarparkBody = operations['CreateCarpark']['requestBody']['content']['application/json'];
+export type UpdateCarparkBody = operations['UpdateCarpark']['requestBody']['content']['application/json'];
+
+export const consoleKeys = {
+  carparks: (scope: string) => ['console', 'carparks', scope] as const,
+  carpark: (carparkId: string) => ['console', 'carpark', carparkId] as const,
+  tenancies: (query: object) => ['console', 'tenancies', query] as const,
+  tenancy: (tenancyId: string) => ['console', 'tenancy', tenancyId] as const,
+};
+
+/** Car parks the caller runs: an operator's own (one read of the operator), every car park for an admin. */
+export function useConsoleCarparks(session: Session) {
+  const operatorId = session.user.role === 'operator' ? session.user.operatorId : undefined;
+  return useQuery({
+    queryKey: consoleKeys.carparks(operatorId ?? 'all'),
+    queryFn: async (): Promise<Carpark[]> => {
+      if (operatorId) {
+        const operator = await unwrap(api.GET('/operators/{operatorId}', { params: { path: { operatorId } } }));
+        return operator.carparks;
+      }
+      // An admin: every page of the public listing.
+      const all: Carpark[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap(api.GET('/carparks', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }));
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor && all.length < 1_000);
+      return all;
+    },
+    staleTime: 0,
+  });
+}
+
+export function useConsoleCarpark(carparkId: string) {
+  return useQuery({
+    queryKey: consoleKeys.carpark(carparkId),
+    queryFn: () => unwrap(api.GET('/carparks/{carparkId}', { params: { path: { carparkId } } })),
+    staleTime: 0,
+  });
+}
+
+const createCarpark = (body: CreateCarparkBody) => unwrap(api.POST('/carparks', { body }));
+const updateCarpark = (carparkId: string, body: UpdateCarparkBody) =>
+  unwrap(api.PATCH('/carparks/{carparkId}', { params: { path: { carparkId } }, body }));
+const listTenancies = (query: ListTenanciesQuery) => unwrap(api.GET('/tenancies', { params: { query } }));
+
+export function useCreateCarpark() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateCarparkBody) => createCarpark(body),
+    // Dropped, not just marked stale: the list shown next must not show the car park as it was.
+    onSuccess: () => queryClient.removeQueries({ queryKey: ['console', 'carparks'] }),
+  });
+}
+
+export function useUpdateCarpark(carparkId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateCarparkBody) => updateCarpark(carparkId, body),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: ['console', 'carparks'] });
+      queryClient.removeQueries({ queryKey: consoleKeys.carpark(carparkId) });
+      void queryClient.invalidateQueries({ queryKey: ['carparks'] });
+    },
+  });
+}
+
+export interface TenancyPageQuery {
+  readonly carparkId: string;
+  readonly status?: TenancyStatus;
+  readonly cursor?: string;
+}
+
+export const TENANCY_PAGE_SIZE = 25;
+
+/** One page of a car park's tenancies, newest last; the previous page stays shown while the next loads. */
+export function useCarparkTenancies(query: TenancyPageQuery) {
+  return useQuery({
+    queryKey: consoleKeys.tenancies(query),
+    queryFn: () =>
+      listTenancies({
+        carparkId: query.carparkId,
+        limit: TENANCY_PAGE_SIZE,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      }),
+    enabled: query.carparkId !== '',
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useConsoleTenancy(tenancyId: string) {
+  return useQuery({
+    queryKey: consoleKeys.tenancy(tenancyId),
+    queryFn: () => unwrap(api.GET('/tenancies/{tenancyId}', { params: { path: { tenancyId } } })),
+  });
+}

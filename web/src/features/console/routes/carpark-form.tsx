@@ -1,0 +1,229 @@
+/**
+ * Adding a car park and changing one: the same form. Prices are typed in pounds (or the car
+ * park's currency) and sent in minor units; the API's field messages (422) show next to their
+ * fields, named as the API names them (`prices.car`, `address.postcode`).
+ */
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { FormError, formValues, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { Page } from '../../../components/page';
+import { Loading, QueryError } from '../../../components/status';
+import { ApiError } from '../../../lib/api-client';
+import { RequireConsole, useSession } from '../../../lib/auth';
+import { vehicleTypeName } from '../../../lib/format';
+import {
+  useConsoleCarpark,
+  useCreateCarpark,
+  useUpdateCarpark,
+  VEHICLE_TYPES,
+  type Carpark,
+  type CreateCarparkBody,
+  type UpdateCarparkBody,
+  type VehicleType,
+} from '../api';
+import { ConsoleNav } from '../components/console-nav';
+
+export function NewCarparkRoute() {
+  return (
+    <RequireConsole>
+      <ConsoleNav />
+      <CarparkForm />
+    </RequireConsole>
+  );
+}
+
+export function EditCarparkRoute() {
+  return (
+    <RequireConsole>
+      <ConsoleNav />
+      <EditCarpark />
+    </RequireConsole>
+  );
+}
+
+function EditCarpark() {
+  const { carparkId = '' } = useParams();
+  const carpark = useConsoleCarpark(carparkId);
+  if (carpark.isPending) return <Loading label="Loading the car park…" />;
+  if (carpark.isError) return <QueryError error={carpark.error} retry={() => void carpark.refetch()} />;
+  return <CarparkForm existing={carpark.data} />;
+}
+
+type PerType = Partial<Record<VehicleType, number>>;
+
+/** "120", "120.5", "120.50" → 12050; anything else is not an amount. */
+export function toMinorUnits(text: string): number | undefined {
+  const match = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/^[£€$]/, ''));
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+}
+
+const pounds = (minor: number | undefined) => (minor === undefined ? '' : (minor / 100).toFixed(2));
+
+interface Parsed {
+  readonly prices: PerType;
+  readonly capacity: PerType;
+  readonly problems: { path: string; message: string }[];
+}
+
+function parseSpaces(values: Record<string, string>): Parsed {
+  const prices: PerType = {};
+  const capacity: PerType = {};
+  const problems: { path: string; message: string }[] = [];
+  for (const type of VEHICLE_TYPES) {
+    const price = values[`prices.${type}`];
+    const spaces = values[`capacity.${type}`];
+    if (price !== undefined) {
+      const minor = toMinorUnits(price);
+      if (minor === undefined) problems.push({ path: `prices.${type}`, message: 'Enter an amount such as 120.00.' });
+      else prices[type] = minor;
+    }
+    if (spaces !== undefined) {
+      if (!/^\s*\d{1,6}\s*$/.test(spaces)) problems.push({ path: `capacity.${type}`, message: 'Enter a whole number of spaces.' });
+      else capacity[type] = Number(spaces);
+    }
+  }
+  return { prices, capacity, problems };
+}
+
+const sameMap = (a: PerType, b: PerType) => JSON.stringify(VEHICLE_TYPES.map((t) => a[t])) === JSON.stringify(VEHICLE_TYPES.map((t) => b[t]));
+
+function CarparkForm({ existing }: { existing?: Carpark }) {
+  const session = useSession()!;
+  const admin = session.user.role === 'admin';
+  const navigate = useNavigate();
+  const create = useCreateCarpark();
+  const update = useUpdateCarpark(existing?.carparkId ?? '');
+  const [localError, setLocalError] = useState<ApiError>();
+  const mutation = existing ? update : create;
+  const error = localError ?? mutation.error;
+  const title = existing ? `Edit ${existing.name}` : 'Add a car park';
+
+  const done = (name: string) => void navigate('/console/carparks', { state: { saved: name } });
+
+  return (
+    <Page title={title}>
+      <form
+        className="card form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const values = formValues(event.currentTarget);
+          const { prices, capacity, problems } = parseSpaces(values);
+          if (problems.length > 0) {
+            setLocalError(new ApiError(422, { error: { code: 'validation_failed', message: 'Check the spaces and prices.', details: problems } }));
+            return;
+          }
+          setLocalError(undefined);
+          const address = {
+            line1: values['address.line1'] ?? '',
+            ...(values['address.line2'] ? { line2: values['address.line2'] } : {}),
+            city: values['address.city'] ?? '',
+            postcode: values['address.postcode'] ?? '',
+            country: (values['address.country'] ?? '').toUpperCase(),
+          };
+          if (existing) {
+            const body: Record<string, unknown> = {};
+            if (values.name !== existing.name) body.name = values.name ?? '';
+            if ((['line1', 'line2', 'city', 'postcode', 'country'] as const).some((k) => address[k as keyof typeof address] !== existing.address[k])) body.address = address;
+            if (!sameMap(prices, existing.prices)) body.prices = prices;
+            if (!sameMap(capacity, existing.capacity)) body.capacity = capacity;
+            if (values.smartParkingSiteId) body.smartParkingSiteId = values.smartParkingSiteId;
+            if (values.supportEmail !== existing.supportEmail) body.supportEmail = values.supportEmail ?? '';
+            update.mutate(body as UpdateCarparkBody, { onSuccess: (saved) => done(saved.name) });
+          } else {
+            const body = {
+              ...(admin ? { operatorId: values.operatorId ?? '' } : {}),
+              name: values.name ?? '',
+              address,
+              currency: (values.currency ?? 'gbp') as CreateCarparkBody['currency'],
+              prices,
+              capacity,
+              smartParkingSiteId: values.smartParkingSiteId ?? '',
+              supportEmail: values.supportEmail ?? '',
+            };
+            create.mutate(body as CreateCarparkBody, { onSuccess: (saved) => done(saved.name) });
+          }
+        }}
+      >
+        <FormError
+          error={error}
+          shownFields={[
+            'operatorId',
+            'name',
+            'address.line1',
+            'address.line2',
+            'address.city',
+            'address.postcode',
+            'address.country',
+            'currency',
+            'smartParkingSiteId',
+            'supportEmail',
+            ...VEHICLE_TYPES.flatMap((t) => [`prices.${t}`, `capacity.${t}`]),
+          ]}
+        />
+        {admin && !existing && (
+          <TextField label="Operator id" name="operatorId" hint="The operator company that runs it, e.g. op_0c3e…" required error={error} />
+        )}
+        <TextField label="Name" name="name" defaultValue={existing?.name} required error={error} />
+        <fieldset className="field">
+          <legend>Address</legend>
+          <TextField label="Street" name="address.line1" autoComplete="address-line1" defaultValue={existing?.address.line1} required error={error} />
+          <TextField label="Street, line 2 (optional)" name="address.line2" autoComplete="address-line2" defaultValue={existing?.address.line2} error={error} />
+          <TextField label="Town or city" name="address.city" autoComplete="address-level2" defaultValue={existing?.address.city} required error={error} />
+          <TextField label="Postcode" name="address.postcode" autoComplete="postal-code" defaultValue={existing?.address.postcode} required error={error} />
+          <TextField
+            label="Country code"
+            name="address.country"
+            hint="Two letters, e.g. GB"
+            defaultValue={existing?.address.country ?? 'GB'}
+            required
+            error={error}
+          />
+        </fieldset>
+        {!existing && (
+          <SelectField label="Currency" name="currency" defaultValue="gbp" error={error}>
+            <option value="gbp">Pounds (GBP)</option>
+            <option value="eur">Euros (EUR)</option>
+            <option value="usd">US dollars (USD)</option>
+          </SelectField>
+        )}
+        {VEHICLE_TYPES.map((type) => (
+          <fieldset className="field" key={type}>
+            <legend>{vehicleTypeName(type)}</legend>
+            <p className="hint">Leave both empty if the car park takes no {vehicleTypeName(type).toLowerCase()}s.</p>
+            <TextField
+              label={`${vehicleTypeName(type)} spaces`}
+              name={`capacity.${type}`}
+              inputMode="numeric"
+              defaultValue={existing?.capacity[type]?.toString() ?? ''}
+              error={error}
+            />
+            <TextField
+              label={`${vehicleTypeName(type)} price a month`}
+              name={`prices.${type}`}
+              inputMode="decimal"
+              hint="In pounds (or the car park’s currency), e.g. 120.00"
+              defaultValue={pounds(existing?.prices[type])}
+              error={error}
+            />
+          </fieldset>
+        ))}
+        <TextField
+          label={existing ? 'Barrier site id (optional)' : 'Barrier site id'}
+          name="smartParkingSiteId"
+          hint={existing ? 'The SmartParking site id; leave empty to keep the current one.' : 'The SmartParking site id of the car park’s barrier, e.g. SP-LEEDS-001'}
+          required={!existing}
+          error={error}
+        />
+        <TextField label="Support email" name="supportEmail" type="email" defaultValue={existing?.supportEmail} required error={error} />
+        <div className="actions">
+          <SubmitButton pending={mutation.isPending} pendingText="Saving…">
+            {existing ? 'Save changes' : 'Add car park'}
+          </SubmitButton>
+          <Link to="/console/carparks">Cancel</Link>
+        </div>
+      </form>
+    </Page>
+  );
+}

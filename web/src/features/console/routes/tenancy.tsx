@@ -1,0 +1,109 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { Page } from '../../../components/page';
+import { Loading, QueryError } from '../../../components/status';
+import { api, unwrap } from '../../../lib/api-client';
+import { RequireConsole, useSession } from '../../../lib/auth';
+import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
+import { useConsoleCarpark, useConsoleTenancy } from '../api';
+import { ConsoleNav } from '../components/console-nav';
+
+export default function ConsoleTenancyRoute() {
+  return (
+    <RequireConsole>
+      <ConsoleNav />
+      <ConsoleTenancy />
+    </RequireConsole>
+  );
+}
+
+/** The tenant's name and email: an admin may read any account; an operator sees the account id only. */
+function useTenant(userId: string | undefined, admin: boolean) {
+  return useQuery({
+    queryKey: ['console', 'user', userId],
+    queryFn: () => unwrap(api.GET('/users/{userId}', { params: { path: { userId: userId! } } })),
+    enabled: admin && userId !== undefined,
+  });
+}
+
+function ConsoleTenancy() {
+  const { tenancyId = '' } = useParams();
+  const session = useSession()!;
+  const admin = session.user.role === 'admin';
+  const tenancy = useConsoleTenancy(tenancyId);
+  const carpark = useConsoleCarpark(tenancy.data?.carparkId ?? '');
+  const tenant = useTenant(tenancy.data?.userId, admin);
+  if (tenancy.isPending) return <Loading label="Loading the tenancy…" />;
+  if (tenancy.isError) return <QueryError error={tenancy.error} retry={() => void tenancy.refetch()} />;
+  const t = tenancy.data;
+  const where = carpark.data?.name ?? 'Tenancy';
+  return (
+    <Page title={`${where}: ${t.plate}`}>
+      <section className="card" aria-labelledby="tenancy-heading">
+        <h2 id="tenancy-heading">Tenancy</h2>
+        <dl className="facts" data-testid="console-tenancy">
+          <dt>Status</dt>
+          <dd>
+            <span className={`status status-${t.status}`}>{tenancyStatusName(t.status)}</span>
+            {t.failureReason && <span className="field-error"> {t.failureReason}</span>}
+          </dd>
+          <dt>Plate</dt>
+          <dd>
+            <span className="plate">{t.plate}</span>
+            {t.pendingPlate && <span className="muted"> (changing to {t.pendingPlate})</span>}
+          </dd>
+          <dt>At the barrier</dt>
+          <dd>
+            {t.barrier.status === 'registered'
+              ? `Live since ${timeAndDay(t.barrier.changedAt)}`
+              : t.barrier.status === 'pending'
+                ? 'Not yet added'
+                : `Not let in since ${timeAndDay(t.barrier.changedAt)}`}
+          </dd>
+          <dt>Vehicle type</dt>
+          <dd>{vehicleTypeName(t.vehicleType)}</dd>
+          <dt>Tenant</dt>
+          <dd data-testid="tenant">
+            {tenant.data ? (
+              <>
+                {tenant.data.name} ({tenant.data.email}) <code>{t.userId}</code>
+              </>
+            ) : (
+              <code>{t.userId}</code>
+            )}
+          </dd>
+          <dt>Price</dt>
+          <dd>{money(t.monthlyAmount, t.currency)} a month</dd>
+          <dt>{t.status === 'scheduled' ? 'Starts' : 'Started'}</dt>
+          <dd>{longDate(t.startDate)}</dd>
+          {t.renewsAt && t.status === 'active' && (
+            <>
+              <dt>Next renewal</dt>
+              <dd>{longDate(t.renewsAt)}</dd>
+            </>
+          )}
+          {t.endsAt && (
+            <>
+              <dt>{t.status === 'ended' ? 'Ended' : 'Ends'}</dt>
+              <dd>{longDate(t.endsAt)}</dd>
+            </>
+          )}
+          {t.arrears && (
+            <>
+              <dt>Arrears</dt>
+              <dd className="field-error">
+                Unpaid since {longDate(t.arrears.since)}
+                {t.arrears.state === 'suspended' ? '; access suspended' : ''}
+              </dd>
+            </>
+          )}
+          <dt>Created</dt>
+          <dd>{timeAndDay(t.createdAt)}</dd>
+        </dl>
+      </section>
+      <p>
+        <Link to={`/console/tenancies?carparkId=${t.carparkId}`}>All tenancies at {where}</Link>
+      </p>
+    </Page>
+  );
+}

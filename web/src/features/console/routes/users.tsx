@@ -1,0 +1,122 @@
+/** The admin's list of user accounts: search by the start of the email or of the name, a page at a time. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { FormError, SelectField, TextField } from '../../../components/form';
+import { Page } from '../../../components/page';
+import { Loading } from '../../../components/status';
+import { api, unwrap } from '../../../lib/api-client';
+import { RequireConsole } from '../../../lib/auth';
+import { shortDate } from '../../../lib/format';
+import { ConsoleNav } from '../components/console-nav';
+import { TableScroll } from '../components/table-scroll';
+
+export default function ConsoleUsersRoute() {
+  return (
+    <RequireConsole adminOnly>
+      <ConsoleNav />
+      <ConsoleUsers />
+    </RequireConsole>
+  );
+}
+
+const PAGE_SIZE = 25;
+const ROLE_NAMES: Record<string, string> = { tenant: 'Tenant', operator: 'Operator', admin: 'Admin' };
+
+function ConsoleUsers() {
+  const [params, setParams] = useSearchParams();
+  const by = params.get('by') === 'name' ? 'name' : 'email';
+  const q = params.get('q') ?? '';
+  return (
+    <Page title="Users" lead="Every account on the platform: tenants, operators and admins.">
+      <form
+        className="card filters"
+        role="search"
+        aria-label="Users"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          const text = String(form.get('q') ?? '').trim();
+          setParams(text ? { by: String(form.get('by') ?? 'email'), q: text } : {});
+        }}
+      >
+        <SelectField label="Search by" name="by" defaultValue={by} key={`by-${by}`}>
+          <option value="email">Start of the email</option>
+          <option value="name">Start of the name</option>
+        </SelectField>
+        <TextField label="Search for" name="q" defaultValue={q} key={`q-${q}`} autoComplete="off" />
+        <button type="submit">Search</button>
+      </form>
+      <UserPages key={`${by}|${q}`} by={by} q={q} />
+    </Page>
+  );
+}
+
+function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
+  // cursors[i] is the cursor of page i+2 (the first page has none).
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const page = useQuery({
+    queryKey: ['console', 'users', by, q, cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/users', {
+          params: { query: { limit: PAGE_SIZE, ...(q ? { [by]: q } : {}), ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  if (page.isPending) return <Loading label="Loading users…" />;
+  // A search the API refuses (422) is shown with its field messages.
+  if (page.isError) return <FormError error={page.error} />;
+  const { items, nextCursor } = page.data;
+  return (
+    <section aria-labelledby="users-heading">
+      <h2 id="users-heading">
+        {q ? `Users whose ${by} starts with “${q}”` : 'All users'}, page {cursors.length + 1}
+      </h2>
+      {items.length === 0 ? (
+        <p className="card">No users found.</p>
+      ) : (
+        <TableScroll className="card" label="Users">
+          <table data-testid="console-users" aria-busy={page.isPlaceholderData || undefined}>
+            <caption className="visually-hidden">Users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Account</th>
+                <th scope="col">Joined</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((user) => (
+                <tr key={user.userId}>
+                  <th scope="row">{user.name}</th>
+                  <td>{user.email}</td>
+                  <td>{ROLE_NAMES[user.role] ?? user.role}</td>
+                  <td>{user.accountType === 'corporate' ? 'Company' : 'Individual'}</td>
+                  <td>{shortDate(user.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+      <p className="actions">
+        {cursors.length > 0 && (
+          <button type="button" className="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
+            Previous page
+          </button>
+        )}
+        {nextCursor && (
+          <button type="button" onClick={() => setCursors([...cursors, nextCursor])} disabled={page.isPlaceholderData}>
+            Next page
+          </button>
+        )}
+      </p>
+    </section>
+  );
+}
