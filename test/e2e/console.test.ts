@@ -58,6 +58,20 @@ describe('the console', { timeout: 120_000 }, () => {
     await operator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Console' }).click();
     await heading(operator, 'Console');
     await checkPage(operator, 'console-home');
+    // Renting and paying are a tenant's: an operator's navigation has the console instead.
+    const main = operator.getByRole('navigation', { name: 'Main' });
+    expect(await main.getByRole('link', { name: 'My tenancies' }).count()).toBe(0);
+    expect(await main.getByRole('link', { name: 'Billing' }).count()).toBe(0);
+
+    // Logging in from the login page itself leads an operator to the console, a tenant to their tenancies.
+    const fresh = await tab();
+    await fresh.goto('/login');
+    await logIn(fresh, OPERATOR, DEMO_PASSWORD);
+    await heading(fresh, 'Console');
+    const tenant = await tab();
+    await tenant.goto('/login');
+    await logIn(tenant, TENANT, DEMO_PASSWORD);
+    await tenant.waitForURL(/\/my\/tenancies$/);
   });
 
   it('shows an operator their car parks with spaces, free spaces and prices in pounds, and adds and edits one with field messages beside the fields', async () => {

@@ -26,17 +26,21 @@ export function Layout() {
             </li>
             {session ? (
               <>
-                {canUseConsole(session) && (
+                {canUseConsole(session) ? (
                   <li>
                     <NavLink to="/console">Console</NavLink>
                   </li>
+                ) : (
+                  // Renting and paying are a tenant's; operators and admins run car parks.
+                  <>
+                    <li>
+                      <NavLink to="/my/tenancies">My tenancies</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/my/billing">Billing</NavLink>
+                    </li>
+                  </>
                 )}
-                <li>
-                  <NavLink to="/my/tenancies">My tenancies</NavLink>
-                </li>
-                <li>
-                  <NavLink to="/my/billing">Billing</NavLink>
-                </li>
                 <li>
                   <NavLink to="/my/account">Account</NavLink>
                 </li>

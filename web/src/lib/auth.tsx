@@ -41,9 +41,13 @@ export function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** A `next` parameter only ever leads to a page of this site. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/my/tenancies';
+/**
+ * Where logging in leads: the `next` parameter, only ever a page of this site; otherwise the
+ * user's own start page (the console for those who run car parks, their tenancies for tenants).
+ */
+export function safeNext(next: string | null, role?: string): string {
+  if (next && next.startsWith('/') && !next.startsWith('//')) return next;
+  return role && (CONSOLE_ROLES as readonly string[]).includes(role) ? '/console' : '/my/tenancies';
 }
 
 /** Operators and admins run car parks: the console is theirs. */

@@ -25,7 +25,7 @@ export default function LogInPage() {
           const values = formValues(event.currentTarget);
           logIn.mutate(
             { email: values.email ?? '', password: values.password ?? '' },
-            { onSuccess: () => void navigate(safeNext(params.get('next')), { replace: true }) },
+            { onSuccess: ({ user }) => void navigate(safeNext(params.get('next'), user.role), { replace: true }) },
           );
         }}
       >
