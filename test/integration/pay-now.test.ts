@@ -3,13 +3,12 @@
  * message, another tenant's invoice hidden, and a payment that flows into the usual settlement
  * (Stripe's invoice.paid event settles the arrears).
  */
-import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenancyResponse } from '../../functions/api/schemas';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
-import { createCast, signUp, type Actor, type Cast } from './actors';
-import { addCard, createCarpark, rent, settle, stripeOf } from './tenancy-helpers';
+import { createCast, type Actor, type Cast } from './actors';
+import { renewalLeftOpen, stripeOf } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -24,28 +23,7 @@ const tenancyOf = async (tenant: Actor, tenancyId: string) =>
   TenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json);
 
 /** A tenant whose renewal could not be charged: an open invoice, under dunning. */
-async function unpaidRenewal(email: string, plate: string) {
-  const tenant = await signUp(twin, email);
-  await addCard(twin, tenant);
-  const carpark = await createCarpark(twin, cast.operatorX);
-  const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, plate)).tenancyId);
-  const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
-  const stripe = stripeOf(twin);
-  const clockId = ((await stripe.customers.retrieve(customerId)) as Stripe.Customer).test_clock as string;
-
-  expect((await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: 'pm_card_chargeCustomerFail' } })).status).toBe(200);
-  const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
-  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 }); // past the renewal's draft hour
-  const invoice = await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
-    timeoutMs: 10_000,
-    describeFailure: () => 'the renewal was not left open',
-  });
-  await pollUntil(async () => (await tenancyOf(tenant, tenancy.tenancyId)).arrears?.state === 'overdue', {
-    timeoutMs: 15_000,
-    describeFailure: () => 'the arrears were never recorded',
-  });
-  return { tenant, tenancy, customerId, invoiceId: invoice.id };
-}
+const unpaidRenewal = (email: string, plate: string) => renewalLeftOpen(twin, cast.operatorX, email, plate, 'pm_card_chargeCustomerFail');
 
 describe('POST /billing/invoices/{invoiceId}/pay', () => {
   it('declines with Stripe’s message while the card on file fails, and hides the invoice from other tenants', async () => {

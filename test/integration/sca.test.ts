@@ -13,7 +13,7 @@ import { STANDIN_PUBLISHABLE_KEY } from '../../local/stripe/stripe-js';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
-import { addCard, billedQuantities, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
+import { addCard, billedQuantities, createCarpark, renewalLeftOpen, rent, stripeOf, whitelist } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -28,28 +28,7 @@ const tenancyOf = async (tenant: Actor, tenancyId: string) =>
 const paymentOf = (invoiceId: string, tenant: Actor) => twin.request('GET', `/billing/invoices/${invoiceId}/payment`, { token: tenant.token });
 
 /** A tenant whose renewal asked for authentication: an open invoice, under dunning. */
-async function renewalAskingForAuthentication(email: string, plate: string) {
-  const tenant = await signUp(twin, email);
-  await addCard(twin, tenant);
-  const carpark = await createCarpark(twin, cast.operatorX);
-  const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, plate)).tenancyId);
-  const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
-  const stripe = stripeOf(twin);
-  const clockId = ((await stripe.customers.retrieve(customerId)) as Stripe.Customer).test_clock as string;
-
-  expect((await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
-  const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
-  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 });
-  const invoice = await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
-    timeoutMs: 10_000,
-    describeFailure: () => 'the renewal was not left open',
-  });
-  await pollUntil(async () => (await tenancyOf(tenant, tenancy.tenancyId)).arrears?.state === 'overdue', {
-    timeoutMs: 15_000,
-    describeFailure: () => 'the arrears were never recorded',
-  });
-  return { tenant, tenancy, customerId, invoiceId: invoice.id! };
-}
+const renewalAskingForAuthentication = (email: string, plate: string) => renewalLeftOpen(twin, cast.operatorX, email, plate, 'pm_card_authenticationRequired');
 
 /** What Stripe.js does on the tenant's behalf: complete the test 3-D Secure step, then confirm. */
 async function authenticateAsTheBrowser(clientSecret: string, outcome: 'complete' | 'fail') {

@@ -4,10 +4,11 @@ import type Stripe from 'stripe';
 import { TenancyResponse } from '../../functions/api/schemas';
 import type { Tenancy } from '../../functions/domain/tenancies';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
+import { pollUntil } from '../../local/ports';
 import { executionArnFor } from '../../local/stepfunctions/engine';
 import { stripeClientFor } from '../../local/stripe/server';
 import type { TestTwin } from '../support/twin';
-import { carparkInput, type Actor } from './actors';
+import { carparkInput, signUp, type Actor } from './actors';
 
 export async function addCard(twin: TestTwin, tenant: Actor, paymentMethod = 'pm_card_visa'): Promise<void> {
   const created = await twin.request('POST', '/billing', { token: tenant.token });
@@ -58,3 +59,33 @@ export async function billedQuantities(twin: TestTwin, tenant: Actor): Promise<R
 }
 
 export const whitelist = (twin: TestTwin, siteId: string) => twin.integrations.smartParking.whitelist(siteId).map((r) => r.plate).sort();
+
+/**
+ * A tenant whose renewal the card on file (`card`, set after the first month was paid) could not
+ * pay: the tenant's test clock is moved past the renewal's draft hour, and the invoice left open
+ * is under dunning (arrears recorded on the tenancy).
+ */
+export async function renewalLeftOpen(twin: TestTwin, operator: Actor, email: string, plate: string, card: string) {
+  const tenant = await signUp(twin, email);
+  await addCard(twin, tenant);
+  const carpark = await createCarpark(twin, operator);
+  const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, plate)).tenancyId);
+  const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
+  const stripe = stripeOf(twin);
+  const clockId = ((await stripe.customers.retrieve(customerId)) as Stripe.Customer).test_clock as string;
+
+  expect((await twin.request('PATCH', '/billing', { token: tenant.token, body: { defaultPaymentMethod: card } })).status).toBe(200);
+  const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
+  await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 });
+  const invoice = await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
+    timeoutMs: 10_000,
+    describeFailure: () => 'the renewal was not left open',
+  });
+  const arrearsOf = async () =>
+    TenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token })).json).arrears;
+  await pollUntil(async () => (await arrearsOf())?.state === 'overdue', {
+    timeoutMs: 15_000,
+    describeFailure: () => 'the arrears were never recorded',
+  });
+  return { tenant, tenancy, customerId, invoiceId: invoice.id! };
+}

@@ -11,6 +11,7 @@ import type {
   UserRepository,
 } from '../../functions/domain/ports';
 import type { User } from '../../functions/domain/users';
+import type { CollectibleInvoice } from '../../functions/domain/billing';
 
 export class FakeClock implements Clock {
   constructor(private current = new Date('2026-11-24T09:00:00Z')) {}
@@ -99,4 +100,17 @@ export const fakeTokens: TokenIssuer = {
   async issue(principal) {
     return { token: `token-for-${principal.userId}`, expiresAt: '2026-11-24T10:00:00.000Z' };
   },
+};
+
+/** An open invoice of tenant `usr_a` (customer `cus_a`), as the payment gateway reads it. */
+export const OPEN_INVOICE: CollectibleInvoice = {
+  invoiceId: 'in_1',
+  customerId: 'cus_a',
+  number: 'A-0002',
+  status: 'open',
+  amountDue: 10_000,
+  amountRemaining: 10_000,
+  currency: 'gbp',
+  hostedInvoiceUrl: null,
+  dueSince: '2026-12-01T00:00:00.000Z',
 };

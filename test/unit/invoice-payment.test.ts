@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { OPEN_INVOICE } from './fakes';
 import type { CollectibleInvoice } from '../../functions/domain/billing';
 import { invoicePayment, type InvoicePaymentDeps } from '../../functions/domain/invoice-payment';
 
-const OPEN: CollectibleInvoice = {
-  invoiceId: 'in_1',
-  customerId: 'cus_a',
-  number: 'A-0002',
-  status: 'open',
-  amountDue: 10_000,
-  amountRemaining: 10_000,
-  currency: 'gbp',
-  hostedInvoiceUrl: null,
-  dueSince: '2026-12-01T00:00:00.000Z',
-};
+const OPEN = OPEN_INVOICE;
 const caller = { userId: 'usr_a', role: 'tenant' as const };
 
 function deps(invoice: CollectibleInvoice | undefined, customerId: string | null = 'cus_a') {

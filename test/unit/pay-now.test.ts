@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CollectibleInvoice, PaymentAttempt } from '../../functions/domain/billing';
+import { OPEN_INVOICE } from './fakes';
+import type { PaymentAttempt } from '../../functions/domain/billing';
 import { AuthenticationRequiredError, PAY_NOW_WINDOW_MS, payInvoiceNow, type PayNowDeps } from '../../functions/domain/pay-now';
 
-const OPEN: CollectibleInvoice = {
-  invoiceId: 'in_1',
-  customerId: 'cus_a',
-  number: 'A-0002',
-  status: 'open',
-  amountDue: 10_000,
-  amountRemaining: 10_000,
-  currency: 'gbp',
-  hostedInvoiceUrl: null,
-  dueSince: '2026-12-01T00:00:00.000Z',
-};
+const OPEN = OPEN_INVOICE;
 const caller = { userId: 'usr_a', role: 'tenant' as const };
 
 function deps(outcome: PaymentAttempt, at = { now: 0 }, card = 'pm_1') {

@@ -157,9 +157,14 @@ function asksForAuthentication(error: Stripe.errors.StripeCardError): boolean {
   return AUTHENTICATION_CODES.has(error.code ?? '') || error.decline_code === 'authentication_required';
 }
 
+/** The client secret of the invoice's payment (`confirmation_secret`), for Stripe.js; null when it has none. */
+async function confirmationSecret(s: Stripe, invoiceId: string): Promise<string | null> {
+  return (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret ?? null;
+}
+
 /** Whether the open invoice's payment waits for the card holder to authenticate it. */
 async function needsAuthentication(s: Stripe, invoiceId: string): Promise<boolean> {
-  const secret = (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret;
+  const secret = await confirmationSecret(s, invoiceId);
   if (!secret?.includes('_secret_')) return false;
   // A PaymentIntent's client secret is its id, "_secret_", then the secret (Stripe.js reads it so too).
   const intent = await s.paymentIntents.retrieve(secret.slice(0, secret.indexOf('_secret_')));
@@ -175,9 +180,7 @@ const CHANGE_INVOICE_REASONS = new Set(['subscription_create', 'subscription_upd
  */
 async function paymentClientSecret(s: Stripe, invoiceId: string, error: Stripe.errors.StripeCardError): Promise<string | null> {
   const fromError = (error.raw as { payment_intent?: { client_secret?: string | null } } | undefined)?.payment_intent?.client_secret;
-  if (fromError) return fromError;
-  const invoice = await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] });
-  return invoice.confirmation_secret?.client_secret ?? null;
+  return fromError ?? confirmationSecret(s, invoiceId);
 }
 
 export const stripeGateway: PaymentGateway = {
@@ -304,7 +307,7 @@ export const stripeGateway: PaymentGateway = {
     }),
 
   paymentClientSecret: (invoiceId) =>
-    call(async (s) => (await s.invoices.retrieve(invoiceId, { expand: ['confirmation_secret'] })).confirmation_secret?.client_secret ?? null),
+    call((s) => confirmationSecret(s, invoiceId)),
 
   payInvoice: (invoiceId, { paymentMethodId }, idempotencyKey) =>
     call(async (s) => {

@@ -1,6 +1,6 @@
 /**
  * The console's calls: car parks an operator runs (all of them for an admin), creating and
- * changing them, and the tenancies at them.
+ * changing them, the tenancies at them, and (admins) the accounts.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api-client';
@@ -110,5 +110,19 @@ export function useConsoleTenancy(tenancyId: string) {
   return useQuery({
     queryKey: consoleKeys.tenancy(tenancyId),
     queryFn: () => unwrap(api.GET('/tenancies/{tenancyId}', { params: { path: { tenancyId } } })),
+  });
+}
+
+export const USER_PAGE_SIZE = 25;
+
+/** One page of accounts (admins), all or by the start of an email or a name; the previous page stays shown while the next loads. */
+export function useUserPage({ by, q, cursor }: { by: 'email' | 'name'; q: string; cursor?: string }) {
+  return useQuery({
+    queryKey: ['console', 'users', by, q, cursor],
+    queryFn: () =>
+      unwrap(api.GET('/users', { params: { query: { limit: USER_PAGE_SIZE, ...(q ? { [by]: q } : {}), ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
+    // A refused search (422) is shown with its messages, not asked again.
+    retry: false,
   });
 }

@@ -2,7 +2,6 @@
  * The tenancies of one car park, by status, a page at a time: the API's cursor is kept for each
  * page visited, so "Previous page" goes back without reading from the start.
  */
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { SelectField } from '../../../components/form';
 import { Page } from '../../../components/page';
@@ -11,6 +10,7 @@ import { RequireConsole, useSession } from '../../../lib/auth';
 import { money, shortDate, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
 import { TENANCY_STATUSES, useCarparkTenancies, useConsoleCarparks, type TenancyStatus } from '../api';
 import { ConsoleNav } from '../components/console-nav';
+import { PageButtons, useCursorPages } from '../components/cursor-pages';
 import { TableScroll } from '../components/table-scroll';
 
 export default function ConsoleTenanciesRoute() {
@@ -80,9 +80,8 @@ function ConsoleTenancies() {
 }
 
 function TenancyPages({ carparkId, status }: { carparkId: string; status: TenancyStatus | undefined }) {
-  // cursors[i] is the cursor of page i+1 (page 1 has none).
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const page = useCarparkTenancies({ carparkId, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
   if (page.isPending) return <Loading label="Loading tenancies…" />;
   if (page.isError) return <QueryError error={page.error} retry={() => void page.refetch()} />;
@@ -90,11 +89,11 @@ function TenancyPages({ carparkId, status }: { carparkId: string; status: Tenanc
   return (
     <section aria-labelledby="tenancies-heading">
       <h2 id="tenancies-heading">
-        Page {cursors.length + 1}
+        Page {pages.pageNumber}
         <span className="visually-hidden"> of tenancies</span>
       </h2>
       {items.length === 0 ? (
-        <p className="card">{cursors.length === 0 ? 'No tenancies here.' : 'No more tenancies.'}</p>
+        <p className="card">{pages.pageNumber === 1 ? 'No tenancies here.' : 'No more tenancies.'}</p>
       ) : (
         <TableScroll className="card" label="Tenancies">
           <table data-testid="console-tenancies" aria-busy={page.isPlaceholderData || undefined}>
@@ -132,18 +131,7 @@ function TenancyPages({ carparkId, status }: { carparkId: string; status: Tenanc
           </table>
         </TableScroll>
       )}
-      <p className="actions">
-        {cursors.length > 0 && (
-          <button type="button" className="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous page
-          </button>
-        )}
-        {nextCursor && (
-          <button type="button" onClick={() => setCursors([...cursors, nextCursor])} disabled={page.isPlaceholderData}>
-            Next page
-          </button>
-        )}
-      </p>
+      <PageButtons pages={pages} nextCursor={nextCursor} loading={page.isPlaceholderData} />
     </section>
   );
 }

@@ -1,14 +1,13 @@
 /** The admin's list of user accounts: search by the start of the email or of the name, a page at a time. */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { FormError, SelectField, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading } from '../../../components/status';
-import { api, unwrap } from '../../../lib/api-client';
 import { RequireConsole } from '../../../lib/auth';
 import { shortDate } from '../../../lib/format';
+import { useUserPage } from '../api';
 import { ConsoleNav } from '../components/console-nav';
+import { PageButtons, useCursorPages } from '../components/cursor-pages';
 import { TableScroll } from '../components/table-scroll';
 
 export default function ConsoleUsersRoute() {
@@ -20,7 +19,6 @@ export default function ConsoleUsersRoute() {
   );
 }
 
-const PAGE_SIZE = 25;
 const ROLE_NAMES: Record<string, string> = { tenant: 'Tenant', operator: 'Operator', admin: 'Admin' };
 
 function ConsoleUsers() {
@@ -53,20 +51,9 @@ function ConsoleUsers() {
 }
 
 function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
-  // cursors[i] is the cursor of page i+2 (the first page has none).
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  const page = useQuery({
-    queryKey: ['console', 'users', by, q, cursor],
-    queryFn: () =>
-      unwrap(
-        api.GET('/users', {
-          params: { query: { limit: PAGE_SIZE, ...(q ? { [by]: q } : {}), ...(cursor ? { cursor } : {}) } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-    retry: false,
-  });
+  const pages = useCursorPages();
+  const { cursor } = pages;
+  const page = useUserPage({ by, q, ...(cursor ? { cursor } : {}) });
   if (page.isPending) return <Loading label="Loading users…" />;
   // A search the API refuses (422) is shown with its field messages.
   if (page.isError) return <FormError error={page.error} />;
@@ -74,7 +61,7 @@ function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
   return (
     <section aria-labelledby="users-heading">
       <h2 id="users-heading">
-        {q ? `Users whose ${by} starts with “${q}”` : 'All users'}, page {cursors.length + 1}
+        {q ? `Users whose ${by} starts with “${q}”` : 'All users'}, page {pages.pageNumber}
       </h2>
       {items.length === 0 ? (
         <p className="card">No users found.</p>
@@ -105,18 +92,7 @@ function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
           </table>
         </TableScroll>
       )}
-      <p className="actions">
-        {cursors.length > 0 && (
-          <button type="button" className="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous page
-          </button>
-        )}
-        {nextCursor && (
-          <button type="button" onClick={() => setCursors([...cursors, nextCursor])} disabled={page.isPlaceholderData}>
-            Next page
-          </button>
-        )}
-      </p>
+      <PageButtons pages={pages} nextCursor={nextCursor} loading={page.isPlaceholderData} />
     </section>
   );
 }

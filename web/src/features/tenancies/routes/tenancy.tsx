@@ -247,48 +247,34 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
       </section>
     );
   }
-  if (tenancy.status === 'scheduled') {
-    return (
-      <section className="card" aria-labelledby="cancel-heading">
-        <h2 id="cancel-heading">Cancel booking</h2>
-        {confirming ? (
-          <div role="group" aria-labelledby="cancel-question">
-            <p id="cancel-question">
-              Cancel this booking? Nothing has been charged for it, and the space goes back to the car park at once.
-            </p>
-            <FormError error={cancel.error} />
-            <div className="actions">
-              <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-                {cancel.isPending ? 'Cancelling…' : 'Yes, cancel the booking'}
-              </button>
-              <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-                No, keep it
-              </button>
-            </div>
-          </div>
-        ) : (
-          <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-            Cancel booking
-          </button>
-        )}
-      </section>
-    );
-  }
-  if (tenancy.status !== 'active') return null;
+  const booked = tenancy.status === 'scheduled';
+  if (!booked && tenancy.status !== 'active') return null;
+  // A booking ends at once with nothing charged; a tenancy runs to the end of its paid month.
+  const words = booked
+    ? {
+        heading: 'Cancel booking',
+        question: 'Cancel this booking? Nothing has been charged for it, and the space goes back to the car park at once.',
+        confirm: 'Yes, cancel the booking',
+        start: 'Cancel booking',
+      }
+    : {
+        heading: 'Cancel',
+        question:
+          'Cancel this tenancy? You keep your space, and the barrier lets you in, until the end of the month you have paid for. Nothing more is charged.',
+        confirm: 'Yes, cancel',
+        start: 'Cancel tenancy',
+      };
   return (
     <section className="card" aria-labelledby="cancel-heading">
-      <h2 id="cancel-heading">Cancel</h2>
+      <h2 id="cancel-heading">{words.heading}</h2>
       {undo.isSuccess && <Notice tone="ok">Your cancellation is undone: your tenancy carries on.</Notice>}
       {confirming ? (
         <div role="group" aria-labelledby="cancel-question">
-          <p id="cancel-question">
-            Cancel this tenancy? You keep your space, and the barrier lets you in, until the end of the month you have paid for.
-            Nothing more is charged.
-          </p>
+          <p id="cancel-question">{words.question}</p>
           <FormError error={cancel.error} />
           <div className="actions">
             <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-              {cancel.isPending ? 'Cancelling…' : 'Yes, cancel'}
+              {cancel.isPending ? 'Cancelling…' : words.confirm}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
               No, keep it
@@ -297,7 +283,7 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
         </div>
       ) : (
         <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-          Cancel tenancy
+          {words.start}
         </button>
       )}
     </section>
