@@ -1,6 +1,5 @@
 /** Port helpers: listening with a clear message when the port is taken, and polling for readiness. */
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 export class PortInUseError extends Error {
   constructor(
@@ -46,12 +45,31 @@ export async function assertPortFree(port: number, host = '127.0.0.1'): Promise<
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
+/**
+ * Ports handed out for a process that binds them later. They come from below the kernels' ephemeral
+ * ranges (Linux 32768–60999, macOS and Windows 49152–65535): a port the kernel chose (`listen(0)`, the
+ * local end of any outgoing connection) could be taken by another process between this check and
+ * the bind, and with test files running side by side that happens.
+ */
+export const HANDED_OUT_PORTS = { from: 20_000, to: 32_767 } as const;
+
+/** A port nothing listens on now, from HANDED_OUT_PORTS, picked at random so concurrent callers rarely meet. */
 export async function findFreePort(host = '127.0.0.1'): Promise<number> {
-  const probe = net.createServer();
-  await listen(probe, 0, host);
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+  const { from, to } = HANDED_OUT_PORTS;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (BAD_PORTS.has(port)) continue;
+    const probe = net.createServer();
+    try {
+      await listen(probe, port, host);
+    } catch (error) {
+      if (error instanceof PortInUseError) continue;
+      throw error;
+    }
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+  throw new Error(`No free port between ${from} and ${to} on ${host} after 100 tries`);
 }
 
 /**
