@@ -4,11 +4,10 @@
  * (Stripe's invoice.paid event settles the arrears).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenancyResponse } from '../../functions/api/schemas';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, type Actor, type Cast } from './actors';
-import { renewalLeftOpen, stripeOf } from './tenancy-helpers';
+import { renewalLeftOpen, stripeOf, tenancyOf } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -19,8 +18,6 @@ beforeAll(async () => {
 afterAll(() => twin?.close());
 
 const pay = (invoiceId: string, tenant: Actor) => twin.request('POST', `/billing/invoices/${invoiceId}/pay`, { token: tenant.token });
-const tenancyOf = async (tenant: Actor, tenancyId: string) =>
-  TenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json);
 
 /** A tenant whose renewal could not be charged: an open invoice, under dunning. */
 const unpaidRenewal = (email: string, plate: string) => renewalLeftOpen(twin, cast.operatorX, email, plate, 'pm_card_chargeCustomerFail');
@@ -55,11 +52,11 @@ describe('POST /billing/invoices/{invoiceId}/pay', () => {
 
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({ invoice: { invoiceId, status: 'paid', amountDue: 10_000, amountPaid: 10_000, hostedInvoiceUrl: expect.stringContaining(invoiceId) } });
-    await pollUntil(async () => (await tenancyOf(tenant, tenancy.tenancyId)).arrears === undefined, {
+    await pollUntil(async () => (await tenancyOf(twin, tenant, tenancy.tenancyId)).arrears === undefined, {
       timeoutMs: 15_000,
       describeFailure: () => 'the payment did not settle the arrears',
     });
-    expect((await tenancyOf(tenant, tenancy.tenancyId)).status).toBe('active');
+    expect((await tenancyOf(twin, tenant, tenancy.tenancyId)).status).toBe('active');
 
     const again = await pay(invoiceId, tenant);
     expect(again.status).toBe(409);

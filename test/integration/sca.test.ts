@@ -7,13 +7,13 @@
  */
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvoicePaymentResponse, TenancyResponse } from '../../functions/api/schemas';
+import { InvoicePaymentResponse } from '../../functions/api/schemas';
 import { AUTHENTICATION_WINDOW_MS } from '../../functions/domain/tenancy-workflow';
 import { STANDIN_PUBLISHABLE_KEY } from '../../local/stripe/stripe-js';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
-import { addCard, billedQuantities, createCarpark, renewalLeftOpen, rent, stripeOf, whitelist } from './tenancy-helpers';
+import { addCard, billedQuantities, createCarpark, renewalLeftOpen, rent, stripeOf, tenancyOf, whitelist } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -23,8 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => twin?.close());
 
-const tenancyOf = async (tenant: Actor, tenancyId: string) =>
-  TenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json);
 const paymentOf = (invoiceId: string, tenant: Actor) => twin.request('GET', `/billing/invoices/${invoiceId}/payment`, { token: tenant.token });
 
 /** A tenant whose renewal asked for authentication: an open invoice, under dunning. */
@@ -81,11 +79,11 @@ describe('paying an invoice the bank wants authenticated', () => {
     expect(again.json).toMatchObject({ error: { code: 'authentication_required', clientSecret } });
 
     await authenticateAsTheBrowser(clientSecret!, 'complete');
-    await pollUntil(async () => (await tenancyOf(tenant, tenancy.tenancyId)).arrears === undefined, {
+    await pollUntil(async () => (await tenancyOf(twin, tenant, tenancy.tenancyId)).arrears === undefined, {
       timeoutMs: 15_000,
       describeFailure: () => 'the authenticated payment did not settle the arrears',
     });
-    expect((await tenancyOf(tenant, tenancy.tenancyId)).status).toBe('active');
+    expect((await tenancyOf(twin, tenant, tenancy.tenancyId)).status).toBe('active');
     expect(InvoicePaymentResponse.parse((await paymentOf(invoiceId, tenant)).json)).toMatchObject({ status: 'paid', clientSecret: null, amountRemaining: 0 });
   });
 });
@@ -95,13 +93,13 @@ describe('a new tenancy whose first charge the bank wants authenticated', () => 
   const waitingTenancy = (tenant: Actor, tenancyId: string) =>
     pollUntil(
       async () => {
-        const tenancy = await tenancyOf(tenant, tenancyId);
+        const tenancy = await tenancyOf(twin, tenant, tenancyId);
         return tenancy.awaitingAuthentication ? tenancy : undefined;
       },
       { timeoutMs: 20_000, describeFailure: () => `${tenancyId} never waited for authentication` },
     );
   const becomesActive = (tenant: Actor, tenancyId: string) =>
-    pollUntil(async () => (await tenancyOf(tenant, tenancyId)).status === 'active', {
+    pollUntil(async () => (await tenancyOf(twin, tenant, tenancyId)).status === 'active', {
       timeoutMs: 20_000,
       describeFailure: () => `${tenancyId} did not become active after the payment was confirmed`,
     });
@@ -128,11 +126,11 @@ describe('a new tenancy whose first charge the bank wants authenticated', () => 
     const { clientSecret } = InvoicePaymentResponse.parse((await paymentOf(waiting.awaitingAuthentication!.invoiceId, tenant)).json);
     await authenticateAsTheBrowser(clientSecret!, 'complete');
     await becomesActive(tenant, first.tenancyId);
-    expect((await tenancyOf(tenant, first.tenancyId)).awaitingAuthentication).toBeUndefined();
+    expect((await tenancyOf(twin, tenant, first.tenancyId)).awaitingAuthentication).toBeUndefined();
     expect(whitelist(twin, carpark.siteId)).toEqual(['SC03AAA']);
     expect(Object.values(await billedQuantities(twin, tenant))).toEqual([1]);
     // The setup asked; dunning left the held-open first charge alone (no arrears, no chasing).
-    expect((await tenancyOf(tenant, first.tenancyId)).arrears).toBeUndefined();
+    expect((await tenancyOf(twin, tenant, first.tenancyId)).arrears).toBeUndefined();
     const chased = (await twin.outbox.list()).filter((m) => m.to.includes(tenant.email) && /^Please confirm your payment of /.test(m.subject));
     expect(chased.map((m) => m.subject)).toEqual([]);
 
@@ -165,11 +163,11 @@ describe('a new tenancy whose first charge the bank wants authenticated', () => 
     const later = { now: () => new Date(Date.parse(waiting.awaitingAuthentication!.until) + 60_000) };
     expect((await sweepTenancies({ ...sweepDeps, clock: later })).resumed).toContainEqual({ tenancyId, kind: 'setup' });
 
-    await pollUntil(async () => (await tenancyOf(tenant, tenancyId)).status === 'failed', {
+    await pollUntil(async () => (await tenancyOf(twin, tenant, tenancyId)).status === 'failed', {
       timeoutMs: 20_000,
       describeFailure: () => 'the unconfirmed setup was not undone',
     });
-    expect((await tenancyOf(tenant, tenancyId)).failureReason).toMatch(/not confirmed with your bank in time/);
+    expect((await tenancyOf(twin, tenant, tenancyId)).failureReason).toMatch(/not confirmed with your bank in time/);
     expect((await stripeOf(twin).invoices.retrieve(invoiceId)).status).toBe('void');
     expect(await billedQuantities(twin, tenant)).toEqual({});
     expect(await freeCars(carpark.carparkId)).toBe(free);

@@ -47,6 +47,10 @@ export async function settle(twin: TestTwin, tenant: Actor, tenancyId: string, w
 
 export const stripeOf = (twin: TestTwin): Stripe => stripeClientFor(twin.integrations.stripe);
 
+/** The tenancy as its tenant reads it through the API. */
+export const tenancyOf = async (twin: TestTwin, tenant: Actor, tenancyId: string) =>
+  TenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json);
+
 /** The customer's live subscription items as { priceId: quantity } (empty when none). */
 export async function billedQuantities(twin: TestTwin, tenant: Actor): Promise<Record<string, number>> {
   const billing = await twin.request('GET', '/billing', { token: tenant.token });

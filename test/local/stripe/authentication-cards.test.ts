@@ -27,6 +27,28 @@ async function customerWithAttachedCard(stripe: Stripe, token: string, extra: St
 const subscribe = (customer: string, price: string) =>
   h.stripe.subscriptions.create({ customer, items: [{ price }], payment_behavior: 'error_if_incomplete', off_session: true });
 
+/** A customer subscribed on pm_card_visa who then switched to pm_card_authenticationRequired, a month on: the renewal. */
+async function renewalAskingForAuthentication() {
+  const frozen = Math.floor(Date.UTC(2030, 0, 15, 9) / 1000);
+  const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const price = await monthlyPrice(h.stripe, 9_500);
+  const { customer } = await customerWithCard(h.stripe, 'pm_card_visa', { test_clock: clock.id });
+  await subscribe(customer.id, price.id);
+  const card = await h.stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
+  await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
+  await advanceClock(h.stripe, clock.id, frozen + 32 * DAY);
+  const renewal = (await h.stripe.invoices.list({ customer: customer.id, limit: 1 })).data[0]!;
+  return { customer, renewal };
+}
+
+/** The stand-in's 3-D Secure dialog answering for the cardholder, as its Stripe.js does. */
+const authenticate = (paymentIntentId: string, clientSecret: string) =>
+  fetch(`http://${h.standin.host}:${h.standin.port}/_standin/payment_intents/${paymentIntentId}/authenticate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_secret: clientSecret, outcome: 'complete' }).toString(),
+  });
+
 describe('authentication test cards', () => {
   it('pm_card_authenticationRequired: an off-session first charge asks for authentication and creates nothing', async () => {
     const price = await monthlyPrice(h.stripe, 9_500);
@@ -64,16 +86,7 @@ describe('authentication test cards', () => {
   });
 
   it('a renewal the bank wants authenticated stays open, with invoice.payment_action_required and invoice.payment_failed', async () => {
-    const frozen = Math.floor(Date.UTC(2030, 0, 15, 9) / 1000);
-    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
-    const price = await monthlyPrice(h.stripe, 9_500);
-    const { customer } = await customerWithCard(h.stripe, 'pm_card_visa', { test_clock: clock.id });
-    await subscribe(customer.id, price.id);
-    const card = await h.stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
-    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
-
-    await advanceClock(h.stripe, clock.id, frozen + 32 * DAY);
-    const renewal = (await h.stripe.invoices.list({ customer: customer.id, limit: 1 })).data[0]!;
+    const { renewal } = await renewalAskingForAuthentication();
     expect(renewal.billing_reason).toBe('subscription_cycle');
     expect(renewal.status).toBe('open');
     expect(eventsFor(h.standin, 'invoice.payment_action_required', renewal.id!)).toHaveLength(1);
@@ -84,15 +97,7 @@ describe('authentication test cards', () => {
 
 describe("an invoice's PaymentIntent", () => {
   it('a payment asking for authentication leaves the PaymentIntent requires_action with next_action; authenticated and confirmed, the invoice is paid', async () => {
-    const frozen = Math.floor(Date.UTC(2030, 0, 15, 9) / 1000);
-    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
-    const price = await monthlyPrice(h.stripe, 9_500);
-    const { customer } = await customerWithCard(h.stripe, 'pm_card_visa', { test_clock: clock.id });
-    await subscribe(customer.id, price.id);
-    const card = await h.stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: customer.id });
-    await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: card.id } });
-    await advanceClock(h.stripe, clock.id, frozen + 32 * DAY);
-    const renewal = (await h.stripe.invoices.list({ customer: customer.id, limit: 1 })).data[0]!;
+    const { customer, renewal } = await renewalAskingForAuthentication();
 
     const refused = await rejection(h.stripe.invoices.pay(renewal.id!));
     const fromError = (refused.raw as { payment_intent?: Stripe.PaymentIntent }).payment_intent!;
@@ -106,17 +111,9 @@ describe("an invoice's PaymentIntent", () => {
 
     // Confirming before the cardholder authenticated is refused, as Stripe does.
     expect(await rejection(h.stripe.paymentIntents.confirm(fromError.id))).toMatchObject({ code: 'payment_intent_unexpected_state' });
-    const withWrongSecret = await fetch(`http://${h.standin.host}:${h.standin.port}/_standin/payment_intents/${fromError.id}/authenticate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_secret: `${fromError.id}_secret_wrong`, outcome: 'complete' }).toString(),
-    });
+    const withWrongSecret = await authenticate(fromError.id, `${fromError.id}_secret_wrong`);
     expect(withWrongSecret.status).toBe(400);
-    const authenticated = await fetch(`http://${h.standin.host}:${h.standin.port}/_standin/payment_intents/${fromError.id}/authenticate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_secret: fromError.client_secret!, outcome: 'complete' }).toString(),
-    });
+    const authenticated = await authenticate(fromError.id, fromError.client_secret!);
     expect(((await authenticated.json()) as Stripe.PaymentIntent).status).toBe('requires_confirmation');
     const confirmed = await h.stripe.paymentIntents.confirm(fromError.id);
     expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 9_500, next_action: null });
