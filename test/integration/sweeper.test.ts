@@ -8,7 +8,7 @@ import type { Tenancy } from '../../functions/domain/tenancies';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
-import { addCard, billedQuantities, createCarpark, whitelist } from './tenancy-helpers';
+import { addCard, billedQuantities, createCarpark, tenancyOf, whitelist } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -78,8 +78,14 @@ describe('the tenancy sweeper', () => {
     await steps.syncTenantBilling(billingWorkflowDeps, { tenancyId: tenancy.tenancyId, idempotencyKey: `setup-${tenancy.tenancyId}` });
     await steps.registerPlate(workflowDeps, { tenancyId: tenancy.tenancyId });
     expect(await statusOf(tenant, tenancy.tenancyId)).toBe('pending');
+    // The first invoice's `invoice.paid` moves the tenancy's renewal on; the sweeper comes long
+    // after that (its deadline is minutes), so it sweeps here once that has landed.
+    await pollUntil(async () => (await tenancyOf(twin, tenant, tenancy.tenancyId)).renewsAt !== undefined, {
+      timeoutMs: 20_000,
+      describeFailure: () => `${tenancy.tenancyId}'s first invoice was never recorded as paid`,
+    });
 
-    await sweep();
+    expect((await sweep()).resumed).toContainEqual({ tenancyId: tenancy.tenancyId, kind: 'setup' });
     await becomes(tenant, tenancy.tenancyId, 'active');
     expect(whitelist(twin, carpark.siteId)).toEqual(['SW22EEP']);
     expect(Object.values(await billedQuantities(twin, tenant))).toEqual([1]);
