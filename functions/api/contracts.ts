@@ -1,10 +1,11 @@
 /**
- * Each route's contract: what it accepts and what it answers. Keyed by the manifest's route id,
- * so a route without a contract does not compile. Handlers validate with these schemas and the
- * OpenAPI document is built from them.
+ * Each route's whole contract: what it accepts and the status it answers with
+ * (./request-contracts.ts, which the functions load), and the body and errors it answers with.
+ * The OpenAPI document and the web app's types are built from these.
  */
 import type * as z from 'zod';
-import type { RouteId } from '../routes';
+import { routes, type RouteId } from '../routes';
+import { requestContracts } from './request-contracts';
 import * as s from './schemas';
 
 export interface RouteContract {
@@ -17,67 +18,56 @@ export interface RouteContract {
   readonly errors?: readonly (400 | 401 | 402 | 403 | 404 | 409 | 429 | 503)[];
 }
 
-export const contracts = {
-  Health: { success: { status: 200, body: s.HealthResponse }, errors: [503] },
-  OpenApi: { success: { status: 200 } },
-  GetConfig: { success: { status: 200, body: s.ConfigResponse }, errors: [503] },
-  CreateUser: { body: s.SignUpBody, success: { status: 201, body: s.UserResponse }, errors: [409] },
-  ListUsers: { query: s.ListUsersQuery, success: { status: 200, body: s.UserListResponse }, errors: [401, 403] },
-  GetUser: { params: s.UserParams, success: { status: 200, body: s.UserResponse }, errors: [401, 404] },
-  UpdateUser: {
-    params: s.UserParams,
-    body: s.UpdateUserBody,
-    success: { status: 200, body: s.UserResponse },
-    errors: [401, 403, 404, 409],
-  },
-  LinkXeroContact: {
-    params: s.UserParams,
-    body: s.LinkXeroContactBody,
-    success: { status: 200, body: s.XeroContactLinkResponse },
-    errors: [401, 403, 404, 409],
-  },
-  Login: { body: s.LoginBody, success: { status: 200, body: s.LoginResponse }, errors: [401, 429] },
-  ForgotPassword: { body: s.ForgotPasswordBody, success: { status: 202 } },
-  ResetPassword: { body: s.ResetPasswordBody, success: { status: 204 } },
-  VerifyEmail: { body: s.VerifyEmailBody, success: { status: 204 } },
-  CreateOperator: { body: s.CreateOperatorBody, success: { status: 201, body: s.OperatorResponse }, errors: [401, 403] },
-  GetOperator: { params: s.OperatorParams, success: { status: 200, body: s.OperatorWithCarparksResponse }, errors: [401, 404] },
-  CreateCarpark: {
-    body: s.CreateCarparkBody,
-    success: { status: 201, body: s.ManagedCarparkResponse },
-    errors: [401, 403, 404],
-  },
-  ListCarparks: { query: s.ListCarparksQuery, success: { status: 200, body: s.CarparkListResponse } },
-  GetCarpark: { params: s.CarparkParams, success: { status: 200, body: s.CarparkResponse }, errors: [404] },
-  UpdateCarpark: {
-    params: s.CarparkParams,
-    body: s.UpdateCarparkBody,
-    success: { status: 200, body: s.ManagedCarparkResponse },
-    errors: [401, 404, 409],
-  },
-  CreateTenancy: {
-    body: s.CreateTenancyBody,
-    success: { status: 202, body: s.TenancyWithWarningsResponse },
-    errors: [401, 403, 404, 409],
-  },
-  ListTenancies: { query: s.ListTenanciesQuery, success: { status: 200, body: s.TenancyListResponse }, errors: [401, 404] },
-  GetTenancy: { params: s.TenancyParams, success: { status: 200, body: s.TenancyResponse }, errors: [401, 404] },
-  UpdateTenancy: {
-    params: s.TenancyParams,
-    body: s.UpdateTenancyBody,
-    success: { status: 202, body: s.TenancyWithWarningsResponse },
-    errors: [401, 403, 404, 409],
-  },
-  CancelTenancy: { params: s.TenancyParams, success: { status: 202, body: s.TenancyResponse }, errors: [401, 404, 409] },
-  UndoCancellation: { params: s.TenancyParams, success: { status: 200, body: s.TenancyEnvelope }, errors: [401, 403, 404, 409] },
-  LookUpPlate: { params: s.PlateParams, success: { status: 200, body: s.PlateLookupResponse }, errors: [401, 403] },
-  GetBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
-  CreateBilling: { success: { status: 200, body: s.BillingResponse }, errors: [401, 503] },
-  UpdateBilling: { body: s.UpdateBillingBody, success: { status: 200, body: s.BillingResponse }, errors: [401, 402, 503] },
-  CreateSetupIntent: { success: { status: 201, body: s.SetupIntentResponse }, errors: [401, 503] },
-  PayInvoice: { params: s.InvoiceParams, success: { status: 200, body: s.PaidInvoiceResponse }, errors: [401, 402, 404, 409, 503] },
-  GetInvoicePayment: { params: s.InvoiceParams, success: { status: 200, body: s.InvoicePaymentResponse }, errors: [401, 404, 503] },
-  Contact: { body: s.ContactBody, success: { status: 202, body: s.ContactAccepted }, errors: [404, 429] },
-  // The body is Stripe's event, read raw: the signature covers the exact bytes.
-  StripeWebhook: { success: { status: 200, body: s.WebhookAccepted }, errors: [400, 503] },
-} as const satisfies Record<RouteId, RouteContract>;
+interface RouteResponse {
+  readonly body?: z.ZodType;
+  readonly errors?: RouteContract['errors'];
+}
+
+const responses = {
+  Health: { body: s.HealthResponse, errors: [503] },
+  OpenApi: {},
+  GetConfig: { body: s.ConfigResponse, errors: [503] },
+  CreateUser: { body: s.UserResponse, errors: [409] },
+  ListUsers: { body: s.UserListResponse, errors: [401, 403] },
+  GetUser: { body: s.UserResponse, errors: [401, 404] },
+  UpdateUser: { body: s.UserResponse, errors: [401, 403, 404, 409] },
+  LinkXeroContact: { body: s.XeroContactLinkResponse, errors: [401, 403, 404, 409] },
+  Login: { body: s.LoginResponse, errors: [401, 429] },
+  ForgotPassword: {},
+  ResetPassword: {},
+  VerifyEmail: {},
+  CreateOperator: { body: s.OperatorResponse, errors: [401, 403] },
+  GetOperator: { body: s.OperatorWithCarparksResponse, errors: [401, 404] },
+  CreateCarpark: { body: s.ManagedCarparkResponse, errors: [401, 403, 404] },
+  ListCarparks: { body: s.CarparkListResponse },
+  GetCarpark: { body: s.CarparkResponse, errors: [404] },
+  UpdateCarpark: { body: s.ManagedCarparkResponse, errors: [401, 404, 409] },
+  CreateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
+  ListTenancies: { body: s.TenancyListResponse, errors: [401, 404] },
+  GetTenancy: { body: s.TenancyResponse, errors: [401, 404] },
+  UpdateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
+  CancelTenancy: { body: s.TenancyResponse, errors: [401, 404, 409] },
+  UndoCancellation: { body: s.TenancyEnvelope, errors: [401, 403, 404, 409] },
+  LookUpPlate: { body: s.PlateLookupResponse, errors: [401, 403] },
+  GetBilling: { body: s.BillingResponse, errors: [401, 503] },
+  CreateBilling: { body: s.BillingResponse, errors: [401, 503] },
+  UpdateBilling: { body: s.BillingResponse, errors: [401, 402, 503] },
+  CreateSetupIntent: { body: s.SetupIntentResponse, errors: [401, 503] },
+  PayInvoice: { body: s.PaidInvoiceResponse, errors: [401, 402, 404, 409, 503] },
+  GetInvoicePayment: { body: s.InvoicePaymentResponse, errors: [401, 404, 503] },
+  Contact: { body: s.ContactAccepted, errors: [404, 429] },
+  StripeWebhook: { body: s.WebhookAccepted, errors: [400, 503] },
+} as const satisfies Record<RouteId, RouteResponse>;
+
+function contractOf(id: RouteId): RouteContract {
+  const { success, ...request } = requestContracts[id] as (typeof requestContracts)[RouteId];
+  const response: RouteResponse = responses[id];
+  if ('empty' in success && response.body) throw new Error(`Route ${id} answers without a body but documents one`);
+  return {
+    ...request,
+    success: { status: success.status, ...(response.body ? { body: response.body } : {}) },
+    ...(response.errors ? { errors: response.errors } : {}),
+  };
+}
+
+export const contracts = Object.fromEntries(routes.map((route) => [route.id, contractOf(route.id)])) as Record<RouteId, RouteContract>;

@@ -1,13 +1,14 @@
 /**
  * The adapter between API Gateway and a use case: parse, authenticate, validate, run, map.
- * Every handler is one `httpRoute(id, run)` call; the route's contract (functions/api) and its
- * auth mode (functions/routes.ts) are looked up by id, so they cannot disagree.
+ * Every handler is one `httpRoute(id, run)` call; the route's request contract
+ * (functions/api/request-contracts.ts) and its auth mode (functions/routes.ts) are looked up by id,
+ * so they cannot disagree.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { contracts, type RouteContract } from '../api/contracts';
+import { requestContracts, type RequestContract } from '../api/request-contracts';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors';
 import { ROLES, type Principal, type Role } from '../domain/identity';
 import { routes, type RouteId } from '../routes';
@@ -29,7 +30,7 @@ export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { lambda?: AuthorizerContext } };
 };
 
-type Contract<Id extends RouteId> = (typeof contracts)[Id];
+type Contract<Id extends RouteId> = (typeof requestContracts)[Id];
 type Parsed<C, K extends string> = C extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 type Auth<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>['auth'];
 
@@ -79,7 +80,7 @@ export function httpRoute<Id extends RouteId>(
 ) {
   const route = routes.find((r) => r.id === id);
   if (!route) throw new Error(`Route ${id} is not in the manifest`);
-  const contract: RouteContract = contracts[id];
+  const contract: RequestContract = requestContracts[id];
 
   const handle = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     try {
@@ -99,7 +100,7 @@ export function httpRoute<Id extends RouteId>(
 
       const reply = await run({ body, params, query, caller, event } as RouteRequest<Id>);
       if (isHttpResult(reply)) return reply;
-      return json(contract.success.status, contract.success.body ? reply : undefined);
+      return json(contract.success.status, contract.success.empty ? undefined : reply);
     } catch (error) {
       return errorResponse(error, context.awsRequestId, (e) => logger.error('Unhandled error', e as Error));
     }
