@@ -2,7 +2,8 @@
  * What the vendor HTTP clients (SmartParking, Xero) share: one timed exchange read in full, and
  * reading what a failed one says. Kept apart from either client so neither bundles the other.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import '../zod-messages';
 
 export interface Answer {
   readonly status: number;
@@ -37,7 +38,7 @@ export function describeError(error: unknown): string {
 }
 
 /** The body parsed and checked against its contract, or undefined when it is not JSON or does not match. */
-export function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
+export function parseJson<T>(text: string, schema: z.ZodMiniType<T>): T | undefined {
   try {
     const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;

@@ -9,17 +9,17 @@ import { requestContracts } from './request-contracts';
 import * as s from './schemas';
 
 export interface RouteContract {
-  readonly body?: z.ZodType;
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly body?: z.core.$ZodType;
+  readonly params?: z.core.$ZodType;
+  readonly query?: z.core.$ZodType;
   /** Success status and its body schema (none for 202/204 without content). */
-  readonly success: { readonly status: 200 | 201 | 202 | 204; readonly body?: z.ZodType };
+  readonly success: { readonly status: 200 | 201 | 202 | 204; readonly body?: z.core.$ZodType };
   /** Error statuses this route can answer, beyond 400/413/415/422 which every body route has. */
   readonly errors?: readonly (400 | 401 | 402 | 403 | 404 | 409 | 429 | 503)[];
 }
 
 interface RouteResponse {
-  readonly body?: z.ZodType;
+  readonly body?: z.core.$ZodType;
   readonly errors?: RouteContract['errors'];
 }
 

@@ -22,14 +22,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 /** Draft 2020-12 JSON Schema for a zod schema, as OpenAPI 3.1 embeds it. */
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+function toSchema(schema: z.core.$ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
 
 function parameters(contract: RouteContract) {
   const list: Record<string, unknown>[] = [];
-  const add = (schema: z.ZodType | undefined, where: 'path' | 'query') => {
+  const add = (schema: z.core.$ZodType | undefined, where: 'path' | 'query') => {
     if (!schema) return;
     const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, propertySchema] of Object.entries(json.properties ?? {})) {

@@ -5,14 +5,14 @@
  * document, is added in ./contracts.ts; functions load only this and ./requests.ts, because
  * building every response schema costs each cold start time for nothing.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { RouteId } from '../routes';
 import * as r from './requests';
 
 export interface RequestContract {
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
+  readonly body?: z.ZodMiniType;
   /** `empty`: the success is sent without a body (whatever the use case returns). */
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly empty?: true };
 }

@@ -41,7 +41,7 @@ export const UserResponse = z
     phone: z.string().optional(),
     role: z.enum(ROLES),
     accountType: z.enum(ACCOUNT_TYPES),
-    operatorId: OperatorId.optional(),
+    operatorId: z.optional(OperatorId),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -183,7 +183,7 @@ export const PlateLookupResponse = z
         tenant: z.object({
           userId: UserId,
           name: z.string().optional(),
-          email: Email.optional().meta({ description: 'Admins only' }),
+          email: z.optional(Email).meta({ description: 'Admins only' }),
         }),
         liveAtBarrier: z.boolean().meta({ description: 'The plate is on the barrier’s whitelist now' }),
         exact: z.boolean().meta({ description: 'The tenancy’s plate is exactly the one looked up, not only a look-alike' }),

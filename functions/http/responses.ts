@@ -44,7 +44,7 @@ function errorBody(code: string, message: string, details?: readonly FieldIssue[
 }
 
 /** zod issues as field paths a client can show next to its form fields. */
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
+export function fieldIssues(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {

@@ -7,7 +7,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { requestContracts, type RequestContract } from '../api/request-contracts';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors';
 import { ROLES, type Principal, type Role } from '../domain/identity';
@@ -31,7 +31,7 @@ export type HttpEvent = APIGatewayProxyEventV2 & {
 };
 
 type Contract<Id extends RouteId> = (typeof requestContracts)[Id];
-type Parsed<C, K extends string> = C extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Parsed<C, K extends string> = C extends { [P in K]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 type Auth<Id extends RouteId> = Extract<(typeof routes)[number], { id: Id }>['auth'];
 
 export interface RouteRequest<Id extends RouteId> {
@@ -67,7 +67,7 @@ function readJsonBody(event: HttpEvent): unknown {
   }
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+function validate<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(`The ${where} is not valid.`, fieldIssues(result.error));
   return result.data;

@@ -476,8 +476,8 @@ export function invocableFunctions(rootDir: string): Map<string, { handler: stri
   return functions;
 }
 
-function issues(where: string, schema: z.ZodType, value: unknown): string[] {
-  const result = schema.safeParse(value);
+function issues(where: string, schema: z.core.$ZodType, value: unknown): string[] {
+  const result = z.safeParse(schema, value);
   return result.success ? [] : result.error.issues.map((issue) => `${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 
@@ -514,7 +514,7 @@ type JsonSchema = {
   $defs?: Record<string, JsonSchema>;
 };
 
-export function exampleFor(schema: z.ZodType): unknown {
+export function exampleFor(schema: z.core.$ZodType): unknown {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return exampleOf(json, json.$defs ?? {});
 }

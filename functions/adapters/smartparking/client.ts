@@ -5,7 +5,8 @@
  * retried here: the calling workflow owns retries, with backoff and jitter, so a retry storm
  * cannot start inside a Lambda that is itself retried.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-messages';
 import {
   BarrierRejectedError,
   BarrierSiteNotFoundError,
@@ -38,14 +39,14 @@ export const registrationSchema = z.object({
   siteId: z.string(),
   plate: z.string(),
   validFrom: z.string(),
-  validTo: z.string().nullable(),
+  validTo: z.nullable(z.string()),
   reference: z.string(),
   registeredAt: z.string(),
 });
 
 const pageSchema = z.object({
   plates: z.array(registrationSchema),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });
 
 const errorBodySchema = z.object({ error: z.string() });
@@ -163,7 +164,7 @@ function errorCode(answer: Answer): string | undefined {
   return parseJson(answer.text, errorBodySchema)?.error;
 }
 
-function parse<T>(answer: Answer, schema: z.ZodType<T>, operation: Operation): T {
+function parse<T>(answer: Answer, schema: z.ZodMiniType<T>, operation: Operation): T {
   const parsed = parseJson(answer.text, schema);
   if (parsed !== undefined) return parsed;
   // Registering is idempotent, so retrying after an unreadable success is safe.

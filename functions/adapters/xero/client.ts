@@ -15,7 +15,8 @@
  *   failures are retried with jittered backoff. All of it fits in one time budget, well inside
  *   the API function's timeout; then the call fails with a typed unavailable error.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-messages';
 import {
   CorporateInvoicesUnavailableError,
   type CorporateInvoice,
@@ -34,7 +35,7 @@ const XERO_PAGE_SIZE = 100;
 /** Issued invoices only: drafts and invoices awaiting approval are internal, voided ones void. */
 const LISTED_STATUSES: Record<string, CorporateInvoiceStatus> = { AUTHORISED: 'awaiting_payment', PAID: 'paid' };
 
-const xeroCredentialsSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+const xeroCredentialsSchema = z.object({ clientId: z.string().check(z.minLength(1)), clientSecret: z.string().check(z.minLength(1)) });
 export type XeroCredentials = z.infer<typeof xeroCredentialsSchema>;
 
 /** Xero could not answer in time: rate limited, failing, unreachable, or answering nonsense. */
@@ -97,22 +98,22 @@ const BACKOFF = { baseMs: 200, maxMs: 1000 };
 const ONLINE_URL_CACHE_SIZE = 1000;
 
 const tokenSchema = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.number().positive(),
-  token_type: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.positive()),
+  token_type: z.optional(z.string()),
 });
 
 const invoiceSchema = z.object({
   InvoiceID: z.string(),
-  InvoiceNumber: z.string().optional(),
+  InvoiceNumber: z.optional(z.string()),
   Type: z.string(),
   Status: z.string(),
-  Contact: z.object({ ContactID: z.string() }).optional(),
+  Contact: z.optional(z.object({ ContactID: z.string() })),
   /** `/Date(1767139200000+0000)/`, Microsoft's JSON date; `DateString` is the readable twin. */
-  Date: z.string().optional(),
-  DateString: z.string().optional(),
-  DueDate: z.string().optional(),
-  DueDateString: z.string().optional(),
+  Date: z.optional(z.string()),
+  DateString: z.optional(z.string()),
+  DueDate: z.optional(z.string()),
+  DueDateString: z.optional(z.string()),
   Total: z.number(),
   AmountDue: z.number(),
   CurrencyCode: z.string(),
@@ -120,7 +121,7 @@ const invoiceSchema = z.object({
 type XeroInvoice = z.infer<typeof invoiceSchema>;
 
 const invoicesPageSchema = z.object({ Invoices: z.array(invoiceSchema) });
-const onlineInvoiceSchema = z.object({ OnlineInvoices: z.array(z.object({ OnlineInvoiceUrl: z.string().min(1) })).min(1) });
+const onlineInvoiceSchema = z.object({ OnlineInvoices: z.array(z.object({ OnlineInvoiceUrl: z.string().check(z.minLength(1)) })).check(z.minLength(1)) });
 const oauthErrorSchema = z.object({ error: z.string() });
 
 interface RequestSpec {

@@ -2,7 +2,7 @@
  * A tenant's billing partition: the account, its lines (quantity per Stripe price) and arrears.
  * Keys: `keys.billingAccount`, `keys.billingLine`, `keys.arrears`, `keys.billingPartition` (keys.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { BillingLine, CardSummary } from '../../../domain/billing';
 import type { Arrears } from '../../../domain/dunning';
 import { ENTITY } from '../keys';
@@ -21,18 +21,18 @@ export interface BillingAccountItem {
 }
 const billingAccountSchema = z.object({
   userId: z.string(),
-  customerId: z.string().optional(),
-  subscriptionId: z.string().optional(),
-  defaultCard: z
-    .object({ paymentMethodId: z.string(), brand: z.string(), last4: z.string(), expMonth: z.number().int(), expYear: z.number().int() })
-    .optional(),
-  version: z.number().int().optional(),
+  customerId: z.optional(z.string()),
+  subscriptionId: z.optional(z.string()),
+  defaultCard: z.optional(
+    z.object({ paymentMethodId: z.string(), brand: z.string(), last4: z.string(), expMonth: z.number().check(z.int()), expYear: z.number().check(z.int()) }),
+  ),
+  version: z.optional(z.number().check(z.int())),
 });
 sameShape<SameShape<z.output<typeof billingAccountSchema>, BillingAccountItem>>();
 sameShape<SameShape<NonNullable<z.output<typeof billingAccountSchema>['defaultCard']>, CardSummary>>();
 export const billingAccountEntity = defineEntity<BillingAccountItem>(ENTITY.billingAccount, billingAccountSchema);
 
-const billingLineSchema = z.object({ priceId: z.string(), quantity: z.number().int() });
+const billingLineSchema = z.object({ priceId: z.string(), quantity: z.number().check(z.int()) });
 sameShape<SameShape<z.output<typeof billingLineSchema>, BillingLine>>();
 export const billingLineEntity = defineEntity<BillingLine>(ENTITY.billingLine, billingLineSchema);
 
@@ -41,15 +41,15 @@ const arrearsSchema = z.object({
   userId: z.string(),
   customerId: z.string(),
   invoiceId: z.string(),
-  number: z.string().nullable(),
-  amountDue: z.number().int(),
+  number: z.nullable(z.string()),
+  amountDue: z.number().check(z.int()),
   currency: z.string(),
-  hostedInvoiceUrl: z.string().nullable(),
+  hostedInvoiceUrl: z.nullable(z.string()),
   since: z.string(),
   retryAt: z.array(z.string()),
   state: z.enum(['overdue', 'suspended', 'settled']),
-  suspendedAt: z.string().optional(),
-  authenticate: z.boolean().optional(),
+  suspendedAt: z.optional(z.string()),
+  authenticate: z.optional(z.boolean()),
 });
 sameShape<SameShape<z.output<typeof arrearsSchema>, Arrears>>();
 export const arrearsEntity = defineEntity<Arrears>(ENTITY.arrears, arrearsSchema);

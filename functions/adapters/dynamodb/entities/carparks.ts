@@ -2,7 +2,7 @@
  * Operators and their car parks. Keys: `keys.operator`, `keys.carpark`, `keys.siteClaim`;
  * index keys `indexKeys.allCarparks`, `indexKeys.operatorItems` (keys.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CURRENCIES, VEHICLE_TYPES, type Carpark } from '../../../domain/carparks';
 import type { Operator } from '../../../domain/operators';
 import { ENTITY } from '../keys';
@@ -17,7 +17,7 @@ const operatorSchema = z.object({
 sameShape<SameShape<z.output<typeof operatorSchema>, Operator>>();
 export const operatorEntity = defineEntity<Operator>(ENTITY.operator, operatorSchema);
 
-const perVehicleType = z.partialRecord(z.enum(VEHICLE_TYPES), z.number().int());
+const perVehicleType = z.partialRecord(z.enum(VEHICLE_TYPES), z.number().check(z.int()));
 
 const carparkSchema = z.object({
   carparkId: z.string(),
@@ -25,7 +25,7 @@ const carparkSchema = z.object({
   name: z.string(),
   address: z.object({
     line1: z.string(),
-    line2: z.string().optional(),
+    line2: z.optional(z.string()),
     city: z.string(),
     postcode: z.string(),
     country: z.string(),
@@ -36,10 +36,10 @@ const carparkSchema = z.object({
   occupied: perVehicleType,
   smartParkingSiteId: z.string(),
   supportEmail: z.string(),
-  timeZone: z.string().optional(),
-  stripeProductId: z.string().optional(),
-  stripePrices: z.partialRecord(z.enum(VEHICLE_TYPES), z.string()).optional(),
-  priceVersion: z.number().int().optional(),
+  timeZone: z.optional(z.string()),
+  stripeProductId: z.optional(z.string()),
+  stripePrices: z.optional(z.partialRecord(z.enum(VEHICLE_TYPES), z.string())),
+  priceVersion: z.optional(z.number().check(z.int())),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,7 +8,8 @@
  * type (`sameShape`), so a field added to a domain type breaks `tsc` until the schema knows it,
  * instead of being stripped by zod on the way in.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import '../../../zod-messages';
 import { logger } from '../../../http/logger';
 import { tableSchema } from '../table-schema';
 
@@ -41,10 +42,10 @@ export class CorruptItemError extends Error {
 /** An entity as stored: its name (the `type` attribute) and the schema of its domain object. */
 export interface EntitySchema<T> {
   readonly type: string;
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.ZodMiniType<T>;
 }
 
-export function defineEntity<T>(type: string, schema: z.ZodType<T>): EntitySchema<T> {
+export function defineEntity<T>(type: string, schema: z.ZodMiniType<T>): EntitySchema<T> {
   return { type, schema };
 }
 

@@ -2,7 +2,7 @@
  * Stripe customers (which tenant a customer is) and paid invoices (whether the receipt went out).
  * Keys: `keys.stripeCustomer`, `keys.payment` (keys.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ENTITY } from '../keys';
 import { defineEntity, sameShape, type SameShape } from './item';
 
@@ -30,13 +30,13 @@ export interface PaymentRecord {
 const paymentSchema = z.object({
   userId: z.string(),
   customerId: z.string(),
-  amountPaid: z.number().int(),
+  amountPaid: z.number().check(z.int()),
   currency: z.string(),
   periodStart: z.string(),
   periodEnd: z.string(),
   paidAt: z.string(),
-  receiptLeaseUntil: z.number().optional(),
-  receiptSentAt: z.string().optional(),
+  receiptLeaseUntil: z.optional(z.number()),
+  receiptSentAt: z.optional(z.string()),
 });
 sameShape<SameShape<z.output<typeof paymentSchema>, PaymentRecord>>();
 export const paymentEntity = defineEntity<PaymentRecord>(ENTITY.payment, paymentSchema);
@@ -47,6 +47,6 @@ export interface RateLimitWindow {
   /** Epoch ms. */
   readonly windowEndsAt: number;
 }
-const rateLimitSchema = z.object({ count: z.number().int(), windowEndsAt: z.number() });
+const rateLimitSchema = z.object({ count: z.number().check(z.int()), windowEndsAt: z.number() });
 sameShape<SameShape<z.output<typeof rateLimitSchema>, RateLimitWindow>>();
 export const rateLimitEntity = defineEntity<RateLimitWindow>(ENTITY.rateLimit, rateLimitSchema);

@@ -2,7 +2,7 @@
  * Tenancies. Keys: `keys.tenancy`, index keys `tenancyIndexKeys` (by tenant, newest first; by car
  * park) and `keys.plateClaim` for the plate it holds at its barrier (keys.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { VEHICLE_TYPES } from '../../../domain/carparks';
 import type { PlateSighting } from '../../../domain/plate-lookup';
 import { BARRIER_STATUSES, TENANCY_STATUSES, type Tenancy } from '../../../domain/tenancies';
@@ -16,32 +16,32 @@ const tenancySchema = z.object({
   userId: z.string(),
   carparkId: z.string(),
   operatorId: z.string(),
-  siteId: z.string().optional(),
+  siteId: z.optional(z.string()),
   vehicleType,
   plate: z.string(),
   status: z.enum(TENANCY_STATUSES),
-  failureReason: z.string().optional(),
+  failureReason: z.optional(z.string()),
   startDate: z.string(),
   priceId: z.string(),
-  monthlyAmount: z.number().int(),
+  monthlyAmount: z.number().check(z.int()),
   currency: z.string(),
   barrier: z.object({ status: z.enum(BARRIER_STATUSES), changedAt: z.string() }),
-  endsAt: z.string().optional(),
-  renewsAt: z.string().optional(),
-  pendingPlate: z.string().optional(),
-  previousVehicle: z.object({ vehicleType, priceId: z.string(), monthlyAmount: z.number().int() }).optional(),
-  arrears: z
-    .object({
+  endsAt: z.optional(z.string()),
+  renewsAt: z.optional(z.string()),
+  pendingPlate: z.optional(z.string()),
+  previousVehicle: z.optional(z.object({ vehicleType, priceId: z.string(), monthlyAmount: z.number().check(z.int()) })),
+  arrears: z.optional(
+    z.object({
       state: z.enum(['overdue', 'suspended']),
       invoiceId: z.string(),
       since: z.string(),
-      amountDue: z.number().int(),
+      amountDue: z.number().check(z.int()),
       currency: z.string(),
-    })
-    .optional(),
-  suspendedFrom: z.enum(['active', 'cancelling']).optional(),
-  awaitingAuthentication: z.object({ invoiceId: z.string(), until: z.string() }).optional(),
-  cancellationId: z.string().optional(),
+    }),
+  ),
+  suspendedFrom: z.optional(z.enum(['active', 'cancelling'])),
+  awaitingAuthentication: z.optional(z.object({ invoiceId: z.string(), until: z.string() })),
+  cancellationId: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

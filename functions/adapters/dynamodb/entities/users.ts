@@ -3,7 +3,7 @@
  * contact link. Keys: `keys.user`, `keys.emailClaim`, `keys.passwordReset`, `keys.emailChange`,
  * `keys.xeroContactLink` (keys.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ACCOUNT_TYPES, ROLES } from '../../../domain/identity';
 import type { EmailChangeRequest, PasswordResetToken } from '../../../domain/ports';
 import type { User } from '../../../domain/users';
@@ -14,13 +14,13 @@ const userSchema = z.object({
   userId: z.string(),
   email: z.string(),
   name: z.string(),
-  phone: z.string().optional(),
+  phone: z.optional(z.string()),
   role: z.enum(ROLES),
   accountType: z.enum(ACCOUNT_TYPES),
-  operatorId: z.string().optional(),
+  operatorId: z.optional(z.string()),
   passwordHash: z.string(),
   passwordChangedAt: z.string(),
-  tokenVersion: z.number().int().optional(),
+  tokenVersion: z.optional(z.number().check(z.int())),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -39,7 +39,7 @@ export const emailClaimEntity = defineEntity<EmailClaim>(ENTITY.emailClaim, emai
 const passwordResetSchema = z.object({
   tokenHash: z.string(),
   userId: z.string(),
-  tokenVersion: z.number().int().optional(),
+  tokenVersion: z.optional(z.number().check(z.int())),
   issuedAt: z.string(),
   expiresAt: z.string(),
 });
@@ -50,7 +50,7 @@ const emailChangeSchema = z.object({
   tokenHash: z.string(),
   userId: z.string(),
   newEmail: z.string(),
-  tokenVersion: z.number().int(),
+  tokenVersion: z.number().check(z.int()),
   expiresAt: z.string(),
 });
 sameShape<SameShape<z.output<typeof emailChangeSchema>, EmailChangeRequest>>();
