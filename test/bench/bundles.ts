@@ -24,7 +24,7 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
 const CONSTRUCT_FILE = path.join(repoRoot, 'lib', 'constructs', 'app-function.ts');
 
 /** The esbuild options NodejsFunction derives from those props (aws-lambda-nodejs Bundling). */
-function lambdaBuildOptions(entry: string, outfile: string): BuildOptions {
+export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions {
   return {
     entryPoints: [entry],
     bundle: true,

@@ -1,7 +1,8 @@
 /**
- * Functions validate with zod/mini, which, unlike classic zod, sets no locale: a function bundled
- * as NodejsFunction bundles it (and so without classic zod, which the test process loads through
- * the OpenAPI schemas) must still explain a refused request, and a refused item, in English.
+ * Functions validate with zod/mini, which, unlike classic zod, sets no locale. A function bundled
+ * as NodejsFunction bundles it (the bench's mirror of its esbuild settings), so without the classic
+ * zod this test process loads through the OpenAPI schemas, must still explain a refused request,
+ * and a refused item, in English.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../lib/paths';
+import { lambdaBuildOptions } from '../bench/bundles';
 
 let dir: string;
 beforeAll(async () => {
@@ -22,18 +24,7 @@ async function bundle(name: string, source: string): Promise<string> {
   const entry = path.join(dir, `${name}.ts`);
   await writeFile(entry, source);
   const outfile = path.join(dir, `${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    external: ['@aws-sdk/*'],
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    absWorkingDir: repoRoot,
-    logLevel: 'error',
-  });
+  await build(lambdaBuildOptions(entry, outfile));
   return outfile;
 }
 
