@@ -3,11 +3,13 @@
  * parameters, query string, body) and the status a success is sent with. Keyed by the manifest's
  * route id, so a route without one does not compile. What each route answers, for the OpenAPI
  * document, is added in ./contracts.ts; functions load only this and ./requests.ts, because
- * building every response schema costs each cold start time for nothing.
+ * building every response schema costs each cold start time for nothing. A contract (and the
+ * schemas in it) is built when first read: a function reads its own route's as it loads.
  */
 import type * as z from 'zod/mini';
 import type { RouteId } from '../routes';
-import * as r from './requests';
+import { builtOnFirstUse } from './built-on-first-use';
+import { requests as r } from './requests';
 
 export interface RequestContract {
   readonly params?: z.ZodMiniType;
@@ -17,39 +19,39 @@ export interface RequestContract {
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly empty?: true };
 }
 
-export const requestContracts = {
-  Health: { success: { status: 200 } },
-  OpenApi: { success: { status: 200 } },
-  GetConfig: { success: { status: 200 } },
-  CreateUser: { body: r.SignUpBody, success: { status: 201 } },
-  ListUsers: { query: r.ListUsersQuery, success: { status: 200 } },
-  GetUser: { params: r.UserParams, success: { status: 200 } },
-  UpdateUser: { params: r.UserParams, body: r.UpdateUserBody, success: { status: 200 } },
-  LinkXeroContact: { params: r.UserParams, body: r.LinkXeroContactBody, success: { status: 200 } },
-  Login: { body: r.LoginBody, success: { status: 200 } },
-  ForgotPassword: { body: r.ForgotPasswordBody, success: { status: 202, empty: true } },
-  ResetPassword: { body: r.ResetPasswordBody, success: { status: 204, empty: true } },
-  VerifyEmail: { body: r.VerifyEmailBody, success: { status: 204, empty: true } },
-  CreateOperator: { body: r.CreateOperatorBody, success: { status: 201 } },
-  GetOperator: { params: r.OperatorParams, success: { status: 200 } },
-  CreateCarpark: { body: r.CreateCarparkBody, success: { status: 201 } },
-  ListCarparks: { query: r.ListCarparksQuery, success: { status: 200 } },
-  GetCarpark: { params: r.CarparkParams, success: { status: 200 } },
-  UpdateCarpark: { params: r.CarparkParams, body: r.UpdateCarparkBody, success: { status: 200 } },
-  CreateTenancy: { body: r.CreateTenancyBody, success: { status: 202 } },
-  ListTenancies: { query: r.ListTenanciesQuery, success: { status: 200 } },
-  GetTenancy: { params: r.TenancyParams, success: { status: 200 } },
-  UpdateTenancy: { params: r.TenancyParams, body: r.UpdateTenancyBody, success: { status: 202 } },
-  CancelTenancy: { params: r.TenancyParams, success: { status: 202 } },
-  UndoCancellation: { params: r.TenancyParams, success: { status: 200 } },
-  LookUpPlate: { params: r.PlateParams, success: { status: 200 } },
-  GetBilling: { success: { status: 200 } },
-  CreateBilling: { success: { status: 200 } },
-  UpdateBilling: { body: r.UpdateBillingBody, success: { status: 200 } },
-  CreateSetupIntent: { success: { status: 201 } },
-  PayInvoice: { params: r.InvoiceParams, success: { status: 200 } },
-  GetInvoicePayment: { params: r.InvoiceParams, success: { status: 200 } },
-  Contact: { body: r.ContactBody, success: { status: 202 } },
+export const requestContracts = builtOnFirstUse({
+  Health: () => ({ success: { status: 200 } }),
+  OpenApi: () => ({ success: { status: 200 } }),
+  GetConfig: () => ({ success: { status: 200 } }),
+  CreateUser: () => ({ body: r.SignUpBody, success: { status: 201 } }),
+  ListUsers: () => ({ query: r.ListUsersQuery, success: { status: 200 } }),
+  GetUser: () => ({ params: r.UserParams, success: { status: 200 } }),
+  UpdateUser: () => ({ params: r.UserParams, body: r.UpdateUserBody, success: { status: 200 } }),
+  LinkXeroContact: () => ({ params: r.UserParams, body: r.LinkXeroContactBody, success: { status: 200 } }),
+  Login: () => ({ body: r.LoginBody, success: { status: 200 } }),
+  ForgotPassword: () => ({ body: r.ForgotPasswordBody, success: { status: 202, empty: true } }),
+  ResetPassword: () => ({ body: r.ResetPasswordBody, success: { status: 204, empty: true } }),
+  VerifyEmail: () => ({ body: r.VerifyEmailBody, success: { status: 204, empty: true } }),
+  CreateOperator: () => ({ body: r.CreateOperatorBody, success: { status: 201 } }),
+  GetOperator: () => ({ params: r.OperatorParams, success: { status: 200 } }),
+  CreateCarpark: () => ({ body: r.CreateCarparkBody, success: { status: 201 } }),
+  ListCarparks: () => ({ query: r.ListCarparksQuery, success: { status: 200 } }),
+  GetCarpark: () => ({ params: r.CarparkParams, success: { status: 200 } }),
+  UpdateCarpark: () => ({ params: r.CarparkParams, body: r.UpdateCarparkBody, success: { status: 200 } }),
+  CreateTenancy: () => ({ body: r.CreateTenancyBody, success: { status: 202 } }),
+  ListTenancies: () => ({ query: r.ListTenanciesQuery, success: { status: 200 } }),
+  GetTenancy: () => ({ params: r.TenancyParams, success: { status: 200 } }),
+  UpdateTenancy: () => ({ params: r.TenancyParams, body: r.UpdateTenancyBody, success: { status: 202 } }),
+  CancelTenancy: () => ({ params: r.TenancyParams, success: { status: 202 } }),
+  UndoCancellation: () => ({ params: r.TenancyParams, success: { status: 200 } }),
+  LookUpPlate: () => ({ params: r.PlateParams, success: { status: 200 } }),
+  GetBilling: () => ({ success: { status: 200 } }),
+  CreateBilling: () => ({ success: { status: 200 } }),
+  UpdateBilling: () => ({ body: r.UpdateBillingBody, success: { status: 200 } }),
+  CreateSetupIntent: () => ({ success: { status: 201 } }),
+  PayInvoice: () => ({ params: r.InvoiceParams, success: { status: 200 } }),
+  GetInvoicePayment: () => ({ params: r.InvoiceParams, success: { status: 200 } }),
+  Contact: () => ({ body: r.ContactBody, success: { status: 202 } }),
   // The body is Stripe's event, read raw: the signature covers the exact bytes.
-  StripeWebhook: { success: { status: 200 } },
-} as const satisfies Record<RouteId, RequestContract>;
+  StripeWebhook: () => ({ success: { status: 200 } }),
+} satisfies Record<RouteId, () => RequestContract>);

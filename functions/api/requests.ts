@@ -1,11 +1,12 @@
 /**
  * What the API accepts (zod): bodies, path parameters and query strings, and the fields they share
  * with the responses. Handlers validate with these; they are kept apart from the responses
- * (./schemas.ts) because every function builds them when it loads, and a function only needs to
- * check what comes in.
+ * (./schemas.ts), which only the OpenAPI document needs. Each schema is built the first time it
+ * is read (`builtOnFirstUse`), so a function builds only those of its own route.
  */
 import * as z from 'zod/mini';
 import '../zod-messages';
+import { builtOnFirstUse } from './built-on-first-use';
 import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { TENANCY_STATUSES } from '../domain/tenancies';
@@ -15,165 +16,187 @@ import { isTimeZone } from '../domain/email-format';
 // --- building blocks -----------------------------------------------------------------------------
 
 export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-export const Email = z
-  .email()
-  .check(z.maxLength(254), z.meta({ description: 'Case-insensitive; stored in lower case', example: 'sam@example.com' }));
-const Phone = z
-  .string()
-  .check(
-    z.regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'Use digits, spaces, brackets or dashes, optionally starting with +'),
-    z.meta({ example: '+44 20 7946 0000' }),
-  );
-/** Length is capped here; strength rules (with their reasons) are the domain's. */
-const Password = z.string().check(z.minLength(1), z.maxLength(PASSWORD_MAX_LENGTH));
-
-export const UserId = z.string().check(z.regex(/^usr_[0-9a-f]{20}$/), z.meta({ example: 'usr_4f1c2a9be07d3c5a6b10' }));
-export const OperatorId = z.string().check(z.regex(/^op_[0-9a-f]{20}$/), z.meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' }));
-export const CarparkId = z.string().check(z.regex(/^cp_[0-9a-f]{20}$/), z.meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' }));
-export const TenancyId = z.string().check(z.regex(/^tn_[0-9a-f]{20}$/), z.meta({ example: 'tn_1b2c3d4e5f60718293a4' }));
-/** Xero's ContactID; stored in lower case. */
-export const XeroContactId = z.guid().check(z.meta({ example: '5b1a3c2e-8d4f-4a6b-9c7d-0e1f2a3b4c5d' }));
 
 export const perVehicleType = (value: z.ZodMiniNumber, description: string) =>
   z
     .strictObject(Object.fromEntries(VEHICLE_TYPES.map((t) => [t, z.optional(value)])) as Record<(typeof VEHICLE_TYPES)[number], z.ZodMiniOptional<z.ZodMiniNumber>>)
     .check(z.meta({ description }));
 
-/** Monthly price in integer minor units (pence, cents). */
-export const Prices = perVehicleType(z.int().check(z.gte(50), z.lte(10_000_000)), 'Monthly price per vehicle type, integer minor units (e.g. pence)');
-export const Capacity = perVehicleType(z.int().check(z.gte(0), z.lte(100_000)), 'Spaces per vehicle type');
-
-export const Address = z.strictObject({
-  line1: text(200),
-  line2: z.optional(text(200)),
-  city: text(100),
-  postcode: text(20),
-  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. GB'), z.meta({ example: 'GB' })),
-});
+/** A list's page size and the cursor of the page after; a fresh schema for each query. */
+const pageLimit = () => z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25);
+const pageCursor = () => z.optional(z.string().check(z.minLength(1), z.maxLength(2048)));
 
 export const atLeastOneField = <T extends z.ZodMiniObject>(schema: T) =>
   schema.check(z.refine((value: z.output<T>) => Object.keys(value).length > 0, { message: 'Give at least one field to change.' }));
 
+/** Fields the requests share with each other and with the responses. */
+export const fields = builtOnFirstUse({
+  Email: () =>
+    z.email().check(z.maxLength(254), z.meta({ description: 'Case-insensitive; stored in lower case', example: 'sam@example.com' })),
+  Phone: () =>
+    z
+      .string()
+      .check(
+        z.regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'Use digits, spaces, brackets or dashes, optionally starting with +'),
+        z.meta({ example: '+44 20 7946 0000' }),
+      ),
+  /** Length is capped here; strength rules (with their reasons) are the domain's. */
+  Password: () => z.string().check(z.minLength(1), z.maxLength(PASSWORD_MAX_LENGTH)),
+
+  UserId: () => z.string().check(z.regex(/^usr_[0-9a-f]{20}$/), z.meta({ example: 'usr_4f1c2a9be07d3c5a6b10' })),
+  OperatorId: () => z.string().check(z.regex(/^op_[0-9a-f]{20}$/), z.meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' })),
+  CarparkId: () => z.string().check(z.regex(/^cp_[0-9a-f]{20}$/), z.meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' })),
+  TenancyId: () => z.string().check(z.regex(/^tn_[0-9a-f]{20}$/), z.meta({ example: 'tn_1b2c3d4e5f60718293a4' })),
+  /** Xero's ContactID; stored in lower case. */
+  XeroContactId: () => z.guid().check(z.meta({ example: '5b1a3c2e-8d4f-4a6b-9c7d-0e1f2a3b4c5d' })),
+
+  /** Monthly price in integer minor units (pence, cents). */
+  Prices: () => perVehicleType(z.int().check(z.gte(50), z.lte(10_000_000)), 'Monthly price per vehicle type, integer minor units (e.g. pence)'),
+  Capacity: () => perVehicleType(z.int().check(z.gte(0), z.lte(100_000)), 'Spaces per vehicle type'),
+
+  Address: () =>
+    z.strictObject({
+      line1: text(200),
+      line2: z.optional(text(200)),
+      city: text(100),
+      postcode: text(20),
+      country: z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. GB'), z.meta({ example: 'GB' })),
+    }),
+
+  TimeZone: () =>
+    z.string().check(z.maxLength(64), z.refine(isTimeZone, 'An IANA time zone, e.g. Europe/London.'), z.meta({ example: 'Europe/London' })),
+
+  /** Raw plates are accepted in any spacing and case; the API normalises and validates them. */
+  RawPlate: () => z.string().check(z.trim(), z.minLength(1), z.maxLength(20), z.meta({ example: 'AB12 CDE' })),
+});
+
+const f = fields;
+
 // --- bodies, path parameters, query strings ------------------------------------------------------
 
-export const SignUpBody = z.strictObject({
-  email: Email,
-  password: Password,
-  name: text(100),
-  phone: z.optional(Phone),
-  accountType: z.enum(ACCOUNT_TYPES),
-});
+export const requests = builtOnFirstUse({
+  SignUpBody: () =>
+    z.strictObject({
+      email: f.Email,
+      password: f.Password,
+      name: text(100),
+      phone: z.optional(f.Phone),
+      accountType: z.enum(ACCOUNT_TYPES),
+    }),
 
-export const UpdateUserBody = atLeastOneField(
-  z.strictObject({
-    name: z.optional(text(100)),
-    phone: z.optional(z.nullable(Phone)).check(z.meta({ description: 'null removes it' })),
-    email: z.optional(Email).check(z.meta({ description: 'Changes only once the new address confirms it (a link is sent there); an admin changing another user’s email changes it at once' })),
-    password: z.optional(Password),
-    currentPassword: z.optional(Password).check(z.meta({ description: 'Required with password or email, unless an admin changes another user’s' })),
-    role: z.optional(z.enum(ROLES)).check(z.meta({ description: 'Admins only' })),
-    operatorId: z.optional(z.nullable(OperatorId)).check(z.meta({ description: 'Admins only; required for role operator' })),
-  }),
-);
+  UpdateUserBody: () =>
+    atLeastOneField(
+      z.strictObject({
+        name: z.optional(text(100)),
+        phone: z.optional(z.nullable(f.Phone)).check(z.meta({ description: 'null removes it' })),
+        email: z.optional(f.Email).check(z.meta({ description: 'Changes only once the new address confirms it (a link is sent there); an admin changing another user’s email changes it at once' })),
+        password: z.optional(f.Password),
+        currentPassword: z.optional(f.Password).check(z.meta({ description: 'Required with password or email, unless an admin changes another user’s' })),
+        role: z.optional(z.enum(ROLES)).check(z.meta({ description: 'Admins only' })),
+        operatorId: z.optional(z.nullable(f.OperatorId)).check(z.meta({ description: 'Admins only; required for role operator' })),
+      }),
+    ),
 
-export const LinkXeroContactBody = z.strictObject({
-  contactId: XeroContactId.check(z.meta({ description: 'The Xero contact the user’s company is invoiced as' })),
-});
+  LinkXeroContactBody: () =>
+    z.strictObject({
+      contactId: f.XeroContactId.check(z.meta({ description: 'The Xero contact the user’s company is invoiced as' })),
+    }),
 
-export const LoginBody = z.strictObject({ email: Email, password: Password });
-export const ForgotPasswordBody = z.strictObject({ email: Email });
-export const ResetPasswordBody = z.strictObject({ token: z.string().check(z.minLength(16), z.maxLength(200)), password: Password });
-export const VerifyEmailBody = z.strictObject({ token: z.string().check(z.minLength(16), z.maxLength(200), z.meta({ description: 'From the link sent to the new address' })) });
+  LoginBody: () => z.strictObject({ email: f.Email, password: f.Password }),
+  ForgotPasswordBody: () => z.strictObject({ email: f.Email }),
+  ResetPasswordBody: () => z.strictObject({ token: z.string().check(z.minLength(16), z.maxLength(200)), password: f.Password }),
+  VerifyEmailBody: () =>
+    z.strictObject({ token: z.string().check(z.minLength(16), z.maxLength(200), z.meta({ description: 'From the link sent to the new address' })) }),
 
-export const CreateOperatorBody = z.strictObject({ name: text(100), contactEmail: Email });
+  CreateOperatorBody: () => z.strictObject({ name: text(100), contactEmail: f.Email }),
 
-const TimeZone = z
-  .string()
-  .check(z.maxLength(64), z.refine(isTimeZone, 'An IANA time zone, e.g. Europe/London.'), z.meta({ example: 'Europe/London' }));
+  CreateCarparkBody: () =>
+    z.strictObject({
+      operatorId: z.optional(f.OperatorId).check(z.meta({ description: 'Required for admins; operators default to their own' })),
+      name: text(100),
+      address: f.Address,
+      currency: z.enum(CURRENCIES),
+      prices: f.Prices,
+      capacity: f.Capacity,
+      smartParkingSiteId: text(100),
+      supportEmail: f.Email,
+      timeZone: z.optional(f.TimeZone).check(z.meta({ description: 'Where the car park is, for dates in emails and the portal; Europe/London when omitted' })),
+    }),
 
-export const CreateCarparkBody = z.strictObject({
-  operatorId: z.optional(OperatorId).check(z.meta({ description: 'Required for admins; operators default to their own' })),
-  name: text(100),
-  address: Address,
-  currency: z.enum(CURRENCIES),
-  prices: Prices,
-  capacity: Capacity,
-  smartParkingSiteId: text(100),
-  supportEmail: Email,
-  timeZone: z.optional(TimeZone).check(z.meta({ description: 'Where the car park is, for dates in emails and the portal; Europe/London when omitted' })),
-});
+  UpdateCarparkBody: () =>
+    atLeastOneField(
+      z.strictObject({
+        name: z.optional(text(100)),
+        address: z.optional(f.Address),
+        prices: z.optional(f.Prices),
+        capacity: z.optional(f.Capacity),
+        smartParkingSiteId: z.optional(text(100)),
+        supportEmail: z.optional(f.Email),
+        timeZone: z.optional(f.TimeZone),
+      }),
+    ),
 
-export const UpdateCarparkBody = atLeastOneField(
-  z.strictObject({
-    name: z.optional(text(100)),
-    address: z.optional(Address),
-    prices: z.optional(Prices),
-    capacity: z.optional(Capacity),
-    smartParkingSiteId: z.optional(text(100)),
-    supportEmail: z.optional(Email),
-    timeZone: z.optional(TimeZone),
-  }),
-);
+  ListCarparksQuery: () => z.object({ limit: pageLimit(), cursor: pageCursor() }),
 
-export const ListCarparksQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+  ListUsersQuery: () =>
+    z.object({
+      email: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(254))).check(z.meta({ description: 'Users whose email starts with this (any case)', example: 'sam@' })),
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.meta({ description: 'Users whose name starts with this (any case); not with `email`', example: 'Sam' })),
+      limit: pageLimit(),
+      cursor: pageCursor(),
+    }),
 
-export const ListUsersQuery = z.object({
-  email: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(254))).check(z.meta({ description: 'Users whose email starts with this (any case)', example: 'sam@' })),
-  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.meta({ description: 'Users whose name starts with this (any case); not with `email`', example: 'Sam' })),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+  UserParams: () => z.object({ userId: f.UserId }),
+  OperatorParams: () => z.object({ operatorId: f.OperatorId }),
+  CarparkParams: () => z.object({ carparkId: f.CarparkId }),
 
-export const UserParams = z.object({ userId: UserId });
-export const OperatorParams = z.object({ operatorId: OperatorId });
-export const CarparkParams = z.object({ carparkId: CarparkId });
+  CreateTenancyBody: () =>
+    z.strictObject({
+      carparkId: f.CarparkId,
+      vehicleType: z.enum(VEHICLE_TYPES),
+      plate: f.RawPlate,
+      startDate: z.optional(z.iso.datetime({ offset: true })).check(z.meta({ description: 'Defaults to now' })),
+    }),
 
-/** Raw plates are accepted in any spacing and case; the API normalises and validates them. */
-const RawPlate = z.string().check(z.trim(), z.minLength(1), z.maxLength(20), z.meta({ example: 'AB12 CDE' }));
+  UpdateTenancyBody: () =>
+    z
+      .strictObject({ plate: z.optional(f.RawPlate), vehicleType: z.optional(z.enum(VEHICLE_TYPES)) })
+      .check(z.refine((value) => value.plate !== undefined || value.vehicleType !== undefined, { message: 'Give a plate or a vehicle type.' })),
 
-export const CreateTenancyBody = z.strictObject({
-  carparkId: CarparkId,
-  vehicleType: z.enum(VEHICLE_TYPES),
-  plate: RawPlate,
-  startDate: z.optional(z.iso.datetime({ offset: true })).check(z.meta({ description: 'Defaults to now' })),
-});
+  ListTenanciesQuery: () =>
+    z.object({
+      carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'Operators: required, one of your car parks. Tenants: filters your own.' })),
+      userId: z.optional(f.UserId).check(z.meta({ description: 'Admins only' })),
+      status: z.optional(z.enum(TENANCY_STATUSES)),
+      limit: pageLimit(),
+      cursor: pageCursor(),
+    }),
 
-export const UpdateTenancyBody = z
-  .strictObject({ plate: z.optional(RawPlate), vehicleType: z.optional(z.enum(VEHICLE_TYPES)) })
-  .check(z.refine((value) => value.plate !== undefined || value.vehicleType !== undefined, { message: 'Give a plate or a vehicle type.' }));
+  TenancyParams: () => z.object({ tenancyId: f.TenancyId }),
 
-export const ListTenanciesQuery = z.object({
-  carparkId: z.optional(CarparkId).check(z.meta({ description: 'Operators: required, one of your car parks. Tenants: filters your own.' })),
-  userId: z.optional(UserId).check(z.meta({ description: 'Admins only' })),
-  status: z.optional(z.enum(TENANCY_STATUSES)),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+  /** As typed: any spacing and case; the API normalises it and refuses what cannot be a plate (422). */
+  PlateParams: () => z.object({ plate: z.string().check(z.minLength(1), z.maxLength(40), z.meta({ example: 'SO51 BIO' })) }),
 
-export const TenancyParams = z.object({ tenancyId: TenancyId });
+  InvoiceParams: () =>
+    z.object({ invoiceId: z.string().check(z.regex(/^in_[A-Za-z0-9]{1,64}$/), z.meta({ example: 'in_1QxYzAbCdEfGh' })) }),
 
-/** As typed: any spacing and case; the API normalises it and refuses what cannot be a plate (422). */
-export const PlateParams = z.object({ plate: z.string().check(z.minLength(1), z.maxLength(40), z.meta({ example: 'SO51 BIO' })) });
+  UpdateBillingBody: () =>
+    atLeastOneField(
+      z.strictObject({
+        email: z.optional(f.Email).check(z.meta({ description: 'Where Stripe sends invoices' })),
+        name: z.optional(text(100)),
+        defaultPaymentMethod: z
+          .optional(z.string().check(z.regex(/^pm_[A-Za-z0-9_]+$/)))
+          .check(z.meta({ description: 'A PaymentMethod id from Stripe Elements (or a Stripe test card such as pm_card_visa)' })),
+      }),
+    ),
 
-export const InvoiceParams = z.object({ invoiceId: z.string().check(z.regex(/^in_[A-Za-z0-9]{1,64}$/), z.meta({ example: 'in_1QxYzAbCdEfGh' })) });
-
-export const UpdateBillingBody = atLeastOneField(
-  z.strictObject({
-    email: z.optional(Email).check(z.meta({ description: 'Where Stripe sends invoices' })),
-    name: z.optional(text(100)),
-    defaultPaymentMethod: z
-      .optional(z.string().check(z.regex(/^pm_[A-Za-z0-9_]+$/)))
-      .check(z.meta({ description: 'A PaymentMethod id from Stripe Elements (or a Stripe test card such as pm_card_visa)' })),
-  }),
-);
-
-export const ContactBody = z.strictObject({
-  name: text(100),
-  email: Email,
-  message: text(5000),
-  carparkId: z.optional(CarparkId).check(z.meta({ description: 'The car park the message is about; its support address receives it' })),
-  website: z.optional(z.string().check(z.maxLength(200))).check(z.meta({ description: 'Leave empty (a trap for bots)' })),
+  ContactBody: () =>
+    z.strictObject({
+      name: text(100),
+      email: f.Email,
+      message: text(5000),
+      carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'The car park the message is about; its support address receives it' })),
+      website: z.optional(z.string().check(z.maxLength(200))).check(z.meta({ description: 'Leave empty (a trap for bots)' })),
+    }),
 });

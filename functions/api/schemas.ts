@@ -8,9 +8,11 @@ import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
 import { CORPORATE_INVOICE_STATUSES } from '../domain/corporate-billing';
-import { Address, Capacity, CarparkId, Email, OperatorId, perVehicleType, Prices, TenancyId, UserId, XeroContactId } from './requests';
+import { fields, perVehicleType } from './requests';
 
 export * from './requests';
+
+const { Address, Capacity, CarparkId, Email, OperatorId, Prices, TenancyId, UserId, XeroContactId } = fields;
 
 const Timestamp = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 const IsoDate = z.iso.date().meta({ description: 'YYYY-MM-DD', example: '2026-01-31' });

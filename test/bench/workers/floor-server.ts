@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { INDEX, keys } from '../../../functions/adapters/dynamodb/keys';
-import { ListCarparksQuery } from '../../../functions/api/schemas';
+import { requests } from '../../../functions/api/schemas';
 import { normaliseEmail } from '../../../functions/domain/users';
 import { listen } from '../../../local/ports';
 import { runWorker } from './ipc';
@@ -30,7 +30,7 @@ runWorker<FloorServerInput, FloorServerReady>(async ({ dynamoEndpoint, tableName
     { marshallOptions: { removeUndefinedValues: true } },
   );
   // The page size GET /carparks uses when the query string gives none.
-  const { limit } = ListCarparksQuery.parse({});
+  const { limit } = requests.ListCarparksQuery.parse({});
 
   async function answer(request: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
     const path = (request.url ?? '/').split('?')[0];

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import type { BillingLine, CardSummary } from '../../../domain/billing';
 import type { Arrears } from '../../../domain/dunning';
 import { ENTITY } from '../keys';
-import { defineEntity, sameShape, type SameShape } from './item';
+import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
 /**
  * The account as stored. `creationClaim` is only ever read by condition expressions, so it is
@@ -19,7 +19,7 @@ export interface BillingAccountItem {
   readonly defaultCard?: CardSummary;
   readonly version?: number;
 }
-const billingAccountSchema = z.object({
+const billingAccountSchema = () => z.object({
   userId: z.string(),
   customerId: z.optional(z.string()),
   subscriptionId: z.optional(z.string()),
@@ -28,16 +28,16 @@ const billingAccountSchema = z.object({
   ),
   version: z.optional(z.number().check(z.int())),
 });
-sameShape<SameShape<z.output<typeof billingAccountSchema>, BillingAccountItem>>();
-sameShape<SameShape<NonNullable<z.output<typeof billingAccountSchema>['defaultCard']>, CardSummary>>();
+sameShape<SameShape<Built<typeof billingAccountSchema>, BillingAccountItem>>();
+sameShape<SameShape<NonNullable<Built<typeof billingAccountSchema>['defaultCard']>, CardSummary>>();
 export const billingAccountEntity = defineEntity<BillingAccountItem>(ENTITY.billingAccount, billingAccountSchema);
 
-const billingLineSchema = z.object({ priceId: z.string(), quantity: z.number().check(z.int()) });
-sameShape<SameShape<z.output<typeof billingLineSchema>, BillingLine>>();
+const billingLineSchema = () => z.object({ priceId: z.string(), quantity: z.number().check(z.int()) });
+sameShape<SameShape<Built<typeof billingLineSchema>, BillingLine>>();
 export const billingLineEntity = defineEntity<BillingLine>(ENTITY.billingLine, billingLineSchema);
 
 /** `noticeClaimed` is only read by condition expressions, so it is dropped here. */
-const arrearsSchema = z.object({
+const arrearsSchema = () => z.object({
   userId: z.string(),
   customerId: z.string(),
   invoiceId: z.string(),
@@ -51,5 +51,5 @@ const arrearsSchema = z.object({
   suspendedAt: z.optional(z.string()),
   authenticate: z.optional(z.boolean()),
 });
-sameShape<SameShape<z.output<typeof arrearsSchema>, Arrears>>();
+sameShape<SameShape<Built<typeof arrearsSchema>, Arrears>>();
 export const arrearsEntity = defineEntity<Arrears>(ENTITY.arrears, arrearsSchema);

@@ -6,20 +6,20 @@ import * as z from 'zod/mini';
 import { CURRENCIES, VEHICLE_TYPES, type Carpark } from '../../../domain/carparks';
 import type { Operator } from '../../../domain/operators';
 import { ENTITY } from '../keys';
-import { defineEntity, sameShape, type SameShape } from './item';
+import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
-const operatorSchema = z.object({
+const operatorSchema = () => z.object({
   operatorId: z.string(),
   name: z.string(),
   contactEmail: z.string(),
   createdAt: z.string(),
 });
-sameShape<SameShape<z.output<typeof operatorSchema>, Operator>>();
+sameShape<SameShape<Built<typeof operatorSchema>, Operator>>();
 export const operatorEntity = defineEntity<Operator>(ENTITY.operator, operatorSchema);
 
 const perVehicleType = z.partialRecord(z.enum(VEHICLE_TYPES), z.number().check(z.int()));
 
-const carparkSchema = z.object({
+const carparkSchema = () => z.object({
   carparkId: z.string(),
   operatorId: z.string(),
   name: z.string(),
@@ -43,5 +43,5 @@ const carparkSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-sameShape<SameShape<z.output<typeof carparkSchema>, Carpark>>();
+sameShape<SameShape<Built<typeof carparkSchema>, Carpark>>();
 export const carparkEntity = defineEntity<Carpark>(ENTITY.carpark, carparkSchema);

@@ -45,8 +45,21 @@ export interface EntitySchema<T> {
   readonly schema: z.ZodMiniType<T>;
 }
 
-export function defineEntity<T>(type: string, schema: z.ZodMiniType<T>): EntitySchema<T> {
-  return { type, schema };
+/** The domain object a schema builder's schema parses to. */
+export type Built<Build extends () => z.ZodMiniType> = z.output<ReturnType<Build>>;
+
+/**
+ * The schema is built on first use, not when the module loads: every function bundles every
+ * entity, and building them all cost each cold start about 15 ms for the one or two it reads.
+ */
+export function defineEntity<T>(type: string, build: () => z.ZodMiniType<T>): EntitySchema<T> {
+  let schema: z.ZodMiniType<T> | undefined;
+  return {
+    type,
+    get schema() {
+      return (schema ??= build());
+    },
+  };
 }
 
 /**

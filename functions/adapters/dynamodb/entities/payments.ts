@@ -4,14 +4,14 @@
  */
 import * as z from 'zod/mini';
 import { ENTITY } from '../keys';
-import { defineEntity, sameShape, type SameShape } from './item';
+import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
 export interface StripeCustomerLink {
   readonly customerId: string;
   readonly userId: string;
 }
-const stripeCustomerSchema = z.object({ customerId: z.string(), userId: z.string() });
-sameShape<SameShape<z.output<typeof stripeCustomerSchema>, StripeCustomerLink>>();
+const stripeCustomerSchema = () => z.object({ customerId: z.string(), userId: z.string() });
+sameShape<SameShape<Built<typeof stripeCustomerSchema>, StripeCustomerLink>>();
 export const stripeCustomerEntity = defineEntity<StripeCustomerLink>(ENTITY.stripeCustomer, stripeCustomerSchema);
 
 /** A paid invoice as stored by `paymentStore.claimReceipt`. */
@@ -27,7 +27,7 @@ export interface PaymentRecord {
   readonly receiptLeaseUntil?: number;
   readonly receiptSentAt?: string;
 }
-const paymentSchema = z.object({
+const paymentSchema = () => z.object({
   userId: z.string(),
   customerId: z.string(),
   amountPaid: z.number().check(z.int()),
@@ -38,7 +38,7 @@ const paymentSchema = z.object({
   receiptLeaseUntil: z.optional(z.number()),
   receiptSentAt: z.optional(z.string()),
 });
-sameShape<SameShape<z.output<typeof paymentSchema>, PaymentRecord>>();
+sameShape<SameShape<Built<typeof paymentSchema>, PaymentRecord>>();
 export const paymentEntity = defineEntity<PaymentRecord>(ENTITY.payment, paymentSchema);
 
 /** A rate-limit counter as an update returns it. */
@@ -47,6 +47,6 @@ export interface RateLimitWindow {
   /** Epoch ms. */
   readonly windowEndsAt: number;
 }
-const rateLimitSchema = z.object({ count: z.number().check(z.int()), windowEndsAt: z.number() });
-sameShape<SameShape<z.output<typeof rateLimitSchema>, RateLimitWindow>>();
+const rateLimitSchema = () => z.object({ count: z.number().check(z.int()), windowEndsAt: z.number() });
+sameShape<SameShape<Built<typeof rateLimitSchema>, RateLimitWindow>>();
 export const rateLimitEntity = defineEntity<RateLimitWindow>(ENTITY.rateLimit, rateLimitSchema);

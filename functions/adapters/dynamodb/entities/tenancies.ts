@@ -7,11 +7,11 @@ import { VEHICLE_TYPES } from '../../../domain/carparks';
 import type { PlateSighting } from '../../../domain/plate-lookup';
 import { BARRIER_STATUSES, TENANCY_STATUSES, type Tenancy } from '../../../domain/tenancies';
 import { ENTITY } from '../keys';
-import { defineEntity, sameShape, type SameShape } from './item';
+import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
 const vehicleType = z.enum(VEHICLE_TYPES);
 
-const tenancySchema = z.object({
+const tenancySchema = () => z.object({
   tenancyId: z.string(),
   userId: z.string(),
   carparkId: z.string(),
@@ -45,15 +45,15 @@ const tenancySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-sameShape<SameShape<z.output<typeof tenancySchema>, Tenancy>>();
+sameShape<SameShape<Built<typeof tenancySchema>, Tenancy>>();
 export const tenancyEntity = defineEntity<Tenancy>(ENTITY.tenancy, tenancySchema);
 
-const plateSightingSchema = z.object({
+const plateSightingSchema = () => z.object({
   folded: z.string(),
   plate: z.string(),
   tenancyId: z.string(),
   operatorId: z.string(),
   carparkId: z.string(),
 });
-sameShape<SameShape<z.output<typeof plateSightingSchema>, PlateSighting>>();
+sameShape<SameShape<Built<typeof plateSightingSchema>, PlateSighting>>();
 export const plateSightingEntity = defineEntity<PlateSighting>(ENTITY.plateSighting, plateSightingSchema);

@@ -8,9 +8,9 @@ import { ACCOUNT_TYPES, ROLES } from '../../../domain/identity';
 import type { EmailChangeRequest, PasswordResetToken } from '../../../domain/ports';
 import type { User } from '../../../domain/users';
 import { ENTITY } from '../keys';
-import { defineEntity, sameShape, type SameShape } from './item';
+import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
-const userSchema = z.object({
+const userSchema = () => z.object({
   userId: z.string(),
   email: z.string(),
   name: z.string(),
@@ -24,7 +24,7 @@ const userSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-sameShape<SameShape<z.output<typeof userSchema>, User>>();
+sameShape<SameShape<Built<typeof userSchema>, User>>();
 export const userEntity = defineEntity<User>(ENTITY.user, userSchema);
 
 /** Which user owns an email (written with the user; read to find a user by email). */
@@ -32,34 +32,34 @@ export interface EmailClaim {
   readonly email: string;
   readonly userId: string;
 }
-const emailClaimSchema = z.object({ email: z.string(), userId: z.string() });
-sameShape<SameShape<z.output<typeof emailClaimSchema>, EmailClaim>>();
+const emailClaimSchema = () => z.object({ email: z.string(), userId: z.string() });
+sameShape<SameShape<Built<typeof emailClaimSchema>, EmailClaim>>();
 export const emailClaimEntity = defineEntity<EmailClaim>(ENTITY.emailClaim, emailClaimSchema);
 
-const passwordResetSchema = z.object({
+const passwordResetSchema = () => z.object({
   tokenHash: z.string(),
   userId: z.string(),
   tokenVersion: z.optional(z.number().check(z.int())),
   issuedAt: z.string(),
   expiresAt: z.string(),
 });
-sameShape<SameShape<z.output<typeof passwordResetSchema>, PasswordResetToken>>();
+sameShape<SameShape<Built<typeof passwordResetSchema>, PasswordResetToken>>();
 export const passwordResetEntity = defineEntity<PasswordResetToken>(ENTITY.passwordReset, passwordResetSchema);
 
-const emailChangeSchema = z.object({
+const emailChangeSchema = () => z.object({
   tokenHash: z.string(),
   userId: z.string(),
   newEmail: z.string(),
   tokenVersion: z.number().check(z.int()),
   expiresAt: z.string(),
 });
-sameShape<SameShape<z.output<typeof emailChangeSchema>, EmailChangeRequest>>();
+sameShape<SameShape<Built<typeof emailChangeSchema>, EmailChangeRequest>>();
 export const emailChangeEntity = defineEntity<EmailChangeRequest>(ENTITY.emailChange, emailChangeSchema);
 
 /** The user item as GET /billing projects it (never the password hash). */
-const userAccountTypeSchema = z.object({ accountType: z.enum(ACCOUNT_TYPES) });
-export const userAccountTypeProjection = defineEntity<z.output<typeof userAccountTypeSchema>>(ENTITY.user, userAccountTypeSchema);
+const userAccountTypeSchema = () => z.object({ accountType: z.enum(ACCOUNT_TYPES) });
+export const userAccountTypeProjection = defineEntity<Built<typeof userAccountTypeSchema>>(ENTITY.user, userAccountTypeSchema);
 
 /** The Xero contact link as GET /billing projects it. */
-const xeroContactSchema = z.object({ contactId: z.string() });
-export const xeroContactProjection = defineEntity<z.output<typeof xeroContactSchema>>(ENTITY.xeroContactLink, xeroContactSchema);
+const xeroContactSchema = () => z.object({ contactId: z.string() });
+export const xeroContactProjection = defineEntity<Built<typeof xeroContactSchema>>(ENTITY.xeroContactLink, xeroContactSchema);
