@@ -45,7 +45,8 @@ export function subscriptionItems(store: Store, subscriptionId: string): Rec[] {
 function renderSubscription(store: Store, rec: Rec): JsonObject {
   const out = publicView(rec);
   const items = subscriptionItems(store, String(rec.id)).map((i) => renderItem(store, i));
-  out.items = { object: 'list', data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${String(rec.id)}` };
+  // Embedded lists carry no total_count: neither Stripe's example objects nor the SDK's ApiList show one.
+  out.items = { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${String(rec.id)}` };
   return out;
 }
 
@@ -57,7 +58,6 @@ function renderInvoice(rec: Rec): JsonObject {
     object: 'list',
     data: structuredClone(lines.slice(0, EMBEDDED_LINES)),
     has_more: lines.length > EMBEDDED_LINES,
-    total_count: lines.length,
     url,
   };
   return out;

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock, customerWithCard, DAY, monthlyPrice, startHarness, type Harness } from './helpers';
+import { sdkTypeChecker, type TypeProblems } from './sdk-types';
 
 /**
  * Every object the stand-in returns must carry every top-level field of Stripe's own example
  * object for that resource (openapi fixtures3.json, in test/fixtures/stripe/), with the same JSON type. A null where the
  * fixture shows a value is accepted only when the installed SDK's type declares that field
- * nullable (`| null`), i.e. when real Stripe may return null there too.
+ * nullable (`| null`), i.e. when real Stripe may return null there too. Then each object against
+ * the SDK's declared type at every depth (./sdk-types.ts).
  */
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,11 +34,35 @@ const SDK_INTERFACES: Record<string, [string, string]> = {
   invoice: ['Invoices', 'Invoice'],
   line_item: ['InvoiceLineItems', 'InvoiceLineItem'],
   invoiceitem: ['InvoiceItems', 'InvoiceItem'],
+  payment_intent: ['PaymentIntents', 'PaymentIntent'],
   event: ['Events', 'EventBase'],
   'test_helpers.test_clock': ['TestHelpers/TestClocks', 'TestClock'],
   'deleted_test_helpers.test_clock': ['TestHelpers/TestClocks', 'DeletedTestClock'],
   webhook_endpoint: ['WebhookEndpoints', 'WebhookEndpoint'],
   deleted_webhook_endpoint: ['WebhookEndpoints', 'DeletedWebhookEndpoint'],
+};
+
+/** Fixture name → the SDK's type for it (`Stripe.Event` is the union of every event type). */
+const SDK_TYPES_BY_RESOURCE: Record<string, string> = {
+  customer: 'Stripe.Customer',
+  deleted_customer: 'Stripe.DeletedCustomer',
+  payment_method: 'Stripe.PaymentMethod',
+  setup_intent: 'Stripe.SetupIntent',
+  product: 'Stripe.Product',
+  deleted_product: 'Stripe.DeletedProduct',
+  price: 'Stripe.Price',
+  subscription: 'Stripe.Subscription',
+  subscription_item: 'Stripe.SubscriptionItem',
+  deleted_subscription_item: 'Stripe.DeletedSubscriptionItem',
+  invoice: 'Stripe.Invoice',
+  line_item: 'Stripe.InvoiceLineItem',
+  invoiceitem: 'Stripe.InvoiceItem',
+  payment_intent: 'Stripe.PaymentIntent',
+  event: 'Stripe.Event',
+  'test_helpers.test_clock': 'Stripe.TestHelpers.TestClock',
+  'deleted_test_helpers.test_clock': 'Stripe.TestHelpers.DeletedTestClock',
+  webhook_endpoint: 'Stripe.WebhookEndpoint',
+  deleted_webhook_endpoint: 'Stripe.DeletedWebhookEndpoint',
 };
 
 /** Top-level fields the SDK types as possibly null, read from `export interface X { ... }`. */
@@ -178,10 +204,12 @@ function shapeProblems(resource: string, actual: Obj, fixtures: Record<string, O
 describe('object shapes match Stripe fixtures3.json', () => {
   let h: Harness;
   let fixtures: Record<string, Obj>;
+  let sdkProblems: TypeProblems;
   const samples: [string, Obj][] = [];
 
   beforeAll(async () => {
     fixtures = (JSON.parse(readFileSync(FIXTURES, 'utf8')) as { resources: Record<string, Obj> }).resources;
+    sdkProblems = sdkTypeChecker(repoRoot, Object.values(SDK_TYPES_BY_RESOURCE));
     h = await startHarness();
     const { stripe, standin } = h;
     standin.addWebhookEndpoint({ url: 'http://127.0.0.1:9/unused', secret: 'whsec_shape' });
@@ -199,6 +227,14 @@ describe('object shapes match Stripe fixtures3.json', () => {
     const setupIntent = (await stripe.setupIntents.list({ customer: customer.id })).data[0];
     const invoiceItem = (await stripe.invoiceItems.list({ customer: customer.id })).data[0];
     const event = (await stripe.events.list({ limit: 1 })).data[0];
+    // A renewal the bank wants authenticated: its invoice's PaymentIntent waits in requires_action.
+    const scaClock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen, name: 'shapes, authentication' });
+    const sca = await customerWithCard(stripe, 'pm_card_visa', { test_clock: scaClock.id });
+    await stripe.subscriptions.create({ customer: sca.customer.id, items: [{ price: price.id }] });
+    const scaCard = await stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: sca.customer.id });
+    await stripe.customers.update(sca.customer.id, { invoice_settings: { default_payment_method: scaCard.id } });
+    await advanceClock(stripe, scaClock.id, frozen + 32 * DAY);
+    const waitingIntent = (await stripe.paymentIntents.list({ customer: sca.customer.id })).data[0];
     // Every webhook event the billing loop above raised, of every type.
     const everyEvent = (await stripe.events.list({ limit: 100 })).data;
     const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/hook', enabled_events: ['*'] });
@@ -223,6 +259,7 @@ describe('object shapes match Stripe fixtures3.json', () => {
     add('line_item', renewal?.lines.data[0]);
     add('line_item', renewal?.lines.data.find((l) => l.parent?.subscription_item_details?.proration));
     add('invoiceitem', invoiceItem);
+    add('payment_intent', waitingIntent);
     add('event', event);
     for (const e of everyEvent) add('event', e);
     add('test_helpers.test_clock', await stripe.testHelpers.testClocks.retrieve(clock.id));
@@ -231,6 +268,20 @@ describe('object shapes match Stripe fixtures3.json', () => {
     add('deleted_product', await stripe.products.del(unusedProduct.id));
     add('deleted_customer', await stripe.customers.del(throwaway.id));
     add('deleted_test_helpers.test_clock', await stripe.testHelpers.testClocks.del(otherClock.id));
+
+    // The same resources in the other states the platform meets them in, from the calls it makes.
+    const scaRenewal = (await stripe.invoices.list({ customer: sca.customer.id, limit: 1 })).data[0];
+    add('invoice', await stripe.invoices.retrieve(scaRenewal?.id ?? '', { expand: ['confirmation_secret'] }));
+    for (const line of (await stripe.invoices.listLineItems(renewal?.id ?? '')).data) add('line_item', line);
+    add('setup_intent', await stripe.setupIntents.create({ customer: customer.id, allowed_payment_method_types: ['card'], usage: 'off_session' }));
+    add('payment_method', await stripe.paymentMethods.attach('pm_card_mastercard', { customer: customer.id }));
+    add('customer', await stripe.customers.update(customer.id, { email: 'renamed@example.com' }));
+    add('price', await stripe.prices.update(second.id, { active: false }));
+    const grown = await stripe.subscriptionItems.update(renewed.items.data[0]?.id ?? '', { quantity: 2, proration_behavior: 'none' });
+    add('subscription_item', grown);
+    for (const listed of (await stripe.subscriptions.list({ customer: customer.id })).data) add('subscription', listed);
+    add('subscription', await stripe.subscriptions.cancel(sub.id, { invoice_now: false, prorate: false }));
+    add('invoice', await stripe.invoices.voidInvoice(scaRenewal?.id ?? ''));
   });
 
   afterAll(async () => {
@@ -241,6 +292,10 @@ describe('object shapes match Stripe fixtures3.json', () => {
     const names = new Set(samples.map(([name]) => name));
     expect([...names].sort()).toEqual(Object.keys(SDK_INTERFACES).sort());
     for (const [name, obj] of samples) expect(obj, name).toBeTypeOf('object');
+    const statuses = (resource: string) => new Set(samples.filter(([n]) => n === resource).map(([, o]) => o.status));
+    expect(statuses('invoice')).toEqual(new Set(['paid', 'open', 'void', 'draft']));
+    expect(statuses('subscription')).toEqual(new Set(['active', 'canceled']));
+    expect(statuses('payment_intent')).toEqual(new Set(['requires_action']));
   });
 
   it('gives every object all top-level fields of its fixture, with the fixture types', () => {
@@ -279,6 +334,33 @@ describe('object shapes match Stripe fixtures3.json', () => {
       'invoice.status_transitions.paid_at missing',
       "invoice.subscription not in the SDK's type",
     ]);
+  });
+
+  it('matches the SDK type of every object and every webhook event at every depth', () => {
+    const problems = samples.flatMap(([name, obj]) => sdkProblems(SDK_TYPES_BY_RESOURCE[name] ?? `no SDK type for ${name}`, obj));
+    expect(samples.length).toBeGreaterThan(Object.keys(SDK_TYPES_BY_RESOURCE).length);
+    expect(problems).toEqual([]);
+  });
+
+  it('catches a nested field missing, invented, null or outside its enum (the SDK-type check can fail)', () => {
+    const asSent = (obj: unknown) => JSON.parse(JSON.stringify(obj)) as Obj;
+    const invoice = asSent(samples.find(([n]) => n === 'invoice')?.[1]);
+    const line = (invoice.lines as { data: Obj[] }).data[0] as Obj;
+    (invoice.lines as Obj).total_count = 1;
+    delete (line.pricing as Obj).type;
+    (line.period as Obj).start = null;
+    (line.parent as Obj).type = 'subscription_line';
+    (invoice.status_transitions as Obj).settled_at = 1;
+    const event = asSent(samples.find(([n, e]) => n === 'event' && e.type === 'invoice.paid')?.[1]);
+    ((event.data as Obj).object as Obj).customer = 42;
+    expect(sdkProblems('Stripe.Invoice', invoice).sort()).toEqual([
+      'Stripe.Invoice.lines.data[0].parent.type: \'subscription_line\' not one of invoice_item_details|subscription_item_details',
+      'Stripe.Invoice.lines.data[0].period.start: null, but the SDK declares number',
+      'Stripe.Invoice.lines.data[0].pricing.type: missing',
+      "Stripe.Invoice.lines.total_count: not in the SDK's type",
+      "Stripe.Invoice.status_transitions.settled_at: not in the SDK's type",
+    ]);
+    expect(sdkProblems('Stripe.Event', event)).toEqual([expect.stringContaining('Stripe.Event.data.object.customer: a number')]);
   });
 
   it('catches a missing or retyped field (the check itself can fail)', () => {
