@@ -206,10 +206,12 @@ describe('object shapes match Stripe fixtures3.json', () => {
   let fixtures: Record<string, Obj>;
   let sdkProblems: TypeProblems;
   const samples: [string, Obj][] = [];
+  /** Error bodies as sent (`{ error: … }`), by what caused them. */
+  const errors: [string, number, Obj][] = [];
 
   beforeAll(async () => {
     fixtures = (JSON.parse(readFileSync(FIXTURES, 'utf8')) as { resources: Record<string, Obj> }).resources;
-    sdkProblems = sdkTypeChecker(repoRoot, Object.values(SDK_TYPES_BY_RESOURCE));
+    sdkProblems = sdkTypeChecker(repoRoot, [...Object.values(SDK_TYPES_BY_RESOURCE), 'Stripe.StripeRawError']);
     h = await startHarness();
     const { stripe, standin } = h;
     standin.addWebhookEndpoint({ url: 'http://127.0.0.1:9/unused', secret: 'whsec_shape' });
@@ -281,6 +283,36 @@ describe('object shapes match Stripe fixtures3.json', () => {
     add('subscription_item', grown);
     for (const listed of (await stripe.subscriptions.list({ customer: customer.id })).data) add('subscription', listed);
     add('subscription', await stripe.subscriptions.cancel(sub.id, { invoice_now: false, prorate: false }));
+
+    // Errors as sent, straight from the wire (the SDK's error objects add fields of their own).
+    const send = async (what: string, method: string, path: string, form: Record<string, string> = {}, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${h.standin.url}${path}`, {
+        method,
+        headers: { authorization: 'Bearer sk_test_shapes', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        ...(method === 'GET' ? {} : { body: new URLSearchParams(form).toString() }),
+      });
+      const body = (await res.json()) as Obj;
+      if (res.status >= 400) errors.push([what, res.status, body]);
+      return body;
+    };
+    await send('unknown id', 'GET', '/v1/customers/cus_nope');
+    await send('unknown parameter', 'POST', '/v1/customers', { colour: 'blue' });
+    await send('missing parameter', 'POST', '/v1/subscriptions', { 'items[0][price]': price.id });
+    const declined = await customerWithCard(stripe, 'pm_card_chargeCustomerFail');
+    await send('declined card', 'POST', '/v1/subscriptions', { customer: declined.customer.id, 'items[0][price]': price.id, payment_behavior: 'error_if_incomplete', off_session: 'true' });
+    await send('authentication required', 'POST', `/v1/invoices/${scaRenewal?.id ?? ''}/pay`, { off_session: 'true' });
+    const first = await send('idempotent create', 'POST', '/v1/customers', { email: 'once@example.com' }, { 'idempotency-key': 'shapes-once' });
+    const replay = await send('idempotent replay', 'POST', '/v1/customers', { email: 'once@example.com' }, { 'idempotency-key': 'shapes-once' });
+    expect(replay).toEqual(first);
+    add('customer', replay);
+    await send('idempotency key reused', 'POST', '/v1/customers', { email: 'twice@example.com' }, { 'idempotency-key': 'shapes-once' });
+
+    // A renewal in its draft hour, before it is finalized and charged.
+    const draftClock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen, name: 'shapes, draft hour' });
+    const drafting = await customerWithCard(stripe, 'pm_card_visa', { test_clock: draftClock.id });
+    const draftSub = await stripe.subscriptions.create({ customer: drafting.customer.id, items: [{ price: price.id }] });
+    await advanceClock(stripe, draftClock.id, (draftSub.items.data[0]?.current_period_end ?? 0) + 60);
+    add('invoice', (await stripe.invoices.list({ customer: drafting.customer.id, limit: 1 })).data[0]);
     add('invoice', await stripe.invoices.voidInvoice(scaRenewal?.id ?? ''));
   });
 
@@ -296,6 +328,17 @@ describe('object shapes match Stripe fixtures3.json', () => {
     expect(statuses('invoice')).toEqual(new Set(['paid', 'open', 'void', 'draft']));
     expect(statuses('subscription')).toEqual(new Set(['active', 'canceled']));
     expect(statuses('payment_intent')).toEqual(new Set(['requires_action']));
+    // The renewal in its draft hour (the preview is a draft too, but finalizes at no set time).
+    const inDraftHour = samples.filter(([n, o]) => n === 'invoice' && o.status === 'draft' && typeof o.automatically_finalizes_at === 'number');
+    expect(inDraftHour).toHaveLength(1);
+    expect(errors.map(([what, status, body]) => [what, status, (body.error as Obj | undefined)?.type])).toEqual([
+      ['unknown id', 404, 'invalid_request_error'],
+      ['unknown parameter', 400, 'invalid_request_error'],
+      ['missing parameter', 400, 'invalid_request_error'],
+      ['declined card', 402, 'card_error'],
+      ['authentication required', 402, 'card_error'],
+      ['idempotency key reused', 400, 'idempotency_error'],
+    ]);
   });
 
   it('gives every object all top-level fields of its fixture, with the fixture types', () => {
@@ -339,6 +382,14 @@ describe('object shapes match Stripe fixtures3.json', () => {
   it('matches the SDK type of every object and every webhook event at every depth', () => {
     const problems = samples.flatMap(([name, obj]) => sdkProblems(SDK_TYPES_BY_RESOURCE[name] ?? `no SDK type for ${name}`, obj));
     expect(samples.length).toBeGreaterThan(Object.keys(SDK_TYPES_BY_RESOURCE).length);
+    expect(problems).toEqual([]);
+  });
+
+  it('sends every error body as the SDK declares a raw Stripe error, nothing beside it', () => {
+    const problems = errors.flatMap(([what, , body]) => [
+      ...Object.keys(body).filter((k) => k !== 'error').map((k) => `${what}: ${k} beside error`),
+      ...sdkProblems('Stripe.StripeRawError', body.error).map((p) => `${what}: ${p}`),
+    ]);
     expect(problems).toEqual([]);
   });
 
