@@ -304,9 +304,10 @@ export const routes = [
     path: '/tenancies/{tenancyId}',
     handler: 'handlers/tenancies/cancel-tenancy.ts',
     auth: 'user',
-    summary: 'Cancel: access stays until the end of the paid period; a booking not started yet ends at once (owner, its operator, admin)',
+    summary: 'Cancel: access stays until the end of the paid period; a booking not started yet ends at once, a rental whose first payment waits for the bank is withdrawn (owner, its operator, admin)',
     // DeleteItem: a booking cancelled before its start gives back its plate's claim at once.
-    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation'] },
+    // TenancySetup: a rental whose first payment waits for the bank is withdrawn by its setup.
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation', 'TenancySetup'] },
   },
   {
     id: 'UndoCancellation',

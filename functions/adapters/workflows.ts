@@ -55,6 +55,9 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
   startPlateChange: (tenancyId, plate) =>
     start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-${Date.now()}`, { tenancyId, plate }),
   startVehicleChange: (tenancyId) => start(ENV.vehicleChangeStateMachineArn, `vehicle-${tenancyId}-${Date.now()}`, { tenancyId }),
+  // The setup resumed as the sweeper resumes one past its deadline.
+  withdrawUnconfirmed: (tenancyId, invoiceId, at) =>
+    start(ENV.tenancySetupStateMachineArn, `setup-${tenancyId}-withdrawn-${invoiceId}`, { tenancyId, authenticationExpiredAt: at }),
 };
 
 /**

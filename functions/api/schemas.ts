@@ -151,7 +151,11 @@ export const TenancyResponse = z
       .meta({ description: 'Present while the tenant has an unpaid invoice (the oldest one). Operators see its state and date only' }),
     suspendedFrom: z.enum(['active', 'cancelling']).optional().meta({ description: 'While suspended: the status it returns to once paid' }),
     awaitingAuthentication: z
-      .object({ invoiceId: z.string(), until: Timestamp })
+      .object({
+        invoiceId: z.string(),
+        until: Timestamp,
+        withdrawn: z.boolean().optional().meta({ description: 'The tenant cancelled instead of confirming: the setup is being undone' }),
+      })
       .optional()
       .meta({
         description:

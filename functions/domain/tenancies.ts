@@ -91,9 +91,10 @@ export interface Tenancy {
   readonly suspendedFrom?: 'active' | 'cancelling';
   /**
    * While pending: the bank wants the first charge authenticated (3-D Secure). The invoice to
-   * confirm in the portal, and until when; unconfirmed by then, the setup is undone.
+   * confirm in the portal, and until when; unconfirmed by then, the setup is undone. `withdrawn`:
+   * the tenant cancelled it instead (the deadline is then brought forward to that moment).
    */
-  readonly awaitingAuthentication?: { readonly invoiceId: string; readonly until: string };
+  readonly awaitingAuthentication?: { readonly invoiceId: string; readonly until: string; readonly withdrawn?: boolean };
   /**
    * While a cancellation is pending (cancelling, or suspended from cancelling): its id, which its
    * workflow carries. Undoing the cancellation removes it, so that workflow can no longer end the

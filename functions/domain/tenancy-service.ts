@@ -22,6 +22,11 @@ export interface TenancyWorkflows {
   stopCancellation(tenancyId: string, cancellationId: string, reason: string): Promise<void>;
   startPlateChange(tenancyId: string, newPlate: string): Promise<void>;
   startVehicleChange(tenancyId: string): Promise<void>;
+  /**
+   * Undoes a setup whose first charge waits for the tenant to authenticate it, as if its deadline
+   * had passed at `at` (the setup voids the invoice and gives the space back); once per invoice.
+   */
+  withdrawUnconfirmed(tenancyId: string, invoiceId: string, at: string): Promise<void>;
 }
 
 export interface TenancyDeps {
@@ -209,6 +214,20 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
     // start date, finds it ended then and stops.
     const withdrawn = await deps.tenancies.withdraw(tenancy, deps.clock.now().toISOString());
     if (!withdrawn) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+    return withdrawn;
+  }
+  if (tenancy.status === 'pending' && tenancy.awaitingAuthentication) {
+    // Nothing was charged: the first payment waits for the tenant's bank. Bring its deadline
+    // forward to now and let the setup undo itself, as it would at the deadline.
+    const asked = tenancy.awaitingAuthentication;
+    if (asked.withdrawn) return tenancy;
+    const now = deps.clock.now().toISOString();
+    const withdrawn = await deps.tenancies.transition(tenancyId, ['pending'], {
+      awaitingAuthentication: { invoiceId: asked.invoiceId, until: now, withdrawn: true },
+      updatedAt: now,
+    });
+    if (!withdrawn) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+    await deps.workflows.withdrawUnconfirmed(tenancyId, asked.invoiceId, now);
     return withdrawn;
   }
   if (tenancy.status === 'pending') {

@@ -204,7 +204,10 @@ export function failureReason(error: CaughtError | undefined): string {
  */
 export async function failSetup(deps: StepDeps, input: { tenancyId: string; error?: CaughtError }) {
   const tenancy = await load(deps, input.tenancyId);
-  const reason = failureReason(input.error);
+  const withdrawn = input.error?.Error === AUTHENTICATION_NOT_CONFIRMED && tenancy.awaitingAuthentication?.withdrawn;
+  const reason = withdrawn
+    ? 'You cancelled it before confirming the first payment with your bank, so the tenancy was not started and nothing was charged.'
+    : failureReason(input.error);
   const released = await deps.tenancies.release(tenancy, ['pending'], 'failed', { failureReason: reason, updatedAt: now(deps) });
   return { released, reason };
 }
@@ -314,7 +317,8 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
       body: `Your ${tenancy.vehicleType} tenancy at ${place} is active for ${tenancy.plate} (${money} a month). The barrier will open for this plate.`,
     },
     setupFailed: {
-      subject: `We could not start your tenancy at ${place}`,
+      // Failed because the tenant withdrew it while the bank waited for confirmation.
+      subject: tenancy.awaitingAuthentication?.withdrawn ? `Your rental at ${place} is cancelled` : `We could not start your tenancy at ${place}`,
       body: tenancy.failureReason ?? failureReason(undefined),
     },
     cancelling: {

@@ -188,6 +188,30 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('confirm-payment').count()).toBe(0);
   });
 
+  it('journey 1: rent with a card whose bank asks to confirm the first payment, then cancel the rental instead — nothing charged, the space given back', async () => {
+    const email = newEmail('withdraw-first');
+    expect((await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Wren Withdraw', accountType: 'individual' } })).status).toBe(201);
+    const token = await tokenOf(email);
+    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+    const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
+    const rented = await twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate: 'CW24 RST' } });
+    expect(rented.status, rented.text).toBe(202);
+    const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
+
+    const page = await tab();
+    await page.goto(`/my/tenancies/${tenancyId}`);
+    await logIn(page, email);
+    await page.getByTestId('confirm-payment').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel rental' }).click();
+    await checkPage(page, 'tenancy-cancel-unconfirmed');
+    await page.getByRole('button', { name: 'Yes, cancel the rental' }).click();
+    await expectText(page, '[data-testid=tenancy-status]', /^Could not start$/, 30_000);
+    expect(await page.locator('main').textContent()).toMatch(/You cancelled it before confirming the first payment/);
+    expect(await page.getByTestId('confirm-payment').count()).toBe(0);
+    await checkPage(page, 'tenancy-cancelled-unconfirmed');
+  });
+
   it('journey 2: my tenancies — list and detail, change plate, change vehicle type seeing the new price, cancel, undo', async () => {
     const email = await tenantWithCard('tenancies');
     const tenancyId = await rentThroughApi(email, 'HX72 KTY');

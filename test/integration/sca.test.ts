@@ -175,4 +175,32 @@ describe('a new tenancy whose first charge the bank wants authenticated', () => 
     expect((await stripeOf(twin).customers.retrieve(customerId) as Stripe.Customer).balance, 'nothing credited for what was never paid').toBe(0);
     await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && /^We could not start your tenancy/.test(m.subject), 15_000);
   });
+
+  it('cancelled by the tenant while waiting, is undone at once: the invoice voided, nothing billed, the space back; a second cancel changes nothing', async () => {
+    const tenant = await signUp(twin, 'sca-withdrawn@test.example');
+    await addCard(twin, tenant, 'pm_card_authenticationRequired');
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const free = await freeCars(carpark.carparkId);
+    const { tenancyId } = await rent(twin, tenant, carpark.carparkId, 'SC06AAA');
+    const waiting = await waitingTenancy(tenant, tenancyId);
+    const invoiceId = waiting.awaitingAuthentication!.invoiceId;
+
+    const cancelled = await twin.request('DELETE', `/tenancies/${tenancyId}`, { token: tenant.token });
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.json).toMatchObject({ status: 'pending', awaitingAuthentication: { invoiceId, withdrawn: true } });
+    const again = await twin.request('DELETE', `/tenancies/${tenancyId}`, { token: tenant.token });
+    expect(again.status).toBe(202);
+
+    await pollUntil(async () => (await tenancyOf(twin, tenant, tenancyId)).status === 'failed', {
+      timeoutMs: 20_000,
+      describeFailure: () => 'the withdrawn setup was not undone',
+    });
+    expect((await tenancyOf(twin, tenant, tenancyId)).failureReason).toMatch(/^You cancelled it before confirming the first payment/);
+    expect((await stripeOf(twin).invoices.retrieve(invoiceId)).status).toBe('void');
+    expect(await billedQuantities(twin, tenant)).toEqual({});
+    expect(await freeCars(carpark.carparkId)).toBe(free);
+    expect(whitelist(twin, carpark.siteId)).toEqual([]);
+    const told = await twin.outbox.waitFor((m) => m.to.includes(tenant.email) && /^Your rental at .* is cancelled$/.test(m.subject), 15_000);
+    expect(told.text).toContain('nothing was charged');
+  });
 });

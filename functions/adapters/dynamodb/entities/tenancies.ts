@@ -40,7 +40,7 @@ const tenancySchema = () => z.object({
     }),
   ),
   suspendedFrom: z.optional(z.enum(['active', 'cancelling'])),
-  awaitingAuthentication: z.optional(z.object({ invoiceId: z.string(), until: z.string() })),
+  awaitingAuthentication: z.optional(z.object({ invoiceId: z.string(), until: z.string(), withdrawn: z.optional(z.boolean()) })),
   cancellationId: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -41,7 +41,10 @@ function TenancyPage() {
       {navigationState.justRented && t.status === 'pending' && !t.awaitingAuthentication && (
         <Notice>Thank you. We are taking the first payment and adding your plate to the barrier: this page updates by itself.</Notice>
       )}
-      {t.status === 'pending' && t.awaitingAuthentication && (
+      {t.status === 'pending' && t.awaitingAuthentication?.withdrawn && (
+        <Notice>You cancelled this rental: we are voiding the unconfirmed payment and giving the space back. This page updates by itself.</Notice>
+      )}
+      {t.status === 'pending' && t.awaitingAuthentication && !t.awaitingAuthentication.withdrawn && (
         <div className="alert alert-warn" role="status" data-testid="confirm-payment">
           <p>
             <strong>Your bank asks you to confirm the first payment.</strong> Your space is held until{' '}
@@ -70,7 +73,9 @@ function TenancyPage() {
         }
       />
       <TenancySummary tenancy={t} />
-      {t.status === 'scheduled' && <Cancellation tenancy={t} />}
+      {(t.status === 'scheduled' || (t.status === 'pending' && t.awaitingAuthentication && !t.awaitingAuthentication.withdrawn)) && (
+        <Cancellation tenancy={t} />
+      )}
       {live && carpark.data && (
         <>
           {t.status !== 'suspended' && <ChangePlate tenancy={t} onWarnings={setWarnings} />}
@@ -97,7 +102,9 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
             {tenancyStatusName(t.status)}
           </span>
           {t.status === 'pending' && !t.awaitingAuthentication && <span className="muted"> (this takes a few seconds)</span>}
-          {t.status === 'pending' && t.awaitingAuthentication && <span className="muted"> (waiting for you to confirm the payment)</span>}
+          {t.status === 'pending' && t.awaitingAuthentication && (
+            <span className="muted">{t.awaitingAuthentication.withdrawn ? ' (cancelling…)' : ' (waiting for you to confirm the payment)'}</span>
+          )}
           {t.failureReason && <span className="field-error"> {t.failureReason}</span>}
         </dd>
         <dt>At the barrier</dt>
@@ -248,9 +255,18 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
     );
   }
   const booked = tenancy.status === 'scheduled';
-  if (!booked && tenancy.status !== 'active') return null;
-  // A booking ends at once with nothing charged; a tenancy runs to the end of its paid month.
-  const words = booked
+  const unconfirmed = tenancy.status === 'pending' && tenancy.awaitingAuthentication !== undefined;
+  if (!booked && !unconfirmed && tenancy.status !== 'active') return null;
+  // A booking, or a rental whose first payment the bank still holds, ends at once with nothing
+  // charged; a tenancy runs to the end of its paid month.
+  const words = unconfirmed
+    ? {
+        heading: 'Cancel',
+        question: 'Cancel this rental? The first payment was never taken: it is voided, and the space goes back to the car park at once.',
+        confirm: 'Yes, cancel the rental',
+        start: 'Cancel rental',
+      }
+    : booked
     ? {
         heading: 'Cancel booking',
         question: 'Cancel this booking? Nothing has been charged for it, and the space goes back to the car park at once.',
