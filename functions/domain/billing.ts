@@ -184,9 +184,10 @@ export interface PaymentGateway {
   ): Promise<void>;
   /**
    * The subscription's latest invoice when it charges for taking a space (its creation or a
-   * change, never a renewal) and its payment waits for the card holder to authenticate it.
+   * change, never a renewal) and its payment waits for the card holder to authenticate it. With
+   * `orUnpaid`, also when that open invoice's payment was refused outright.
    */
-  awaitingAuthentication(subscriptionId: string): Promise<string | undefined>;
+  awaitingAuthentication(subscriptionId: string, options?: { orUnpaid?: boolean }): Promise<string | undefined>;
   /** Voids an open invoice (a charge never confirmed); a paid or void one is left as it is. */
   voidInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
   removeItem(itemId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
@@ -395,11 +396,13 @@ export async function syncSubscription(
    * bank wants authenticated is made again (its own key: Stripe replays a stored 402 for the
    * first) leaving the invoice open for the tenant to authenticate.
    */
+  let leftIncomplete = false;
   const charge = async (run: (allowIncomplete: boolean, suffix: string) => Promise<unknown>) => {
     try {
       await run(false, '');
     } catch (error) {
       if (!authenticate || !(error instanceof PaymentAuthenticationRequiredError)) throw error;
+      leftIncomplete = true;
       await run(true, ':incomplete');
     }
   };
@@ -472,7 +475,11 @@ export async function syncSubscription(
     if (!after || after.version === account.version || mode === 'shrink') {
       const final = subscription ? await deps.payments.getSubscription(subscription.subscriptionId) : undefined;
       // Asked of Stripe, not remembered: a retried step whose change went through must wait too.
-      const awaiting = authenticate && final ? await deps.payments.awaitingAuthentication(final.subscriptionId) : undefined;
+      // A change made again with allow_incomplete is applied even when Stripe declines the card
+      // this time instead of asking: the setup must wait on that open invoice too, never go live
+      // on it unpaid (unconfirmed, it is voided at the deadline and undone without a credit).
+      const awaiting =
+        authenticate && final ? await deps.payments.awaitingAuthentication(final.subscriptionId, { orUnpaid: leftIncomplete }) : undefined;
       return { ...(final ? { subscription: final } : {}), version: account.version, rounds: round, ...(awaiting ? { awaitingAuthentication: awaiting } : {}) };
     }
   }

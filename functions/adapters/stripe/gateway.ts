@@ -293,11 +293,11 @@ export const stripeGateway: PaymentGateway = {
 
   paymentNeedsAuthentication: (invoiceId) => call((s) => needsAuthentication(s, invoiceId)),
 
-  awaitingAuthentication: (subscriptionId) =>
+  awaitingAuthentication: (subscriptionId, { orUnpaid = false } = {}) =>
     call(async (s) => {
       const latest = (await s.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice'] })).latest_invoice;
       if (!latest || typeof latest === 'string' || latest.status !== 'open' || !CHANGE_INVOICE_REASONS.has(latest.billing_reason ?? '')) return undefined;
-      return (await needsAuthentication(s, latest.id!)) ? latest.id : undefined;
+      return orUnpaid || (await needsAuthentication(s, latest.id!)) ? latest.id : undefined;
     }),
 
   voidInvoice: (invoiceId, idempotencyKey) =>
