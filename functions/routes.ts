@@ -319,6 +319,15 @@ export const routes = [
     access: { table: ['GetItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
   },
   {
+    id: 'PushToBarrier',
+    method: 'POST',
+    path: '/tenancies/{tenancyId}/barrier',
+    handler: 'handlers/tenancies/push-to-barrier.ts',
+    auth: 'user',
+    summary: "Put the tenancy's plate back on its car park's barrier now (taken off, for a suspended tenancy), instead of at the daily reconciliation (its operator, admin)",
+    access: { table: ['GetItem', 'UpdateItem'], smartParking: true },
+  },
+  {
     id: 'LookUpPlate',
     method: 'GET',
     path: '/plates/{plate}',

@@ -48,6 +48,7 @@ const responses = {
   UpdateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
   CancelTenancy: { body: s.TenancyResponse, errors: [401, 404, 409] },
   UndoCancellation: { body: s.TenancyEnvelope, errors: [401, 403, 404, 409] },
+  PushToBarrier: { body: s.BarrierPushResponse, errors: [401, 403, 404, 409, 503] },
   LookUpPlate: { body: s.PlateLookupResponse, errors: [401, 403] },
   GetBilling: { body: s.BillingResponse, errors: [401, 503] },
   CreateBilling: { body: s.BillingResponse, errors: [401, 503] },

@@ -44,6 +44,7 @@ export const requestContracts = builtOnFirstUse({
   UpdateTenancy: () => ({ params: r.TenancyParams, body: r.UpdateTenancyBody, success: { status: 202 } }),
   CancelTenancy: () => ({ params: r.TenancyParams, success: { status: 202 } }),
   UndoCancellation: () => ({ params: r.TenancyParams, success: { status: 200 } }),
+  PushToBarrier: () => ({ params: r.TenancyParams, success: { status: 200 } }),
   LookUpPlate: () => ({ params: r.PlateParams, success: { status: 200 } }),
   GetBilling: () => ({ success: { status: 200 } }),
   CreateBilling: () => ({ success: { status: 200 } }),

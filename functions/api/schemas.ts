@@ -173,6 +173,16 @@ export const TenancyWithWarningsResponse = z
 
 export const TenancyEnvelope = z.object({ tenancy: TenancyResponse }).meta({ id: 'TenancyEnvelope' });
 
+export const BarrierPushResponse = z
+  .object({
+    tenancyId: TenancyId,
+    plate: z.string(),
+    siteId: z.string().meta({ description: "The car park's SmartParking site" }),
+    action: z.enum(['registered', 'revoked']).meta({ description: 'registered: the plate opens the barrier; revoked: a suspended tenancy, kept out' }),
+    at: Timestamp,
+  })
+  .meta({ id: 'BarrierPush' });
+
 export const TenancyListResponse = z
   .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
   .meta({ id: 'TenancyList' });

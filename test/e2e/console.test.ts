@@ -268,6 +268,35 @@ describe('plate look-up in the console', { timeout: 120_000 }, () => {
   });
 });
 
+describe('the barrier from the console', { timeout: 120_000 }, () => {
+  it('sends a plate the barrier lost back to it from the tenancy page', async () => {
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const renter = await tenantWithCard('barrier');
+    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'BL24 RST' } });
+    expect(rented.status, rented.text).toBe(202);
+    const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
+    const { carparkRepository } = await import('../../functions/adapters/dynamodb/repositories');
+    const siteId = (await carparkRepository.get(northgate))!.smartParkingSiteId;
+    const onBarrier = () => twin.integrations.smartParking.whitelist(siteId).some((r) => r.plate === 'BL24RST');
+    await expect.poll(onBarrier, { timeout: 30_000, interval: 200 }).toBe(true);
+    // The barrier system loses the plate (a hand edit there, say).
+    const { getSecretString } = await import('../../functions/adapters/secrets');
+    const removed = await fetch(`${twin.integrations.smartParking.url}/v1/sites/${siteId}/plates/BL24RST`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': await getSecretString(process.env.SMARTPARKING_API_KEY_ID!) },
+    });
+    expect(removed.status).toBe(204);
+
+    const page = await tab();
+    await openAs(page, OPERATOR, `/console/tenancies/${tenancyId}`);
+    await heading(page, 'Northgate Multi-Storey: BL24RST');
+    await page.getByRole('button', { name: 'Send to the barrier again' }).click();
+    await expectText(page, '[role=status]', /BL24RST is on the barrier's list again/);
+    expect(onBarrier()).toBe(true);
+    await checkPage(page, 'console-tenancy-barrier-pushed');
+  });
+});
+
 describe('users in the console', { timeout: 120_000 }, () => {
   it('lets an admin page through every account and find one by the start of its email or name', async () => {
     const page = await tab();

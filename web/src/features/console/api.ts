@@ -113,6 +113,15 @@ export function useConsoleTenancy(tenancyId: string) {
   });
 }
 
+/** Puts the tenancy's plate back on its barrier now (off it, when suspended); the tenancy is re-read after. */
+export function usePushToBarrier(tenancyId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/tenancies/{tenancyId}/barrier', { params: { path: { tenancyId } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: consoleKeys.tenancy(tenancyId) }),
+  });
+}
+
 export const USER_PAGE_SIZE = 25;
 
 /** One page of accounts (admins), all or by the start of an email or a name; the previous page stays shown while the next loads. */

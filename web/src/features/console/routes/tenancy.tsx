@@ -5,7 +5,9 @@ import { Loading, QueryError } from '../../../components/status';
 import { api, unwrap } from '../../../lib/api-client';
 import { RequireConsole, useSession } from '../../../lib/auth';
 import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
-import { useConsoleCarpark, useConsoleTenancy } from '../api';
+import { FormError } from '../../../components/form';
+import { Notice } from '../../../components/status';
+import { useConsoleCarpark, useConsoleTenancy, usePushToBarrier } from '../api';
 import { ConsoleNav } from '../components/console-nav';
 
 export default function ConsoleTenancyRoute() {
@@ -101,9 +103,37 @@ function ConsoleTenancy() {
           <dd>{timeAndDay(t.createdAt)}</dd>
         </dl>
       </section>
+      {(t.status === 'active' || t.status === 'cancelling' || t.status === 'suspended') && !t.pendingPlate && (
+        <PushToBarrier tenancyId={t.tenancyId} plate={t.plate} suspended={t.status === 'suspended'} />
+      )}
       <p>
         <Link to={`/console/tenancies?carparkId=${t.carparkId}`}>All tenancies at {where}</Link>
       </p>
     </Page>
+  );
+}
+
+/** For a tenant at the barrier whose plate it lost: no need to wait for the nightly reconciliation. */
+function PushToBarrier({ tenancyId, plate, suspended }: { tenancyId: string; plate: string; suspended: boolean }) {
+  const push = usePushToBarrier(tenancyId);
+  return (
+    <section className="card" aria-labelledby="barrier-heading">
+      <h2 id="barrier-heading">Barrier</h2>
+      <p>
+        {suspended
+          ? `Suspended: ${plate} must not open the barrier. Take it off the barrier's list now if it is still on it.`
+          : `If the barrier does not open for ${plate}, send it to the barrier again now instead of waiting for the nightly check.`}
+      </p>
+      {push.isSuccess && (
+        <Notice tone="ok">
+          {push.data.action === 'registered' ? `${plate} is on the barrier's list again` : `${plate} is off the barrier's list`} (
+          {timeAndDay(push.data.at)}).
+        </Notice>
+      )}
+      <FormError error={push.error} />
+      <button type="button" className="secondary" disabled={push.isPending} onClick={() => push.mutate()}>
+        {push.isPending ? 'Sending to the barrier…' : suspended ? 'Take off the barrier now' : 'Send to the barrier again'}
+      </button>
+    </section>
   );
 }
