@@ -127,3 +127,10 @@ export function rejectUnknown(params: Params, allowed: readonly string[]): void 
 export function expandPaths(params: Params): string[] {
   return optStringArray(params, 'expand') ?? [];
 }
+
+/** Real Stripe parameters an endpoint declares but the stand-in does not implement: refused by name. */
+export function refuseUnsupported(params: Params, names: readonly string[]): void {
+  for (const key of names) {
+    if (params[key] !== undefined) throw invalidRequest(`The parameter ${key} is not supported by the local Stripe stand-in.`, { param: key });
+  }
+}

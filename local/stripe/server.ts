@@ -20,6 +20,7 @@ import { STRIPE_JS_PATH, checkPublishableAccess, isPublishableKey, requireClient
 import { catalogRoutes } from './resources/catalog';
 import { customerRoutes } from './resources/customers';
 import { eventRoutes, webhookEndpointRoutes } from './resources/events';
+import { invoiceItemRoutes } from './resources/invoice-items';
 import { invoiceRoutes } from './resources/invoices';
 import { paymentMethodRoutes } from './resources/payment-methods';
 import { finishPaymentAuthentication, paymentIntentRoutes } from './resources/payment-intents';
@@ -125,7 +126,7 @@ function sendInvoicePage(res: ServerResponse, app: App, id: string): void {
   const inv = app.render('invoice', rec);
   const money = (n: unknown) => `${(Number(n) / 100).toFixed(2)} ${String(inv.currency).toUpperCase()}`;
   const lines = ((inv.lines as JsonObject).data as JsonObject[])
-    .map((l) => `<tr><td>${escapeHtml(String(l.description))}</td><td>${money(l.amount)}</td></tr>`)
+    .map((l) => `<tr><td>${escapeHtml(String(l.description ?? ''))}</td><td>${money(l.amount)}</td></tr>`)
     .join('');
   const html = `<!doctype html><meta charset="utf-8"><title>Invoice ${escapeHtml(String(inv.number))}</title>
 <h1>Invoice ${escapeHtml(String(inv.number))}</h1><p>Status: <strong>${escapeHtml(String(inv.status))}</strong></p>
@@ -254,6 +255,7 @@ export async function startStripeStandin(options: StripeStandinOptions = {}): Pr
     .add(catalogRoutes)
     .add(subscriptionRoutes)
     .add(invoiceRoutes)
+    .add(invoiceItemRoutes)
     .add(testClockRoutes(options.clockAdvanceDelayMs ?? 20))
     .add(eventRoutes)
     .add(webhookEndpointRoutes(registerStored, (id) => dispatcher.removeEndpoint(id)));

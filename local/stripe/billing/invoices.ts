@@ -26,6 +26,8 @@ export interface NewInvoice {
   /** Pending invoice items (prorations) this invoice absorbs. */
   absorb?: Rec[];
   currency: string;
+  /** Fields set at creation (`POST /v1/invoices`: collection method, description, metadata, ...). */
+  fields?: JsonObject;
 }
 
 /** Creates a draft invoice and emits `invoice.created`. */
@@ -62,11 +64,40 @@ export function createInvoice(op: Op, n: NewInvoice): Rec {
     amount_due: Math.max(total, 0),
     amount_remaining: Math.max(total, 0),
     test_clock: n.customer.test_clock ?? null,
+    ...n.fields,
   });
   rec.__lines = lines;
   app.store.insert('invoice', rec);
   app.emit(op, 'invoice.created', app.render('invoice', rec));
   return rec;
+}
+
+/** Recomputes a draft's totals from its lines. */
+function retotal(inv: Rec): void {
+  const total = ((inv.__lines ?? []) as JsonObject[]).reduce((sum, l) => sum + Number(l.amount), 0);
+  inv.subtotal = total;
+  inv.subtotal_excluding_tax = total;
+  inv.total = total;
+  inv.total_excluding_tax = total;
+  inv.amount_due = Math.max(total, 0);
+  inv.amount_remaining = Math.max(total, 0);
+}
+
+/** Adds an invoice item to a draft invoice as a line (`invoiceitems.create` with `invoice`). */
+export function addItemToDraft(app: App, inv: Rec, ii: Rec): void {
+  ii.invoice = String(inv.id);
+  inv.__lines = [...((inv.__lines ?? []) as JsonObject[]), toLine(app, lineFromInvoiceItem(app, ii), String(inv.id))];
+  retotal(inv);
+}
+
+/** Takes a deleted invoice item's line off its draft invoice. */
+export function removeItemFromDraft(inv: Rec, invoiceItemId: string): void {
+  inv.__lines = ((inv.__lines ?? []) as JsonObject[]).filter((l) => {
+    const parent = l.parent as JsonObject | null;
+    const details = (parent?.invoice_item_details ?? parent?.subscription_item_details ?? null) as JsonObject | null;
+    return details?.invoice_item !== invoiceItemId;
+  });
+  retotal(inv);
 }
 
 /**

@@ -55,16 +55,21 @@ export function setPeriod(app: App, sub: Rec, index: number, start: number, end:
 }
 
 export interface LineInput {
-  price: Rec;
+  /** Null for an invoice item priced by `amount` alone. */
+  price: Rec | null;
   quantity: number;
   amount: number;
   description: string;
   start: number;
   end: number;
-  subscriptionId: string;
-  itemId: string;
+  subscriptionId: string | null;
+  /** The subscription item billed; null for a one-off invoice item (line parent `invoice_item_details`). */
+  itemId: string | null;
   proration: boolean;
   invoiceItemId: string | null;
+  /** Needed when there is no price. */
+  currency?: string;
+  unitAmountDecimal?: string;
 }
 
 export function periodLine(app: App, sub: Rec, item: Rec, price: Rec, start: number, end: number): LineInput {
@@ -86,27 +91,43 @@ export function periodLine(app: App, sub: Rec, item: Rec, price: Rec, start: num
 }
 
 export function toLine(app: App, input: LineInput, invoiceId: string): JsonObject {
-  const priceId = String(input.price.id);
+  const { price } = input;
+  const parent: JsonObject =
+    input.itemId !== null
+      ? {
+          type: 'subscription_item_details',
+          invoice_item_details: null,
+          subscription_item_details: {
+            invoice_item: input.invoiceItemId,
+            proration: input.proration,
+            proration_details: { credited_items: null },
+            subscription: input.subscriptionId,
+            subscription_item: input.itemId,
+          },
+        }
+      : {
+          type: 'invoice_item_details',
+          invoice_item_details: {
+            invoice_item: String(input.invoiceItemId),
+            proration: input.proration,
+            proration_details: { credited_items: null },
+            subscription: input.subscriptionId,
+          },
+          subscription_item_details: null,
+        };
+  const pricing: JsonObject = price
+    ? { type: 'price_details', price_details: { price: String(price.id), product: String(price.product) }, unit_amount_decimal: String(price.unit_amount_decimal ?? unitAmount(price)) }
+    : { type: 'price_details', unit_amount_decimal: input.unitAmountDecimal ?? String(input.amount) };
   return lineItemTemplate({
     id: `il_${randomToken(24)}`,
     amount: input.amount,
-    currency: String(input.price.currency),
-    description: input.description,
-    discountable: !input.proration,
+    currency: price ? String(price.currency) : String(input.currency),
+    description: input.description === '' ? null : input.description,
+    discountable: !input.proration && input.amount >= 0,
     invoice: invoiceId,
-    parent: {
-      type: 'subscription_item_details',
-      invoice_item_details: null,
-      subscription_item_details: {
-        invoice_item: input.invoiceItemId,
-        proration: input.proration,
-        proration_details: { credited_items: null },
-        subscription: input.subscriptionId,
-        subscription_item: input.itemId,
-      },
-    },
+    parent,
     period: { end: input.end, start: input.start },
-    pricing: { type: 'price_details', price_details: { price: priceId, product: String(input.price.product) }, unit_amount_decimal: String(input.price.unit_amount_decimal ?? unitAmount(input.price)) },
+    pricing,
     quantity: input.quantity,
     quantity_decimal: String(input.quantity),
     subscription: input.subscriptionId,
@@ -114,24 +135,40 @@ export function toLine(app: App, input: LineInput, invoiceId: string): JsonObjec
   });
 }
 
+/**
+ * The line an invoice item becomes: a proration bills its subscription item; a one-off item
+ * (created through `POST /v1/invoiceitems`, with a price or just an amount) may have no
+ * subscription, no subscription item and no price.
+ */
 export function lineFromInvoiceItem(app: App, ii: Rec): LineInput {
-  const price = app.store.get('price', String(ii.__price));
+  const price = ii.__price ? (app.store.get('price', String(ii.__price)) ?? null) : null;
   const period = ii.period as JsonObject;
-  if (!price) throw new Error(`invoice item ${String(ii.id)} without price`);
+  const pricing = ii.pricing as JsonObject | null;
   return {
     price,
     quantity: Number(ii.quantity),
     amount: Number(ii.amount),
-    description: String(ii.description),
+    description: ii.description === null ? '' : String(ii.description),
     start: Number(period.start),
     end: Number(period.end),
-    subscriptionId: String(ii.__subscription),
-    itemId: String(ii.__subscription_item),
+    subscriptionId: ii.__subscription ? String(ii.__subscription) : null,
+    itemId: ii.__subscription_item ? String(ii.__subscription_item) : null,
     proration: Boolean(ii.proration),
     invoiceItemId: String(ii.id),
+    currency: String(ii.currency),
+    unitAmountDecimal: pricing?.unit_amount_decimal == null ? undefined : String(pricing.unit_amount_decimal),
   };
 }
 
+/** A subscription's pending invoice items: its prorations and items created with its id. */
 export function pendingItems(app: App, subscriptionId: string): Rec[] {
   return app.store.all('invoiceitem').filter((ii) => ii.__subscription === subscriptionId && ii.invoice === null);
+}
+
+/**
+ * The customer's pending invoice items tied to no subscription, in the subscription's currency:
+ * as Stripe does, the subscription's next scheduled (renewal) invoice takes them in.
+ */
+export function pendingCustomerItems(app: App, sub: Rec): Rec[] {
+  return app.store.all('invoiceitem').filter((ii) => ii.invoice === null && !ii.__subscription && ii.customer === sub.customer && ii.currency === sub.currency);
 }

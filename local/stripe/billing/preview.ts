@@ -5,7 +5,7 @@ import { subscriptionItems } from '../objects/render';
 import type { Rec } from '../store';
 import { randomToken } from '../store';
 import type { JsonObject } from '../types';
-import { BILLING_STATUSES, lineFromInvoiceItem, pendingItems, periodLine, periodOf, recurringOf, toLine, type BillingReason, type LineInput, type ProrationBehavior } from './lines';
+import { BILLING_STATUSES, lineFromInvoiceItem, pendingCustomerItems, pendingItems, periodLine, periodOf, recurringOf, toLine, type BillingReason, type LineInput, type ProrationBehavior } from './lines';
 import { boundary, type Interval } from './periods';
 import { prorationSpecs, type ItemChange } from './prorations';
 import type { NewItem } from './subscriptions';
@@ -75,6 +75,7 @@ export function previewInvoice(app: App, customer: Rec, sub: Rec | null, opts: P
       lines = [
         ...itemsAfter(app, sub, opts.changes).map((row) => periodLine(app, sub, { id: row.id, quantity: row.quantity }, row.price, end, nextEnd)),
         ...prorationLines,
+        ...pendingCustomerItems(app, sub).map((ii) => lineFromInvoiceItem(app, ii)),
       ];
       reason = 'subscription_cycle';
       periodStart = start;

@@ -9,6 +9,7 @@ import { attemptPayment, createInvoice, finalizeInvoice, NO_PAYMENT_METHOD_MESSA
 import {
   BILLING_STATUSES,
   fullPeriodStart,
+  pendingCustomerItems,
   pendingItems,
   periodLine,
   periodOf,
@@ -195,7 +196,7 @@ export function renew(op: Op, sub: Rec, at: number): void {
     periodStart: old.start,
     periodEnd: old.end,
     lines,
-    absorb: pendingItems(app, String(sub.id)),
+    absorb: [...pendingItems(app, String(sub.id)), ...pendingCustomerItems(app, sub)],
     currency: String(sub.currency),
   });
   // Like Stripe, a renewal stays a draft for an hour (when it may still be edited), then is
@@ -211,8 +212,8 @@ export function finalizeDueDraft(op: Op, inv: Rec, at: number): void {
   inv.automatically_finalizes_at = null;
   finalizeInvoice(op, inv, at);
   const sub = inv.__subscription ? op.app.store.get('subscription', String(inv.__subscription)) : undefined;
-  // Stripe leaves invoices of `unpaid` subscriptions uncollected.
-  if (inv.status === 'open' && sub?.status !== 'unpaid') chargeAutomatically(op, inv, at);
+  // Stripe leaves invoices of `unpaid` subscriptions uncollected, and sends (does not charge) `send_invoice` ones.
+  if (inv.status === 'open' && sub?.status !== 'unpaid' && inv.collection_method !== 'send_invoice') chargeAutomatically(op, inv, at);
 }
 
 /** Invoices pending prorations now (`proration_behavior=always_invoice`, `invoice_now`). */

@@ -1,14 +1,15 @@
 import type { Op } from '../app';
-import { attemptPayment, finalizeInvoice, markUncollectible, voidInvoice } from '../billing/invoices';
+import { attemptPayment, createInvoice, finalizeInvoice, markUncollectible, voidInvoice } from '../billing/invoices';
+import { DAY } from '../billing/lines';
 import { invoicePaymentIntent } from '../billing/payment-intents';
 import { previewInvoice } from '../billing/preview';
 import type { ItemChange } from '../billing/prorations';
-import type { NewItem } from '../billing/subscriptions';
+import { RENEWAL_DRAFT_SECONDS, type NewItem } from '../billing/subscriptions';
 import { invalidRequest, resourceMissing } from '../http/errors';
 import { matchesCreated, newestFirst, paginate } from '../http/lists';
 import type { Route } from '../http/router';
 import { LIST_PARAMS } from '../http/router';
-import { applyMetadata, expandPaths, objectArray, optBool, optEnum, optInt, optNullableString, optObject, optString } from '../params';
+import { applyMetadata, expandPaths, objectArray, optBool, optEnum, optInt, optNonNegativeInt, optNullableString, optObject, optString, refuseUnsupported, reqString } from '../params';
 import type { Rec } from '../store';
 import type { JsonObject, Params } from '../types';
 import { liveCustomer, requireAttached } from './shared';
@@ -77,7 +78,96 @@ function previewParams(op: Op, params: Params): JsonObject {
   return previewInvoice(app, customer, target, { changes, newItems, prorationBehavior, prorationDate });
 }
 
+/** The stand-in account's default currency (its `account_country` is GB): for invoices of customers without one. */
+const ACCOUNT_CURRENCY = 'gbp';
+
+/** Declared by the SDK's InvoiceCreateParams but not implemented here. */
+const UNSUPPORTED_CREATE = [
+  'account_tax_ids', 'application_fee_amount', 'automatic_tax', 'automatically_finalizes_at', 'custom_fields', 'customer_account', 'default_source',
+  'default_tax_rates', 'discounts', 'effective_at', 'from_invoice', 'issuer', 'number', 'on_behalf_of', 'payment_settings', 'rendering',
+  'shipping_cost', 'shipping_details', 'statement_descriptor', 'transfer_data',
+];
+
+/**
+ * `POST /v1/invoices`: a draft for a customer, with no subscription or for one of theirs. Pending
+ * invoice items come in only with `pending_invoice_items_behavior=include` (the default is
+ * `exclude`): the customer's items tied to no subscription, or with `subscription` that
+ * subscription's. `auto_advance` (default false) finalizes it an hour later and, when collected
+ * automatically, charges it, as Stripe does; otherwise `finalize` and `pay` move it on.
+ */
+function createManualInvoice(op: Op, params: Params): JsonObject {
+  const { app } = op;
+  refuseUnsupported(params, UNSUPPORTED_CREATE);
+  const customer = liveCustomer(app, reqString(params, 'customer'));
+  const customerId = String(customer.id);
+  const at = app.nowForCustomer(customerId);
+  const subId = optString(params, 'subscription');
+  const sub = subId ? app.store.require('subscription', subId, 'subscription') : null;
+  if (sub && sub.customer !== customerId) throw invalidRequest(`The subscription ${String(sub.id)} does not belong to customer ${customerId}.`, { param: 'subscription' });
+
+  const collectionMethod = optEnum(params, 'collection_method', ['charge_automatically', 'send_invoice'] as const) ?? 'charge_automatically';
+  const daysUntilDue = optNonNegativeInt(params, 'days_until_due');
+  const dueDateParam = optInt(params, 'due_date');
+  let dueDate: number | null = null;
+  if (collectionMethod === 'send_invoice') {
+    if (daysUntilDue !== undefined && dueDateParam !== undefined) throw invalidRequest('You may only specify one of these parameters: days_until_due, due_date.', { param: 'due_date' });
+    if (daysUntilDue === undefined && dueDateParam === undefined) {
+      throw invalidRequest('Invoices with `collection_method=send_invoice` need either `days_until_due` or `due_date`.', { param: 'days_until_due' });
+    }
+    if (dueDateParam !== undefined && dueDateParam < at) throw invalidRequest('The `due_date` must be in the future.', { param: 'due_date' });
+    dueDate = dueDateParam ?? at + (daysUntilDue ?? 0) * DAY;
+  } else {
+    if (daysUntilDue !== undefined) throw invalidRequest('`days_until_due` can only be set when `collection_method=send_invoice`.', { param: 'days_until_due' });
+    if (dueDateParam !== undefined) throw invalidRequest('`due_date` can only be set when `collection_method=send_invoice`.', { param: 'due_date' });
+  }
+
+  const pmId = optString(params, 'default_payment_method');
+  if (pmId) requireAttached(app, customerId, pmId, 'default_payment_method');
+  const behavior = optEnum(params, 'pending_invoice_items_behavior', ['exclude', 'include'] as const) ?? 'exclude';
+  const currencyParam = optString(params, 'currency')?.toLowerCase();
+  const candidates = app.store
+    .all('invoiceitem')
+    .filter((ii) => ii.customer === customerId && ii.invoice === null && (sub ? ii.__subscription === sub.id : !ii.__subscription));
+  const currency = currencyParam ?? (sub ? String(sub.currency) : undefined) ?? (customer.currency ? String(customer.currency) : undefined) ?? (candidates[0] ? String(candidates[0].currency) : ACCOUNT_CURRENCY);
+  const absorb = behavior === 'include' ? candidates.filter((ii) => ii.currency === currency) : [];
+  const autoAdvance = optBool(params, 'auto_advance') ?? false;
+
+  return op.app.render(
+    'invoice',
+    createInvoice(op, {
+      customer,
+      subscription: sub,
+      reason: 'manual',
+      at,
+      periodStart: at,
+      periodEnd: at,
+      lines: [],
+      absorb,
+      currency,
+      fields: {
+        auto_advance: autoAdvance,
+        automatically_finalizes_at: autoAdvance ? at + RENEWAL_DRAFT_SECONDS : null,
+        collection_method: collectionMethod,
+        default_payment_method: pmId ?? null,
+        description: optString(params, 'description') ?? null,
+        due_date: dueDate,
+        footer: optString(params, 'footer') ?? null,
+        metadata: applyMetadata({}, params),
+      },
+    }),
+  );
+}
+
 export const invoiceRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: '/v1/invoices',
+    params: [
+      'customer', 'auto_advance', 'collection_method', 'currency', 'days_until_due', 'default_payment_method', 'description', 'due_date', 'footer',
+      'metadata', 'pending_invoice_items_behavior', 'subscription', ...UNSUPPORTED_CREATE,
+    ],
+    handler: ({ op, params }) => createManualInvoice(op, params),
+  },
   {
     method: 'POST',
     pattern: '/v1/invoices/create_preview',
@@ -204,31 +294,6 @@ export const invoiceRoutes: Route[] = [
             matchesCreated(i, params),
         );
       return paginate(app, 'invoice', newestFirst(recs), params, '/v1/invoices');
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/invoiceitems/:id',
-    params: [],
-    handler: ({ app, path }) => app.renderById('invoiceitem', path.id as string),
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/invoiceitems',
-    params: [...LIST_PARAMS, 'customer', 'invoice', 'pending', 'created'],
-    handler: ({ app, params }) => {
-      const customer = optString(params, 'customer');
-      const invoice = optString(params, 'invoice');
-      const pending = optBool(params, 'pending');
-      const recs = app.store
-        .all('invoiceitem')
-        .filter(
-          (ii) =>
-            (customer === undefined || ii.customer === customer) &&
-            (invoice === undefined || ii.invoice === invoice) &&
-            (pending === undefined || (ii.invoice === null) === pending),
-        );
-      return paginate(app, 'invoiceitem', newestFirst(recs), params, '/v1/invoiceitems');
     },
   },
 ];

@@ -18,5 +18,8 @@ export default defineConfig({
     pool: 'threads',
     isolate: false,
     testTimeout: 30_000,
+    // As in the integration project: two files compile the SDK's declared types in their setup
+    // (sdk-types.ts), several seconds each on a busy machine.
+    hookTimeout: 60_000,
   },
 });
