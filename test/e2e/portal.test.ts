@@ -209,6 +209,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await expectText(page, '[data-testid=tenancy-status]', /^Could not start$/, 30_000);
     expect(await page.locator('main').textContent()).toMatch(/You cancelled it before confirming the first payment/);
     expect(await page.getByTestId('confirm-payment').count()).toBe(0);
+    expect(await page.getByTestId('barrier').textContent()).toBe('Not let in: the tenancy did not start');
     await checkPage(page, 'tenancy-cancelled-unconfirmed');
   });
 

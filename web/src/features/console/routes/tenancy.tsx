@@ -56,7 +56,9 @@ function ConsoleTenancy() {
           </dd>
           <dt>At the barrier</dt>
           <dd>
-            {t.barrier.status === 'registered'
+            {t.status === 'failed'
+              ? 'Not let in: the tenancy did not start'
+              : t.barrier.status === 'registered'
               ? `Live since ${timeAndDay(t.barrier.changedAt)}`
               : t.barrier.status === 'pending'
                 ? 'Not yet added'

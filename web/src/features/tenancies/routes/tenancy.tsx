@@ -111,6 +111,10 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
         <dd data-testid="barrier">
           {t.status === 'scheduled'
             ? `Added to the barrier on ${longDate(t.startDate)}`
+            : t.status === 'failed'
+            ? 'Not let in: the tenancy did not start'
+            : t.status === 'pending' && t.awaitingAuthentication?.withdrawn
+            ? 'Not added: you cancelled the rental'
             : t.status === 'pending' && t.awaitingAuthentication
             ? 'Added to the barrier once the payment is confirmed'
             : t.barrier.status === 'registered'
