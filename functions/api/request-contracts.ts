@@ -28,6 +28,7 @@ export const requestContracts = builtOnFirstUse({
   GetUser: () => ({ params: r.UserParams, success: { status: 200 } }),
   UpdateUser: () => ({ params: r.UserParams, body: r.UpdateUserBody, success: { status: 200 } }),
   LinkXeroContact: () => ({ params: r.UserParams, body: r.LinkXeroContactBody, success: { status: 200 } }),
+  SearchXeroContacts: () => ({ query: r.SearchXeroContactsQuery, success: { status: 200 } }),
   Login: () => ({ body: r.LoginBody, success: { status: 200 } }),
   ForgotPassword: () => ({ body: r.ForgotPasswordBody, success: { status: 202, empty: true } }),
   ResetPassword: () => ({ body: r.ResetPasswordBody, success: { status: 204, empty: true } }),

@@ -102,6 +102,16 @@ export const requests = builtOnFirstUse({
       contactId: f.XeroContactId.check(z.meta({ description: 'The Xero contact the user’s company is invoiced as' })),
     }),
 
+  SearchXeroContactsQuery: () =>
+    z.object({
+      search: z
+        .optional(z.string().check(z.trim(), z.maxLength(100)))
+        .check(z.meta({ description: 'Part of the contact’s name, email or number (any case); every contact when empty', example: 'acme' })),
+      cursor: z
+        .optional(z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, 'Use the nextCursor of the page before.')))
+        .check(z.meta({ description: 'nextCursor of the page before' })),
+    }),
+
   LoginBody: () => z.strictObject({ email: f.Email, password: f.Password }),
   ForgotPasswordBody: () => z.strictObject({ email: f.Email }),
   ResetPasswordBody: () => z.strictObject({ token: z.string().check(z.minLength(16), z.maxLength(200)), password: f.Password }),

@@ -54,8 +54,22 @@ export const UserListResponse = z
   .meta({ id: 'UserList' });
 
 export const XeroContactLinkResponse = z
-  .object({ userId: UserId, contactId: XeroContactId, linkedAt: Timestamp, linkedBy: UserId })
+  .object({
+    userId: UserId,
+    contactId: XeroContactId,
+    contactName: z.string().optional().meta({ description: 'The contact’s name in Xero when linked' }),
+    linkedAt: Timestamp,
+    linkedBy: UserId,
+  })
   .meta({ id: 'XeroContactLink' });
+
+export const XeroContactResponse = z
+  .object({ contactId: XeroContactId, name: z.string(), email: z.string().nullable(), archived: z.boolean() })
+  .meta({ id: 'XeroContact' });
+
+export const XeroContactListResponse = z
+  .object({ items: z.array(XeroContactResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'XeroContactList' });
 
 export const LoginResponse = z
   .object({ token: z.string(), expiresAt: Timestamp, user: UserResponse })

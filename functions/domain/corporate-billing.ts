@@ -9,7 +9,7 @@
  */
 import { getBillingOverview, type BillingDeps, type BillingOverview } from './billing';
 import type { Clock } from './clock';
-import { ConflictError, ForbiddenError, NotFoundError } from './errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { isAdmin, type AccountType, type Principal } from './identity';
 import type { UserRepository } from './ports';
 
@@ -57,10 +57,36 @@ export class CorporateInvoicesUnavailableError extends Error {
   }
 }
 
+/** A customer in the accounting system, as an admin picks one to link. */
+export interface CorporateContact {
+  /** Xero's ContactID (a GUID, lower case). */
+  readonly contactId: string;
+  readonly name: string;
+  readonly email: string | null;
+  /** Archived contacts are no longer invoiced. */
+  readonly archived: boolean;
+}
+
+/** Contacts of the accounting system (Xero), read live: they are created and archived there. */
+export interface CorporateContactDirectory {
+  /**
+   * The contact with this id, or undefined when there is none. Fails with
+   * CorporateInvoicesUnavailableError when the directory cannot be read just now.
+   */
+  findContact(contactId: string): Promise<CorporateContact | undefined>;
+  /**
+   * Active contacts whose name, email or number contains `term` (any case; every contact when
+   * empty), by name, `pageSize` to a page, pages counted from 1. `hasMore` when the page is full.
+   */
+  searchContacts(term: string, page: number, pageSize: number): Promise<{ contacts: CorporateContact[]; hasMore: boolean }>;
+}
+
 export interface XeroContactLink {
   readonly userId: string;
   /** Xero's ContactID (a GUID, lower case). */
   readonly contactId: string;
+  /** The contact's name in Xero when the link was made. */
+  readonly contactName?: string;
   readonly linkedAt: string;
   /** The admin who made the link. */
   readonly linkedBy: string;
@@ -84,12 +110,14 @@ export interface XeroContactLinks {
 export interface XeroLinkDeps {
   readonly users: Pick<UserRepository, 'get'>;
   readonly links: Pick<XeroContactLinks, 'save'>;
+  readonly contacts: Pick<CorporateContactDirectory, 'findContact'>;
   readonly clock: Clock;
 }
 
 /**
  * Admins only. Many users may share a contact (colleagues at one company); a user has one
- * contact, and linking again moves them to the new one.
+ * contact, and linking again moves them to the new one. The contact must exist in Xero and be
+ * active: a mistyped id would leave the company with no invoices shown and no error anywhere.
  */
 export async function linkXeroContact(
   deps: XeroLinkDeps,
@@ -103,14 +131,46 @@ export async function linkXeroContact(
   if (user.accountType !== 'corporate') {
     throw new ConflictError('not_corporate_account', 'Only corporate accounts are invoiced in Xero; this user has an individual account.');
   }
+  const contact = await deps.contacts.findContact(contactId.toLowerCase());
+  if (!contact) {
+    throw new ValidationError('That Xero contact does not exist.', [{ path: 'contactId', message: 'Xero has no contact with this id.' }]);
+  }
+  if (contact.archived) {
+    throw new ValidationError('That Xero contact is archived.', [
+      { path: 'contactId', message: `${contact.name} is archived in Xero; restore it there or choose another contact.` },
+    ]);
+  }
   const link: XeroContactLink = {
     userId,
-    contactId: contactId.toLowerCase(),
+    contactId: contact.contactId,
+    contactName: contact.name,
     linkedAt: deps.clock.now().toISOString(),
     linkedBy: caller.userId,
   };
   await deps.links.save(link);
   return link;
+}
+
+export const XERO_CONTACTS_PAGE_SIZE = 20;
+
+export interface XeroContactSearch {
+  /** Part of the name, email or contact number; every contact when absent. */
+  readonly search?: string;
+  /** The page to read, as `nextCursor` gave it. */
+  readonly cursor?: string;
+}
+
+/** Admins only: the active Xero contacts an admin can link a corporate user to, a page at a time. */
+export async function searchXeroContacts(
+  deps: { readonly contacts: Pick<CorporateContactDirectory, 'searchContacts'> },
+  caller: Principal,
+  query: XeroContactSearch,
+): Promise<{ items: CorporateContact[]; nextCursor?: string }> {
+  if (!isAdmin(caller)) throw new ForbiddenError('Only an admin can look up Xero contacts.');
+  // Xero pages by number; the cursor is that number, so it is opaque to callers all the same.
+  const page = query.cursor ? Number(query.cursor) : 1;
+  const { contacts, hasMore } = await deps.contacts.searchContacts(query.search ?? '', page, XERO_CONTACTS_PAGE_SIZE);
+  return { items: contacts, ...(hasMore && { nextCursor: String(page + 1) }) };
 }
 
 // --- reading -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import {
 } from '../domain/errors';
 import { PaymentDeclinedError, PaymentProviderUnavailableError } from '../domain/billing';
 import { BarrierUnavailableError } from '../domain/barrier';
+import { CorporateInvoicesUnavailableError } from '../domain/corporate-billing';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -79,7 +80,11 @@ export function errorResponse(error: unknown, requestId: string, log: (e: unknow
     return json(status, errorBody(error.code, error.message, details), headers);
   }
   if (error instanceof PaymentDeclinedError) return json(402, errorBody('card_declined', error.message || 'The card was declined.'));
-  if (error instanceof PaymentProviderUnavailableError || error instanceof BarrierUnavailableError) {
+  if (
+    error instanceof PaymentProviderUnavailableError ||
+    error instanceof BarrierUnavailableError ||
+    error instanceof CorporateInvoicesUnavailableError
+  ) {
     log(error);
     return json(503, errorBody('dependency_unavailable', 'A service we depend on is not answering. Try again in a minute.'), { 'retry-after': '30' });
   }

@@ -1,6 +1,7 @@
 /**
  * The twin's demo Xero organisation: one corporate customer with a few months of invoices, which
- * the seed links to the demo corporate login (local/seed.ts).
+ * the seed links to the demo corporate login (local/seed.ts), and two more contacts to pick from
+ * in the console (one archived, which cannot be linked).
  */
 import type { SeedContact } from './simulator';
 
@@ -21,7 +22,10 @@ export function demoXeroContacts(now = new Date()): SeedContact[] {
     {
       contactId: DEMO_XERO_CONTACT_ID,
       name: 'Acme Logistics Ltd',
+      email: 'accounts@acme-logistics.example',
       invoices: [invoice(2, 'PAID'), invoice(1, 'PAID'), invoice(0, 'AUTHORISED'), { ...invoice(0, 'DRAFT'), total: 120 }],
     },
+    { contactId: '2b7e4f1a-9c3d-4e5f-8a6b-7c8d9e0f1a2b', name: 'Northwind Freight Ltd', email: 'ap@northwind.example' },
+    { contactId: '8d2c6b1e-4f3a-4b5c-9d7e-0a1b2c3d4e5f', name: 'Initech Ltd', status: 'ARCHIVED' },
   ];
 }

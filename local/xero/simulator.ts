@@ -7,6 +7,9 @@
  * - `GET /api.xro/2.0/Invoices`: `ContactIDs`, `Statuses`, `order=Date [DESC]` and `page`
  *   (100 per page; without `page`, everything), bearer token required;
  * - `GET /api.xro/2.0/Invoices/{InvoiceID}/OnlineInvoice`, and the online invoice page it links to;
+ * - `GET /api.xro/2.0/Contacts/{ContactID}` (404 when unknown) and `GET /api.xro/2.0/Contacts`:
+ *   `searchTerm` (any case, in the name, email or contact number), `includeArchived`, `page` and
+ *   `pageSize` (100 by default), ordered by name;
  * - faults: the next N requests answer 429 with `Retry-After` (and `X-Rate-Limit-Problem`), or
  *   5xx, or everything fails until cleared; from code or at `/_control/faults`;
  * - contacts and invoices seeded from code or `POST /_control/contacts`; a page at `/` lists them.
@@ -46,6 +49,9 @@ export type SeedInvoice = z.input<typeof seedInvoiceSchema>;
 export const seedContactSchema = z.object({
   contactId: z.guid().optional(),
   name: z.string().min(1),
+  email: z.email().optional(),
+  contactNumber: z.string().min(1).optional(),
+  status: z.enum(['ACTIVE', 'ARCHIVED']).default('ACTIVE'),
   invoices: z.array(seedInvoiceSchema).default([]),
 });
 export type SeedContact = z.input<typeof seedContactSchema>;
@@ -147,6 +153,17 @@ export interface XeroSimulator {
 const MAX_CALLS_KEPT = 1000;
 const MAX_BODY_BYTES = 256 * 1024;
 const INVOICES_PATH = '/api.xro/2.0/Invoices';
+const CONTACTS_PATH = '/api.xro/2.0/Contacts';
+
+interface ContactRecord {
+  readonly contactId: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly contactNumber?: string;
+  readonly status: 'ACTIVE' | 'ARCHIVED';
+  /** Xero's JSON date. */
+  readonly updated: string;
+}
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
   status,
@@ -167,7 +184,7 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 1800;
   const matchesCredentials = secretMatcher(`${options.clientId}:${options.clientSecret}`);
 
-  const contacts = new Map<string, { contactId: string; name: string }>();
+  const contacts = new Map<string, ContactRecord>();
   const invoices: XeroInvoiceRecord[] = [];
   /** Online invoice page id → InvoiceID. */
   const onlinePages = new Map<string, string>();
@@ -180,7 +197,14 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
   function addContact(input: SeedContact): string {
     const contact = seedContactSchema.parse(input);
     const contactId = (contact.contactId ?? randomUUID()).toLowerCase();
-    contacts.set(contactId, { contactId, name: contact.name });
+    contacts.set(contactId, {
+      contactId,
+      name: contact.name,
+      status: contact.status,
+      ...(contact.email && { email: contact.email }),
+      ...(contact.contactNumber && { contactNumber: contact.contactNumber }),
+      updated: msDate(now().getTime()),
+    });
     addInvoices(contactId, contact.invoices);
     return contactId;
   }
@@ -248,6 +272,9 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
       if (method === 'GET' && url.pathname === INVOICES_PATH) return listInvoices(url.searchParams);
       const online = /^\/api\.xro\/2\.0\/Invoices\/([^/]+)\/OnlineInvoice$/.exec(url.pathname);
       if (method === 'GET' && online) return onlineInvoice(decodeURIComponent(online[1]!));
+      if (method === 'GET' && url.pathname === CONTACTS_PATH) return listContacts(url.searchParams);
+      const contact = /^\/api\.xro\/2\.0\/Contacts\/([^/]+)$/.exec(url.pathname);
+      if (method === 'GET' && contact) return getContact(decodeURIComponent(contact[1]!));
       return json(404, { Title: 'Not Found', Status: 404, Detail: `No resource at ${url.pathname}` });
     }
     return control(request, url);
@@ -329,6 +356,56 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
         pagination: { page, pageSize: PAGE_SIZE, pageCount: Math.ceil(matching.length / PAGE_SIZE), itemCount: matching.length },
       }),
       Invoices: served,
+    });
+  }
+
+  const envelope = () => ({ Id: randomUUID(), Status: 'OK', ProviderName: 'Carpark Tenancy', DateTimeUTC: msDate(now().getTime()) });
+
+  function contactView(contact: ContactRecord) {
+    return {
+      ContactID: contact.contactId,
+      ContactStatus: contact.status,
+      Name: contact.name,
+      ...(contact.email && { EmailAddress: contact.email }),
+      ...(contact.contactNumber && { ContactNumber: contact.contactNumber }),
+      UpdatedDateUTC: contact.updated,
+      IsSupplier: false,
+      IsCustomer: invoices.some((i) => i.Contact.ContactID === contact.contactId && i.Type === 'ACCREC'),
+    };
+  }
+
+  function getContact(contactId: string): Reply {
+    const contact = contacts.get(contactId.toLowerCase());
+    if (!contact) return json(404, { Title: 'Not Found', Status: 404, Detail: 'The resource you\'re looking for cannot be found' });
+    return json(200, { ...envelope(), Contacts: [contactView(contact)] });
+  }
+
+  function listContacts(query: URLSearchParams): Reply {
+    const wholeNumber = (name: string, max: number) => {
+      const text = query.get(name);
+      const value = text === null ? undefined : Number(text);
+      return value === undefined || (Number.isInteger(value) && value >= 1 && value <= max) ? value : null;
+    };
+    const page = wholeNumber('page', 1_000_000);
+    const pageSize = wholeNumber('pageSize', 1000);
+    if (page === null || pageSize === null) {
+      return json(400, { ErrorNumber: 10, Type: 'ValidationException', Message: 'page and pageSize must be whole numbers from 1' });
+    }
+    const term = (query.get('searchTerm') ?? '').trim().toLowerCase();
+    const includeArchived = query.get('includeArchived') === 'true';
+    const matching = [...contacts.values()]
+      .filter((c) => includeArchived || c.status === 'ACTIVE')
+      .filter((c) => !term || [c.name, c.email ?? '', c.contactNumber ?? ''].some((field) => field.toLowerCase().includes(term)))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (/\bDESC\b/i.test(query.get('order') ?? '')) matching.reverse();
+    const size = pageSize ?? PAGE_SIZE;
+    const served = page === undefined ? matching : matching.slice((page - 1) * size, page * size);
+    return json(200, {
+      ...envelope(),
+      ...(page !== undefined && {
+        pagination: { page, pageSize: size, pageCount: Math.ceil(matching.length / size), itemCount: matching.length },
+      }),
+      Contacts: served.map(contactView),
     });
   }
 
@@ -446,7 +523,7 @@ const escape = (text: string) =>
 const amount = (value: number, currency: string) => `${currency} ${value.toFixed(2)}`;
 
 function renderOverview(
-  contacts: readonly { contactId: string; name: string }[],
+  contacts: readonly ContactRecord[],
   invoices: readonly XeroInvoiceRecord[],
   faults: FaultState,
 ): string {
@@ -461,7 +538,8 @@ function renderOverview(
       )
       .join('');
     return (
-      `<h2>${escape(contact.name)}</h2><p><code>${contact.contactId}</code></p>` +
+      `<h2>${escape(contact.name)}${contact.status === 'ARCHIVED' ? ' (archived)' : ''}</h2><p><code>${contact.contactId}</code>` +
+      `${contact.email ? ` · ${escape(contact.email)}` : ''}</p>` +
       `<table><tr><th>Number</th><th>Type</th><th>Date</th><th>Due</th><th>Status</th><th>Total</th><th>Due now</th></tr>${rows}</table>`
     );
   });

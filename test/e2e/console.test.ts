@@ -326,6 +326,52 @@ describe('users in the console', { timeout: 120_000 }, () => {
     await checkPage(page, 'console-users-search');
   });
 
+  it('lets an admin link a company account to a Xero contact chosen from Xero’s contacts', async () => {
+    const page = await tab();
+    await openAs(page, ADMIN, '/console/users?by=email&q=fleet');
+    await page.getByRole('link', { name: 'Xero contact for Fran Fleet (Acme Logistics)' }).click();
+    await heading(page, 'Xero contact for Fran Fleet (Acme Logistics)');
+    const rows = page.getByTestId('xero-contacts').locator('tbody tr');
+    // Every active contact of the demo organisation; the archived one is not offered.
+    await expect.poll(() => rows.allTextContents()).toEqual([
+      'Acme Logistics Ltdaccounts@acme-logistics.exampleLink',
+      'Northwind Freight Ltdap@northwind.exampleLink',
+    ]);
+    await checkPage(page, 'console-xero-contact');
+
+    await page.getByLabel('Name, email or contact number').fill('initech');
+    await page.getByRole('button', { name: 'Search Xero' }).click();
+    await expectText(page, 'main', /No active Xero contacts found/);
+
+    await page.getByLabel('Name, email or contact number').fill('NORTHWIND');
+    await page.getByRole('button', { name: 'Search Xero' }).click();
+    await expectText(page, '#contacts-heading', /Xero contacts matching “NORTHWIND”, page 1/);
+    await page.getByRole('button', { name: 'Link to Northwind Freight Ltd' }).click();
+    await expectText(page, '[role=status]', /Fran Fleet \(Acme Logistics\) is now invoiced as Northwind Freight Ltd in Xero/);
+    await checkPage(page, 'console-xero-contact-linked');
+    const fleet = await tokenOf('fleet@carpark.local', DEMO_PASSWORD);
+    const billing = (await twin.request('GET', '/billing', { token: fleet })).json as { xeroInvoices?: { status: string; items: unknown[] } };
+    expect(billing.xeroInvoices).toEqual({ status: 'available', items: [] });
+
+    // And back to the contact the demo company is really invoiced as.
+    await page.reload();
+    await page.getByLabel('Name, email or contact number').fill('acme');
+    await page.getByRole('button', { name: 'Search Xero' }).click();
+    await page.getByRole('button', { name: 'Link to Acme Logistics Ltd' }).click();
+    await expectText(page, '[role=status]', /is now invoiced as Acme Logistics Ltd in Xero/);
+    const relinked = (await twin.request('GET', '/billing', { token: fleet })).json as { xeroInvoices?: { items: unknown[] } };
+    expect(relinked.xeroInvoices?.items.length).toBeGreaterThan(0);
+  });
+
+  it('tells an admin an individual account is not invoiced in Xero', async () => {
+    const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
+    const found = (await twin.request('GET', `/users?email=${encodeURIComponent(TENANT)}`, { token: adminToken })).json as { items: { userId: string }[] };
+    const page = await tab();
+    await openAs(page, ADMIN, `/console/users/${found.items[0]!.userId}/xero-contact`);
+    await expectText(page, '[role=status]', /has an individual account\. Only company accounts are invoiced in Xero\./);
+    expect(await page.getByRole('search', { name: 'Xero contacts' }).count()).toBe(0);
+  });
+
   it('is not for operators: no link, and the page says so', async () => {
     const page = await tab();
     await openAs(page, OPERATOR, '/console/users');
@@ -345,6 +391,8 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
     const northgate = await carparkNamed('Northgate Multi-Storey');
     const tenancies = (await twin.request('GET', `/tenancies?carparkId=${northgate}&limit=1`, { token: adminToken })).json as { items: { tenancyId: string }[] };
     const tenancyId = tenancies.items[0]!.tenancyId;
+    const fleet = (await twin.request('GET', '/users?email=fleet%40carpark.local', { token: adminToken })).json as { items: { userId: string }[] };
+    const fleetId = fleet.items[0]!.userId;
     const paths = [
       '/console',
       '/console/carparks',
@@ -354,6 +402,7 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
       `/console/tenancies/${tenancyId}`,
       '/console/plates?plate=SO51BIO',
       '/console/users',
+      `/console/users/${fleetId}/xero-contact`,
     ];
     for (const [device, width] of Object.entries(WIDTHS)) {
       const { page } = await newTab(browser, twin.webBaseUrl, width);
@@ -365,7 +414,7 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
         await page.locator('[role=status]').filter({ hasText: /^Loading|^Looking/ }).waitFor({ state: 'detached' });
         const overflow = await page.evaluate('document.scrollingElement.scrollWidth - window.innerWidth');
         expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
-        const name = `console-${device}-${path.replace(/\?.*/, '').replace(/tn_\w+/, 'tenancy').replace(/cp_\w+/, 'carpark').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
+        const name = `console-${device}-${path.replace(/\?.*/, '').replace(/tn_\w+/, 'tenancy').replace(/cp_\w+/, 'carpark').replace(/usr_\w+/, 'user').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
         await checkPage(page, name);
       }
       await page.context().close();

@@ -2,7 +2,6 @@
  * Every route × every kind of caller. Another tenant's or operator's object answers 404, not
  * 403, so that callers cannot learn what exists.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteId } from '../../functions/routes';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
@@ -49,7 +48,11 @@ const matrix: Record<RouteId, Case> = {
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 200 },
   },
   LinkXeroContact: {
-    request: () => ({ method: 'PUT', path: `/users/${corporateUserId}/xero-contact`, body: { contactId: randomUUID() } }),
+    request: () => ({ method: 'PUT', path: `/users/${corporateUserId}/xero-contact`, body: { contactId: xeroContactId } }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
+  SearchXeroContacts: {
+    request: () => ({ method: 'GET', path: '/xero/contacts?search=authorization' }),
     expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
   },
   Login: {
@@ -170,6 +173,8 @@ const tenancyOfA: string[] = [];
 let invoiceOfA: string;
 /** A corporate tenant, whom only an admin may link to a Xero contact. */
 let corporateUserId: string;
+/** The Xero contact that user may be linked to. */
+let xeroContactId: string;
 
 let twin: TestTwin;
 let cast: Cast;
@@ -179,6 +184,7 @@ beforeAll(async () => {
   cast = await createCast(twin);
   await Promise.all([addCard(twin, cast.tenantA), addCard(twin, cast.tenantB)]);
   corporateUserId = (await signUp(twin, 'corporate@test.example', { accountType: 'corporate' })).userId;
+  xeroContactId = twin.integrations.xero.addContact({ name: 'Authorization Test Ltd' });
   for (const plate of ['TA00AAA', 'TA01AAA', 'TA02AAA', 'TA03AAA', 'TA04AAA']) {
     const tenancy = await rent(twin, cast.tenantA, cast.operatorX.carparkId, plate);
     await settle(twin, cast.tenantA, tenancy.tenancyId);

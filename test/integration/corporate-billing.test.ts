@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BillingResponse } from '../../functions/api/schemas';
+import { BillingResponse, XeroContactListResponse } from '../../functions/api/schemas';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
 import { addCard } from './tenancy-helpers';
@@ -49,7 +49,44 @@ describe('an admin linking a user to a Xero contact', () => {
     const res = await link(cast.admin, acme.userId, ACME_CONTACT.toUpperCase());
 
     expect(res.status, res.text).toBe(200);
-    expect(res.json).toEqual({ userId: acme.userId, contactId: ACME_CONTACT, linkedAt: expect.any(String), linkedBy: cast.admin.userId });
+    expect(res.json).toEqual({
+      userId: acme.userId,
+      contactId: ACME_CONTACT,
+      contactName: 'Acme Logistics Ltd',
+      linkedAt: expect.any(String),
+      linkedBy: cast.admin.userId,
+    });
+  });
+
+  it('answers 422 naming the field for a contact Xero does not have, and keeps the link there was', async () => {
+    const res = await link(cast.admin, acme.userId, randomUUID());
+
+    expect(res.status, res.text).toBe(422);
+    expect(res.json).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'contactId', message: 'Xero has no contact with this id.' }] } });
+    const billing = await billingOf(acme);
+    expect(billing.xeroInvoices).toMatchObject({ status: 'available', items: [{ invoiceNumber: 'INV-0102' }, { invoiceNumber: 'INV-0101' }] });
+  });
+
+  it('answers 422 for a contact archived in Xero', async () => {
+    const archived = twin.integrations.xero.addContact({ name: 'Acme Old Ltd', status: 'ARCHIVED' });
+
+    const res = await link(cast.admin, acme.userId, archived);
+
+    expect(res.status, res.text).toBe(422);
+    expect(res.json).toMatchObject({ error: { details: [{ path: 'contactId', message: expect.stringMatching(/^Acme Old Ltd is archived in Xero/) }] } });
+  });
+
+  it('answers 503, linking nothing, while Xero is down', async () => {
+    const other = twin.integrations.xero.addContact({ name: 'Acme Other Ltd' });
+    twin.integrations.xero.faults.down(503);
+
+    const res = await link(cast.admin, acme.userId, other);
+
+    expect(res.status, res.text).toBe(503);
+    expect(res.json).toMatchObject({ error: { code: 'dependency_unavailable' } });
+    twin.integrations.xero.faults.clear();
+    const billing = await billingOf(acme);
+    expect(billing.xeroInvoices).toMatchObject({ status: 'available', items: [{ invoiceNumber: 'INV-0102' }, { invoiceNumber: 'INV-0101' }] });
   });
 
   it('is refused to anyone but an admin, the user themselves included', async () => {
@@ -81,6 +118,45 @@ describe('an admin linking a user to a Xero contact', () => {
 
     expect(res.status, res.text).toBe(422);
     expect(res.json).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'contactId' }] } });
+  });
+});
+
+describe('an admin searching Xero contacts', () => {
+  const search = (query: string) => twin.request('GET', `/xero/contacts${query}`, { token: cast.admin.token });
+
+  it('finds active contacts by part of the name or email, in name order, and leaves archived ones out', async () => {
+    const globex = twin.integrations.xero.addContact({ name: 'Globex Search Ltd', email: 'ap@globex-search.example' });
+    twin.integrations.xero.addContact({ name: 'Globex Search (old)', status: 'ARCHIVED' });
+
+    const byName = await search('?search=globex%20search');
+    const byEmail = await search('?search=AP@GLOBEX-SEARCH');
+
+    expect(byName.status, byName.text).toBe(200);
+    expect(XeroContactListResponse.parse(byName.json)).toEqual({
+      items: [{ contactId: globex, name: 'Globex Search Ltd', email: 'ap@globex-search.example', archived: false }],
+    });
+    expect(XeroContactListResponse.parse(byEmail.json).items.map((c) => c.contactId)).toEqual([globex]);
+  });
+
+  it('pages 20 at a time with a cursor', async () => {
+    for (let i = 0; i < 21; i++) twin.integrations.xero.addContact({ name: `Paged Fleet ${String(i).padStart(2, '0')}` });
+
+    const first = XeroContactListResponse.parse((await search('?search=paged%20fleet')).json);
+    const second = XeroContactListResponse.parse((await search(`?search=paged%20fleet&cursor=${first.nextCursor}`)).json);
+
+    expect(first.items).toHaveLength(20);
+    expect(first.nextCursor).toBe('2');
+    expect(second).toEqual({ items: [expect.objectContaining({ name: 'Paged Fleet 20' })] });
+  });
+
+  it('answers 422 for a cursor it did not give, and 503 while Xero is down', async () => {
+    const badCursor = await search('?cursor=abc');
+    twin.integrations.xero.faults.down(503);
+    const down = await search('?search=acme');
+
+    expect(badCursor.status, badCursor.text).toBe(422);
+    expect(badCursor.json).toMatchObject({ error: { details: [{ path: 'cursor' }] } });
+    expect(down.status, down.text).toBe(503);
   });
 });
 

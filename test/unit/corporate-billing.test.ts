@@ -4,12 +4,15 @@ import {
   CorporateInvoicesUnavailableError,
   getBillingWithXeroInvoices,
   linkXeroContact,
+  searchXeroContacts,
+  type CorporateContact,
+  type CorporateContactDirectory,
   type CorporateInvoice,
   type CorporateInvoiceSource,
   type XeroContactLink,
   type XeroContactLinks,
 } from '../../functions/domain/corporate-billing';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../functions/domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors';
 import type { AccountType, Principal } from '../../functions/domain/identity';
 import type { User } from '../../functions/domain/users';
 import { FakeClock, fakeUsers } from './fakes';
@@ -61,6 +64,33 @@ function fakeInvoiceSource(): CorporateInvoiceSource & { byContact: Map<string, 
   return source;
 }
 
+const OTHER_CONTACT = '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70';
+const ARCHIVED_CONTACT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+
+/** Xero's contacts: two active, one archived; records the searches it was asked. */
+function fakeContacts(): CorporateContactDirectory & { all: CorporateContact[]; searches: [string, number, number][]; failWith?: Error } {
+  const directory = {
+    all: [
+      { contactId: CONTACT, name: 'Acme Logistics Ltd', email: 'accounts@acme.example', archived: false },
+      { contactId: OTHER_CONTACT, name: 'Globex Freight plc', email: null, archived: false },
+      { contactId: ARCHIVED_CONTACT, name: 'Initech (old)', email: null, archived: true },
+    ] as CorporateContact[],
+    searches: [] as [string, number, number][],
+    failWith: undefined as Error | undefined,
+    async findContact(contactId: string) {
+      if (directory.failWith) throw directory.failWith;
+      return directory.all.find((c) => c.contactId === contactId);
+    },
+    async searchContacts(term: string, page: number, pageSize: number) {
+      directory.searches.push([term, page, pageSize]);
+      const active = directory.all.filter((c) => !c.archived && c.name.toLowerCase().includes(term.toLowerCase()));
+      const contacts = active.slice((page - 1) * pageSize, page * pageSize);
+      return { contacts, hasMore: contacts.length === pageSize };
+    },
+  };
+  return directory;
+}
+
 /** Stripe's side of GET /billing: no customer yet, which is enough to tell the parts apart. */
 const stripeFree: Omit<BillingDeps, 'users' | 'clock'> = {
   billing: { get: async () => undefined } as unknown as BillingDeps['billing'],
@@ -72,6 +102,7 @@ function setup() {
   const users = fakeUsers();
   const links = fakeLinks(users);
   const invoices = fakeInvoiceSource();
+  const contacts = fakeContacts();
   const addUser = (userId: string, accountType: AccountType) =>
     users.all.set(userId, { userId, accountType, role: 'tenant', email: `${userId}@example.com`, name: userId } as User);
   return {
@@ -80,7 +111,8 @@ function setup() {
     links,
     invoices,
     addUser,
-    linkDeps: { users, links, clock },
+    contacts,
+    linkDeps: { users, links, contacts, clock },
     billingDeps: { ...stripeFree, users, clock, links, invoices },
   };
 }
@@ -96,8 +128,50 @@ describe('linking a user to a Xero contact', () => {
 
     const link = await linkXeroContact(env.linkDeps, admin, 'usr_corp', CONTACT.toUpperCase());
 
-    expect(link).toEqual({ userId: 'usr_corp', contactId: CONTACT, linkedAt: '2026-11-24T09:00:00.000Z', linkedBy: 'usr_admin' });
+    expect(link).toEqual({
+      userId: 'usr_corp',
+      contactId: CONTACT,
+      contactName: 'Acme Logistics Ltd',
+      linkedAt: '2026-11-24T09:00:00.000Z',
+      linkedBy: 'usr_admin',
+    });
     expect(env.links.saved).toEqual([link]);
+  });
+
+  it('refuses a contact Xero does not have, naming the field, and links nothing', async () => {
+    env.addUser('usr_corp', 'corporate');
+
+    const error = await linkXeroContact(env.linkDeps, admin, 'usr_corp', '11111111-2222-4333-8444-555555555555').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ issues: [{ path: 'contactId', message: 'Xero has no contact with this id.' }] });
+    expect(env.links.saved).toEqual([]);
+  });
+
+  it('refuses an archived contact, saying so by name', async () => {
+    env.addUser('usr_corp', 'corporate');
+
+    const error = await linkXeroContact(env.linkDeps, admin, 'usr_corp', ARCHIVED_CONTACT).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ issues: [{ path: 'contactId', message: expect.stringMatching(/^Initech \(old\) is archived in Xero/) }] });
+    expect(env.links.saved).toEqual([]);
+  });
+
+  it('links nothing while Xero cannot be read, and lets the outage through', async () => {
+    env.addUser('usr_corp', 'corporate');
+    env.contacts.failWith = new CorporateInvoicesUnavailableError('Xero contact: answered 503.', { reason: 'server_error' });
+
+    await expect(linkXeroContact(env.linkDeps, admin, 'usr_corp', CONTACT)).rejects.toBeInstanceOf(CorporateInvoicesUnavailableError);
+    expect(env.links.saved).toEqual([]);
+  });
+
+  it('asks Xero nothing for a user it would refuse anyway', async () => {
+    env.addUser('usr_ind', 'individual');
+    env.contacts.failWith = new Error('Xero should not have been asked');
+
+    await expect(linkXeroContact(env.linkDeps, admin, 'usr_ind', CONTACT)).rejects.toBeInstanceOf(ConflictError);
+    await expect(linkXeroContact(env.linkDeps, admin, 'usr_nobody', CONTACT)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('is for admins only, even for a tenant linking themselves', async () => {
@@ -126,7 +200,7 @@ describe('linking a user to a Xero contact', () => {
 
   it('moves a user to another contact when linked again', async () => {
     env.addUser('usr_corp', 'corporate');
-    const other = '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70';
+    const other = OTHER_CONTACT;
     env.invoices.byContact.set(other, [invoice({ invoiceNumber: 'INV-0099' })]);
 
     await linkXeroContact(env.linkDeps, admin, 'usr_corp', CONTACT);
@@ -135,6 +209,41 @@ describe('linking a user to a Xero contact', () => {
 
     expect(env.invoices.asked).toEqual([other]);
     expect(billing.xeroInvoices).toEqual({ status: 'available', items: [invoice({ invoiceNumber: 'INV-0099' })] });
+  });
+});
+
+describe('searching Xero contacts to link', () => {
+  it('gives admins a page of active contacts, and a cursor only when the page is full', async () => {
+    for (let i = 0; i < 25; i++) {
+      env.contacts.all.push({ contactId: `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Fleet ${i}`, email: null, archived: false });
+    }
+
+    const first = await searchXeroContacts(env, admin, { search: 'fleet' });
+    const second = await searchXeroContacts(env, admin, { search: 'fleet', cursor: first.nextCursor! });
+
+    expect(first.items).toHaveLength(20);
+    expect(first.nextCursor).toBe('2');
+    expect(second.items.map((c) => c.name)).toEqual(['Fleet 20', 'Fleet 21', 'Fleet 22', 'Fleet 23', 'Fleet 24']);
+    expect(second).not.toHaveProperty('nextCursor');
+    expect(env.contacts.searches).toEqual([
+      ['fleet', 1, 20],
+      ['fleet', 2, 20],
+    ]);
+  });
+
+  it('lists every active contact when there is nothing to search for', async () => {
+    const page = await searchXeroContacts(env, admin, {});
+
+    expect(page.items.map((c) => c.name)).toEqual(['Acme Logistics Ltd', 'Globex Freight plc']);
+  });
+
+  it('is for admins only', async () => {
+    const tenant: Principal = { userId: 'usr_corp', role: 'tenant' };
+    const operator: Principal = { userId: 'usr_op', role: 'operator', operatorId: 'op_1' };
+
+    await expect(searchXeroContacts(env, tenant, {})).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(searchXeroContacts(env, operator, {})).rejects.toBeInstanceOf(ForbiddenError);
+    expect(env.contacts.searches).toEqual([]);
   });
 });
 
@@ -158,7 +267,7 @@ describe('GET /billing for corporate accounts', () => {
   it('reads only the caller’s own contact', async () => {
     env.addUser('usr_corp', 'corporate');
     env.addUser('usr_other', 'corporate');
-    const otherContact = '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70';
+    const otherContact = OTHER_CONTACT;
     await linkXeroContact(env.linkDeps, admin, 'usr_corp', CONTACT);
     await linkXeroContact(env.linkDeps, admin, 'usr_other', otherContact);
 

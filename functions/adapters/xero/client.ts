@@ -10,6 +10,9 @@
  * - Online invoice URL: not in the invoice itself, and `GET …/Invoices/{id}/OnlineInvoice` costs
  *   one call per invoice against Xero's limit of 60 calls a minute per organisation. So it is
  *   fetched only for invoices still to be paid, a few per request, and remembered per container.
+ * - Contacts: `GET {api}/api.xro/2.0/Contacts/{id}` (404 when there is none) and
+ *   `GET {api}/api.xro/2.0/Contacts?searchTerm=…&page=N&pageSize=…&summaryOnly=true`, which
+ *   searches name, first and last name, contact number and email, and leaves archived ones out.
  * - 429: Xero says how long to wait (`Retry-After`). A short wait is honoured, for a bounded
  *   number of tries; a long one (the daily limit) gives up at once. 5xx, timeouts and network
  *   failures are retried with jittered backoff. All of it fits in one time budget, well inside
@@ -19,6 +22,8 @@ import * as z from 'zod/mini';
 import '../../zod-messages';
 import {
   CorporateInvoicesUnavailableError,
+  type CorporateContact,
+  type CorporateContactDirectory,
   type CorporateInvoice,
   type CorporateInvoiceSource,
   type CorporateInvoiceStatus,
@@ -90,7 +95,7 @@ export interface XeroClientOptions {
   readonly onlineUrlLimit?: number;
 }
 
-export type XeroClient = CorporateInvoiceSource;
+export type XeroClient = CorporateInvoiceSource & CorporateContactDirectory;
 
 /** Renew the token this long before Xero's expiry, so a request never carries a dying one. */
 const TOKEN_REFRESH_MARGIN_MS = 60_000;
@@ -119,6 +124,15 @@ const invoiceSchema = z.object({
   CurrencyCode: z.string(),
 });
 type XeroInvoice = z.infer<typeof invoiceSchema>;
+
+const contactSchema = z.object({
+  ContactID: z.string(),
+  Name: z.string(),
+  EmailAddress: z.optional(z.string()),
+  /** ACTIVE, ARCHIVED or GDPRREQUEST. */
+  ContactStatus: z.optional(z.string()),
+});
+const contactsSchema = z.object({ Contacts: z.array(contactSchema) });
 
 const invoicesPageSchema = z.object({ Invoices: z.array(invoiceSchema) });
 const onlineInvoiceSchema = z.object({ OnlineInvoices: z.array(z.object({ OnlineInvoiceUrl: z.string().check(z.minLength(1)) })).check(z.minLength(1)) });
@@ -294,7 +308,35 @@ export function createXeroClient(options: XeroClientOptions): XeroClient {
     if (onlineUrls.size > ONLINE_URL_CACHE_SIZE) onlineUrls.delete(onlineUrls.keys().next().value!);
   }
 
+  async function readContacts(path: string, what: string, options: { notFound?: boolean } = {}) {
+    const answer = await apiGet(path, what, now() + budgetMs);
+    if (options.notFound && answer.status === 404) return [];
+    if (answer.status !== 200) throw unexpectedStatus({ what }, answer);
+    const body = parseJson(answer.text, contactsSchema);
+    if (!body) throw invalidResponse({ what }, answer);
+    return body.Contacts.map(toCorporateContact);
+  }
+
   return {
+    async findContact(contactId) {
+      const wanted = contactId.toLowerCase();
+      const found = await readContacts(`/api.xro/2.0/Contacts/${encodeURIComponent(wanted)}`, `contact ${wanted}`, { notFound: true });
+      return found.find((contact) => contact.contactId === wanted);
+    },
+
+    async searchContacts(term, page, pageSize) {
+      const query = new URLSearchParams({
+        ...(term.trim() && { searchTerm: term.trim() }),
+        page: String(page),
+        pageSize: String(pageSize),
+        summaryOnly: 'true',
+        order: 'Name ASC',
+      });
+      const contacts = await readContacts(`/api.xro/2.0/Contacts?${query.toString()}`, `contacts page ${page}`);
+      // Xero leaves archived contacts out unless asked; checked here too, as they cannot be linked.
+      return { contacts: contacts.filter((contact) => !contact.archived), hasMore: contacts.length >= pageSize };
+    },
+
     async listInvoices(contactId) {
       const deadline = now() + budgetMs;
       const wanted = contactId.toLowerCase();
@@ -323,6 +365,15 @@ export function createXeroClient(options: XeroClientOptions): XeroClient {
         .map(({ invoice }) => invoice)
         .sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.invoiceNumber.localeCompare(a.invoiceNumber));
     },
+  };
+}
+
+function toCorporateContact(contact: z.infer<typeof contactSchema>): CorporateContact {
+  return {
+    contactId: contact.ContactID.toLowerCase(),
+    name: contact.Name,
+    email: contact.EmailAddress || null,
+    archived: contact.ContactStatus !== undefined && contact.ContactStatus !== 'ACTIVE',
   };
 }
 
@@ -425,4 +476,10 @@ function xero(): XeroClient {
 /** The production source: Xero (or XERO_API_URL / XERO_IDENTITY_URL), credentials from Secrets Manager. */
 export const xeroInvoiceSource: CorporateInvoiceSource = {
   listInvoices: async (contactId) => xero().listInvoices(contactId),
+};
+
+/** The production contact directory: the same Xero connection. */
+export const xeroContactDirectory: CorporateContactDirectory = {
+  findContact: async (contactId) => xero().findContact(contactId),
+  searchContacts: async (term, page, pageSize) => xero().searchContacts(term, page, pageSize),
 };

@@ -146,6 +146,53 @@ describe('listing a contact’s invoices', () => {
   });
 });
 
+describe('contacts', () => {
+  const ARCHIVED = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+
+  it('finds a contact by id in any case, with its email and whether it is archived', async () => {
+    simulator.addContact({ contactId: ARCHIVED, name: 'Initech Ltd', email: 'ap@initech.example', status: 'ARCHIVED' });
+    const client = clientFor();
+
+    expect(await client.findContact(CONTACT.toUpperCase())).toEqual({ contactId: CONTACT, name: 'Acme Logistics Ltd', email: null, archived: false });
+    expect(await client.findContact(ARCHIVED)).toEqual({ contactId: ARCHIVED, name: 'Initech Ltd', email: 'ap@initech.example', archived: true });
+  });
+
+  it('answers undefined for a contact Xero does not have', async () => {
+    expect(await clientFor().findContact('11111111-2222-4333-8444-555555555555')).toBeUndefined();
+  });
+
+  it('searches active contacts by part of the name or email, a page at a time, in name order', async () => {
+    simulator.addContact({ name: 'Acme Holdings plc', email: 'finance@acme-holdings.example' });
+    simulator.addContact({ name: 'Beacon Fleet Ltd', email: 'fleet@acme.example' });
+    simulator.addContact({ contactId: ARCHIVED, name: 'Acme (old)', status: 'ARCHIVED' });
+    const client = clientFor();
+
+    const first = await client.searchContacts('ACME', 1, 2);
+    const second = await client.searchContacts('ACME', 2, 2);
+
+    expect(first.contacts.map((c) => c.name)).toEqual(['Acme Holdings plc', 'Acme Logistics Ltd']);
+    expect(first.hasMore).toBe(true);
+    expect(second.contacts.map((c) => c.name)).toEqual(['Beacon Fleet Ltd']);
+    expect(second.hasMore).toBe(false);
+    const asked = new URL(simulator.calls().find((c) => c.path.startsWith('/api.xro/2.0/Contacts?'))!.path, 'http://x').searchParams;
+    expect(Object.fromEntries(asked)).toEqual({ searchTerm: 'ACME', page: '1', pageSize: '2', summaryOnly: 'true', order: 'Name ASC' });
+  });
+
+  it('lists every active contact when the search is empty', async () => {
+    const { contacts } = await clientFor().searchContacts('  ', 1, 20);
+
+    expect(contacts.map((c) => c.name)).toEqual(['Acme Logistics Ltd', 'Other Company Ltd']);
+    expect(simulator.calls().at(-1)!.path).not.toContain('searchTerm');
+  });
+
+  it('fails as unavailable while Xero is down', async () => {
+    simulator.faults.down(503);
+
+    await expect(clientFor().findContact(CONTACT)).rejects.toBeInstanceOf(XeroUnavailableError);
+    await expect(clientFor().searchContacts('acme', 1, 20)).rejects.toBeInstanceOf(XeroUnavailableError);
+  });
+});
+
 describe('online invoice links', () => {
   it('fetches links for invoices still to be paid only, and remembers them', async () => {
     simulator.addInvoices(CONTACT, [...monthly(3), ...monthly(2, { status: 'AUTHORISED', date: '2026-10-01' })]);

@@ -40,6 +40,7 @@ export const routes: RouteObject[] = [
       { path: '/console/tenancies/:tenancyId', ...page(() => import('../features/console/routes/tenancy')) },
       { path: '/console/plates', ...page(() => import('../features/console/routes/plates')) },
       { path: '/console/users', ...page(() => import('../features/console/routes/users')) },
+      { path: '/console/users/:userId/xero-contact', ...page(() => import('../features/console/routes/xero-contact')) },
       { path: '/docs', ...page(() => import('../features/docs/routes/docs')) },
       { path: '*', ...page(() => import('./not-found')) },
     ],

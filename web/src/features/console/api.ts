@@ -1,6 +1,6 @@
 /**
  * The console's calls: car parks an operator runs (all of them for an admin), creating and
- * changing them, the tenancies at them, and (admins) the accounts.
+ * changing them, the tenancies at them, and (admins) the accounts and their Xero contacts.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api-client';
@@ -133,5 +133,23 @@ export function useUserPage({ by, q, cursor }: { by: 'email' | 'name'; q: string
     placeholderData: keepPreviousData,
     // A refused search (422) is shown with its messages, not asked again.
     retry: false,
+  });
+}
+
+/** One page of active Xero contacts (admins), all or by part of the name, email or number. */
+export function useXeroContactPage({ search, cursor }: { search: string; cursor?: string }) {
+  return useQuery({
+    queryKey: ['console', 'xero-contacts', search, cursor],
+    queryFn: () => unwrap(api.GET('/xero/contacts', { params: { query: { ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
+    // Xero unavailable (503) is said once, with a button to try again.
+    retry: false,
+  });
+}
+
+/** Links a corporate user to the Xero contact their company is invoiced as. */
+export function useLinkXeroContact(userId: string) {
+  return useMutation({
+    mutationFn: (contactId: string) => unwrap(api.PUT('/users/{userId}/xero-contact', { params: { path: { userId } }, body: { contactId } })),
   });
 }

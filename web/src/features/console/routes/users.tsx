@@ -1,5 +1,5 @@
 /** The admin's list of user accounts: search by the start of the email or of the name, a page at a time. */
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { FormError, SelectField, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading } from '../../../components/status';
@@ -84,7 +84,18 @@ function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
                   <th scope="row">{user.name}</th>
                   <td>{user.email}</td>
                   <td>{ROLE_NAMES[user.role] ?? user.role}</td>
-                  <td>{user.accountType === 'corporate' ? 'Company' : 'Individual'}</td>
+                  <td>
+                    {user.accountType === 'corporate' ? (
+                      <>
+                        Company{' '}
+                        <Link to={`/console/users/${user.userId}/xero-contact`} aria-label={`Xero contact for ${user.name}`}>
+                          Xero contact
+                        </Link>
+                      </>
+                    ) : (
+                      'Individual'
+                    )}
+                  </td>
                   <td>{shortDate(user.createdAt)}</td>
                 </tr>
               ))}
