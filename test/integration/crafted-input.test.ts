@@ -44,7 +44,7 @@ describe('forged page cursors', () => {
       'not-a-cursor',
     ];
     const paginated = routes.filter((r) => r.method === 'GET' && (contracts[r.id] as { query?: { shape?: Record<string, unknown> } }).query?.shape?.cursor);
-    expect(paginated.map((r) => r.id).sort()).toEqual(['ListCarparks', 'ListTenancies', 'ListUsers']);
+    expect(paginated.map((r) => r.id).sort()).toEqual(['ListCarparks', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
 
     const callers = { anonymous: undefined, tenant: cast.tenantA.token, operator: cast.operatorX.token, admin: cast.admin.token };
     const queries: Record<string, string[]> = {
@@ -52,6 +52,8 @@ describe('forged page cursors', () => {
       ListTenancies: ['', `&carparkId=${cast.operatorX.carparkId}`, `&carparkId=${carpark.carparkId}`, `&userId=${tenant.userId}`, '&status=active'],
       // Admins only (403 to anyone else); no forged cursor fits the users' email or name index.
       ListUsers: ['', '&email=a', '&name=a'],
+      // Admins only; its cursor is Xero's page number, so none of these is one.
+      SearchXeroContacts: ['', '&search=acme'],
     };
     let checked = 0;
     for (const route of paginated) {
