@@ -326,6 +326,9 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
     return expiresAt !== undefined && expiresAt > now().getTime();
   }
 
+  /** What Xero wraps every API answer in. */
+  const envelope = () => ({ Id: randomUUID(), Status: 'OK', ProviderName: 'Carpark Tenancy', DateTimeUTC: msDate(now().getTime()) });
+
   function listInvoices(query: URLSearchParams): Reply {
     const list = (name: string) =>
       (query.get(name) ?? '')
@@ -348,18 +351,13 @@ export async function startXeroSimulator(options: XeroSimulatorOptions): Promise
     if (descending) matching.reverse();
     const served = page === undefined ? matching : matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     return json(200, {
-      Id: randomUUID(),
-      Status: 'OK',
-      ProviderName: 'Carpark Tenancy',
-      DateTimeUTC: msDate(now().getTime()),
+      ...envelope(),
       ...(page !== undefined && {
         pagination: { page, pageSize: PAGE_SIZE, pageCount: Math.ceil(matching.length / PAGE_SIZE), itemCount: matching.length },
       }),
       Invoices: served,
     });
   }
-
-  const envelope = () => ({ Id: randomUUID(), Status: 'OK', ProviderName: 'Carpark Tenancy', DateTimeUTC: msDate(now().getTime()) });
 
   function contactView(contact: ContactRecord) {
     return {

@@ -136,6 +136,15 @@ export function useUserPage({ by, q, cursor }: { by: 'email' | 'name'; q: string
   });
 }
 
+/** An account (admins may read any; `enabled: false` for callers who may not). */
+export function useConsoleUser(userId: string | undefined, { enabled = true } = {}) {
+  return useQuery({
+    queryKey: ['console', 'user', userId],
+    queryFn: () => unwrap(api.GET('/users/{userId}', { params: { path: { userId: userId! } } })),
+    enabled: enabled && userId !== undefined,
+  });
+}
+
 /** One page of active Xero contacts (admins), all or by part of the name, email or number. */
 export function useXeroContactPage({ search, cursor }: { search: string; cursor?: string }) {
   return useQuery({

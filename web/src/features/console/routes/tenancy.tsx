@@ -1,13 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
-import { api, unwrap } from '../../../lib/api-client';
 import { RequireConsole, useSession } from '../../../lib/auth';
 import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { FormError } from '../../../components/form';
 import { Notice } from '../../../components/status';
-import { useConsoleCarpark, useConsoleTenancy, usePushToBarrier } from '../api';
+import { useConsoleCarpark, useConsoleTenancy, useConsoleUser, usePushToBarrier } from '../api';
 import { ConsoleNav } from '../components/console-nav';
 
 export default function ConsoleTenancyRoute() {
@@ -19,22 +17,14 @@ export default function ConsoleTenancyRoute() {
   );
 }
 
-/** The tenant's name and email: an admin may read any account; an operator sees the account id only. */
-function useTenant(userId: string | undefined, admin: boolean) {
-  return useQuery({
-    queryKey: ['console', 'user', userId],
-    queryFn: () => unwrap(api.GET('/users/{userId}', { params: { path: { userId: userId! } } })),
-    enabled: admin && userId !== undefined,
-  });
-}
-
 function ConsoleTenancy() {
   const { tenancyId = '' } = useParams();
   const session = useSession()!;
   const admin = session.user.role === 'admin';
   const tenancy = useConsoleTenancy(tenancyId);
   const carpark = useConsoleCarpark(tenancy.data?.carparkId ?? '');
-  const tenant = useTenant(tenancy.data?.userId, admin);
+  // An admin sees the tenant's name and email; an operator may not read accounts, so sees the id.
+  const tenant = useConsoleUser(tenancy.data?.userId, { enabled: admin });
   if (tenancy.isPending) return <Loading label="Loading the tenancy…" />;
   if (tenancy.isError) return <QueryError error={tenancy.error} retry={() => void tenancy.refetch()} />;
   const t = tenancy.data;

@@ -2,14 +2,12 @@
  * An admin links a company account to the Xero contact it is invoiced as, chosen from Xero's own
  * contacts (searched live), so a mistyped id can never be linked.
  */
-import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { FormError, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, Notice, QueryError } from '../../../components/status';
-import { api, unwrap } from '../../../lib/api-client';
 import { RequireConsole } from '../../../lib/auth';
-import { useLinkXeroContact, useXeroContactPage } from '../api';
+import { useConsoleUser, useLinkXeroContact, useXeroContactPage } from '../api';
 import { ConsoleNav } from '../components/console-nav';
 import { PageButtons, useCursorPages } from '../components/cursor-pages';
 import { TableScroll } from '../components/table-scroll';
@@ -25,10 +23,7 @@ export default function ConsoleXeroContactRoute() {
 
 function LinkXeroContact() {
   const { userId = '' } = useParams();
-  const user = useQuery({
-    queryKey: ['console', 'user', userId],
-    queryFn: () => unwrap(api.GET('/users/{userId}', { params: { path: { userId } } })),
-  });
+  const user = useConsoleUser(userId);
   const [params, setParams] = useSearchParams();
   const search = params.get('search') ?? '';
   const link = useLinkXeroContact(userId);
