@@ -42,7 +42,8 @@ export const eventRules = [
     pattern: stripeEvents('invoice.paid'),
     target: {
       handler: 'handlers/consumers/invoice-paid.ts',
-      access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], sendsEmail: true, stripe: true },
+      // The payment goes on the timelines of the tenancies it paid for (BatchWriteItem).
+      access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], sendsEmail: true, stripe: true },
     },
   },
   {
@@ -60,7 +61,7 @@ export const eventRules = [
     pattern: stripeEvents('customer.subscription.deleted'),
     target: {
       handler: 'handlers/consumers/subscription-deleted.ts',
-      access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true, stripe: true },
+      access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], smartParking: true, stripe: true },
     },
   },
   {
@@ -79,7 +80,7 @@ export const eventRules = [
     target: {
       handler: 'handlers/consumers/invoice-settled.ts',
       access: {
-        table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'],
+        table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
         stopsWorkflows: ['InvoiceDunning'],
         smartParking: true,
         sendsEmail: true,

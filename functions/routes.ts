@@ -17,6 +17,7 @@ export type TableAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
+  | 'BatchWriteItem'
   | 'ConditionCheckItem';
 
 /** Everything a function is allowed to touch beyond its own logs. Each entry becomes a grant. */
@@ -316,7 +317,8 @@ export const routes = [
     summary: 'Cancel: access stays until the end of the paid period; a booking not started yet ends at once, a rental whose first payment waits for the bank is withdrawn (owner, its operator, admin)',
     // DeleteItem: a booking cancelled before its start gives back its plate's claim at once.
     // TenancySetup: a rental whose first payment waits for the bank is withdrawn by its setup.
-    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation', 'TenancySetup'] },
+    // PutItem: the cancellation's timeline event, in the same transaction.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation', 'TenancySetup'] },
   },
   {
     id: 'UndoCancellation',
@@ -325,7 +327,7 @@ export const routes = [
     handler: 'handlers/tenancies/undo-cancellation.ts',
     auth: 'user',
     summary: 'Take back a cancellation before the tenancy has ended; the space and the billing stay (owner)',
-    access: { table: ['GetItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stopsWorkflows: ['TenancyCancellation'] },
   },
   {
     id: 'PushToBarrier',
@@ -334,7 +336,16 @@ export const routes = [
     handler: 'handlers/tenancies/push-to-barrier.ts',
     auth: 'user',
     summary: "Put the tenancy's plate back on its car park's barrier now (taken off, for a suspended tenancy), instead of at the daily reconciliation (its operator, admin)",
-    access: { table: ['GetItem', 'UpdateItem'], smartParking: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], smartParking: true },
+  },
+  {
+    id: 'GetTenancyTimeline',
+    method: 'GET',
+    path: '/tenancies/{tenancyId}/timeline',
+    handler: 'handlers/tenancies/get-tenancy-timeline.ts',
+    auth: 'user',
+    summary: 'Every billing, plate, barrier and status event of one tenancy, oldest first (owner, its operator, admin)',
+    access: { table: ['GetItem', 'Query'] },
   },
   {
     id: 'LookUpPlate',
@@ -371,7 +382,8 @@ export const routes = [
     handler: 'handlers/billing/update-billing.ts',
     auth: 'user',
     summary: 'Update billing email, name or default payment method',
-    access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
+    // A new card goes on the timelines of the tenant's tenancies (Query, BatchWriteItem).
+    access: { table: ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], stripe: true },
   },
   {
     id: 'CreateSetupIntent',

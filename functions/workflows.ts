@@ -28,11 +28,12 @@ export interface WorkflowSpec {
  * keyed by handler). The substitution key in the ASL is `<Name>FunctionArn`.
  */
 const READ_TENANCY = ['GetItem'] as const;
+// A change to a tenancy puts its timeline event in the same transaction: PutItem beside UpdateItem.
 export const taskFunctions = {
   BeginTenancyFunctionArn: {
     handler: 'handlers/tasks/begin-tenancy.ts',
-    // A transaction of the tenancy's status and its billing line and account (UpdateItem each).
-    access: { table: ['GetItem', 'UpdateItem'] },
+    // A transaction of the tenancy's status, its billing line and account (UpdateItem each) and its timeline event (PutItem).
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
   EnsureCustomerFunctionArn: {
     handler: 'handlers/tasks/ensure-customer.ts',
@@ -40,8 +41,8 @@ export const taskFunctions = {
   },
   AwaitAuthenticationFunctionArn: {
     handler: 'handlers/tasks/await-authentication.ts',
-    // Reads the invoice (and voids one never confirmed); records the wait on the tenancy.
-    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
+    // Reads the invoice (and voids one never confirmed); records the wait on the tenancy, and on its timeline.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stripe: true },
   },
   SyncBillingFunctionArn: {
     handler: 'handlers/tasks/sync-billing.ts',
@@ -49,19 +50,19 @@ export const taskFunctions = {
   },
   RegisterPlateFunctionArn: {
     handler: 'handlers/tasks/register-plate.ts',
-    access: { table: ['GetItem', 'UpdateItem'], smartParking: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], smartParking: true },
   },
   RevokePlateFunctionArn: {
     handler: 'handlers/tasks/revoke-plate.ts',
-    access: { table: ['GetItem', 'UpdateItem'], smartParking: true },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], smartParking: true },
   },
   ActivateTenancyFunctionArn: {
     handler: 'handlers/tasks/activate-tenancy.ts',
-    access: { table: ['GetItem', 'UpdateItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
   FailSetupFunctionArn: {
     handler: 'handlers/tasks/fail-setup.ts',
-    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   },
   ScheduleEndFunctionArn: {
     handler: 'handlers/tasks/schedule-end.ts',
@@ -69,15 +70,15 @@ export const taskFunctions = {
   },
   EndTenancyFunctionArn: {
     handler: 'handlers/tasks/end-tenancy.ts',
-    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   },
   CommitPlateChangeFunctionArn: {
     handler: 'handlers/tasks/commit-plate-change.ts',
-    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   },
   AbortPlateChangeFunctionArn: {
     handler: 'handlers/tasks/abort-plate-change.ts',
-    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   },
   CommitVehicleChangeFunctionArn: {
     handler: 'handlers/tasks/commit-vehicle-change.ts',
@@ -85,7 +86,7 @@ export const taskFunctions = {
   },
   RevertVehicleChangeFunctionArn: {
     handler: 'handlers/tasks/revert-vehicle-change.ts',
-    access: { table: ['GetItem', 'UpdateItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
   NotifyTenantFunctionArn: {
     handler: 'handlers/tasks/notify-tenant.ts',
@@ -93,19 +94,21 @@ export const taskFunctions = {
   },
   OpenArrearsFunctionArn: {
     handler: 'handlers/tasks/open-arrears.ts',
-    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], stripe: true, dunningSchedule: true },
+    // The failed payment goes on the billed tenancies' timelines (BatchWriteItem).
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], stripe: true, dunningSchedule: true },
   },
   RetryInvoicePaymentFunctionArn: {
     handler: 'handlers/tasks/retry-invoice-payment.ts',
-    access: { table: ['GetItem', 'UpdateItem'], stripe: true },
+    // Each try goes on the timelines of the tenant's billed tenancies (Query, BatchWriteItem).
+    access: { table: ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], stripe: true },
   },
   SuspendForArrearsFunctionArn: {
     handler: 'handlers/tasks/suspend-for-arrears.ts',
-    access: { table: ['GetItem', 'Query', 'UpdateItem', 'ConditionCheckItem'], stripe: true, smartParking: true },
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], stripe: true, smartParking: true },
   },
   SettleArrearsFunctionArn: {
     handler: 'handlers/tasks/settle-arrears.ts',
-    access: { table: ['GetItem', 'Query', 'UpdateItem', 'DeleteItem'], smartParking: true, sendsEmail: true },
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], smartParking: true, sendsEmail: true },
   },
   NotifyArrearsFunctionArn: {
     handler: 'handlers/tasks/notify-arrears.ts',

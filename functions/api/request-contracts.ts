@@ -46,6 +46,7 @@ export const requestContracts = builtOnFirstUse({
   CancelTenancy: () => ({ params: r.TenancyParams, success: { status: 202 } }),
   UndoCancellation: () => ({ params: r.TenancyParams, success: { status: 200 } }),
   PushToBarrier: () => ({ params: r.TenancyParams, success: { status: 200 } }),
+  GetTenancyTimeline: () => ({ params: r.TenancyParams, query: r.TimelineQuery, success: { status: 200 } }),
   LookUpPlate: () => ({ params: r.PlateParams, success: { status: 200 } }),
   GetBilling: () => ({ success: { status: 200 } }),
   CreateBilling: () => ({ success: { status: 200 } }),

@@ -183,6 +183,7 @@ export const requests = builtOnFirstUse({
     }),
 
   TenancyParams: () => z.object({ tenancyId: f.TenancyId }),
+  TimelineQuery: () => z.object({ limit: pageLimit(), cursor: pageCursor() }),
 
   /** As typed: any spacing and case; the API normalises it and refuses what cannot be a plate (422). */
   PlateParams: () => z.object({ plate: z.string().check(z.minLength(1), z.maxLength(40), z.meta({ example: 'SO51 BIO' })) }),

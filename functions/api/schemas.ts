@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
+import { TIMELINE_EVENT_KINDS, TIMELINE_SOURCES } from '../domain/tenancy-timeline';
 import { CORPORATE_INVOICE_STATUSES } from '../domain/corporate-billing';
 import { fields, perVehicleType } from './requests';
 
@@ -200,6 +201,23 @@ export const BarrierPushResponse = z
 export const TenancyListResponse = z
   .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
   .meta({ id: 'TenancyList' });
+
+export const TimelineEventResponse = z
+  .object({
+    tenancyId: TenancyId,
+    at: Timestamp,
+    kind: z.enum(TIMELINE_EVENT_KINDS),
+    source: z.enum(TIMELINE_SOURCES).meta({ description: 'Who or what caused it: a person by role, the platform itself, or Stripe' }),
+    detail: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .meta({ description: 'A few facts (plates, amounts in minor units, an invoice); operators do not see the tenant’s invoice ids or totals', example: { plate: 'SO51BIO' } }),
+  })
+  .meta({ id: 'TimelineEvent' });
+
+export const TimelineResponse = z
+  .object({ tenancyId: TenancyId, items: z.array(TimelineEventResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'TenancyTimeline' });
 
 // --- plate look-up -------------------------------------------------------------------------------
 

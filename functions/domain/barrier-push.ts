@@ -10,6 +10,7 @@ import { isAdmin, type Principal } from './identity';
 import type { CarparkRepository } from './ports';
 import { opensBarrier } from './reconciliation';
 import type { TenancyRepository } from './tenancies';
+import { sourceOf } from './tenancy-timeline';
 
 export interface BarrierPushDeps {
   readonly tenancies: Pick<TenancyRepository, 'get' | 'transition'>;
@@ -52,6 +53,11 @@ export async function pushToBarrier(deps: BarrierPushDeps, caller: Principal, te
     await deps.barrier.revoke({ siteId, plate: tenancy.plate });
   }
   const at = deps.clock.now().toISOString();
-  await deps.tenancies.transition(tenancy.tenancyId, [tenancy.status], { barrier: { status: registering ? 'registered' : 'revoked', changedAt: at }, updatedAt: at });
+  await deps.tenancies.transition(
+    tenancy.tenancyId,
+    [tenancy.status],
+    { barrier: { status: registering ? 'registered' : 'revoked', changedAt: at }, updatedAt: at },
+    { kind: registering ? 'plate_registered' : 'plate_revoked', source: sourceOf(caller), detail: { plate: tenancy.plate } },
+  );
   return { tenancyId: tenancy.tenancyId, plate: tenancy.plate, siteId, action: registering ? 'registered' : 'revoked', at };
 }

@@ -12,6 +12,8 @@
 import type { Clock } from './clock';
 import { ConflictError } from './errors';
 import type { Principal } from './identity';
+import type { TenancyRepository } from './tenancies';
+import type { TenancyTimelineStore } from './tenancy-timeline';
 import type { User } from './users';
 
 export interface CardSummary {
@@ -316,8 +318,14 @@ export async function getBillingOverview(deps: BillingDeps, caller: Principal): 
   };
 }
 
+/** A new card goes on the timeline of the tenant's billed tenancies. */
+export interface CardChangeDeps {
+  readonly tenancies: Pick<TenancyRepository, 'allOfUser'>;
+  readonly timeline: Pick<TenancyTimelineStore, 'record'>;
+}
+
 export async function updateBilling(
-  deps: BillingDeps,
+  deps: BillingDeps & CardChangeDeps,
   caller: Principal,
   changes: { email?: string; name?: string; defaultPaymentMethod?: string },
 ): Promise<BillingOverview> {
@@ -331,6 +339,9 @@ export async function updateBilling(
   if (changes.defaultPaymentMethod) {
     const customer = await deps.payments.setDefaultPaymentMethod(customerId, changes.defaultPaymentMethod);
     await deps.billing.recordDefaultCard(caller.userId, customer.defaultCard);
+    const at = deps.clock.now().toISOString();
+    const billed = (await deps.tenancies.allOfUser(caller.userId)).filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status));
+    await deps.timeline.record(billed.map((t) => ({ tenancyId: t.tenancyId, at, kind: 'card_updated', source: 'tenant' })));
   }
   return getBillingOverview(deps, caller);
 }

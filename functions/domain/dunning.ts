@@ -19,6 +19,7 @@ import type { Clock } from './clock';
 import type { PaymentStore } from './payments';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyArrears, TenancyRepository } from './tenancies';
+import type { TenancyTimelineStore, TimelineNote } from './tenancy-timeline';
 import type { User } from './users';
 import { formatDay, timeZoneOfTenant } from './email-format';
 
@@ -53,6 +54,8 @@ export interface Arrears {
   /** `settled` is kept only until the settlement's follow-up (reinstatement, email) is done. */
   readonly state: 'overdue' | 'suspended' | 'settled';
   readonly suspendedAt?: string;
+  /** When dunning started (the first time the step recorded them; a retried step keeps it). */
+  readonly openedAt?: string;
   /**
    * The bank wants the card holder to authenticate the payment (3-D Secure): retrying off-session
    * cannot succeed, so the emails ask the tenant to confirm it in the portal instead.
@@ -98,6 +101,8 @@ export interface DunningDeps {
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly mailer: Mailer;
   readonly clock: Clock;
+  /** Billing events that change no tenancy (a failed payment, a retry) go on its timeline here. */
+  readonly timeline: Pick<TenancyTimelineStore, 'record'>;
   /** Days after the invoice fell due on which payment is retried; suspension follows the last. */
   readonly retryAfterDays: readonly number[];
   /** The site, where the tenant updates their card; emails also link Stripe's hosted invoice page. */
@@ -133,6 +138,12 @@ const stampOf = (arrears: Arrears): TenancyArrears => ({
 
 const sameStamp = (a: TenancyArrears | undefined, b: TenancyArrears | undefined) =>
   a === b || (!!a && !!b && (Object.keys(b) as (keyof TenancyArrears)[]).every((k) => a[k] === b[k]) && Object.keys(a).length === Object.keys(b).length);
+
+/** A billing event on each of the tenant's tenancies that is billed now (live and past its setup). */
+async function recordOnLiveTenancies(deps: Pick<DunningDeps, 'tenancies' | 'timeline'>, userId: string, at: string, note: TimelineNote) {
+  const billed = (await tenanciesOf(deps, userId)).filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status));
+  await deps.timeline.record(billed.map((t) => ({ tenancyId: t.tenancyId, at, ...note })));
+}
 
 /** Shows the oldest unsettled arrears (or none) on every live tenancy of the tenant. */
 async function stampTenancies(deps: DunningStepDeps, userId: string, oldest: Arrears | undefined): Promise<void> {
@@ -182,7 +193,14 @@ export async function openArrears(deps: DunningDeps, input: { invoiceId: string;
     since: invoice.dueSince,
     retryAt: deps.retryAfterDays.map((days) => new Date(base + days * DAY_MS).toISOString()),
     state: 'overdue',
+    openedAt: deps.clock.now().toISOString(),
     ...((await deps.gateway.paymentNeedsAuthentication(input.invoiceId)) ? { authenticate: true } : {}),
+  });
+  // At the time first recorded, so a retried step rewrites the same entries.
+  await recordOnLiveTenancies(deps, userId, arrears.openedAt ?? arrears.since, {
+    kind: 'payment_failed',
+    source: 'stripe',
+    detail: { invoiceId: arrears.invoiceId, amountDue: arrears.amountDue, currency: arrears.currency },
   });
   // Paid between the first read and the record: invoice.paid found no arrears to settle then.
   if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { state: 'paid_meanwhile', userId };
@@ -205,6 +223,11 @@ export async function retryInvoicePayment(
   // cannot be paid twice anyway (a second try of a paid one is "not open").
   const key = `dunning-${input.invoiceId}-attempt-${input.attempt}-at-${deps.clock.now().getTime()}`;
   const attempt = await deps.gateway.payInvoice(input.invoiceId, {}, key);
+  await recordOnLiveTenancies(deps, input.userId, deps.clock.now().toISOString(), {
+    kind: 'payment_retried',
+    source: 'platform',
+    detail: { invoiceId: input.invoiceId, attempt: input.attempt, outcome: attempt === 'paid' ? 'paid' : attempt === 'not_open' ? 'settled' : 'declined' },
+  });
   if (attempt === 'paid') return { outcome: 'paid', next: null };
   if (attempt === 'not_open') return { outcome: 'settled', next: null };
   const authenticate = attempt === 'authentication_required';
@@ -235,7 +258,8 @@ export async function suspendForArrears(
     const tenancy = await fresh(deps, listed.tenancyId);
     if (!tenancy) continue;
     if (tenancy.status === 'active' || tenancy.status === 'cancelling') {
-      if (!(await deps.tenancies.suspendForArrears(tenancy, stampOf(arrears), now))) continue;
+      const note = { kind: 'suspended', source: 'platform', detail: { invoiceId: input.invoiceId } } as const;
+      if (!(await deps.tenancies.suspendForArrears(tenancy, stampOf(arrears), now, note))) continue;
     } else if (tenancy.status !== 'suspended' || tenancy.arrears?.invoiceId !== input.invoiceId) {
       continue;
     }
@@ -254,7 +278,8 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
   await deps.barrier.revoke({ siteId, plate: tenancy.plate });
   if (tenancy.pendingPlate) await deps.barrier.revoke({ siteId, plate: tenancy.pendingPlate });
   const at = deps.clock.now().toISOString();
-  if (await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at })) return;
+  const revoked = { kind: 'plate_revoked', source: 'platform', detail: { plate: tenancy.plate } } as const;
+  if (await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at }, revoked)) return;
   // Reinstated while we were revoking (its registration may have landed before our revoke):
   // register again, but only a tenancy still live.
   const now = await fresh(deps, tenancy.tenancyId);
@@ -265,7 +290,12 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
 async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
   await deps.barrier.register({ siteId, plate: tenancy.plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
   const at = deps.clock.now().toISOString();
-  const recorded = await deps.tenancies.transition(tenancy.tenancyId, ['active', 'cancelling'], { barrier: { status: 'registered', changedAt: at }, updatedAt: at });
+  const recorded = await deps.tenancies.transition(
+    tenancy.tenancyId,
+    ['active', 'cancelling'],
+    { barrier: { status: 'registered', changedAt: at }, updatedAt: at },
+    { kind: 'plate_registered', source: 'platform', detail: { plate: tenancy.plate } },
+  );
   if (!recorded) await deps.barrier.revoke({ siteId, plate: tenancy.plate });
 }
 
@@ -330,7 +360,7 @@ async function reinstate(deps: DunningStepDeps, userId: string): Promise<string[
       arrears: undefined,
       ...(carpark ? { barrier: { status: 'registered' as const, changedAt: at } } : {}),
       updatedAt: at,
-    });
+    }, { kind: 'reinstated', source: 'platform', detail: { plate: tenancy.plate } });
     if (back) {
       reinstated.push(tenancy.tenancyId);
       continue;

@@ -9,6 +9,7 @@ import type { BillingRepository, InvoiceLine, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
+import type { TenancyTimelineStore, TimelineEvent } from './tenancy-timeline';
 import type { User } from './users';
 import { DEFAULT_TIME_ZONE, formatDay, linkedHtml, type PortalLinks } from './email-format';
 
@@ -28,8 +29,11 @@ export type ReceiptClaim = 'claimed' | 'sent_already' | 'in_progress';
 
 export interface PaymentStore {
   userForCustomer(customerId: string): Promise<string | undefined>;
-  /** Records the payment if new, and claims its receipt unless it was sent or another holds it. */
-  claimReceipt(invoice: PaidInvoice & { userId: string }, now: Date, leaseMs: number): Promise<ReceiptClaim>;
+  /**
+   * Records the payment if new, and claims its receipt unless it was sent or another holds it.
+   * `recordedAt`: when the payment was first recorded (the same on every redelivery).
+   */
+  claimReceipt(invoice: PaidInvoice & { userId: string }, now: Date, leaseMs: number): Promise<{ claim: ReceiptClaim; recordedAt: string }>;
   markReceiptSent(invoiceId: string, now: Date): Promise<void>;
   releaseReceipt(invoiceId: string): Promise<void>;
 }
@@ -40,6 +44,7 @@ export interface PaymentDeps {
   readonly invoices: Pick<PaymentGateway, 'invoiceDetail'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly tenancies: Pick<TenancyRepository, 'allOfUser' | 'transition'>;
+  readonly timeline: Pick<TenancyTimelineStore, 'record'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -72,8 +77,11 @@ export async function recordInvoicePaid(deps: PaymentDeps, event: { invoiceId: s
     periodEnd: stripe.periodEnd,
     lines: stripe.lines,
   };
-  await recordRenewal(deps, userId, invoice);
-  const claim = await deps.payments.claimReceipt({ ...invoice, userId }, deps.clock.now(), RECEIPT_LEASE_MS);
+  const tenancies = await allTenancies(deps, userId);
+  await recordRenewal(deps, tenancies, invoice);
+  const { claim, recordedAt } = await deps.payments.claimReceipt({ ...invoice, userId }, deps.clock.now(), RECEIPT_LEASE_MS);
+  // At the time first recorded: a redelivery rewrites the same entries, whatever the receipt's state.
+  await deps.timeline.record(invoicePaidEvents(invoice, tenancies, recordedAt));
   if (claim !== 'claimed') return claim;
   try {
     await sendReceipt(deps, userId, invoice);
@@ -93,15 +101,33 @@ const RENEWED: readonly TenancyStatus[] = ['pending', 'active', 'suspended'];
  * the period it paid for (all of a tenant's tenancies are on one subscription, so one period).
  * Only forward: a late payment of an older invoice, or a redelivery, changes nothing.
  */
-async function recordRenewal(deps: PaymentDeps, userId: string, invoice: PaidInvoice): Promise<void> {
+async function recordRenewal(deps: PaymentDeps, tenancies: readonly Tenancy[], invoice: PaidInvoice): Promise<void> {
   if (!invoice.lines.some((l) => l.priceId !== null)) return;
-  const tenancies = await allTenancies(deps, userId);
   const at = deps.clock.now().toISOString();
   for (const t of tenancies) {
     if (!RENEWED.includes(t.status) || (t.status === 'suspended' && t.suspendedFrom === 'cancelling')) continue;
     if (t.renewsAt && Date.parse(t.renewsAt) >= Date.parse(invoice.periodEnd)) continue;
     await deps.tenancies.transition(t.tenancyId, RENEWED, { renewsAt: invoice.periodEnd, updatedAt: at });
   }
+}
+
+/**
+ * A paid invoice on the timeline of each tenancy its lines paid for, with that tenancy's share
+ * (its part of each line's amount, credits included), at `at`.
+ */
+export function invoicePaidEvents(invoice: PaidInvoice, tenancies: readonly Tenancy[], at: string): TimelineEvent[] {
+  const shares = new Map<string, number>();
+  for (const line of invoice.lines) {
+    if (line.priceId === null || line.quantity <= 0) continue;
+    for (const t of tenanciesOnLine(line, tenancies)) shares.set(t.tenancyId, (shares.get(t.tenancyId) ?? 0) + Math.round(line.amount / line.quantity));
+  }
+  return [...shares].map(([tenancyId, amount]) => ({
+    tenancyId,
+    at,
+    kind: 'invoice_paid',
+    source: 'stripe',
+    detail: { invoiceId: invoice.invoiceId, ...(invoice.number ? { number: invoice.number } : {}), amount, currency: invoice.currency },
+  }));
 }
 
 const allTenancies = (deps: Pick<PaymentDeps, 'tenancies'>, userId: string): Promise<Tenancy[]> => deps.tenancies.allOfUser(userId);
@@ -220,13 +246,14 @@ export async function endTenanciesOfDeletedSubscription(
     const carpark = await deps.carparks.get(tenancy.carparkId);
     if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
     const now = deps.clock.now().toISOString();
-    const released = await deps.tenancies.release(tenancy, ['active', 'cancelling', 'suspended'], 'ended', {
-      endsAt: now,
-      barrier: { status: 'revoked', changedAt: now },
-      suspendedFrom: undefined,
-      arrears: undefined,
-      updatedAt: now,
-    });
+    const released = await deps.tenancies.release(
+      tenancy,
+      ['active', 'cancelling', 'suspended'],
+      'ended',
+      { endsAt: now, barrier: { status: 'revoked', changedAt: now }, suspendedFrom: undefined, arrears: undefined, updatedAt: now },
+      undefined,
+      { kind: 'ended', source: 'stripe', detail: { subscriptionId: event.subscriptionId } },
+    );
     if (released) ended.push(tenancy.tenancyId);
   }
   return { ended };

@@ -22,6 +22,7 @@
  * that ends it gives back what it holds, exactly once.
  */
 import type { VehicleType } from './carparks';
+import type { TimelineNote } from './tenancy-timeline';
 
 export const TENANCY_STATUSES = ['scheduled', 'pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'] as const;
 export type TenancyStatus = (typeof TENANCY_STATUSES)[number];
@@ -131,6 +132,10 @@ export interface TenancyPageQuery {
   readonly cursor?: string;
 }
 
+/**
+ * Each change takes an optional timeline note: the event it records, written in the same
+ * transaction (see tenancy-timeline.ts).
+ */
 export interface TenancyRepository {
   /**
    * Creates a pending (or scheduled) tenancy and, atomically with it, takes a space of its
@@ -138,17 +143,17 @@ export interface TenancyRepository {
    * on its price's billing line. ConflictError `carpark_full` or `plate_in_use` when the space or
    * the plate is taken.
    */
-  reserve(tenancy: Tenancy): Promise<void>;
+  reserve(tenancy: Tenancy, note?: TimelineNote): Promise<void>;
   /**
    * Starts a scheduled tenancy: `pending`, counted on its price's billing line, in one
    * transaction. Undefined when it is not scheduled any more (begun already, or cancelled).
    */
-  begin(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
+  begin(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<Tenancy | undefined>;
   /**
    * Ends a scheduled tenancy before its start: gives back its space and plate claim (it was never
    * billed) in one transaction. Undefined when it is not scheduled any more.
    */
-  withdraw(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
+  withdraw(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<Tenancy | undefined>;
   get(tenancyId: string, consistent?: boolean): Promise<Tenancy | undefined>;
   listByUser(userId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
   listByCarpark(carparkId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
@@ -157,7 +162,12 @@ export interface TenancyRepository {
   /** Every tenancy of a tenant, newest first (consumers and workflow steps; never on a request path). */
   allOfUser(userId: string): Promise<Tenancy[]>;
   /** Applies changes if the status is one of `from`; returns the updated tenancy, or undefined. */
-  transition(tenancyId: string, from: readonly TenancyStatus[], changes: Partial<Tenancy> & { updatedAt: string }): Promise<Tenancy | undefined>;
+  transition(
+    tenancyId: string,
+    from: readonly TenancyStatus[],
+    changes: Partial<Tenancy> & { updatedAt: string },
+    note?: TimelineNote,
+  ): Promise<Tenancy | undefined>;
   /**
    * Ends a live tenancy (`ended` or `failed`) and gives back its space, plate claim and billed
    * quantity, all in one transaction: false if it was not in `from` any more (already released).
@@ -169,32 +179,33 @@ export interface TenancyRepository {
     changes: Partial<Tenancy> & { updatedAt: string },
     /** Only while this cancellation is still the tenancy's pending one. */
     guard?: { cancellationId: string },
+    note?: TimelineNote,
   ): Promise<boolean>;
   /**
    * Undoes a pending cancellation: from exactly the status and cancellation read, to `to`
    * (active, or suspended back to being active), forgetting the end date. False when the
    * tenancy changed meanwhile (ended, re-cancelled, suspended, reinstated).
    */
-  undoCancellation(tenancy: Tenancy, to: Pick<Tenancy, 'status' | 'suspendedFrom'>, now: string): Promise<Tenancy | undefined>;
+  undoCancellation(tenancy: Tenancy, to: Pick<Tenancy, 'status' | 'suspendedFrom'>, now: string, note?: TimelineNote): Promise<Tenancy | undefined>;
   /**
    * Suspends an active or cancelling tenancy for the unpaid invoice, only while those arrears are
    * still recorded and not settled (checked in the same transaction): false otherwise.
    */
-  suspendForArrears(tenancy: Tenancy, arrears: TenancyArrears, now: string): Promise<boolean>;
+  suspendForArrears(tenancy: Tenancy, arrears: TenancyArrears, now: string, note?: TimelineNote): Promise<boolean>;
   /** Claims the new plate and records it as pending on an active tenancy. */
-  startPlateChange(tenancy: Tenancy, newPlate: string, now: string): Promise<void>;
+  startPlateChange(tenancy: Tenancy, newPlate: string, now: string, note?: TimelineNote): Promise<void>;
   /** Makes the pending plate the plate and frees the old plate's claim. */
-  commitPlateChange(tenancy: Tenancy, now: string): Promise<Tenancy | undefined>;
+  commitPlateChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<Tenancy | undefined>;
   /** Drops the pending plate and its claim. */
-  abortPlateChange(tenancy: Tenancy, now: string): Promise<void>;
+  abortPlateChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<void>;
   /**
    * Moves an active tenancy to another vehicle type in one transaction: a space of the new type
    * (capped by capacity) for the old one, and its billed unit to the new price. ConflictError
    * `carpark_full` or `tenancy_busy`.
    */
-  changeVehicle(tenancy: Tenancy, to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number }, now: string): Promise<void>;
+  changeVehicle(tenancy: Tenancy, to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number }, now: string, note?: TimelineNote): Promise<void>;
   /** Undoes `changeVehicle` (the new price could not be paid); false if nothing to undo. */
-  revertVehicleChange(tenancy: Tenancy, now: string): Promise<boolean>;
+  revertVehicleChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<boolean>;
   /** Keeps the change: forgets the previous vehicle. */
   commitVehicleChange(tenancyId: string, now: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { canManageOperator, isAdmin, type Principal } from './identity';
 import { newId, newToken } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
 import type { VehicleType } from './carparks';
+import { sourceOf } from './tenancy-timeline';
 import { asSeenByOperator, MAX_START_AHEAD_DAYS, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
@@ -109,7 +110,11 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await deps.tenancies.reserve(tenancy);
+  await deps.tenancies.reserve(tenancy, {
+    kind: 'rented',
+    source: sourceOf(caller),
+    detail: { plate, vehicleType: tenancy.vehicleType, monthlyAmount: amount, currency: tenancy.currency, startDate: tenancy.startDate },
+  });
   await deps.workflows.startSetup(tenancy.tenancyId, startsLater ? tenancy.startDate : undefined);
   return { tenancy, warnings };
 }
@@ -180,12 +185,16 @@ export async function changeTenancy(
       ]);
     }
     const to = { vehicleType: newType, priceId, monthlyAmount: amount };
-    await deps.tenancies.changeVehicle(tenancy, to, now);
+    await deps.tenancies.changeVehicle(tenancy, to, now, {
+      kind: 'vehicle_change_requested',
+      source: sourceOf(caller),
+      detail: { from: tenancy.vehicleType, to: newType, monthlyAmount: amount },
+    });
     await deps.workflows.startVehicleChange(tenancyId);
     tenancy = { ...tenancy, ...to, previousVehicle: { vehicleType: tenancy.vehicleType, priceId: tenancy.priceId, monthlyAmount: tenancy.monthlyAmount }, updatedAt: now };
   }
   if (newPlate) {
-    await deps.tenancies.startPlateChange(tenancy, newPlate, now);
+    await deps.tenancies.startPlateChange(tenancy, newPlate, now, { kind: 'plate_change_requested', source: sourceOf(caller), detail: { from: tenancy.plate, to: newPlate } });
     await deps.workflows.startPlateChange(tenancyId, newPlate);
     tenancy = { ...tenancy, pendingPlate: newPlate, updatedAt: now };
   }
@@ -199,12 +208,13 @@ export async function changeTenancy(
  */
 export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<Tenancy> {
   const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  const cancelled = { kind: 'cancelled', source: sourceOf(caller) } as const;
   if (tenancy.status === 'cancelling') return tenancy;
   if (tenancy.status === 'suspended') {
     if (tenancy.suspendedFrom === 'cancelling') return tenancy;
     const now = deps.clock.now().toISOString();
     const cancellationId = newToken();
-    const marked = await deps.tenancies.transition(tenancyId, ['suspended'], { suspendedFrom: 'cancelling', cancellationId, updatedAt: now });
+    const marked = await deps.tenancies.transition(tenancyId, ['suspended'], { suspendedFrom: 'cancelling', cancellationId, updatedAt: now }, cancelled);
     if (!marked) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
     await deps.workflows.startCancellation(tenancyId, cancellationId);
     return marked;
@@ -212,7 +222,7 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
   if (tenancy.status === 'scheduled') {
     // Nothing was billed or registered yet: it ends now. Its setup workflow, waiting for the
     // start date, finds it ended then and stops.
-    const withdrawn = await deps.tenancies.withdraw(tenancy, deps.clock.now().toISOString());
+    const withdrawn = await deps.tenancies.withdraw(tenancy, deps.clock.now().toISOString(), { ...cancelled, detail: { before: 'start' } });
     if (!withdrawn) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
     return withdrawn;
   }
@@ -222,10 +232,12 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
     const asked = tenancy.awaitingAuthentication;
     if (asked.withdrawn) return tenancy;
     const now = deps.clock.now().toISOString();
-    const withdrawn = await deps.tenancies.transition(tenancyId, ['pending'], {
-      awaitingAuthentication: { invoiceId: asked.invoiceId, until: now, withdrawn: true },
-      updatedAt: now,
-    });
+    const withdrawn = await deps.tenancies.transition(
+      tenancyId,
+      ['pending'],
+      { awaitingAuthentication: { invoiceId: asked.invoiceId, until: now, withdrawn: true }, updatedAt: now },
+      { ...cancelled, detail: { before: 'first payment' } },
+    );
     if (!withdrawn) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
     await deps.workflows.withdrawUnconfirmed(tenancyId, asked.invoiceId, now);
     return withdrawn;
@@ -238,7 +250,7 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
   }
   const now = deps.clock.now().toISOString();
   const cancellationId = newToken();
-  const cancelling = await deps.tenancies.transition(tenancyId, ['active'], { status: 'cancelling', cancellationId, updatedAt: now });
+  const cancelling = await deps.tenancies.transition(tenancyId, ['active'], { status: 'cancelling', cancellationId, updatedAt: now }, cancelled);
   if (!cancelling) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
   await deps.workflows.startCancellation(tenancyId, cancellationId);
   return cancelling;
@@ -268,7 +280,7 @@ export async function undoCancellation(deps: TenancyDeps, caller: Principal, ten
   if (!to) {
     throw new ConflictError('tenancy_not_cancelling', `Only a cancelled tenancy that has not ended can be taken back; this one is ${tenancy.status}.`);
   }
-  const undone = await deps.tenancies.undoCancellation(tenancy, to, deps.clock.now().toISOString());
+  const undone = await deps.tenancies.undoCancellation(tenancy, to, deps.clock.now().toISOString(), { kind: 'cancellation_undone', source: sourceOf(caller) });
   if (!undone) {
     // Ended (its date came), or changed by a suspension or reinstatement meanwhile.
     const now = await deps.tenancies.get(tenancyId, true);

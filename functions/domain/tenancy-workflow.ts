@@ -53,12 +53,14 @@ async function siteOf(deps: StepDeps, tenancy: Tenancy): Promise<string> {
 
 const now = (deps: StepDeps) => deps.clock.now().toISOString();
 
-async function recordBarrier(deps: StepDeps, tenancyId: string, status: BarrierStatus) {
+async function recordBarrier(deps: StepDeps, tenancyId: string, status: BarrierStatus, plate: string) {
   const at = now(deps);
-  await deps.tenancies.transition(tenancyId, ['pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'], {
-    barrier: { status, changedAt: at },
-    updatedAt: at,
-  });
+  await deps.tenancies.transition(
+    tenancyId,
+    ['pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'],
+    { barrier: { status, changedAt: at }, updatedAt: at },
+    { kind: status === 'registered' ? 'plate_registered' : 'plate_revoked', source: 'platform', detail: { plate } },
+  );
 }
 
 // --- setup -----------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ async function recordBarrier(deps: StepDeps, tenancyId: string, status: BarrierS
  */
 export async function beginTenancy(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  const begun = tenancy.status === 'scheduled' ? await deps.tenancies.begin(tenancy, now(deps)) : undefined;
+  const begun = tenancy.status === 'scheduled' ? await deps.tenancies.begin(tenancy, now(deps), { kind: 'started', source: 'platform' }) : undefined;
   // Not scheduled any more: begun by an earlier attempt of this step (pending or on), or cancelled.
   const status = begun?.status ?? (await load(deps, input.tenancyId)).status;
   return { begun: status === 'pending', status };
@@ -128,7 +130,12 @@ export async function awaitAuthentication(
   if (!asked) {
     const at = deps.clock.now();
     const until = new Date(at.getTime() + AUTHENTICATION_WINDOW_MS).toISOString();
-    await deps.tenancies.transition(tenancy.tenancyId, ['pending'], { awaitingAuthentication: { invoiceId: input.invoiceId, until }, updatedAt: at.toISOString() });
+    await deps.tenancies.transition(
+      tenancy.tenancyId,
+      ['pending'],
+      { awaitingAuthentication: { invoiceId: input.invoiceId, until }, updatedAt: at.toISOString() },
+      { kind: 'authentication_requested', source: 'stripe', detail: { invoiceId: input.invoiceId } },
+    );
   }
   return { state: 'asked' };
 }
@@ -149,7 +156,7 @@ export async function registerPlate(deps: StepDeps, input: { tenancyId: string; 
     validTo: null,
     reference: tenancy.tenancyId,
   });
-  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'registered');
+  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'registered', plate);
   return { plate, registeredAt: registration.registeredAt };
 }
 
@@ -157,7 +164,7 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
   const tenancy = await load(deps, input.tenancyId);
   const plate = input.plate ?? tenancy.plate;
   await deps.barrier.revoke({ siteId: await siteOf(deps, tenancy), plate });
-  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked');
+  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked', plate);
   return { plate, revoked: true };
 }
 
@@ -167,12 +174,12 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
  * period end): the tenancy is next billed then.
  */
 export async function activateTenancy(deps: StepDeps, input: { tenancyId: string; renewsAt?: string | null }) {
-  const activated = await deps.tenancies.transition(input.tenancyId, ['pending'], {
-    status: 'active',
-    awaitingAuthentication: undefined,
-    ...(input.renewsAt ? { renewsAt: input.renewsAt } : {}),
-    updatedAt: now(deps),
-  });
+  const activated = await deps.tenancies.transition(
+    input.tenancyId,
+    ['pending'],
+    { status: 'active', awaitingAuthentication: undefined, ...(input.renewsAt ? { renewsAt: input.renewsAt } : {}), updatedAt: now(deps) },
+    { kind: 'activated', source: 'platform' },
+  );
   const tenancy = activated ?? (await load(deps, input.tenancyId));
   return { status: tenancy.status, activated: activated !== undefined };
 }
@@ -208,7 +215,11 @@ export async function failSetup(deps: StepDeps, input: { tenancyId: string; erro
   const reason = withdrawn
     ? 'You cancelled it before confirming the first payment with your bank, so the tenancy was not started and nothing was charged.'
     : failureReason(input.error);
-  const released = await deps.tenancies.release(tenancy, ['pending'], 'failed', { failureReason: reason, updatedAt: now(deps) });
+  const released = await deps.tenancies.release(tenancy, ['pending'], 'failed', { failureReason: reason, updatedAt: now(deps) }, undefined, {
+    kind: 'setup_failed',
+    source: 'platform',
+    detail: { reason },
+  });
   return { released, reason };
 }
 
@@ -248,6 +259,7 @@ export async function endTenancy(deps: StepDeps, input: { tenancyId: string; can
     'ended',
     { suspendedFrom: undefined, arrears: undefined, updatedAt: now(deps) },
     input.cancellationId ? { cancellationId: input.cancellationId } : undefined,
+    { kind: 'ended', source: 'platform' },
   );
   if (released) return { released, status: 'ended' };
   const after = await load(deps, input.tenancyId);
@@ -259,14 +271,18 @@ export async function endTenancy(deps: StepDeps, input: { tenancyId: string; can
 export async function commitPlateChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
   const oldPlate = tenancy.plate;
-  const committed = await deps.tenancies.commitPlateChange(tenancy, now(deps));
-  if (committed && committed.plate !== oldPlate) await recordBarrier(deps, tenancy.tenancyId, 'registered');
+  const committed = await deps.tenancies.commitPlateChange(tenancy, now(deps), {
+    kind: 'plate_changed',
+    source: 'platform',
+    detail: { from: oldPlate, to: tenancy.pendingPlate ?? oldPlate },
+  });
+  if (committed && committed.plate !== oldPlate) await recordBarrier(deps, tenancy.tenancyId, 'registered', committed.plate);
   return { plate: committed?.plate ?? tenancy.plate, oldPlate };
 }
 
 export async function abortPlateChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  await deps.tenancies.abortPlateChange(tenancy, now(deps));
+  await deps.tenancies.abortPlateChange(tenancy, now(deps), { kind: 'plate_change_abandoned', source: 'platform', detail: { plate: tenancy.pendingPlate ?? '' } });
   return { plate: tenancy.plate };
 }
 
@@ -280,7 +296,12 @@ export async function commitVehicleChange(deps: StepDeps, input: { tenancyId: st
 /** The new price could not be charged: the old type, space and price come back. */
 export async function revertVehicleChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  const reverted = await deps.tenancies.revertVehicleChange(tenancy, now(deps));
+  const back = tenancy.previousVehicle?.vehicleType ?? tenancy.vehicleType;
+  const reverted = await deps.tenancies.revertVehicleChange(tenancy, now(deps), {
+    kind: 'vehicle_change_reverted',
+    source: 'platform',
+    detail: { from: tenancy.vehicleType, to: back },
+  });
   return { reverted };
 }
 

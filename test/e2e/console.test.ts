@@ -293,6 +293,12 @@ describe('the barrier from the console', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Send to the barrier again' }).click();
     await expectText(page, '[role=status]', /BL24RST is on the barrier's list again/);
     expect(onBarrier()).toBe(true);
+    // The push is on the tenancy's timeline, made by the operator, after the platform's own registration.
+    const timeline = page.getByTestId('timeline').locator('li[data-kind=plate_registered]');
+    await expect.poll(() => timeline.allTextContents(), { timeout: 15_000 }).toEqual([
+      expect.stringMatching(/BL24RST added to the barrier\s*Platform$/),
+      expect.stringMatching(/BL24RST added to the barrier\s*Operator$/),
+    ]);
     await checkPage(page, 'console-tenancy-barrier-pushed');
   });
 });

@@ -262,6 +262,19 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
       plate: 'HX72KT8',
       vehicleType: 'ev',
     });
+
+    // The timeline tells it all in order, in words.
+    const timeline = page.getByTestId('timeline').locator('li');
+    await expect
+      .poll(() => timeline.evaluateAll((items) => items.map((li) => li.getAttribute('data-kind'))), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(['rented', 'activated', 'plate_changed', 'vehicle_change_requested', 'cancelled', 'cancellation_undone']));
+    const kinds = await timeline.evaluateAll((items) => items.map((li) => li.getAttribute('data-kind')));
+    expect(kinds.indexOf('plate_changed')).toBeLessThan(kinds.indexOf('vehicle_change_requested'));
+    expect(kinds.indexOf('cancelled')).toBeLessThan(kinds.indexOf('cancellation_undone'));
+    const words = await timeline.allTextContents();
+    expect(words).toContainEqual(expect.stringContaining('Plate changed: HX72KTY to HX72KT8'));
+    expect(words).toContainEqual(expect.stringContaining('Vehicle type change asked for: Car to Electric vehicle'));
+    await checkPage(page, 'tenancy-timeline');
   });
 
   it('journey 3: billing — card on file, invoices with period, amount, status and link; corporate Xero invoices', async () => {

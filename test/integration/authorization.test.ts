@@ -135,6 +135,10 @@ const matrix: Record<RouteId, Case> = {
     request: () => ({ method: 'POST', path: `/tenancies/${tenancyOfA[0]}/barrier` }),
     expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 200, operatorY: 404, admin: 200 },
   },
+  GetTenancyTimeline: {
+    request: () => ({ method: 'GET', path: `/tenancies/${tenancyOfA[0]}/timeline` }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
   LookUpPlate: {
     // Tenant A's plate at operator X's car park, typed with a look-alike (O for 0): X and the admin
     // find it, Y (not its car park) finds nothing (200, empty: see plate-lookup.test.ts), tenants may not look.

@@ -42,9 +42,12 @@ describe('forged page cursors', () => {
       cursorOf({ pk: 1, sk: 'x', gsi1pk: 'carparks', gsi1sk: 'y' }),
       cursorOf(['pk', 'sk']),
       'not-a-cursor',
+      // Timeline cursors: another tenancy's events; this tenancy's partition but not an event.
+      cursorOf({ pk: 'tenancy#tn_someone_else', sk: 'event#2026-12-01T00:00:00.000Z#rented' }),
+      cursorOf({ pk: `tenancy#${tenancy.tenancyId}`, sk: 'tenancy' }),
     ];
     const paginated = routes.filter((r) => r.method === 'GET' && (contracts[r.id] as { query?: { shape?: Record<string, unknown> } }).query?.shape?.cursor);
-    expect(paginated.map((r) => r.id).sort()).toEqual(['ListCarparks', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
+    expect(paginated.map((r) => r.id).sort()).toEqual(['GetTenancyTimeline', 'ListCarparks', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
 
     const callers = { anonymous: undefined, tenant: cast.tenantA.token, operator: cast.operatorX.token, admin: cast.admin.token };
     const queries: Record<string, string[]> = {
@@ -54,6 +57,8 @@ describe('forged page cursors', () => {
       ListUsers: ['', '&email=a', '&name=a'],
       // Admins only; its cursor is Xero's page number, so none of these is one.
       SearchXeroContacts: ['', '&search=acme'],
+      // The victim's tenancy: its operator and admins see it, tenant A is told it does not exist.
+      GetTenancyTimeline: [''],
     };
     let checked = 0;
     for (const route of paginated) {
@@ -61,7 +66,8 @@ describe('forged page cursors', () => {
         if (route.auth === 'user' && !token) continue;
         for (const extra of queries[route.id]!) {
           for (const cursor of forged) {
-            const res = await twin.request('GET', `${route.path}?cursor=${encodeURIComponent(cursor)}${extra}`, token ? { token } : {});
+            const path = route.path.replace('{tenancyId}', tenancy.tenancyId);
+            const res = await twin.request('GET', `${path}?cursor=${encodeURIComponent(cursor)}${extra}`, token ? { token } : {});
             // A cursor that happens to fit the caller's own partition may page on (200); nothing else passes.
             if (res.status === 200) {
               const ownPartition =

@@ -7,7 +7,7 @@
  */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenancyListResponse, TenancyResponse } from '../../functions/api/schemas';
+import { TenancyListResponse, TenancyResponse, TimelineResponse } from '../../functions/api/schemas';
 import { executionArnFor } from '../../local/stepfunctions/engine';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
@@ -169,6 +169,32 @@ describe('an unpaid renewal', () => {
     expect(paid.attempt_count).toBe(5);
     await pollUntil(async () => (await countMail(tenant, /^Receipt/)) === 2, { timeoutMs: 10_000, describeFailure: () => 'no receipt for the renewal' });
     expect(dunningOf(invoice.id)).toHaveLength(1);
+
+    // The tenancy's timeline tells the story in order, each step once.
+    const timeline = await twin.request('GET', `/tenancies/${tenancy.tenancyId}/timeline`, { token: tenant.token });
+    expect(timeline.status, timeline.text).toBe(200);
+    const events = TimelineResponse.parse(timeline.json).items;
+    const billingStory = events.filter((e) => ['card_updated', 'payment_failed', 'payment_retried', 'suspended', 'plate_revoked', 'reinstated'].includes(e.kind));
+    expect(billingStory.map((e) => e.kind)).toEqual([
+      'card_updated',
+      'payment_failed',
+      'payment_retried',
+      'payment_retried',
+      'payment_retried',
+      'suspended',
+      'plate_revoked',
+      'card_updated',
+      'reinstated',
+    ]);
+    expect(billingStory.filter((e) => e.kind === 'payment_retried').map((e) => [e.detail?.attempt, e.detail?.outcome])).toEqual([
+      [1, 'declined'],
+      [2, 'declined'],
+      [3, 'declined'],
+    ]);
+    expect(events.filter((e) => e.kind === 'invoice_paid').map((e) => e.detail?.invoiceId)).toContain(invoice.id);
+    // The operator sees that a payment failed, not the tenant's invoice.
+    const seenByOperator = TimelineResponse.parse((await twin.request('GET', `/tenancies/${tenancy.tenancyId}/timeline`, { token: cast.operatorX.token })).json);
+    expect(seenByOperator.items.find((e) => e.kind === 'payment_failed')?.detail).toEqual({ currency: 'gbp' });
   });
 
   it('paid during the grace period ends the dunning at once and never touches the barrier', async () => {

@@ -17,6 +17,7 @@ import {
   type DunningDeps,
 } from '../../functions/domain/dunning';
 import type { Tenancy, TenancyStatus } from '../../functions/domain/tenancies';
+import type { TimelineEvent } from '../../functions/domain/tenancy-timeline';
 import { FakeClock, fakeMailer } from './fakes';
 
 const USER = 'usr_1';
@@ -112,6 +113,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     },
   };
 
+  const timeline = new Map<string, TimelineEvent>();
   const apply = (t: Tenancy, changes: Partial<Tenancy>) => {
     const next = Object.fromEntries(Object.entries({ ...t, ...changes }).filter(([, v]) => v !== undefined)) as unknown as Tenancy;
     rows.set(t.tenancyId, next);
@@ -179,11 +181,18 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     users: { get: async () => ({ userId: USER, name: 'Tess', email: 'tess@test.example' }) as never },
     mailer,
     clock: new FakeClock(new Date(DUE)),
+    timeline: {
+      // Keyed as the table keys them: the same fact at the same time is one entry.
+      async record(events) {
+        for (const e of events) timeline.set(`${e.tenancyId}|${e.at}|${e.kind}|${String(e.detail?.invoiceId ?? '')}`, e);
+      },
+    },
     retryAfterDays: DEFAULT_RETRY_AFTER_DAYS,
     billingPageUrl: 'https://parking.example/my/billing',
   };
   return {
     deps,
+    timeline,
     invoices,
     payments,
     arrears,
@@ -275,6 +284,22 @@ describe('opening arrears', () => {
     w.deps.clock.now = () => new Date('2027-01-10T00:00:00Z');
     await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
     expect(w.arrears.get(INVOICE)).toEqual(first);
+  });
+
+  it('puts the failed payment on the timeline of each billed tenancy once, however often the step runs', async () => {
+    const w = world([tenancy('tn_a', 'active', 'AA11AAA'), tenancy('tn_p', 'pending', 'PP11PPP'), tenancy('tn_c', 'ended', 'CC33CCC')]);
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    w.deps.clock.now = () => new Date('2027-01-10T00:00:00Z');
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    expect([...w.timeline.values()]).toEqual([
+      {
+        tenancyId: 'tn_a',
+        at: DUE,
+        kind: 'payment_failed',
+        source: 'stripe',
+        detail: { invoiceId: INVOICE, amountDue: 10_000, currency: 'gbp' },
+      },
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import { servicePeriod, type InvoiceLine, type InvoiceSummary } from '../../func
 import { portalLinks } from '../../functions/domain/email-format';
 import { receiptText, recordInvoicePaid, tenanciesOnLine, type PaidInvoice, type PaymentDeps, type ReceiptClaim } from '../../functions/domain/payments';
 import type { Tenancy } from '../../functions/domain/tenancies';
+import type { TimelineEvent } from '../../functions/domain/tenancy-timeline';
 import { FakeClock, fakeMailer } from './fakes';
 
 const PRICE = 'price_car';
@@ -121,15 +122,17 @@ describe('a receipt', () => {
 });
 
 describe('a signed invoice.paid', () => {
+  const RECORDED_AT = D('2026-12-05');
   function deps(stripe: (InvoiceSummary & { customerId: string }) | undefined, held: Tenancy[] = [tenancy('t1', 'RX12ABC')]) {
     const claims: string[] = [];
     const renewals: string[] = [];
+    const timeline: TimelineEvent[] = [];
     const mailer = fakeMailer();
     const d: PaymentDeps = {
       invoices: { invoiceDetail: async () => stripe },
       payments: {
         userForCustomer: async (c) => (c === 'cus_1' ? 'usr_1' : undefined),
-        claimReceipt: async (i): Promise<ReceiptClaim> => (claims.push(`${i.invoiceId}:${i.amountPaid}:${i.periodStart}`), 'claimed'),
+        claimReceipt: async (i) => (claims.push(`${i.invoiceId}:${i.amountPaid}:${i.periodStart}`), { claim: 'claimed' as ReceiptClaim, recordedAt: RECORDED_AT }),
         markReceiptSent: async () => undefined,
         releaseReceipt: async () => undefined,
       },
@@ -138,12 +141,13 @@ describe('a signed invoice.paid', () => {
         allOfUser: async () => held,
         transition: async (id, _from, changes) => (renewals.push(`${id}:${changes.renewsAt}`), undefined),
       },
+      timeline: { record: async (events) => void timeline.push(...events) },
       carparks: { get: async () => ({ name: 'Receipt Street Car Park' }) as never },
       mailer,
       clock: new FakeClock(),
       links: portalLinks('https://parking.test.example'),
     };
-    return { d, claims, mailer, renewals };
+    return { d, claims, mailer, renewals, timeline };
   }
   const stripeSays = (overrides: Partial<InvoiceSummary & { customerId: string }> = {}) => ({
     invoiceId: 'in_1',
@@ -178,6 +182,18 @@ describe('a signed invoice.paid', () => {
     const { d, renewals } = deps(stripeSays(), held);
     await recordInvoicePaid(d, { invoiceId: 'in_1', customerId: 'cus_1' });
     expect(renewals).toEqual([`t1:${D('2027-01-04')}`, `t4:${D('2027-01-04')}`]);
+  });
+
+  it('goes on the timeline of each tenancy its lines paid for, with that tenancy’s share, at the time the payment was first recorded', async () => {
+    const held = [tenancy('t1', 'RX12ABC'), tenancy('t2', 'RX22ABC'), tenancy('t5', 'RX52ABC', { status: 'failed' })];
+    const paidAt = RECORDED_AT;
+    const { d, timeline } = deps(stripeSays({ amountPaid: 20_000, lines: [line({ quantity: 2, amount: 20_000 })] }), held);
+    await recordInvoicePaid(d, { invoiceId: 'in_1', customerId: 'cus_1' });
+    const detail = { invoiceId: 'in_1', number: 'ABC-0001', amount: 10_000, currency: 'gbp' };
+    expect(timeline).toEqual([
+      { tenancyId: 't1', at: paidAt, kind: 'invoice_paid', source: 'stripe', detail },
+      { tenancyId: 't2', at: paidAt, kind: 'invoice_paid', source: 'stripe', detail },
+    ]);
   });
 
   it('is ignored when Stripe has the invoice still open', async () => {

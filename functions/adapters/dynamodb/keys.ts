@@ -30,10 +30,12 @@ export const ENTITY = {
   rateLimit: 'rateLimit',
   xeroContactLink: 'xeroContactLink',
   plateSighting: 'plateSighting',
+  tenancyEvent: 'tenancyEvent',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
 const item = (type: EntityType, id: string): Key => ({ pk: `${type}#${id}`, sk: type });
+const TENANCY_EVENT_PREFIX = 'event#';
 
 export const keys = {
   user: (userId: string) => item(ENTITY.user, userId),
@@ -49,6 +51,15 @@ export const keys = {
   operator: (operatorId: string) => item(ENTITY.operator, operatorId),
   carpark: (carparkId: string) => item(ENTITY.carpark, carparkId),
   tenancy: (tenancyId: string) => item(ENTITY.tenancy, tenancyId),
+  /**
+   * An event of a tenancy's timeline, in the tenancy's partition after its time: one query reads
+   * the timeline in order. The same fact at the same time (a redelivery) has the same key.
+   */
+  tenancyEvent: (tenancyId: string, at: string, kind: string, ref?: string): Key => ({
+    pk: item(ENTITY.tenancy, tenancyId).pk,
+    sk: `${TENANCY_EVENT_PREFIX}${at}#${kind}${ref ? `#${ref}` : ''}`,
+  }),
+  tenancyEventPrefix: TENANCY_EVENT_PREFIX,
   /**
    * One live tenancy per plate per barrier: the scope is `site:<SmartParking site id>` (car parks
    * sharing a site share the claim), or the car park id for tenancies created before sites were owned.

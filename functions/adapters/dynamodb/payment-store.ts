@@ -9,7 +9,10 @@ export const paymentStore: PaymentStore = {
     return (await getItem(stripeCustomerEntity, keys.stripeCustomer(customerId)))?.userId;
   },
 
-  /** 1 round trip: creates the payment record if new and takes the receipt lease in one update. */
+  /**
+   * 1 round trip (2 when the receipt is not claimable): creates the payment record if new and takes
+   * the receipt lease in one update; `recordedAt` is when the payment was first recorded.
+   */
   async claimReceipt(invoice, now, leaseMs) {
     const claimed = await updateIf({
       Key: keys.payment(invoice.invoiceId),
@@ -30,10 +33,11 @@ export const paymentStore: PaymentStore = {
         ':now': now.toISOString(),
         ':nowMs': now.getTime(),
       },
+      ReturnValues: 'UPDATED_NEW',
     });
-    if (claimed) return 'claimed';
+    if (claimed) return { claim: 'claimed', recordedAt: String(claimed.Attributes?.paidAt ?? now.toISOString()) };
     const record = await getItem(paymentEntity, keys.payment(invoice.invoiceId), true);
-    return record?.receiptSentAt ? 'sent_already' : 'in_progress';
+    return { claim: record?.receiptSentAt ? 'sent_already' : 'in_progress', recordedAt: record?.paidAt ?? now.toISOString() };
   },
 
   async markReceiptSent(invoiceId, now) {

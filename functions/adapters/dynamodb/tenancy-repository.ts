@@ -8,6 +8,8 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
+import { timelinePut } from './tenancy-timeline';
+import type { TimelineNote } from '../../domain/tenancy-timeline';
 import { tenancyEntity } from './entities/tenancies';
 import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, keys, tenancyIndexKeys } from './keys';
@@ -31,6 +33,9 @@ export const MAX_TENANCIES_PER_TENANT = 1_000;
 export const MAX_LIVE_TENANCIES_PER_CARPARK = 10_000;
 
 const gsiSortKey = (indexName: string) => tableSchema.globalSecondaryIndexes.find((i) => i.indexName === indexName)!.sortKey;
+
+/** The change's timeline event, when it has one, goes in its transaction. */
+const noted = (tenancyId: string, at: string, note: TimelineNote | undefined): TransactItem[] => (note ? [timelinePut(tenancyId, at, note)] : []);
 
 const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
 
@@ -201,7 +206,7 @@ async function page(index: { name: string; partitionKey: string }, partition: st
 
 export const tenancyRepository: TenancyRepository = {
   /** 1 round trip: space, plate claim, tenancy and (unless scheduled) billing count in one transaction. */
-  async reserve(t) {
+  async reserve(t, note) {
     const result = await transact([
       occupancyChange(t.carparkId, t.vehicleType, 1),
       plateClaim(t, t.plate),
@@ -209,6 +214,7 @@ export const tenancyRepository: TenancyRepository = {
       ...(t.status === 'scheduled' ? [] : billingChange(t.userId, t.priceId, 1)),
       // Last: the failure reasons below are read by position.
       plateSightingPut(t, t.plate),
+      ...noted(t.tenancyId, t.createdAt, note),
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('carpark_full', `No ${t.vehicleType} space is free at this car park.`);
@@ -217,20 +223,22 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   /** 1 round trip: pending and counted for billing together, only from scheduled. */
-  async begin(t, now) {
+  async begin(t, now, note) {
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, ['scheduled'], { status: 'pending', updatedAt: now }) },
       ...billingChange(t.userId, t.priceId, 1),
+      ...noted(t.tenancyId, now, note),
     ]);
     return result.ok ? this.get(t.tenancyId, true) : undefined;
   },
 
   /** 1 round trip: ended, its space and plate claim given back, only from scheduled. */
-  async withdraw(t, now) {
+  async withdraw(t, now, note) {
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, ['scheduled'], { status: 'ended', endsAt: now, updatedAt: now }) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
       plateRelease(t, t.plate),
+      ...noted(t.tenancyId, now, note),
     ]);
     return result.ok ? this.get(t.tenancyId, true) : undefined;
   },
@@ -271,14 +279,19 @@ export const tenancyRepository: TenancyRepository = {
     return items.map((i) => parseItem(tenancyEntity, i));
   },
 
-  async transition(tenancyId, from, changes) {
-    const remove = removedFields(changes);
-    const updated = await updateIf({ ...tenancyUpdate(tenancyId, from, changes, remove), ReturnValues: 'ALL_NEW' });
+  /** 1 round trip; with a timeline note, a transaction and a consistent read of the result (2). */
+  async transition(tenancyId, from, changes, note) {
+    const update = tenancyUpdate(tenancyId, from, changes, removedFields(changes));
+    if (note) {
+      const result = await transact([{ Update: update }, timelinePut(tenancyId, changes.updatedAt, note)]);
+      return result.ok ? this.get(tenancyId, true) : undefined;
+    }
+    const updated = await updateIf({ ...update, ReturnValues: 'ALL_NEW' });
     return updated?.Attributes ? parseItem(tenancyEntity, updated.Attributes) : undefined;
   },
 
   /** 1 round trip. */
-  async release(t, from, to, changes, guard) {
+  async release(t, from, to, changes, guard, note) {
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }, removedFields(changes), guard) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
@@ -286,20 +299,25 @@ export const tenancyRepository: TenancyRepository = {
       ...billingChange(t.userId, t.priceId, -1),
       // A plate change in flight loses its claim too.
       ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
+      ...noted(t.tenancyId, changes.updatedAt, note),
     ]);
     return result.ok;
   },
 
   /** 1 round trip; the space, plate claim and billed quantity stay where they are. */
-  async undoCancellation(t, to, now) {
+  async undoCancellation(t, to, now, note) {
     const changes = { status: to.status, suspendedFrom: to.suspendedFrom, endsAt: undefined, cancellationId: undefined, updatedAt: now };
     const update = tenancyUpdate(t.tenancyId, [t.status], changes, removedFields(changes), { cancellationId: t.cancellationId ?? null });
+    if (note) {
+      const result = await transact([{ Update: update }, timelinePut(t.tenancyId, now, note)]);
+      return result.ok ? this.get(t.tenancyId, true) : undefined;
+    }
     const updated = await updateIf({ ...update, ReturnValues: 'ALL_NEW' });
     return updated?.Attributes ? parseItem(tenancyEntity, updated.Attributes) : undefined;
   },
 
   /** 1 round trip: the arrears must still be open when the tenancy is suspended. */
-  async suspendForArrears(t, arrears, now) {
+  async suspendForArrears(t, arrears, now, note) {
     const result = await transact([
       {
         ConditionCheck: {
@@ -319,11 +337,12 @@ export const tenancyRepository: TenancyRepository = {
           updatedAt: now,
         }),
       },
+      ...noted(t.tenancyId, now, note),
     ]);
     return result.ok;
   },
 
-  async startPlateChange(t, newPlate, now) {
+  async startPlateChange(t, newPlate, now, note) {
     const result = await transact([
       plateClaim(t, newPlate),
       {
@@ -333,23 +352,25 @@ export const tenancyRepository: TenancyRepository = {
         },
       },
       plateSightingPut(t, newPlate),
+      ...noted(t.tenancyId, now, note),
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('plate_in_use', `${newPlate} already has a live tenancy at this car park's barrier.`);
     throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
   },
 
-  async commitPlateChange(t, now) {
+  async commitPlateChange(t, now, note) {
     if (!t.pendingPlate) return t;
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { plate: t.pendingPlate, updatedAt: now }, ['pendingPlate']) },
       plateRelease(t, t.plate),
+      ...noted(t.tenancyId, now, note),
     ]);
     return result.ok ? this.get(t.tenancyId, true) : undefined;
   },
 
   /** 1 round trip. */
-  async changeVehicle(t, to, now) {
+  async changeVehicle(t, to, now, note) {
     const previousVehicle = { vehicleType: t.vehicleType, priceId: t.priceId, monthlyAmount: t.monthlyAmount };
     const update = tenancyUpdate(t.tenancyId, ['active'], { ...to, previousVehicle, updatedAt: now });
     const result = await transact([
@@ -358,6 +379,7 @@ export const tenancyRepository: TenancyRepository = {
       ...billingChange(t.userId, to.priceId, 1),
       // The account's version is bumped once by the line above; the old line only loses its unit.
       billingChange(t.userId, t.priceId, -1)[0]!,
+      ...noted(t.tenancyId, now, note),
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('carpark_full', `No ${to.vehicleType} space is free at this car park.`);
@@ -365,7 +387,7 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   /** 1 round trip. */
-  async revertVehicleChange(t, now) {
+  async revertVehicleChange(t, now, note) {
     const back = t.previousVehicle;
     if (!back) return false;
     const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { ...back, updatedAt: now }, ['previousVehicle']);
@@ -375,6 +397,7 @@ export const tenancyRepository: TenancyRepository = {
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
       ...billingChange(t.userId, back.priceId, 1),
       billingChange(t.userId, t.priceId, -1)[0]!,
+      ...noted(t.tenancyId, now, note),
     ]);
     return result.ok;
   },
@@ -383,11 +406,12 @@ export const tenancyRepository: TenancyRepository = {
     await this.transition(tenancyId, LIVE_STATUSES, { previousVehicle: undefined, updatedAt: now });
   },
 
-  async abortPlateChange(t, now) {
+  async abortPlateChange(t, now, note) {
     if (!t.pendingPlate) return;
     await transact([
       { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { updatedAt: now }, ['pendingPlate']) },
       plateRelease(t, t.pendingPlate),
+      ...noted(t.tenancyId, now, note),
     ]);
   },
 };

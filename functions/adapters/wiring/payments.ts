@@ -8,6 +8,7 @@ import { smartParkingBarrier } from '../smartparking/client';
 import { paymentStore } from '../dynamodb/payment-store';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
+import { tenancyTimelineStore } from '../dynamodb/tenancy-timeline';
 import { sesMailer } from '../ses-mailer';
 import { stripeGateway } from '../stripe/gateway';
 
@@ -16,6 +17,7 @@ export const paymentDeps: PaymentDeps = {
   invoices: stripeGateway,
   users: userRepository,
   tenancies: tenancyRepository,
+  timeline: tenancyTimelineStore,
   carparks: carparkRepository,
   mailer: sesMailer,
   clock: systemClock,

@@ -49,6 +49,7 @@ const arrearsSchema = () => z.object({
   retryAt: z.array(z.string()),
   state: z.enum(['overdue', 'suspended', 'settled']),
   suspendedAt: z.optional(z.string()),
+  openedAt: z.optional(z.string()),
   authenticate: z.optional(z.boolean()),
 });
 sameShape<SameShape<Built<typeof arrearsSchema>, Arrears>>();

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { VEHICLE_TYPES } from '../../../domain/carparks';
 import type { PlateSighting } from '../../../domain/plate-lookup';
 import { BARRIER_STATUSES, TENANCY_STATUSES, type Tenancy } from '../../../domain/tenancies';
+import { TIMELINE_EVENT_KINDS, TIMELINE_SOURCES, type TimelineEvent } from '../../../domain/tenancy-timeline';
 import { ENTITY } from '../keys';
 import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
@@ -57,3 +58,13 @@ const plateSightingSchema = () => z.object({
 });
 sameShape<SameShape<Built<typeof plateSightingSchema>, PlateSighting>>();
 export const plateSightingEntity = defineEntity<PlateSighting>(ENTITY.plateSighting, plateSightingSchema);
+
+const tenancyEventSchema = () => z.object({
+  tenancyId: z.string(),
+  at: z.string(),
+  kind: z.enum(TIMELINE_EVENT_KINDS),
+  source: z.enum(TIMELINE_SOURCES),
+  detail: z.optional(z.readonly(z.record(z.string(), z.union([z.string(), z.number()])))),
+});
+sameShape<SameShape<Built<typeof tenancyEventSchema>, TimelineEvent>>();
+export const tenancyEventEntity = defineEntity<TimelineEvent>(ENTITY.tenancyEvent, tenancyEventSchema);

@@ -1,14 +1,15 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api-client';
-import type { Tenancy, TenancyWithWarnings } from '../../lib/api/types';
+import type { Tenancy, TenancyWithWarnings, TimelineEvent } from '../../lib/api/types';
 import type { VehicleType } from '../carparks/api';
 
-export type { Tenancy };
+export type { Tenancy, TimelineEvent };
 export type PlateWarning = TenancyWithWarnings['warnings'][number];
 
 export const tenancyKeys = {
   all: ['tenancies'] as const,
   one: (tenancyId: string) => ['tenancies', tenancyId] as const,
+  timeline: (tenancyId: string) => ['tenancies', tenancyId, 'timeline'] as const,
 };
 
 /**
@@ -49,6 +50,30 @@ export function useTenancy(tenancyId: string) {
     queryKey: tenancyKeys.one(tenancyId),
     queryFn: () => unwrap(api.GET('/tenancies/{tenancyId}', { params: { path: { tenancyId } } })),
     refetchInterval: (query) => (query.state.data && isSettling(query.state.data) ? 1_000 : false),
+  });
+}
+
+export const TIMELINE_PAGE_SIZE = 50;
+
+/**
+ * A tenancy's events, oldest first, a page at a time ("show more" reads the next). Read again
+ * whenever the tenancy itself changes (`version`: its updatedAt), so a step the platform just took
+ * appears without a reload.
+ */
+export function useTenancyTimeline(tenancyId: string, version: string | undefined) {
+  return useInfiniteQuery({
+    queryKey: [...tenancyKeys.timeline(tenancyId), version],
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/tenancies/{tenancyId}/timeline', {
+          params: { path: { tenancyId }, query: { limit: TIMELINE_PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (page) => page.nextCursor,
+    enabled: version !== undefined,
+    // The events shown stay while a newer reading loads.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -16,3 +16,5 @@ export type Billing = JsonOf<'GetBilling', 200>;
 export type ErrorBody = JsonOf<'CreateUser', 422>;
 export type ManagedCarpark = JsonOf<'UpdateCarpark', 200>;
 export type TenancyList = JsonOf<'ListTenancies', 200>;
+export type TenancyTimeline = JsonOf<'GetTenancyTimeline', 200>;
+export type TimelineEvent = TenancyTimeline['items'][number];

@@ -7,6 +7,7 @@ import { FormError } from '../../../components/form';
 import { Notice } from '../../../components/status';
 import { useConsoleCarpark, useConsoleTenancy, useConsoleUser, usePushToBarrier } from '../api';
 import { ConsoleNav } from '../components/console-nav';
+import { TenancyTimeline } from '../../tenancies/components/tenancy-timeline';
 
 export default function ConsoleTenancyRoute() {
   return (
@@ -98,6 +99,7 @@ function ConsoleTenancy() {
       {(t.status === 'active' || t.status === 'cancelling' || t.status === 'suspended') && !t.pendingPlate && (
         <PushToBarrier tenancyId={t.tenancyId} plate={t.plate} suspended={t.status === 'suspended'} />
       )}
+      <TenancyTimeline tenancyId={t.tenancyId} version={t.updatedAt} />
       <p>
         <Link to={`/console/tenancies?carparkId=${t.carparkId}`}>All tenancies at {where}</Link>
       </p>

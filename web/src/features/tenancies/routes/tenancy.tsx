@@ -8,6 +8,7 @@ import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from 
 import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
 import { nextRenewal, useCancelTenancy, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
 import { PlateWarnings } from '../components/plate-warnings';
+import { TenancyTimeline } from '../components/tenancy-timeline';
 
 export default function TenancyRoute() {
   return (
@@ -83,6 +84,7 @@ function TenancyPage() {
           <Cancellation tenancy={t} />
         </>
       )}
+      <TenancyTimeline tenancyId={t.tenancyId} version={t.updatedAt} />
       <p>
         <Link to="/my/tenancies">All my tenancies</Link>
       </p>
