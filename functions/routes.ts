@@ -237,6 +237,16 @@ export const routes = [
     access: { table: ['Query'] },
   },
   {
+    id: 'GetDashboard',
+    method: 'GET',
+    path: '/operators/{operatorId}/dashboard',
+    handler: 'handlers/operators/get-dashboard.ts',
+    auth: 'user',
+    summary: 'Occupancy, revenue, arrears, churn and payment recovery over 12 months, for the operator or one of its car parks (its operators, admin)',
+    // The operator's car parks (gsi2) and its statistics partition: queries only.
+    access: { table: ['Query'] },
+  },
+  {
     id: 'CreateCarpark',
     method: 'POST',
     path: '/carparks',

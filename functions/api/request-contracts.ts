@@ -35,6 +35,7 @@ export const requestContracts = builtOnFirstUse({
   VerifyEmail: () => ({ body: r.VerifyEmailBody, success: { status: 204, empty: true } }),
   CreateOperator: () => ({ body: r.CreateOperatorBody, success: { status: 201 } }),
   GetOperator: () => ({ params: r.OperatorParams, success: { status: 200 } }),
+  GetDashboard: () => ({ params: r.OperatorParams, query: r.DashboardQuery, success: { status: 200 } }),
   CreateCarpark: () => ({ body: r.CreateCarparkBody, success: { status: 201 } }),
   ListCarparks: () => ({ query: r.ListCarparksQuery, success: { status: 200 } }),
   GetCarpark: () => ({ params: r.CarparkParams, success: { status: 200 } }),

@@ -183,6 +183,8 @@ export const requests = builtOnFirstUse({
     }),
 
   TenancyParams: () => z.object({ tenancyId: f.TenancyId }),
+  DashboardQuery: () =>
+    z.object({ carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'One of the operator’s car parks; all of them when omitted' })) }),
   TimelineQuery: () => z.object({ limit: pageLimit(), cursor: pageCursor() }),
 
   /** As typed: any spacing and case; the API normalises it and refuses what cannot be a plate (422). */

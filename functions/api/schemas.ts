@@ -113,6 +113,40 @@ export const OperatorWithCarparksResponse = OperatorResponse.extend({ carparks: 
   id: 'OperatorWithCarparks',
 });
 
+const Minor = z.int().meta({ description: 'Minor units (pence, cents)' });
+
+export const DashboardResponse = z
+  .object({
+    operatorId: OperatorId,
+    carparkId: z.optional(CarparkId).meta({ description: 'Present when the dashboard is of one car park' }),
+    currency: z.string(),
+    carparks: z.array(z.object({ carparkId: CarparkId, name: z.string() })),
+    now: z.object({
+      occupied: SpacesCount,
+      capacity: SpacesCount,
+      mrr: Minor.meta({ description: 'Monthly recurring revenue: the monthly price of every tenancy holding a space' }),
+      arrears: z.object({
+        count: z.int().min(0).meta({ description: 'Unpaid invoices with a tenancy here' }),
+        amount: Minor.meta({ description: 'The monthly price of the tenancies those invoices are for' }),
+        oldestSince: Timestamp.nullable(),
+      }),
+      recoveryRate: z.number().min(0).max(1).nullable().meta({ description: 'Of the payments that failed in these 12 months, the share paid since; null when none failed' }),
+    }),
+    months: z
+      .array(
+        z.object({
+          month: z.string().meta({ example: '2026-12' }),
+          occupied: perVehicleType(z.int().min(0), 'Spaces held at the end of the month (now, for this month)'),
+          revenue: Minor.meta({ description: 'Collected: paid invoice lines attributed to these car parks' }),
+          ended: z.int().min(0).meta({ description: 'Tenancies that ended (churn)' }),
+          paymentsFailed: z.int().min(0),
+          paymentsRecovered: z.int().min(0).meta({ description: 'Of the payments that failed this month, those paid since' }),
+        }),
+      )
+      .meta({ description: 'The last 12 months, oldest first' }),
+  })
+  .meta({ id: 'Dashboard' });
+
 export const HealthResponse = z
   .object({ status: z.enum(['ok', 'degraded']), checks: z.object({ table: z.enum(['reachable', 'unreachable']) }) })
   .meta({ id: 'Health' });

@@ -20,6 +20,7 @@ import type { PaymentStore } from './payments';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyArrears, TenancyRepository } from './tenancies';
 import type { TenancyTimelineStore, TimelineNote } from './tenancy-timeline';
+import type { PaymentStats } from './dashboard';
 import type { User } from './users';
 import { formatDay, timeZoneOfTenant } from './email-format';
 
@@ -103,6 +104,8 @@ export interface DunningDeps {
   readonly clock: Clock;
   /** Billing events that change no tenancy (a failed payment, a retry) go on its timeline here. */
   readonly timeline: Pick<TenancyTimelineStore, 'record'>;
+  /** Failed payments, arrears and recoveries in the operators' dashboards. */
+  readonly stats: Pick<PaymentStats, 'recordPaymentFailed' | 'recordSettled'>;
   /** Days after the invoice fell due on which payment is retried; suspension follows the last. */
   readonly retryAfterDays: readonly number[];
   /** The site, where the tenant updates their card; emails also link Stripe's hosted invoice page. */
@@ -140,9 +143,10 @@ const sameStamp = (a: TenancyArrears | undefined, b: TenancyArrears | undefined)
   a === b || (!!a && !!b && (Object.keys(b) as (keyof TenancyArrears)[]).every((k) => a[k] === b[k]) && Object.keys(a).length === Object.keys(b).length);
 
 /** A billing event on each of the tenant's tenancies that is billed now (live and past its setup). */
-async function recordOnLiveTenancies(deps: Pick<DunningDeps, 'tenancies' | 'timeline'>, userId: string, at: string, note: TimelineNote) {
+async function recordOnLiveTenancies(deps: Pick<DunningDeps, 'tenancies' | 'timeline'>, userId: string, at: string, note: TimelineNote): Promise<Tenancy[]> {
   const billed = (await tenanciesOf(deps, userId)).filter((t) => ['active', 'cancelling', 'suspended'].includes(t.status));
   await deps.timeline.record(billed.map((t) => ({ tenancyId: t.tenancyId, at, ...note })));
+  return billed;
 }
 
 /** Shows the oldest unsettled arrears (or none) on every live tenancy of the tenant. */
@@ -197,11 +201,18 @@ export async function openArrears(deps: DunningDeps, input: { invoiceId: string;
     ...((await deps.gateway.paymentNeedsAuthentication(input.invoiceId)) ? { authenticate: true } : {}),
   });
   // At the time first recorded, so a retried step rewrites the same entries.
-  await recordOnLiveTenancies(deps, userId, arrears.openedAt ?? arrears.since, {
+  const failedAt = arrears.openedAt ?? arrears.since;
+  const billed = await recordOnLiveTenancies(deps, userId, failedAt, {
     kind: 'payment_failed',
     source: 'stripe',
     detail: { invoiceId: arrears.invoiceId, amountDue: arrears.amountDue, currency: arrears.currency },
   });
+  await deps.stats.recordPaymentFailed(
+    arrears.invoiceId,
+    failedAt,
+    arrears.since,
+    billed.map((t) => ({ operatorId: t.operatorId, carparkId: t.carparkId, amount: t.monthlyAmount })),
+  );
   // Paid between the first read and the record: invoice.paid found no arrears to settle then.
   if (isSettled(await deps.gateway.getInvoice(input.invoiceId))) return { state: 'paid_meanwhile', userId };
   const unsettled = (await deps.arrears.list(userId)).filter((a) => a.state !== 'settled');
@@ -386,6 +397,8 @@ export async function recordInvoiceSettled(
   const invoice = await deps.gateway.getInvoice(input.invoiceId);
   if (!invoice || invoice.customerId !== input.customerId) return { settled: false, reason: 'unknown_customer' };
   if (!SETTLED_STATUSES.includes(invoice.status ?? '')) return { settled: false, reason: 'not_settled_at_stripe' };
+  // Before the arrears check: the dunning workflow may have settled them already.
+  await deps.stats.recordSettled(input.invoiceId, invoice.status === 'paid');
   // Nothing recorded: a first invoice, or one paid before it ever failed. Cheap and common.
   const arrears = await deps.arrears.get(userId, input.invoiceId);
   if (!arrears) return { settled: false, reinstated: [] };

@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
 import type { TenancyTimelineStore, TimelineEvent } from './tenancy-timeline';
+import type { PaymentStats } from './dashboard';
 import type { User } from './users';
 import { DEFAULT_TIME_ZONE, formatDay, linkedHtml, type PortalLinks } from './email-format';
 
@@ -45,6 +46,7 @@ export interface PaymentDeps {
   readonly users: { get(userId: string): Promise<User | undefined> };
   readonly tenancies: Pick<TenancyRepository, 'allOfUser' | 'transition'>;
   readonly timeline: Pick<TenancyTimelineStore, 'record'>;
+  readonly stats: Pick<PaymentStats, 'recordRevenue'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -81,7 +83,14 @@ export async function recordInvoicePaid(deps: PaymentDeps, event: { invoiceId: s
   await recordRenewal(deps, tenancies, invoice);
   const { claim, recordedAt } = await deps.payments.claimReceipt({ ...invoice, userId }, deps.clock.now(), RECEIPT_LEASE_MS);
   // At the time first recorded: a redelivery rewrites the same entries, whatever the receipt's state.
-  await deps.timeline.record(invoicePaidEvents(invoice, tenancies, recordedAt));
+  const paid = invoicePaidEvents(invoice, tenancies, recordedAt);
+  await deps.timeline.record(paid);
+  const byId = new Map(tenancies.map((t) => [t.tenancyId, t]));
+  await deps.stats.recordRevenue(
+    invoice.invoiceId,
+    recordedAt,
+    paid.map((e) => ({ operatorId: byId.get(e.tenancyId)!.operatorId, carparkId: byId.get(e.tenancyId)!.carparkId, amount: Number(e.detail?.amount ?? 0) })),
+  );
   if (claim !== 'claimed') return claim;
   try {
     await sendReceipt(deps, userId, invoice);

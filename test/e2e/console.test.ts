@@ -303,6 +303,45 @@ describe('the barrier from the console', { timeout: 120_000 }, () => {
   });
 });
 
+describe('the dashboard', { timeout: 120_000 }, () => {
+  it('shows an operator occupancy, revenue, arrears and churn with a chart, a table and a CSV for each, for all car parks or one', async () => {
+    const login = (await twin.request('POST', '/auth/login', { body: { email: OPERATOR, password: DEMO_PASSWORD } })).json as { token: string; user: { operatorId: string } };
+    const { token: operatorToken, user: { operatorId } } = login;
+    const fromApi = (await twin.request('GET', `/operators/${operatorId}/dashboard`, { token: operatorToken })).json as {
+      now: { mrr: number; occupied: { car: number } };
+      months: { month: string; revenue: number }[];
+    };
+    // The tests above rented at Northgate: there is something to show.
+    expect(fromApi.now.occupied.car).toBeGreaterThan(0);
+
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Dashboard' }).click();
+    await heading(page, 'Dashboard');
+    const now = page.getByTestId('dashboard-now');
+    await expectText(page, '[data-testid=dashboard-now]', new RegExp(`Car: ${fromApi.now.occupied.car} of \\d+`));
+    expect(await now.textContent()).toContain(`Monthly recurring revenue£${(fromApi.now.mrr / 100).toFixed(2)}`);
+    await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
+
+    // Each chart's figures as a table, and as CSV with the same numbers the API gave.
+    const revenue = page.getByRole('region', { name: 'Revenue collected' });
+    await revenue.getByText('The figures').click();
+    expect(await page.getByTestId('revenue-table').locator('tbody tr').count()).toBe(12);
+    const href = await revenue.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    const csv = decodeURIComponent(href!.replace(/^data:text\/csv;charset=utf-8,/, '')).trim().split('\r\n');
+    expect(csv[0]).toBe('month,Collected');
+    expect(csv.slice(1)).toEqual(fromApi.months.map((m) => `${m.month},${(m.revenue / 100).toFixed(2)}`));
+    await checkPage(page, 'console-dashboard');
+
+    // One car park.
+    await page.getByLabel('Car park', { exact: true }).selectOption({ label: 'Northgate Multi-Storey' });
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('carparkId')).toMatch(/^cp_/);
+    await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
+    await checkPage(page, 'console-dashboard-carpark');
+  });
+});
+
 describe('users in the console', { timeout: 120_000 }, () => {
   it('lets an admin page through every account and find one by the start of its email or name', async () => {
     const page = await tab();

@@ -80,6 +80,10 @@ const matrix: Record<RouteId, Case> = {
     request: (c) => ({ method: 'GET', path: `/operators/${c.operatorX.operatorId}` }),
     expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
   },
+  GetDashboard: {
+    request: (c) => ({ method: 'GET', path: `/operators/${c.operatorX.operatorId}/dashboard` }),
+    expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
   CreateCarpark: {
     // Operators create for their own operator; an admin must name one.
     request: (c, actor) => ({

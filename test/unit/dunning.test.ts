@@ -114,6 +114,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
   };
 
   const timeline = new Map<string, TimelineEvent>();
+  const statsCalls: unknown[] = [];
   const apply = (t: Tenancy, changes: Partial<Tenancy>) => {
     const next = Object.fromEntries(Object.entries({ ...t, ...changes }).filter(([, v]) => v !== undefined)) as unknown as Tenancy;
     rows.set(t.tenancyId, next);
@@ -187,12 +188,21 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
         for (const e of events) timeline.set(`${e.tenancyId}|${e.at}|${e.kind}|${String(e.detail?.invoiceId ?? '')}`, e);
       },
     },
+    stats: {
+      async recordPaymentFailed(invoiceId, at, since, parts) {
+        statsCalls.push({ failed: invoiceId, at, since, parts });
+      },
+      async recordSettled(invoiceId, paid) {
+        statsCalls.push({ settled: invoiceId, paid });
+      },
+    },
     retryAfterDays: DEFAULT_RETRY_AFTER_DAYS,
     billingPageUrl: 'https://parking.example/my/billing',
   };
   return {
     deps,
     timeline,
+    statsCalls,
     invoices,
     payments,
     arrears,
@@ -291,6 +301,9 @@ describe('opening arrears', () => {
     await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
     w.deps.clock.now = () => new Date('2027-01-10T00:00:00Z');
     await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    // Counted for the dashboard with the same time, on the car park of each billed tenancy.
+    const counted = { failed: INVOICE, at: DUE, since: DUE, parts: [{ operatorId: 'op_1', carparkId: 'cp_1', amount: 10_000 }] };
+    expect(w.statsCalls).toEqual([counted, counted]);
     expect([...w.timeline.values()]).toEqual([
       {
         tenancyId: 'tn_a',

@@ -127,6 +127,7 @@ describe('a signed invoice.paid', () => {
     const claims: string[] = [];
     const renewals: string[] = [];
     const timeline: TimelineEvent[] = [];
+    const revenue: unknown[] = [];
     const mailer = fakeMailer();
     const d: PaymentDeps = {
       invoices: { invoiceDetail: async () => stripe },
@@ -142,12 +143,13 @@ describe('a signed invoice.paid', () => {
         transition: async (id, _from, changes) => (renewals.push(`${id}:${changes.renewsAt}`), undefined),
       },
       timeline: { record: async (events) => void timeline.push(...events) },
+      stats: { recordRevenue: async (invoiceId, at, parts) => void revenue.push({ invoiceId, at, parts }) },
       carparks: { get: async () => ({ name: 'Receipt Street Car Park' }) as never },
       mailer,
       clock: new FakeClock(),
       links: portalLinks('https://parking.test.example'),
     };
-    return { d, claims, mailer, renewals, timeline };
+    return { d, claims, mailer, renewals, timeline, revenue };
   }
   const stripeSays = (overrides: Partial<InvoiceSummary & { customerId: string }> = {}) => ({
     invoiceId: 'in_1',
@@ -187,13 +189,16 @@ describe('a signed invoice.paid', () => {
   it('goes on the timeline of each tenancy its lines paid for, with that tenancy’s share, at the time the payment was first recorded', async () => {
     const held = [tenancy('t1', 'RX12ABC'), tenancy('t2', 'RX22ABC'), tenancy('t5', 'RX52ABC', { status: 'failed' })];
     const paidAt = RECORDED_AT;
-    const { d, timeline } = deps(stripeSays({ amountPaid: 20_000, lines: [line({ quantity: 2, amount: 20_000 })] }), held);
+    const { d, timeline, revenue } = deps(stripeSays({ amountPaid: 20_000, lines: [line({ quantity: 2, amount: 20_000 })] }), held);
     await recordInvoicePaid(d, { invoiceId: 'in_1', customerId: 'cus_1' });
     const detail = { invoiceId: 'in_1', number: 'ABC-0001', amount: 10_000, currency: 'gbp' };
     expect(timeline).toEqual([
       { tenancyId: 't1', at: paidAt, kind: 'invoice_paid', source: 'stripe', detail },
       { tenancyId: 't2', at: paidAt, kind: 'invoice_paid', source: 'stripe', detail },
     ]);
+    // The dashboard's revenue: each share, attributed to its tenancy's car park.
+    const share = { operatorId: 'op_1', carparkId: 'cp_1', amount: 10_000 };
+    expect(revenue).toEqual([{ invoiceId: 'in_1', at: paidAt, parts: [share, share] }]);
   });
 
   it('is ignored when Stripe has the invoice still open', async () => {

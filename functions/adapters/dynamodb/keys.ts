@@ -31,6 +31,9 @@ export const ENTITY = {
   xeroContactLink: 'xeroContactLink',
   plateSighting: 'plateSighting',
   tenancyEvent: 'tenancyEvent',
+  statsMonth: 'statsMonth',
+  statsTotals: 'statsTotals',
+  statsMarker: 'statsMarker',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -87,6 +90,15 @@ export const keys = {
   supportTicket: (ticketId: string) => item(ENTITY.supportTicket, ticketId),
   /** A counter per subject (e.g. `contact#<ip>`) and window. */
   rateLimit: (subject: string) => item(ENTITY.rateLimit, subject),
+  /**
+   * Dashboard statistics: every car park of an operator in one partition, a bucket per month
+   * (`month#YYYY-MM#<carparkId>`, so a range of months is one query) and a running total per car park.
+   */
+  statsPartition: (operatorId: string) => `stats#operator#${operatorId}`,
+  statsMonth: (operatorId: string, carparkId: string, month: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: `month#${month}#${carparkId}` }),
+  statsTotals: (operatorId: string, carparkId: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: `totals#${carparkId}` }),
+  /** A payment counted in the statistics (`paid`, `failed`, `settled`): counted once however often delivered. */
+  statsMarker: (what: 'paid' | 'failed' | 'settled', invoiceId: string) => item(ENTITY.statsMarker, `${what}#${invoiceId}`),
   /** Reconciliation runs share a partition, newest last, for the admin's audit trail. */
   reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };

@@ -9,6 +9,7 @@ import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyReposit
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
 import { timelinePut } from './tenancy-timeline';
+import { spaceStats } from './stats-store';
 import type { TimelineNote } from '../../domain/tenancy-timeline';
 import { tenancyEntity } from './entities/tenancies';
 import { updateExpression, withCondition } from './expressions';
@@ -212,6 +213,7 @@ export const tenancyRepository: TenancyRepository = {
       plateClaim(t, t.plate),
       { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
       ...(t.status === 'scheduled' ? [] : billingChange(t.userId, t.priceId, 1)),
+      ...spaceStats(t, t.createdAt, { taken: t.vehicleType, mrr: t.monthlyAmount }),
       // Last: the failure reasons below are read by position.
       plateSightingPut(t, t.plate),
       ...noted(t.tenancyId, t.createdAt, note),
@@ -238,6 +240,7 @@ export const tenancyRepository: TenancyRepository = {
       { Update: tenancyUpdate(t.tenancyId, ['scheduled'], { status: 'ended', endsAt: now, updatedAt: now }) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
       plateRelease(t, t.plate),
+      ...spaceStats(t, now, { freed: t.vehicleType, ended: true, mrr: -t.monthlyAmount }),
       ...noted(t.tenancyId, now, note),
     ]);
     return result.ok ? this.get(t.tenancyId, true) : undefined;
@@ -299,6 +302,7 @@ export const tenancyRepository: TenancyRepository = {
       ...billingChange(t.userId, t.priceId, -1),
       // A plate change in flight loses its claim too.
       ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
+      ...spaceStats(t, changes.updatedAt, { freed: t.vehicleType, ended: to === 'ended', mrr: -t.monthlyAmount }),
       ...noted(t.tenancyId, changes.updatedAt, note),
     ]);
     return result.ok;
@@ -379,6 +383,7 @@ export const tenancyRepository: TenancyRepository = {
       ...billingChange(t.userId, to.priceId, 1),
       // The account's version is bumped once by the line above; the old line only loses its unit.
       billingChange(t.userId, t.priceId, -1)[0]!,
+      ...spaceStats(t, now, { taken: to.vehicleType, freed: t.vehicleType, mrr: to.monthlyAmount - t.monthlyAmount }),
       ...noted(t.tenancyId, now, note),
     ]);
     if (result.ok) return;
@@ -397,6 +402,7 @@ export const tenancyRepository: TenancyRepository = {
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
       ...billingChange(t.userId, back.priceId, 1),
       billingChange(t.userId, t.priceId, -1)[0]!,
+      ...spaceStats(t, now, { taken: back.vehicleType, freed: t.vehicleType, mrr: back.monthlyAmount - t.monthlyAmount }),
       ...noted(t.tenancyId, now, note),
     ]);
     return result.ok;

@@ -10,6 +10,7 @@ import { arrearsStore } from '../dynamodb/arrears-store';
 import { paymentStore } from '../dynamodb/payment-store';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
+import { statsStore } from '../dynamodb/stats-store';
 import { tenancyTimelineStore } from '../dynamodb/tenancy-timeline';
 import { sesMailer } from '../ses-mailer';
 import { smartParkingBarrier } from '../smartparking/client';
@@ -24,6 +25,7 @@ export const dunningStepDeps: DunningStepDeps = {
   mailer: sesMailer,
   clock: systemClock,
   timeline: tenancyTimelineStore,
+  stats: statsStore,
   retryAfterDays: parseRetrySchedule(process.env[ENV.dunningRetryDays]),
   billingPageUrl: portalLinks(requireEnv(ENV.webBaseUrl)).billing,
 };

@@ -8,6 +8,7 @@ import { smartParkingBarrier } from '../smartparking/client';
 import { paymentStore } from '../dynamodb/payment-store';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
+import { statsStore } from '../dynamodb/stats-store';
 import { tenancyTimelineStore } from '../dynamodb/tenancy-timeline';
 import { sesMailer } from '../ses-mailer';
 import { stripeGateway } from '../stripe/gateway';
@@ -18,6 +19,7 @@ export const paymentDeps: PaymentDeps = {
   users: userRepository,
   tenancies: tenancyRepository,
   timeline: tenancyTimelineStore,
+  stats: statsStore,
   carparks: carparkRepository,
   mailer: sesMailer,
   clock: systemClock,

@@ -33,6 +33,7 @@ export const routes: RouteObject[] = [
       { path: '/my/account', ...page(() => import('../features/account/routes/account')) },
       { path: '/contact-us', ...page(() => import('../features/contact/routes/contact')) },
       { path: '/console', ...page(() => import('../features/console/routes/home')) },
+      { path: '/console/dashboard', ...page(() => import('../features/console/routes/dashboard')) },
       { path: '/console/carparks', ...page(() => import('../features/console/routes/carparks')) },
       { path: '/console/carparks/new', ...named(() => import('../features/console/routes/carpark-form'), 'NewCarparkRoute') },
       { path: '/console/carparks/:carparkId/edit', ...named(() => import('../features/console/routes/carpark-form'), 'EditCarparkRoute') },

@@ -162,3 +162,18 @@ export function useLinkXeroContact(userId: string) {
     mutationFn: (contactId: string) => unwrap(api.PUT('/users/{userId}/xero-contact', { params: { path: { userId } }, body: { contactId } })),
   });
 }
+
+/** An operator's dashboard (its operators, admins), of all its car parks or one. */
+export function useDashboard(operatorId: string | undefined, carparkId: string | undefined) {
+  return useQuery({
+    queryKey: ['console', 'dashboard', operatorId, carparkId ?? 'all'],
+    queryFn: () =>
+      unwrap(
+        api.GET('/operators/{operatorId}/dashboard', {
+          params: { path: { operatorId: operatorId! }, query: carparkId ? { carparkId } : {} },
+        }),
+      ),
+    enabled: operatorId !== undefined,
+    placeholderData: keepPreviousData,
+  });
+}

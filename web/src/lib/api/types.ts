@@ -18,3 +18,4 @@ export type ManagedCarpark = JsonOf<'UpdateCarpark', 200>;
 export type TenancyList = JsonOf<'ListTenancies', 200>;
 export type TenancyTimeline = JsonOf<'GetTenancyTimeline', 200>;
 export type TimelineEvent = TenancyTimeline['items'][number];
+export type Dashboard = JsonOf<'GetDashboard', 200>;

@@ -14,6 +14,9 @@ export function ConsoleNav() {
           </NavLink>
         </li>
         <li>
+          <NavLink to="/console/dashboard">Dashboard</NavLink>
+        </li>
+        <li>
           <NavLink to="/console/carparks">{admin ? 'Car parks' : 'My car parks'}</NavLink>
         </li>
         <li>

@@ -1,0 +1,156 @@
+/**
+ * The dashboard's statistics against a full recount: `npm run stats` reads the whole table (a
+ * Scan: an operator's command, never a request path), recounts every operator's figures from the
+ * tenancies, their timelines and the payment records, and prints where the running counters
+ * differ (exit 1 if anywhere). `npm run stats -- --rebuild` replaces each operator's counters with
+ * the recount (run it when no tenancies are changing, then check again), e.g. after a bug fix or
+ * for tenancies from before the counters existed.
+ *
+ * Reads the table named by TABLE_NAME with the usual AWS settings; for the offline twin:
+ * `TABLE_NAME=carpark-tenancy-local AWS_ENDPOINT_URL_DYNAMODB=<the DynamoDB URL npm start prints>`.
+ */
+import { pathToFileURL } from 'node:url';
+import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { parseItem } from '../functions/adapters/dynamodb/entities/item';
+import { tenancyEntity, tenancyEventEntity } from '../functions/adapters/dynamodb/entities/tenancies';
+import { ENTITY, keys } from '../functions/adapters/dynamodb/keys';
+import { parseMonth, parseTotals } from '../functions/adapters/dynamodb/stats-store';
+import { db, TableName } from '../functions/adapters/dynamodb/table';
+import type { MonthStats } from '../functions/domain/dashboard';
+import { differences, recountStats, type FailedPaymentRecord, type OperatorStats } from '../functions/domain/stats-recount';
+import type { Tenancy } from '../functions/domain/tenancies';
+import type { TimelineEvent } from '../functions/domain/tenancy-timeline';
+
+const failedRecord = z.object({
+  pk: z.string(),
+  month: z.string(),
+  since: z.string(),
+  parts: z.array(z.object({ operatorId: z.string(), carparkId: z.string(), amount: z.number() })),
+});
+const settledRecord = z.object({ pk: z.string(), paid: z.boolean() });
+const STATS_PREFIX = keys.statsPartition('');
+
+/** Every item the recount and the comparison need, in one pass over the table. */
+export async function readTable() {
+  const tenancies: Tenancy[] = [];
+  const events: TimelineEvent[] = [];
+  const failed: FailedPaymentRecord[] = [];
+  const settled = new Map<string, { paid: boolean }>();
+  const counted = new Map<string, OperatorStats>();
+  const of = (operatorId: string) => {
+    let stats = counted.get(operatorId);
+    if (!stats) counted.set(operatorId, (stats = { months: [], totals: [] }));
+    return stats;
+  };
+  const markerId = (pk: string, what: string) => pk.slice(`${ENTITY.statsMarker}#${what}#`.length);
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new ScanCommand({ TableName: TableName(), ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    for (const item of page.Items ?? []) {
+      const pk = String(item.pk);
+      if (item.type === ENTITY.tenancy) tenancies.push(parseItem(tenancyEntity, item));
+      else if (item.type === ENTITY.tenancyEvent) events.push(parseItem(tenancyEventEntity, item));
+      else if (item.type === ENTITY.statsMarker && pk.startsWith(`${ENTITY.statsMarker}#failed#`)) {
+        const f = failedRecord.parse(item);
+        failed.push({ invoiceId: markerId(pk, 'failed'), month: f.month, since: f.since, parts: f.parts });
+      } else if (item.type === ENTITY.statsMarker && pk.startsWith(`${ENTITY.statsMarker}#settled#`)) {
+        settled.set(markerId(pk, 'settled'), { paid: settledRecord.parse(item).paid });
+      } else if (item.type === ENTITY.statsMonth) of(pk.slice(STATS_PREFIX.length)).months.push(parseMonth(item));
+      else if (item.type === ENTITY.statsTotals) of(pk.slice(STATS_PREFIX.length)).totals.push(parseTotals(item));
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return { counted, recounted: recountStats({ tenancies, events, failed, settled }) };
+}
+
+/** Operator id → the lines where its counters and the recount differ (only operators with any). */
+export async function checkStats(): Promise<Map<string, string[]>> {
+  const { counted, recounted } = await readTable();
+  const empty: OperatorStats = { months: [], totals: [] };
+  const found = new Map<string, string[]>();
+  for (const operatorId of new Set([...counted.keys(), ...recounted.keys()])) {
+    const lines = differences(counted.get(operatorId) ?? empty, recounted.get(operatorId) ?? empty);
+    if (lines.length > 0) found.set(operatorId, lines);
+  }
+  return found;
+}
+
+const monthItem = (operatorId: string, m: MonthStats) => ({
+  ...keys.statsMonth(operatorId, m.carparkId, m.month),
+  type: ENTITY.statsMonth,
+  carparkId: m.carparkId,
+  month: m.month,
+  ended: m.ended,
+  revenue: m.revenue,
+  paymentsFailed: m.paymentsFailed,
+  paymentsRecovered: m.paymentsRecovered,
+  ...Object.fromEntries(Object.entries(m.taken).map(([t, n]) => [`taken_${t}`, n])),
+  ...Object.fromEntries(Object.entries(m.freed).map(([t, n]) => [`freed_${t}`, n])),
+});
+
+async function batchWrite(requests: Record<string, unknown>[]) {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25);
+    for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
+      const result = await db().send(new BatchWriteCommand({ RequestItems: { [TableName()]: pending } }));
+      pending = (result.UnprocessedItems?.[TableName()] ?? []) as Record<string, unknown>[];
+    }
+    if (pending.length > 0) throw new Error(`${pending.length} writes still unprocessed`);
+  }
+}
+
+/** Replaces every operator's counters with the recount; returns how many operators it wrote. */
+export async function rebuildStats(): Promise<number> {
+  const { counted, recounted } = await readTable();
+  for (const operatorId of new Set([...counted.keys(), ...recounted.keys()])) {
+    const existing = await db().send(
+      new QueryCommand({ TableName: TableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.statsPartition(operatorId) }, ProjectionExpression: 'pk, sk' }),
+    );
+    await batchWrite((existing.Items ?? []).map((Key) => ({ DeleteRequest: { Key } })));
+    const stats = recounted.get(operatorId) ?? { months: [], totals: [] };
+    await batchWrite([
+      ...stats.months.map((m) => ({ PutRequest: { Item: monthItem(operatorId, m) } })),
+      ...stats.totals.map((t) => ({
+        PutRequest: {
+          Item: {
+            ...keys.statsTotals(operatorId, t.carparkId),
+            type: ENTITY.statsTotals,
+            carparkId: t.carparkId,
+            mrr: t.mrr,
+            ...Object.fromEntries(t.arrears.map((a) => [`arrears_${a.invoiceId}`, { since: a.since, amount: a.amount }])),
+          },
+        },
+      })),
+    ]);
+  }
+  return new Set([...counted.keys(), ...recounted.keys()]).size;
+}
+
+async function main(args: string[]) {
+  if (args.includes('--rebuild')) {
+    const written = await rebuildStats();
+    console.log(`Rebuilt the statistics of ${written} operator(s) from a full recount.`);
+  }
+  const found = await checkStats();
+  if (found.size === 0) {
+    console.log('The counters equal a full recount.');
+    return 0;
+  }
+  for (const [operatorId, lines] of found) {
+    console.log(`Operator ${operatorId}:`);
+    for (const line of lines) console.log(`  ${line}`);
+  }
+  console.log(`The counters differ from a full recount for ${found.size} operator(s); \`npm run stats -- --rebuild\` replaces them.`);
+  return 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(2);
+    },
+  );
+}
