@@ -301,6 +301,15 @@ export const routes = [
     access: { table: ['GetItem', 'Query'] },
   },
   {
+    id: 'SearchTenancies',
+    method: 'GET',
+    path: '/tenancies/search',
+    handler: 'handlers/tenancies/search-tenancies.ts',
+    auth: 'user',
+    summary: 'A car park’s tenancies by plate (look-alikes tolerated), or by the start of the tenant’s email or name (its operators, admin)',
+    access: { table: ['GetItem', 'Query', 'BatchGetItem'] },
+  },
+  {
     id: 'GetTenancy',
     method: 'GET',
     path: '/tenancies/{tenancyId}',

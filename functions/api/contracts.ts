@@ -51,6 +51,7 @@ const responses = {
   CancelTenancy: { body: s.TenancyResponse, errors: [401, 404, 409] },
   UndoCancellation: { body: s.TenancyEnvelope, errors: [401, 403, 404, 409] },
   PushToBarrier: { body: s.BarrierPushResponse, errors: [401, 403, 404, 409, 503] },
+  SearchTenancies: { body: s.TenancySearchResponse, errors: [401, 404] },
   GetTenancyTimeline: { body: s.TimelineResponse, errors: [401, 404] },
   LookUpPlate: { body: s.PlateLookupResponse, errors: [401, 403] },
   GetBilling: { body: s.BillingResponse, errors: [401, 503] },

@@ -42,6 +42,7 @@ export const requestContracts = builtOnFirstUse({
   UpdateCarpark: () => ({ params: r.CarparkParams, body: r.UpdateCarparkBody, success: { status: 200 } }),
   CreateTenancy: () => ({ body: r.CreateTenancyBody, success: { status: 202 } }),
   ListTenancies: () => ({ query: r.ListTenanciesQuery, success: { status: 200 } }),
+  SearchTenancies: () => ({ query: r.SearchTenanciesQuery, success: { status: 200 } }),
   GetTenancy: () => ({ params: r.TenancyParams, success: { status: 200 } }),
   UpdateTenancy: () => ({ params: r.TenancyParams, body: r.UpdateTenancyBody, success: { status: 202 } }),
   CancelTenancy: () => ({ params: r.TenancyParams, success: { status: 202 } }),

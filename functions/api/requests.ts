@@ -178,8 +178,17 @@ export const requests = builtOnFirstUse({
       carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'Operators: required, one of your car parks. Tenants: filters your own.' })),
       userId: z.optional(f.UserId).check(z.meta({ description: 'Admins only' })),
       status: z.optional(z.enum(TENANCY_STATUSES)),
+      inArrears: z
+        .optional(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')))
+        .check(z.meta({ description: 'true: only tenancies whose tenant has an unpaid invoice' })),
       limit: pageLimit(),
       cursor: pageCursor(),
+    }),
+
+  SearchTenanciesQuery: () =>
+    z.object({
+      carparkId: f.CarparkId,
+      q: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.meta({ description: 'A plate as read (look-alikes tolerated), or the start of the tenant’s email or name', example: 'SO51 BIO' })),
     }),
 
   TenancyParams: () => z.object({ tenancyId: f.TenancyId }),

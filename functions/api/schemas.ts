@@ -275,6 +275,21 @@ export const PlateLookupResponse = z
   })
   .meta({ id: 'PlateLookup' });
 
+export const TenancySearchResponse = z
+  .object({
+    items: z
+      .array(
+        z.object({
+          tenancy: TenancyResponse,
+          tenant: z.object({ userId: UserId, name: z.string().optional(), email: z.optional(Email).meta({ description: 'Admins only' }) }),
+          matched: z.array(z.enum(['email', 'name', 'plate'])).meta({ description: 'What matched: the plate (or a look-alike of it), the email, the name' }),
+        }),
+      )
+      .meta({ description: 'Newest first' }),
+    truncated: z.boolean().meta({ description: 'More matched than one answer holds: type more of it' }),
+  })
+  .meta({ id: 'TenancySearch' });
+
 // --- billing --------------------------------------------------------------------------------------
 
 const Invoice = z

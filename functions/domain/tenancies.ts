@@ -128,6 +128,8 @@ export interface TenancyPageQuery {
   readonly status?: TenancyStatus;
   /** Only this car park's (a tenant's own list narrowed to one car park). */
   readonly carparkId?: string;
+  /** Only tenancies whose tenant has an unpaid invoice (`arrears` stamped). */
+  readonly inArrears?: boolean;
   readonly limit: number;
   readonly cursor?: string;
 }

@@ -123,13 +123,20 @@ export interface ListTenanciesQuery {
   readonly carparkId?: string;
   readonly userId?: string;
   readonly status?: TenancyStatus;
+  /** Only those whose tenant has an unpaid invoice. */
+  readonly inArrears?: boolean;
   readonly limit: number;
   readonly cursor?: string;
 }
 
 /** Tenants see their own; operators one of their car parks (`carparkId`); admins either. */
 export async function listTenancies(deps: TenancyDeps, caller: Principal, query: ListTenanciesQuery) {
-  const page = { limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) };
+  const page = {
+    limit: query.limit,
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.inArrears ? { inArrears: true } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  };
   if (query.carparkId) {
     const carpark = caller.role === 'tenant' ? undefined : await deps.carparks.get(query.carparkId);
     if (caller.role === 'tenant') {

@@ -342,6 +342,39 @@ describe('the dashboard', { timeout: 120_000 }, () => {
   });
 });
 
+describe('finding and exporting tenancies', { timeout: 120_000 }, () => {
+  it('finds a tenancy by a plate as read, narrows the list to arrears, and downloads the list as CSV', async () => {
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const page = await tab();
+    await openAs(page, OPERATOR, `/console/tenancies?carparkId=${northgate}`);
+    await heading(page, 'Tenancies');
+
+    // The plate rented by the barrier test above, as a camera might read it.
+    await page.getByLabel('Find by plate, or the start of the tenant’s email or name').fill('bl24 r5t');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => page.getByTestId('tenancy-search').locator('tbody tr').allTextContents(), { timeout: 15_000 }).toEqual([
+      expect.stringMatching(/^BL24RST.*plate$/),
+    ]);
+    await checkPage(page, 'console-tenancies-search');
+
+    // The whole list of the car park, read a page at a time into one file.
+    const token = await tokenOf(OPERATOR, DEMO_PASSWORD);
+    const listed = (await twin.request('GET', `/tenancies?carparkId=${northgate}&limit=100`, { token })).json as { items: { plate: string }[] };
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download these tenancies as CSV' }).click()]);
+    const { readFile } = await import('node:fs/promises');
+    const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
+    expect(lines[0]).toBe('tenancyId,plate,status,vehicleType,userId,monthlyPrice,currency,startDate,renewsAt,endsAt,barrier,arrears,arrearsSince');
+    expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(listed.items.map((t) => t.plate).sort());
+    await expectText(page, '[data-testid=export-done]', new RegExp(`^${listed.items.length} tenancies exported\\.$`));
+
+    // Nobody here owes anything: the arrears filter leaves the list empty.
+    await page.getByLabel('Only tenancies in arrears').check();
+    await page.getByRole('button', { name: 'Show tenancies' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('inArrears')).toBe('true');
+    await expectText(page, 'main', /No tenancies here\./);
+  });
+});
+
 describe('users in the console', { timeout: 120_000 }, () => {
   it('lets an admin page through every account and find one by the start of its email or name', async () => {
     const page = await tab();

@@ -139,6 +139,11 @@ const matrix: Record<RouteId, Case> = {
     request: () => ({ method: 'POST', path: `/tenancies/${tenancyOfA[0]}/barrier` }),
     expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 200, operatorY: 404, admin: 200 },
   },
+  SearchTenancies: {
+    // Operator X's car park: X and the admin search it; Y and tenants are told it does not exist.
+    request: (c) => ({ method: 'GET', path: `/tenancies/search?carparkId=${c.operatorX.carparkId}&q=TA00AAA` }),
+    expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
   GetTenancyTimeline: {
     request: () => ({ method: 'GET', path: `/tenancies/${tenancyOfA[0]}/timeline` }),
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },

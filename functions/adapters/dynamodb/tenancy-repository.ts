@@ -175,6 +175,7 @@ async function page(index: { name: string; partitionKey: string }, partition: st
   const filters = [
     ...(query.status ? ['#status = :status'] : []),
     ...(query.carparkId ? ['#carparkId = :carparkId'] : []),
+    ...(query.inArrears ? ['attribute_exists(#arrears)'] : []),
   ];
   const result = await queryFilteredPage(
     {
@@ -186,6 +187,7 @@ async function page(index: { name: string; partitionKey: string }, partition: st
         '#sk': cursorKeys[3]!,
         ...(query.status ? { '#status': 'status' } : {}),
         ...(query.carparkId ? { '#carparkId': 'carparkId' } : {}),
+        ...(query.inArrears ? { '#arrears': 'arrears' } : {}),
       },
       ExpressionAttributeValues: {
         ':pk': partition,

@@ -5,7 +5,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api-client';
 import type { operations } from '../../lib/api/schema';
-import type { Carpark, ManagedCarpark } from '../../lib/api/types';
+import type { Carpark, ManagedCarpark, TenancyList } from '../../lib/api/types';
 import type { Session } from '../../lib/session';
 
 export type { Carpark, ManagedCarpark };
@@ -85,6 +85,7 @@ export function useUpdateCarpark(carparkId: string) {
 export interface TenancyPageQuery {
   readonly carparkId: string;
   readonly status?: TenancyStatus;
+  readonly inArrears?: boolean;
   readonly cursor?: string;
 }
 
@@ -99,10 +100,45 @@ export function useCarparkTenancies(query: TenancyPageQuery) {
         carparkId: query.carparkId,
         limit: TENANCY_PAGE_SIZE,
         ...(query.status ? { status: query.status } : {}),
+        ...(query.inArrears ? { inArrears: 'true' as const } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       }),
     enabled: query.carparkId !== '',
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The largest page the API gives: an export reads the filtered set in as few calls as it can. */
+const EXPORT_PAGE_SIZE = 100;
+
+/**
+ * Every tenancy of a filtered list, a page at a time: each page is handed to `onPage` as it
+ * arrives (and then dropped), so an export never asks the API for the whole car park at once.
+ */
+export async function eachTenancyPage(query: Omit<TenancyPageQuery, 'cursor'>, onPage: (items: TenancyList['items']) => void, signal?: AbortSignal) {
+  let cursor: string | undefined;
+  do {
+    if (signal?.aborted) return;
+    const page = await listTenancies({
+      carparkId: query.carparkId,
+      limit: EXPORT_PAGE_SIZE,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.inArrears ? { inArrears: 'true' as const } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    onPage(page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/** A car park's tenancies by plate, or by the start of the tenant's email or name. */
+export function useTenancySearch(carparkId: string, q: string) {
+  return useQuery({
+    queryKey: ['console', 'tenancy-search', carparkId, q],
+    queryFn: () => unwrap(api.GET('/tenancies/search', { params: { query: { carparkId, q } } })),
+    enabled: carparkId !== '' && q.trim() !== '',
+    // A refused search (422) is shown with its message, not asked again.
+    retry: false,
   });
 }
 

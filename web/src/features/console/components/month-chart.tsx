@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { toCsv } from '../../../lib/csv';
 
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
 
@@ -18,12 +19,6 @@ export interface ChartSeries {
 /** `2026-12` → `Dec 2026`. */
 export const monthName = (month: string) =>
   new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
-
-/** RFC 4180 CSV: fields with a comma, quote or line break are quoted. */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const field = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  return [header, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
-}
 
 export function MonthChart({
   id,
