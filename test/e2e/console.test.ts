@@ -320,7 +320,8 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await heading(page, 'Dashboard');
     const now = page.getByTestId('dashboard-now');
     await expectText(page, '[data-testid=dashboard-now]', new RegExp(`Car: ${fromApi.now.occupied.car} of \\d+`));
-    expect(await now.textContent()).toContain(`Monthly recurring revenue£${(fromApi.now.mrr / 100).toFixed(2)}`);
+    const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' }).format(fromApi.now.mrr / 100);
+    expect(await now.textContent()).toContain(`Monthly recurring revenue${pounds}`);
     await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
 
     // Each chart's figures as a table, and as CSV with the same numbers the API gave.
