@@ -460,7 +460,8 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     expect(message.text).toContain('Is there a height limit for vans?');
   });
 
-  it('every link of every email the journeys produced lands on a page of the portal that renders', async () => {
+  // One page and an accessibility check per link: as many links as the journeys sent emails with.
+  it('every link of every email the journeys produced lands on a page of the portal that renders', { timeout: 300_000 }, async () => {
     const messages = await twin.outbox.list();
     const links = [...new Set(messages.flatMap((message) => portalLinks(twin, message)))];
     // The reset email at least; receipts and notices add theirs.
