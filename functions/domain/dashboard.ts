@@ -180,13 +180,14 @@ export function summarise(
 
 /** An operator's own car parks (admins: any operator's); `carparkId` narrows it to one. */
 export async function operatorDashboard(deps: DashboardDeps, caller: Principal, operatorId: string, carparkId?: string): Promise<Dashboard> {
-  const found = canManageOperator(caller, operatorId) ? await deps.operators.getWithCarparks(operatorId) : undefined;
+  if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Operator');
+  const window = lastMonths(deps.clock.now(), DASHBOARD_MONTHS);
+  // Who may read is known from the token: the car parks and the statistics are read together.
+  const [found, stats] = await Promise.all([deps.operators.getWithCarparks(operatorId), deps.stats.operatorStats(operatorId, window[0]!)]);
   if (!found) throw new NotFoundError('Operator');
   const all = found.carparks;
   const carparks = carparkId ? all.filter((c) => c.carparkId === carparkId) : all;
   if (carparkId && carparks.length === 0) throw new NotFoundError('Car park');
-  const window = lastMonths(deps.clock.now(), DASHBOARD_MONTHS);
-  const stats = await deps.stats.operatorStats(operatorId, window[0]!);
   const mine = (c: { carparkId: string }) => !carparkId || c.carparkId === carparkId;
   return {
     operatorId,

@@ -1,9 +1,10 @@
 /**
  * Finding a car park's tenancies by what an operator has in hand: a plate (look-alikes tolerated,
- * as in the plate look-up), the start of the tenant's email, or the start of their name. Bounded:
- * one query of the plate's sightings, one of the accounts by email and one by name (at most
- * MAX_TENANTS_MATCHED each), then one query per matching account of its tenancies at the car
- * park and a batch read of the plate's tenancies; `truncated` says when more matched.
+ * as in the plate look-up), the start of the tenant's email, or the start of their name (not for
+ * what has a digit or an @ in it). Bounded: the car park, one query of the plate's sightings, one
+ * of the accounts by email and one by name (at most MAX_TENANTS_MATCHED each), all at once; then
+ * one query per matching account of its tenancies at the car park beside a batch read of the
+ * plate's tenancies; then a batch read of the plate's tenants. `truncated` when more matched.
  */
 import type { UserDirectory } from './user-directory';
 import { NotFoundError, ValidationError } from './errors';
@@ -47,7 +48,16 @@ export async function searchTenancies(
 ): Promise<{ items: TenancySearchMatch[]; truncated: boolean }> {
   const q = query.q.trim();
   if (q.length === 0) throw new ValidationError('Type something to search for.', [{ path: 'q', message: 'Type a plate, or the start of a name or email.' }]);
-  const carpark = caller.role === 'tenant' ? undefined : await deps.carparks.get(query.carparkId);
+  if (caller.role === 'tenant') throw new NotFoundError('Car park');
+  const folded = looksLikePlate(q) ? foldLookAlikes(normalisePlate(q)) : undefined;
+  // The car park and the three searches at once; nothing found is shown unless the car park is the caller's.
+  const [carpark, byPlate, byEmail, byName] = await Promise.all([
+    deps.carparks.get(query.carparkId),
+    folded ? deps.plateSightings.find(folded, { limit: PLATE_SIGHTINGS }) : undefined,
+    deps.directory.search({ by: 'email', prefix: normaliseEmail(q), limit: MAX_TENANTS_MATCHED + 1 }),
+    // Names have no digits or @: a plate or an email is not looked for among them.
+    folded || q.includes('@') ? { items: [] } : deps.directory.search({ by: 'name', prefix: q, limit: MAX_TENANTS_MATCHED + 1 }),
+  ]);
   if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
 
   const matched = new Map<string, { tenancy: Tenancy; matched: Set<'plate' | 'email' | 'name'> }>();
@@ -58,35 +68,31 @@ export async function searchTenancies(
     matched.set(tenancy.tenancyId, seen);
   };
 
-  const [byPlate, byEmail, byName] = await Promise.all([
-    looksLikePlate(q) ? deps.plateSightings.find(foldLookAlikes(normalisePlate(q)), { operatorId: carpark.operatorId, limit: PLATE_SIGHTINGS }) : undefined,
-    deps.directory.search({ by: 'email', prefix: normaliseEmail(q), limit: MAX_TENANTS_MATCHED + 1 }),
-    deps.directory.search({ by: 'name', prefix: q, limit: MAX_TENANTS_MATCHED + 1 }),
-  ]);
   let truncated = (byPlate?.truncated ?? false) || byEmail.items.length > MAX_TENANTS_MATCHED || byName.items.length > MAX_TENANTS_MATCHED;
 
   const plateIds = [...new Set((byPlate?.items ?? []).filter((s) => s.carparkId === carpark.carparkId).map((s) => s.tenancyId))];
-  const folded = looksLikePlate(q) ? foldLookAlikes(normalisePlate(q)) : '';
-  for (const t of plateIds.length > 0 ? await deps.tenanciesByIds.getMany(plateIds) : []) {
-    // A tenancy that moved to another plate is no longer on this one.
-    if (foldLookAlikes(t.plate) === folded || (t.pendingPlate !== undefined && foldLookAlikes(t.pendingPlate) === folded)) add(t, 'plate');
-  }
   const accounts = [
     ...byEmail.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'email' as const })),
     ...byName.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'name' as const })),
   ];
-  const pages = await Promise.all(
-    accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: carpark.carparkId, limit: TENANCIES_PER_TENANT })),
-  );
-  pages.forEach((page, i) => {
+  const [plated, ...pages] = await Promise.all([
+    plateIds.length > 0 ? deps.tenanciesByIds.getMany(plateIds) : [],
+    ...accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: carpark.carparkId, limit: TENANCIES_PER_TENANT })),
+  ]);
+  for (const t of plated as Tenancy[]) {
+    // A tenancy that moved to another plate is no longer on this one.
+    if (foldLookAlikes(t.plate) === folded || (t.pendingPlate !== undefined && foldLookAlikes(t.pendingPlate) === folded)) add(t, 'plate');
+  }
+  (pages as { items: Tenancy[]; nextCursor?: string }[]).forEach((page, i) => {
     if (page.nextCursor) truncated = true;
     for (const t of page.items) add(t, accounts[i]!.how);
   });
 
   const admin = isAdmin(caller);
-  const tenants = new Map(
-    (await deps.users.getMany([...new Set([...matched.values()].map((m) => m.tenancy.userId))])).map((u) => [u.userId, u]),
-  );
+  // The accounts matched by email or name are known already; only the plate's tenants are read.
+  const known = new Map(accounts.map(({ user }) => [user.userId, user]));
+  const unknown = [...new Set([...matched.values()].map((m) => m.tenancy.userId))].filter((id) => !known.has(id));
+  const tenants = new Map([...known, ...(unknown.length > 0 ? await deps.users.getMany(unknown) : []).map((u) => [u.userId, u] as const)]);
   const items = [...matched.values()]
     .sort((a, b) => b.tenancy.createdAt.localeCompare(a.tenancy.createdAt))
     .map(({ tenancy, matched: how }): TenancySearchMatch => {

@@ -58,6 +58,13 @@ export const BENCH = {
     workflowTimeoutMs: 30_000,
   },
 
+  /**
+   * The console at scale (console-scale.ts): `tenancies` seeded (each with a year of paid
+   * invoices), then `rounds` rounds of `requestsPerRound` requests to each of GET /carparks, the
+   * dashboard, a search and a timeline, `concurrency` at a time.
+   */
+  console: { tenancies: 10_000, requestsPerRound: 300, rounds: 3, concurrency: 10, requestTimeoutMs: 30_000, timeLimitMs: 60_000 },
+
   /** AWS Step Functions Standard list price, us-east-1, before the free tier (4,000 a month). */
   usdPerThousandTransitions: 0.025,
 
@@ -69,6 +76,8 @@ export const BENCH = {
     /** Median API function's cold import ÷ the SDK reference's (the DynamoDB client alone), same run. */
     medianColdImportToSdkRatio: 1.1,
     carparksP50Ratio: 1.5,
+    /** Dashboard, search and timeline p50 ÷ GET /carparks p50, same run, 10,000 tenancies. */
+    consoleP50Ratio: 1.5,
     readRouteRoundTrips: 1,
     tenancyActiveP95Ms: 2_000,
     /** The portal's first load: JavaScript, gzipped. */

@@ -13,6 +13,8 @@ export interface LoadRequest {
   readonly body?: string;
   /** One body per client instead: client `i` always sends `bodies[i % bodies.length]`. */
   readonly bodies?: readonly string[];
+  /** Sent with every request (a bearer token). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {
@@ -29,7 +31,7 @@ export async function runLoad(
   const url = new URL(request.path, request.baseUrl);
   const lanes = (request.bodies ?? [request.body]).map((text) => {
     const body = text === undefined ? undefined : Buffer.from(text);
-    const headers: http.OutgoingHttpHeaders = body ? { 'content-type': 'application/json', 'content-length': body.length } : {};
+    const headers: http.OutgoingHttpHeaders = { ...request.headers, ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}) };
     return { body, headers };
   });
   const latenciesMs: number[] = [];

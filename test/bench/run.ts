@@ -17,6 +17,7 @@ import { measureColdImports } from './cold-import';
 import { BENCH } from './config';
 import { renderCost } from './cost';
 import { measureLatency } from './latency';
+import { measureConsoleScale } from './console-scale';
 import { evaluateTargets, happyLifecycleTransitions, renderMarkdown, transitionCost, type BenchResults, type TargetVerdict } from './report';
 import { kb, median } from './stats';
 import { measureTenancyFlows } from './tenancies';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     `Carpark Tenancy bench — Node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}\n`,
   );
 
-  log('1/6 Bundle size: every function (API, workflow tasks, scheduled jobs), bundled as the CDK construct does');
+  log('1/7 Bundle size: every function (API, workflow tasks, scheduled jobs), bundled as the CDK construct does');
   const drift = await mirrorDrift();
   if (drift.length > 0) log(`    WARNING: bundling settings differ from lib/constructs/app-function.ts: ${drift.join(', ')}`);
   const bundles = await bundleAll(indented);
@@ -63,12 +64,12 @@ async function main(): Promise<void> {
   log(`2/6 Cold import: a fresh node process per import, ${coldImported.length} bundles round-robin`);
   const coldImport = measureColdImports(coldImported, indented);
 
-  log('3/6 Local API latency: starting DynamoDB Local (in memory)');
+  log('3/7 Local API latency: starting DynamoDB Local (in memory)');
   dynamo = await startDynamoDbLocal();
   indented(`DynamoDB Local on ${dynamo.endpoint}`);
   const latency = await measureLatency(dynamo.endpoint, indented);
 
-  log('4/6 DynamoDB calls per request: a fresh twin behind a counting proxy');
+  log('4/7 DynamoDB calls per request: a fresh twin behind a counting proxy');
   const calls = await startWorker<RouteCallsReady>(
     'route calls',
     path.join(import.meta.dirname, 'workers', 'route-calls.ts'),
@@ -79,14 +80,17 @@ async function main(): Promise<void> {
   const routeCalls = calls.data;
   indented(`${routeCalls.measured.length} of ${routeCalls.measured.length + routeCalls.unmeasured.length} routes measured`);
 
-  log('5/6 Tenancy workflows: state transitions per lifecycle, then POST /tenancies → active');
+  log('5/7 Tenancy workflows: state transitions per lifecycle, then POST /tenancies → active');
   const tenancies = await measureTenancyFlows(dynamo.endpoint, indented);
 
-  log('6/6 Tenant portal: JavaScript per route chunk, then time to the car park list against the static page');
+  log('6/7 Tenant portal: JavaScript per route chunk, then time to the car park list against the static page');
   const web = await measureWeb(dynamo.endpoint);
+
+  log('7/7 The operator console at scale: 10,000 tenancies, then the dashboard, a search and a timeline against GET /carparks');
+  const consoleScale = await measureConsoleScale(dynamo.endpoint, indented);
   await stopEverything();
 
-  const results: BenchResults = { machine, seconds: seconds(), mirrorDrift: drift, bundles, coldImport, latency, routeCalls, tenancies, web };
+  const results: BenchResults = { machine, seconds: seconds(), mirrorDrift: drift, bundles, coldImport, latency, routeCalls, tenancies, web, console: consoleScale };
   const verdicts = evaluateTargets(results);
   await writeFile(BENCH.reportFile, renderMarkdown(results, verdicts));
   await writeFile(path.join(path.dirname(BENCH.reportFile), 'cost.md'), renderCost(results));
@@ -157,6 +161,9 @@ function printSummary(results: BenchResults, verdicts: readonly TargetVerdict[])
     `  Portal        first load ${kb(results.web.firstLoadGzipBytes).toFixed(1)} KB gzipped; car park list ` +
       `${median(results.web.portalMs).toFixed(0)} ms vs static page ${median(results.web.staticMs).toFixed(0)} ms ` +
       `(${(median(results.web.portalMs) / median(results.web.staticMs)).toFixed(2)}×)`,
+    `  Console       ${results.console.tenancies} tenancies: dashboard ${(results.console.p50.dashboard / results.console.p50.carparks).toFixed(2)}×, ` +
+      `search ${(results.console.p50.search / results.console.p50.carparks).toFixed(2)}×, timeline ${(results.console.p50.timeline / results.console.p50.carparks).toFixed(2)}× GET /carparks p50; ` +
+      `${results.console.dashboardReadUnits} read units per dashboard`,
     '',
     'Targets',
     ...verdicts.map((v) => `  ${v.pass ? 'pass' : 'FAIL'}  ${v.name}: ${v.measured} (target ${v.target})`),

@@ -8,13 +8,16 @@
  * transaction per invoice and fact, with a marker item put only if absent, so a redelivered
  * Stripe event or a retried step counts nothing twice.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { VEHICLE_TYPES, type VehicleType } from '../../domain/carparks';
 import { bySinceThenInvoice, monthOf, type CarparkTotals, type MonthStats, type PaymentStats, type StatsPart } from '../../domain/dashboard';
 import type { Tenancy } from '../../domain/tenancies';
 import { ENTITY, keys } from './keys';
-import { NOT_EXISTS, TableName, db, transact, type TransactItem } from './table';
+import { NOT_EXISTS, TableName, db, queryAll, transact, type TransactItem } from './table';
+
+/** A year of months and the totals of up to 500 car parks (MAX_CARPARKS_PER_OPERATOR): an error past it. */
+const MAX_STATS_ITEMS = 13 * 500;
 
 
 export interface SpaceChange {
@@ -129,21 +132,22 @@ function perCarpark(parts: readonly StatsPart[]): StatsPart[] {
 const countedBefore = (result: { ok: boolean; failed?: boolean[] }) => !result.ok && result.failed?.[0] === true;
 
 export const statsStore: PaymentStats & { operatorStats(operatorId: string, fromMonth: string): Promise<{ months: MonthStats[]; totals: CarparkTotals[] }> } = {
-  /** 2 round trips in parallel: the months from `fromMonth` on, and the running totals. */
+  /**
+   * 1 query: `month#…` sorts before `totals#…`, so one range from the first month wanted to the
+   * last total reads both (every page: a few hundred small items for a large operator).
+   */
   async operatorStats(operatorId, fromMonth) {
-    const query = (condition: string, values: Record<string, string>) =>
-      db().send(
-        new QueryCommand({
-          TableName: TableName(),
-          KeyConditionExpression: `pk = :pk AND ${condition}`,
-          ExpressionAttributeValues: { ':pk': keys.statsPartition(operatorId), ...values },
-        }),
-      );
-    const [months, totals] = await Promise.all([
-      query('sk BETWEEN :from AND :to', { ':from': `month#${fromMonth}`, ':to': 'month#9999' }),
-      query('begins_with(sk, :totals)', { ':totals': 'totals#' }),
-    ]);
-    return { months: (months.Items ?? []).map(parseMonth), totals: (totals.Items ?? []).map(parseTotals) };
+    const items = await queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.statsPartition(operatorId), ':from': `month#${fromMonth}`, ':to': 'totals#\uffff' },
+      },
+      { what: `statistics of operator ${operatorId}`, maxItems: MAX_STATS_ITEMS, maxPages: 20 },
+    );
+    return {
+      months: items.filter((i) => i.type === ENTITY.statsMonth).map(parseMonth),
+      totals: items.filter((i) => i.type === ENTITY.statsTotals).map(parseTotals),
+    };
   },
 
   /** Revenue of a paid invoice, per car park, in the month first recorded; once per invoice. */
