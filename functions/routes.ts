@@ -283,6 +283,15 @@ export const routes = [
     access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stripe: true },
   },
   {
+    id: 'GetBarrierCheck',
+    method: 'GET',
+    path: '/carparks/{carparkId}/barrier-check',
+    handler: 'handlers/carparks/get-barrier-check.ts',
+    auth: 'user',
+    summary: 'The last barrier reconciliation: when it ran and what it repaired at this car park (its operator, admin)',
+    access: { table: ['GetItem', 'Query'] },
+  },
+  {
     id: 'CreateTenancy',
     method: 'POST',
     path: '/tenancies',

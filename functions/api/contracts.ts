@@ -44,6 +44,7 @@ const responses = {
   ListCarparks: { body: s.CarparkListResponse },
   GetCarpark: { body: s.CarparkResponse, errors: [404] },
   UpdateCarpark: { body: s.ManagedCarparkResponse, errors: [401, 404, 409] },
+  GetBarrierCheck: { body: s.BarrierCheckResponse, errors: [401, 404] },
   CreateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
   ListTenancies: { body: s.TenancyListResponse, errors: [401, 404] },
   GetTenancy: { body: s.TenancyResponse, errors: [401, 404] },

@@ -40,6 +40,7 @@ export const requestContracts = builtOnFirstUse({
   ListCarparks: () => ({ query: r.ListCarparksQuery, success: { status: 200 } }),
   GetCarpark: () => ({ params: r.CarparkParams, success: { status: 200 } }),
   UpdateCarpark: () => ({ params: r.CarparkParams, body: r.UpdateCarparkBody, success: { status: 200 } }),
+  GetBarrierCheck: () => ({ params: r.CarparkParams, success: { status: 200 } }),
   CreateTenancy: () => ({ body: r.CreateTenancyBody, success: { status: 202 } }),
   ListTenancies: () => ({ query: r.ListTenanciesQuery, success: { status: 200 } }),
   SearchTenancies: () => ({ query: r.SearchTenanciesQuery, success: { status: 200 } }),

@@ -147,6 +147,30 @@ export const DashboardResponse = z
   })
   .meta({ id: 'Dashboard' });
 
+export const BarrierCheckResponse = z
+  .object({
+    carparkId: CarparkId,
+    lastRun: z
+      .object({
+        startedAt: Timestamp,
+        finishedAt: Timestamp,
+        fixes: z
+          .array(
+            z.object({
+              siteId: z.string(),
+              plate: z.string(),
+              action: z.enum(['registered', 'revoked']).meta({ description: 'registered: put back on the barrier’s list; revoked: a plate that should not open it, taken off' }),
+              tenancyId: z.optional(TenancyId),
+            }),
+          )
+          .meta({ description: 'What it repaired at this car park' }),
+        error: z.string().nullable().meta({ description: 'Why this car park’s barrier could not be checked on that run' }),
+      })
+      .nullable()
+      .meta({ description: 'The newest run (daily); null before the first' }),
+  })
+  .meta({ id: 'BarrierCheck' });
+
 export const HealthResponse = z
   .object({ status: z.enum(['ok', 'degraded']), checks: z.object({ table: z.enum(['reachable', 'unreachable']) }) })
   .meta({ id: 'Health' });

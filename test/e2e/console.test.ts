@@ -112,6 +112,8 @@ describe('the console', { timeout: 120_000 }, () => {
     await canal.getByRole('link', { name: 'Edit Canal Wharf' }).click();
     await heading(page, 'Edit Canal Wharf');
     expect(await page.getByLabel('Car price a month').inputValue()).toBe('99.50');
+    // The nightly barrier check, as far as this new car park goes: none yet, or nothing to put right.
+    await expectText(page, '[data-testid=barrier-check]', /Not checked yet: the first check runs tonight\.|Last checked .*\. Nothing needed putting right\./);
     await page.getByLabel('Car price a month').fill('twelve');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expectText(page, '.field-error', /Enter an amount such as 120\.00/);

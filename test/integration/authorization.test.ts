@@ -95,6 +95,10 @@ const matrix: Record<RouteId, Case> = {
   },
   ListCarparks: { request: () => ({ method: 'GET', path: '/carparks' }), expect: all(200) },
   GetCarpark: { request: (c) => ({ method: 'GET', path: `/carparks/${c.operatorX.carparkId}` }), expect: all(200) },
+  GetBarrierCheck: {
+    request: (c) => ({ method: 'GET', path: `/carparks/${c.operatorX.carparkId}/barrier-check` }),
+    expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
   UpdateCarpark: {
     request: (c) => ({ method: 'PATCH', path: `/carparks/${c.operatorX.carparkId}`, body: { name: 'Xpark Central' } }),
     expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/handlers/jobs/reconcile-barriers';
+import { BarrierCheckResponse } from '../../functions/api/schemas';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Cast } from './actors';
 import { addCard, createCarpark, rent, settle, whitelist } from './tenancy-helpers';
@@ -49,9 +50,27 @@ describe('barrier reconciliation', () => {
     expect(kept.tenancy.status).toBe('active');
     expect(lost.tenancy.status).toBe('active');
 
-    // A second run finds nothing to fix here.
+    // The car park's operator sees what the run repaired there; another operator sees nothing.
+    const check = async () => {
+      const res = await twin.request('GET', `/carparks/${carpark.carparkId}/barrier-check`, { token: cast.operatorX.token });
+      expect(res.status, res.text).toBe(200);
+      return BarrierCheckResponse.parse(res.json);
+    };
+    const first = await check();
+    expect(first.lastRun?.error).toBeNull();
+    expect(first.lastRun?.fixes.map((f) => [f.plate, f.action, f.siteId]).sort()).toEqual([
+      ['RC22BBB', 'registered', carpark.siteId],
+      ['ZZ99ZZZ', 'revoked', carpark.siteId],
+    ]);
+    expect(first.lastRun?.fixes.find((f) => f.plate === 'RC22BBB')?.tenancyId).toBe(lost.tenancy.tenancyId);
+    expect((await twin.request('GET', `/carparks/${carpark.carparkId}/barrier-check`, { token: cast.operatorY.token })).status).toBe(404);
+
+    // A second run finds nothing to fix here, and is the one shown.
     await runJob();
     expect(whitelist(twin, carpark.siteId)).toEqual(['RC11AAA', 'RC22BBB']);
+    const second = await check();
+    expect(second.lastRun?.fixes).toEqual([]);
+    expect(second.lastRun!.startedAt > first.lastRun!.startedAt).toBe(true);
   });
 
   it('fails the run (for the alarm) when a site cannot be checked, after fixing the others', async () => {

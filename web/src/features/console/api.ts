@@ -199,6 +199,15 @@ export function useLinkXeroContact(userId: string) {
   });
 }
 
+/** The last barrier reconciliation at one car park: when, and what it repaired there. */
+export function useBarrierCheck(carparkId: string) {
+  return useQuery({
+    queryKey: ['console', 'barrier-check', carparkId],
+    queryFn: () => unwrap(api.GET('/carparks/{carparkId}/barrier-check', { params: { path: { carparkId } } })),
+    enabled: carparkId !== '',
+  });
+}
+
 /** An operator's dashboard (its operators, admins), of all its car parks or one. */
 export function useDashboard(operatorId: string | undefined, carparkId: string | undefined) {
   return useQuery({

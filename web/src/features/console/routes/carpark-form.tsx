@@ -3,15 +3,16 @@
  * park's currency) and sent in minor units; the API's field messages (422) show next to their
  * fields, named as the API names them (`prices.car`, `address.postcode`).
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormError, formValues, SelectField, SubmitButton, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { ApiError } from '../../../lib/api-client';
 import { RequireConsole, useSession } from '../../../lib/auth';
-import { vehicleTypeName } from '../../../lib/format';
+import { timeAndDay, vehicleTypeName } from '../../../lib/format';
 import {
+  useBarrierCheck,
   useConsoleCarpark,
   useCreateCarpark,
   useUpdateCarpark,
@@ -46,7 +47,50 @@ function EditCarpark() {
   const carpark = useConsoleCarpark(carparkId);
   if (carpark.isPending) return <Loading label="Loading the car park…" />;
   if (carpark.isError) return <QueryError error={carpark.error} retry={() => void carpark.refetch()} />;
-  return <CarparkForm existing={carpark.data} />;
+  return <CarparkForm existing={carpark.data} after={<BarrierCheck carparkId={carparkId} />} />;
+}
+
+/** The nightly reconciliation as this car park saw it: when, and each plate it put right. */
+function BarrierCheck({ carparkId }: { carparkId: string }) {
+  const check = useBarrierCheck(carparkId);
+  const run = check.data?.lastRun;
+  return (
+    <section className="card form" aria-labelledby="barrier-check-heading" data-testid="barrier-check">
+      <h2 id="barrier-check-heading">Barrier check</h2>
+      <p className="hint">Every night the barrier’s list of plates is compared with the tenancies that should open it, and put right.</p>
+      {check.isPending && <Loading label="Loading the last check…" />}
+      {check.isError && <QueryError error={check.error} retry={() => void check.refetch()} />}
+      {check.data && !run && <p>Not checked yet: the first check runs tonight.</p>}
+      {run && (
+        <>
+          <p>
+            Last checked {timeAndDay(run.finishedAt)}.{' '}
+            {run.error
+              ? `This barrier could not be checked: ${run.error}`
+              : run.fixes.length === 0
+                ? 'Nothing needed putting right.'
+                : `${run.fixes.length} ${run.fixes.length === 1 ? 'plate was' : 'plates were'} put right:`}
+          </p>
+          {run.fixes.length > 0 && (
+            <ul>
+              {run.fixes.map((f) => (
+                <li key={`${f.plate}-${f.action}`}>
+                  <span className="plate">{f.plate}</span>{' '}
+                  {f.action === 'registered' ? 'was missing and was put back on the list' : 'should not open the barrier and was taken off'}
+                  {f.tenancyId && (
+                    <>
+                      {' '}
+                      (<Link to={`/console/tenancies/${f.tenancyId}`}>its tenancy</Link>)
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
 }
 
 type PerType = Partial<Record<VehicleType, number>>;
@@ -88,7 +132,8 @@ function parseSpaces(values: Record<string, string>): Parsed {
 
 const sameMap = (a: PerType, b: PerType) => JSON.stringify(VEHICLE_TYPES.map((t) => a[t])) === JSON.stringify(VEHICLE_TYPES.map((t) => b[t]));
 
-function CarparkForm({ existing }: { existing?: Carpark }) {
+/** `after`: shown below the form, on the same page (the car park's barrier check when editing). */
+function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNode }) {
   const session = useSession()!;
   const admin = session.user.role === 'admin';
   const navigate = useNavigate();
@@ -224,6 +269,7 @@ function CarparkForm({ existing }: { existing?: Carpark }) {
           <Link to="/console/carparks">Cancel</Link>
         </div>
       </form>
+      {after}
     </Page>
   );
 }
