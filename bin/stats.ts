@@ -10,13 +10,13 @@
  * `TABLE_NAME=carpark-tenancy-local AWS_ENDPOINT_URL_DYNAMODB=<the DynamoDB URL npm start prints>`.
  */
 import { pathToFileURL } from 'node:url';
-import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parseItem } from '../functions/adapters/dynamodb/entities/item';
 import { tenancyEntity, tenancyEventEntity } from '../functions/adapters/dynamodb/entities/tenancies';
 import { ENTITY, keys } from '../functions/adapters/dynamodb/keys';
 import { parseMonth, parseTotals } from '../functions/adapters/dynamodb/stats-store';
-import { db, TableName } from '../functions/adapters/dynamodb/table';
+import { batchWrite, db, queryAll, TableName } from '../functions/adapters/dynamodb/table';
 import type { MonthStats } from '../functions/domain/dashboard';
 import { differences, recountStats, type FailedPaymentRecord, type OperatorStats } from '../functions/domain/stats-recount';
 import type { Tenancy } from '../functions/domain/tenancies';
@@ -89,25 +89,16 @@ const monthItem = (operatorId: string, m: MonthStats) => ({
   ...Object.fromEntries(Object.entries(m.freed).map(([t, n]) => [`freed_${t}`, n])),
 });
 
-async function batchWrite(requests: Record<string, unknown>[]) {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25);
-    for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
-      const result = await db().send(new BatchWriteCommand({ RequestItems: { [TableName()]: pending } }));
-      pending = (result.UnprocessedItems?.[TableName()] ?? []) as Record<string, unknown>[];
-    }
-    if (pending.length > 0) throw new Error(`${pending.length} writes still unprocessed`);
-  }
-}
-
 /** Replaces every operator's counters with the recount; returns how many operators it wrote. */
 export async function rebuildStats(): Promise<number> {
   const { counted, recounted } = await readTable();
   for (const operatorId of new Set([...counted.keys(), ...recounted.keys()])) {
-    const existing = await db().send(
-      new QueryCommand({ TableName: TableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.statsPartition(operatorId) }, ProjectionExpression: 'pk, sk' }),
+    // Every page of the partition: a large operator's is more than one.
+    const existing = await queryAll(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.statsPartition(operatorId) }, ProjectionExpression: 'pk, sk' },
+      { what: `statistics of operator ${operatorId}`, maxItems: 1_000_000, maxPages: 10_000 },
     );
-    await batchWrite((existing.Items ?? []).map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWrite(existing.map((Key) => ({ DeleteRequest: { Key } })));
     const stats = recounted.get(operatorId) ?? { months: [], totals: [] };
     await batchWrite([
       ...stats.months.map((m) => ({ PutRequest: { Item: monthItem(operatorId, m) } })),

@@ -11,6 +11,7 @@
  * tenancies and their timelines and compares (`--rebuild` writes the recount).
  */
 import type { Carpark, VehicleType } from './carparks';
+import type { Clock } from './clock';
 import { VEHICLE_TYPES } from './carparks';
 import { NotFoundError } from './errors';
 import { canManageOperator, type Principal } from './identity';
@@ -69,7 +70,7 @@ export interface StatsReader {
 export interface DashboardDeps {
   readonly stats: StatsReader;
   readonly operators: Pick<OperatorRepository, 'getWithCarparks'>;
-  readonly clock: { now(): Date };
+  readonly clock: Clock;
 }
 
 export const DASHBOARD_MONTHS = 12;

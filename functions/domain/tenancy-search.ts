@@ -75,15 +75,15 @@ export async function searchTenancies(
     ...byEmail.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'email' as const })),
     ...byName.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'name' as const })),
   ];
-  const [plated, ...pages] = await Promise.all([
+  const [plated, pages] = await Promise.all([
     plateIds.length > 0 ? deps.tenanciesByIds.getMany(plateIds) : [],
-    ...accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: carpark.carparkId, limit: TENANCIES_PER_TENANT })),
+    Promise.all(accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: carpark.carparkId, limit: TENANCIES_PER_TENANT }))),
   ]);
-  for (const t of plated as Tenancy[]) {
+  for (const t of plated) {
     // A tenancy that moved to another plate is no longer on this one.
     if (foldLookAlikes(t.plate) === folded || (t.pendingPlate !== undefined && foldLookAlikes(t.pendingPlate) === folded)) add(t, 'plate');
   }
-  (pages as { items: Tenancy[]; nextCursor?: string }[]).forEach((page, i) => {
+  pages.forEach((page, i) => {
     if (page.nextCursor) truncated = true;
     for (const t of page.items) add(t, accounts[i]!.how);
   });

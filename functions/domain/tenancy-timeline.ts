@@ -81,10 +81,10 @@ export interface TimelineDeps {
  * tenant's other invoices.
  */
 export async function tenancyTimeline(deps: TimelineDeps, caller: Principal, tenancyId: string, query: TimelinePageQuery) {
-  const tenancy = await deps.tenancies.get(tenancyId);
+  // The tenancy (who may see it) and the page at once; the page is dropped unless it is visible.
+  const [tenancy, page] = await Promise.all([deps.tenancies.get(tenancyId), deps.timeline.page(tenancyId, query)]);
   const visible = tenancy && (tenancy.userId === caller.userId || isAdmin(caller) || canManageOperator(caller, tenancy.operatorId));
   if (!tenancy || !visible) throw new NotFoundError('Tenancy');
-  const page = await deps.timeline.page(tenancyId, query);
   const seenInFull = tenancy.userId === caller.userId || isAdmin(caller);
   return { tenancyId, ...page, items: seenInFull ? page.items : page.items.map(eventAsSeenByOperator) };
 }

@@ -1,6 +1,7 @@
 /** The few primitives every repository uses: the client, the table name, get, query, transact. */
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -48,6 +49,24 @@ export async function batchGet<T>(entity: EntitySchema<T>, keys: readonly Key[])
   }
   if (pending.length > 0) throw new Error(`batchGet: ${pending.length} keys still unprocessed after 3 attempts`);
   return found;
+}
+
+/** Most writes one BatchWriteItem takes (DynamoDB's own limit). */
+const BATCH_WRITE_MAX = 25;
+
+/**
+ * Puts and deletes in BatchWriteItems of 25, one after another; what the table leaves unprocessed
+ * is sent again (at most `attempts` times per batch), then it is an error.
+ */
+export async function batchWrite(requests: readonly Record<string, unknown>[], attempts = 3): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+    let pending = requests.slice(i, i + BATCH_WRITE_MAX);
+    for (let attempt = 0; attempt < attempts && pending.length > 0; attempt++) {
+      const result = await db().send(new BatchWriteCommand({ RequestItems: { [TableName()]: pending } }));
+      pending = (result.UnprocessedItems?.[TableName()] ?? []) as Record<string, unknown>[];
+    }
+    if (pending.length > 0) throw new Error(`batchWrite: ${pending.length} writes still unprocessed after ${attempts} attempts`);
+  }
 }
 
 /** A query that read past its cap: the partition holds more than its access pattern allows for. */

@@ -4,17 +4,14 @@
  * transaction (`timelinePut`, used by the tenancy repository); billing events that change no
  * tenancy are written here in batches.
  */
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenancyTimelineStore, TimelineEvent, TimelineNote } from '../../domain/tenancy-timeline';
 import { parseItem } from './entities/item';
 import { tenancyEventEntity } from './entities/tenancies';
 import { ENTITY, keys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
-import { db, TableName, type TransactItem } from './table';
+import { batchWrite, db, TableName, type TransactItem } from './table';
 import { tableSchema } from './table-schema';
-
-/** DynamoDB's most writes per BatchWriteItem. */
-const BATCH_WRITE_MAX = 25;
 
 const eventItem = (event: TimelineEvent) => {
   const ref = typeof event.detail?.invoiceId === 'string' ? event.detail.invoiceId : undefined;
@@ -54,15 +51,8 @@ export const tenancyTimelineStore: TenancyTimelineStore = {
     };
   },
 
-  /** 1 round trip per 25 events (unprocessed ones are written again, at most twice more). */
+  /** 1 round trip per 25 events. */
   async record(events) {
-    for (let i = 0; i < events.length; i += BATCH_WRITE_MAX) {
-      let pending = events.slice(i, i + BATCH_WRITE_MAX).map((e) => ({ PutRequest: { Item: eventItem(e) } }));
-      for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
-        const result = await db().send(new BatchWriteCommand({ RequestItems: { [TableName()]: pending } }));
-        pending = (result.UnprocessedItems?.[TableName()] ?? []) as typeof pending;
-      }
-      if (pending.length > 0) throw new Error(`timeline: ${pending.length} events still unprocessed after 3 attempts`);
-    }
+    await batchWrite(events.map((e) => ({ PutRequest: { Item: eventItem(e) } })));
   },
 };

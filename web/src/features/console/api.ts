@@ -91,18 +91,20 @@ export interface TenancyPageQuery {
 
 export const TENANCY_PAGE_SIZE = 25;
 
+/** The API's query for a page of a car park's filtered tenancies. */
+const listQuery = (query: TenancyPageQuery, limit: number): ListTenanciesQuery => ({
+  carparkId: query.carparkId,
+  limit,
+  ...(query.status ? { status: query.status } : {}),
+  ...(query.inArrears ? { inArrears: 'true' as const } : {}),
+  ...(query.cursor ? { cursor: query.cursor } : {}),
+});
+
 /** One page of a car park's tenancies, newest last; the previous page stays shown while the next loads. */
 export function useCarparkTenancies(query: TenancyPageQuery) {
   return useQuery({
     queryKey: consoleKeys.tenancies(query),
-    queryFn: () =>
-      listTenancies({
-        carparkId: query.carparkId,
-        limit: TENANCY_PAGE_SIZE,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.inArrears ? { inArrears: 'true' as const } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      }),
+    queryFn: () => listTenancies(listQuery(query, TENANCY_PAGE_SIZE)),
     enabled: query.carparkId !== '',
     placeholderData: keepPreviousData,
   });
@@ -115,17 +117,10 @@ const EXPORT_PAGE_SIZE = 100;
  * Every tenancy of a filtered list, a page at a time: each page is handed to `onPage` as it
  * arrives (and then dropped), so an export never asks the API for the whole car park at once.
  */
-export async function eachTenancyPage(query: Omit<TenancyPageQuery, 'cursor'>, onPage: (items: TenancyList['items']) => void, signal?: AbortSignal) {
+export async function eachTenancyPage(query: Omit<TenancyPageQuery, 'cursor'>, onPage: (items: TenancyList['items']) => void) {
   let cursor: string | undefined;
   do {
-    if (signal?.aborted) return;
-    const page = await listTenancies({
-      carparkId: query.carparkId,
-      limit: EXPORT_PAGE_SIZE,
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.inArrears ? { inArrears: 'true' as const } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
+    const page = await listTenancies(listQuery({ ...query, ...(cursor ? { cursor } : {}) }, EXPORT_PAGE_SIZE));
     onPage(page.items);
     cursor = page.nextCursor;
   } while (cursor);

@@ -13,6 +13,7 @@ import { RequireConsole, useSession } from '../../../lib/auth';
 import { money, shortDate, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
 import { eachTenancyPage, TENANCY_STATUSES, useCarparkTenancies, useConsoleCarparks, useTenancySearch, type TenancyStatus } from '../api';
 import { toCsv } from '../../../lib/csv';
+import type { TenancyList } from '../../../lib/api/types';
 import { ConsoleNav } from '../components/console-nav';
 import { PageButtons, useCursorPages } from '../components/cursor-pages';
 import { TableScroll } from '../components/table-scroll';
@@ -265,7 +266,7 @@ function csvRow(t: TenancyListItem): (string | number)[] {
   ];
 }
 
-type TenancyListItem = Parameters<Parameters<typeof eachTenancyPage>[1]>[0][number];
+type TenancyListItem = TenancyList['items'][number];
 
 /** A row's first cells: the plate, linking to the tenancy, and its status. */
 function PlateAndStatus({ tenancy: t }: { tenancy: Pick<TenancyListItem, 'tenancyId' | 'plate' | 'status'> }) {
