@@ -228,6 +228,25 @@ export const routes = [
     access: { table: ['PutItem'] },
   },
   {
+    id: 'ListOperators',
+    method: 'GET',
+    path: '/operators',
+    handler: 'handlers/operators/list-operators.ts',
+    auth: 'user',
+    summary: 'List operators, by the start of their name, a page at a time (admin)',
+    access: { table: ['Query'] },
+  },
+  {
+    id: 'GetPlatformDashboard',
+    method: 'GET',
+    path: '/platform/dashboard',
+    handler: 'handlers/operators/get-platform-dashboard.ts',
+    auth: 'user',
+    summary: 'Totals across every operator, per currency, and each operator’s standing (admin)',
+    // The operators' index, then each operator's car parks (gsi2) and statistics partition: queries only.
+    access: { table: ['Query'] },
+  },
+  {
     id: 'GetOperator',
     method: 'GET',
     path: '/operators/{operatorId}',

@@ -39,6 +39,8 @@ const responses = {
   VerifyEmail: {},
   CreateOperator: { body: s.OperatorResponse, errors: [401, 403] },
   GetOperator: { body: s.OperatorWithCarparksResponse, errors: [401, 404] },
+  ListOperators: { body: s.OperatorListResponse, errors: [401, 403] },
+  GetPlatformDashboard: { body: s.PlatformDashboardResponse, errors: [401, 403] },
   GetDashboard: { body: s.DashboardResponse, errors: [401, 404] },
   CreateCarpark: { body: s.ManagedCarparkResponse, errors: [401, 403, 404] },
   ListCarparks: { body: s.CarparkListResponse },

@@ -157,6 +157,12 @@ export const requests = builtOnFirstUse({
     }),
 
   UserParams: () => z.object({ userId: f.UserId }),
+  ListOperatorsQuery: () =>
+    z.object({
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.meta({ description: 'Operators whose name starts with this (any case)', example: 'Harbour' })),
+      limit: pageLimit(),
+      cursor: pageCursor(),
+    }),
   OperatorParams: () => z.object({ operatorId: f.OperatorId }),
   CarparkParams: () => z.object({ carparkId: f.CarparkId }),
 

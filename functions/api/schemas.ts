@@ -115,37 +115,71 @@ export const OperatorWithCarparksResponse = OperatorResponse.extend({ carparks: 
 
 const Minor = z.int().meta({ description: 'Minor units (pence, cents)' });
 
+/** A dashboard's figures: now, and month by month (an operator's, a car park's, or the platform's in one currency). */
+const dashboardFigures = {
+  now: z.object({
+    occupied: SpacesCount,
+    capacity: SpacesCount,
+    mrr: Minor.meta({ description: 'Monthly recurring revenue: the monthly price of every tenancy holding a space' }),
+    arrears: z.object({
+      count: z.int().min(0).meta({ description: 'Unpaid invoices with a tenancy here' }),
+      amount: Minor.meta({ description: 'The monthly price of the tenancies those invoices are for' }),
+      oldestSince: Timestamp.nullable(),
+    }),
+    recoveryRate: z.number().min(0).max(1).nullable().meta({ description: 'Of the payments that failed in these 12 months, the share paid since; null when none failed' }),
+  }),
+  months: z
+    .array(
+      z.object({
+        month: z.string().meta({ example: '2026-12' }),
+        occupied: perVehicleType(z.int().min(0), 'Spaces held at the end of the month (now, for this month)'),
+        revenue: Minor.meta({ description: 'Collected: paid invoice lines attributed to these car parks' }),
+        ended: z.int().min(0).meta({ description: 'Tenancies that ended (churn)' }),
+        paymentsFailed: z.int().min(0),
+        paymentsRecovered: z.int().min(0).meta({ description: 'Of the payments that failed this month, those paid since' }),
+      }),
+    )
+    .meta({ description: 'The last 12 months, oldest first' }),
+};
+
 export const DashboardResponse = z
   .object({
     operatorId: OperatorId,
     carparkId: z.optional(CarparkId).meta({ description: 'Present when the dashboard is of one car park' }),
     currency: z.string(),
     carparks: z.array(z.object({ carparkId: CarparkId, name: z.string() })),
-    now: z.object({
-      occupied: SpacesCount,
-      capacity: SpacesCount,
-      mrr: Minor.meta({ description: 'Monthly recurring revenue: the monthly price of every tenancy holding a space' }),
-      arrears: z.object({
-        count: z.int().min(0).meta({ description: 'Unpaid invoices with a tenancy here' }),
-        amount: Minor.meta({ description: 'The monthly price of the tenancies those invoices are for' }),
-        oldestSince: Timestamp.nullable(),
-      }),
-      recoveryRate: z.number().min(0).max(1).nullable().meta({ description: 'Of the payments that failed in these 12 months, the share paid since; null when none failed' }),
-    }),
-    months: z
-      .array(
-        z.object({
-          month: z.string().meta({ example: '2026-12' }),
-          occupied: perVehicleType(z.int().min(0), 'Spaces held at the end of the month (now, for this month)'),
-          revenue: Minor.meta({ description: 'Collected: paid invoice lines attributed to these car parks' }),
-          ended: z.int().min(0).meta({ description: 'Tenancies that ended (churn)' }),
-          paymentsFailed: z.int().min(0),
-          paymentsRecovered: z.int().min(0).meta({ description: 'Of the payments that failed this month, those paid since' }),
-        }),
-      )
-      .meta({ description: 'The last 12 months, oldest first' }),
+    ...dashboardFigures,
   })
   .meta({ id: 'Dashboard' });
+
+export const OperatorListResponse = z
+  .object({ items: z.array(OperatorResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'OperatorList' });
+
+export const PlatformDashboardResponse = z
+  .object({
+    operators: z.int().min(0),
+    carparks: z.int().min(0),
+    currencies: z
+      .array(z.object({ currency: z.string(), carparks: z.int().min(0), ...dashboardFigures }))
+      .meta({ description: 'One summary per currency the car parks charge in: amounts in different currencies are never added' }),
+    byOperator: z
+      .array(
+        z.object({
+          operatorId: OperatorId,
+          name: z.string(),
+          currency: z.string(),
+          carparks: z.int().min(0),
+          occupied: z.int().min(0).meta({ description: 'Spaces held now, every vehicle type' }),
+          capacity: z.int().min(0),
+          mrr: Minor,
+          arrears: z.object({ count: z.int().min(0), amount: Minor }),
+          revenue: Minor.meta({ description: 'Collected over the last 12 months' }),
+        }),
+      )
+      .meta({ description: 'Each operator per currency, highest monthly recurring revenue first' }),
+  })
+  .meta({ id: 'PlatformDashboard' });
 
 export const BarrierCheckResponse = z
   .object({

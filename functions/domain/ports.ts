@@ -89,6 +89,8 @@ export interface EmailChangeStore {
 export interface OperatorRepository {
   create(operator: Operator): Promise<void>;
   get(operatorId: string): Promise<Operator | undefined>;
+  /** A page of operators in name order, those whose name starts with `name` (any case). */
+  search(query: { name?: string; limit: number; cursor?: string }): Promise<Page<Operator>>;
   /** The operator and all its car parks, in one read. */
   getWithCarparks(operatorId: string): Promise<{ operator: Operator; carparks: Carpark[] } | undefined>;
 }

@@ -345,6 +345,65 @@ describe('the dashboard', { timeout: 120_000 }, () => {
   });
 });
 
+describe('the platform in the console', { timeout: 120_000 }, () => {
+  it('shows an admin the totals across operators per currency, each operator’s standing as a table and CSV, and finds an operator by name', async () => {
+    const fromApi = (await twin.request('GET', '/platform/dashboard', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as {
+      operators: number;
+      carparks: number;
+      currencies: { currency: string; now: { mrr: number } }[];
+      byOperator: { name: string; currency: string; mrr: number }[];
+    };
+    const gbp = fromApi.currencies.find((c) => c.currency === 'gbp')!;
+    // The tests above rented at Northgate: there is something to add up.
+    expect(gbp.now.mrr).toBeGreaterThan(0);
+
+    const page = await tab();
+    await openAs(page, ADMIN, '/console');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Platform' }).click();
+    await heading(page, 'Platform');
+    await expectText(page, '[data-testid=platform-counts]', new RegExp(`^${fromApi.operators} operators?, ${fromApi.carparks} car parks?\\.`));
+    const pounds = (minor: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' }).format(minor / 100);
+    const section = page.getByTestId('platform-gbp');
+    await expect.poll(() => section.getByTestId('dashboard-now').textContent()).toContain(`Monthly recurring revenue${pounds(gbp.now.mrr)}`);
+    await expect.poll(() => section.locator('.chart-canvas canvas').count()).toBe(4);
+
+    // Each operator's row, in the API's order, and the same rows as CSV.
+    const rows = page.getByTestId('platform-operators').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(fromApi.byOperator.length);
+    expect(await rows.locator('th').allTextContents()).toEqual(fromApi.byOperator.map((o) => o.name));
+    const href = await page.getByRole('region', { name: 'Operators by monthly recurring revenue' }).getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    const csv = decodeURIComponent(href!.replace(/^data:text\/csv;charset=utf-8,/, '')).trim().split('\r\n');
+    expect(csv[0]).toMatch(/^Operator,Operator id,Currency,/);
+    expect(csv.slice(1).map((line) => line.split(',')[6])).toEqual(fromApi.byOperator.map((o) => (o.mrr / 100).toFixed(2)));
+    await checkPage(page, 'console-platform');
+
+    // Find the operator by the start of its name, and open its dashboard.
+    await page.getByRole('link', { name: 'Find an operator' }).click();
+    await heading(page, 'Operators');
+    await page.getByLabel('Name starts with').fill('NORTH');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(page, '#operators-heading', /Operators whose name starts with “NORTH”, page 1/);
+    const found = page.getByTestId('console-operators').locator('tbody tr');
+    await expect.poll(() => found.locator('th').allTextContents()).toEqual(['Northgate Parking Ltd']);
+    await checkPage(page, 'console-operators-search');
+    await found.getByRole('link', { name: /^Dashboard of / }).click();
+    await heading(page, 'Dashboard');
+    await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
+  });
+
+  it('is not for operators: the page says so, and the console has no link to it or to the operators', async () => {
+    const page = await tab();
+    await openAs(page, OPERATOR, '/console/platform');
+    await heading(page, 'Not for your account');
+    expect(await page.getByTestId('not-for-your-account').textContent()).toMatch(/administrators only/);
+    await page.getByRole('link', { name: 'Back to the console' }).click();
+    await heading(page, 'Console');
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    await expect.poll(() => nav.getByRole('link').count()).toBeGreaterThan(0);
+    expect(await nav.getByRole('link', { name: /^(Platform|Operators)$/ }).count()).toBe(0);
+  });
+});
+
 describe('finding and exporting tenancies', { timeout: 120_000 }, () => {
   it('finds a tenancy by a plate as read, narrows the list to arrears, and downloads the list as CSV', async () => {
     const northgate = await carparkNamed('Northgate Multi-Storey');
@@ -484,6 +543,8 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
       '/console/plates?plate=SO51BIO',
       '/console/users',
       `/console/users/${fleetId}/xero-contact`,
+      '/console/platform',
+      '/console/operators',
     ];
     for (const [device, width] of Object.entries(WIDTHS)) {
       const { page } = await newTab(browser, twin.webBaseUrl, width);

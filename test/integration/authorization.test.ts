@@ -80,6 +80,14 @@ const matrix: Record<RouteId, Case> = {
     request: (c) => ({ method: 'GET', path: `/operators/${c.operatorX.operatorId}` }),
     expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
   },
+  ListOperators: {
+    request: () => ({ method: 'GET', path: '/operators?limit=5' }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
+  GetPlatformDashboard: {
+    request: () => ({ method: 'GET', path: '/platform/dashboard' }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
   GetDashboard: {
     request: (c) => ({ method: 'GET', path: `/operators/${c.operatorX.operatorId}/dashboard` }),
     expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },

@@ -39,6 +39,7 @@ describe('forged page cursors', () => {
       cursorOf({ pk: `carpark#${carpark.carparkId}`, sk: 'carpark', gsi1pk: 'carparks', gsi1sk: carpark.carparkId }),
       cursorOf({ pk: `carpark#${carpark.carparkId}`, sk: 'carpark', gsi1pk: 'somewhere-else', gsi1sk: carpark.carparkId }),
       cursorOf({ pk: 'user#x', sk: 'user', gsi1pk: 'carparks', gsi1sk: 'zzz' }),
+      cursorOf({ pk: 'user#x', sk: 'user', gsi1pk: 'operators', gsi1sk: 'a' }),
       cursorOf({ pk: 1, sk: 'x', gsi1pk: 'carparks', gsi1sk: 'y' }),
       cursorOf(['pk', 'sk']),
       'not-a-cursor',
@@ -47,7 +48,7 @@ describe('forged page cursors', () => {
       cursorOf({ pk: `tenancy#${tenancy.tenancyId}`, sk: 'tenancy' }),
     ];
     const paginated = routes.filter((r) => r.method === 'GET' && (contracts[r.id] as { query?: { shape?: Record<string, unknown> } }).query?.shape?.cursor);
-    expect(paginated.map((r) => r.id).sort()).toEqual(['GetTenancyTimeline', 'ListCarparks', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
+    expect(paginated.map((r) => r.id).sort()).toEqual(['GetTenancyTimeline', 'ListCarparks', 'ListOperators', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
 
     const callers = { anonymous: undefined, tenant: cast.tenantA.token, operator: cast.operatorX.token, admin: cast.admin.token };
     const queries: Record<string, string[]> = {
@@ -55,6 +56,8 @@ describe('forged page cursors', () => {
       ListTenancies: ['', `&carparkId=${cast.operatorX.carparkId}`, `&carparkId=${carpark.carparkId}`, `&userId=${tenant.userId}`, '&status=active'],
       // Admins only (403 to anyone else); no forged cursor fits the users' email or name index.
       ListUsers: ['', '&email=a', '&name=a'],
+      // Admins only; no forged cursor fits the operators' name index.
+      ListOperators: ['', '&name=a'],
       // Admins only; its cursor is Xero's page number, so none of these is one.
       SearchXeroContacts: ['', '&search=acme'],
       // The victim's tenancy: its operator and admins see it, tenant A is told it does not exist.

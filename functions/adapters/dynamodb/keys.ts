@@ -127,6 +127,12 @@ export const userIndexKeys = (u: { userId: string; email: string; name: string }
   [gsi2.partitionKey]: USERS_BY_NAME,
   [gsi2.sortKey]: `${nameSortKey(u.name)}#${u.userId}`,
 });
+/** Operator index key, for the admin's operator list: gsi1, `operators` / the name in lower case, then the id. */
+export const operatorIndexKeys = (o: { operatorId: string; name: string }) => ({
+  [gsi1.partitionKey]: OPERATORS_BY_NAME,
+  [gsi1.sortKey]: `${nameSortKey(o.name)}#${o.operatorId}`,
+});
+const OPERATORS_BY_NAME = 'operators';
 const USERS_BY_EMAIL = 'users';
 const USERS_BY_NAME = 'userNames';
 /** Names are searched by prefix, in lower case with runs of spaces as one. */
@@ -147,6 +153,7 @@ export const INDEX = {
     partitionKey: gsi2.partitionKey,
     partitionValue: (operatorId: string) => `operator#${operatorId}`,
   },
+  operatorsByName: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => OPERATORS_BY_NAME },
   usersByEmail: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => USERS_BY_EMAIL },
   usersByName: { name: gsi2.indexName, partitionKey: gsi2.partitionKey, sortKey: gsi2.sortKey, partitionValue: () => USERS_BY_NAME },
   tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: (userId: string) => `user#${userId}` },

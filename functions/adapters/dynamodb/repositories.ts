@@ -18,10 +18,10 @@ import type {
 import type { User } from '../../domain/users';
 import type { UserDirectory } from '../../domain/user-directory';
 import { carparkEntity, operatorEntity } from './entities/carparks';
-import { parseItem } from './entities/item';
+import { parseItem, type EntitySchema } from './entities/item';
 import { emailChangeEntity, emailClaimEntity, passwordResetEntity, userEntity } from './entities/users';
 import { isConditionFailure, updateExpression, withCondition } from './expressions';
-import { ENTITY, INDEX, indexKeys, keys, nameSortKey, userIndexKeys } from './keys';
+import { ENTITY, INDEX, indexKeys, keys, nameSortKey, operatorIndexKeys, userIndexKeys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { tableSchema } from './table-schema';
 import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, queryAll, transact, updateIf } from './table';
@@ -203,13 +203,23 @@ export const operatorRepository: OperatorRepository = {
     await db().send(
       new PutCommand({
         TableName: TableName(),
-        Item: { ...keys.operator(operator.operatorId), ...indexKeys.operatorItems(operator.operatorId, OPERATOR_SORT), type: ENTITY.operator, ...operator },
+        Item: {
+          ...keys.operator(operator.operatorId),
+          ...indexKeys.operatorItems(operator.operatorId, OPERATOR_SORT),
+          ...operatorIndexKeys(operator),
+          type: ENTITY.operator,
+          ...operator,
+        },
         ConditionExpression: NOT_EXISTS,
       }),
     );
   },
 
   get: (operatorId) => getItem(operatorEntity, keys.operator(operatorId)),
+
+  /** 1 round trip: one query of the operators' name index (gsi1, `operators`), `begins_with` the name. */
+  search: ({ name, limit, cursor }) =>
+    prefixPage(INDEX.operatorsByName, operatorEntity, { prefix: name === undefined ? undefined : nameSortKey(name), limit, cursor }),
 
   /**
    * 1 round trip per MB: the operator and its car parks share a gsi2 partition. Bounded on this
@@ -333,37 +343,49 @@ export const carparkRepository: CarparkRepository = {
  * `userNames`), `begins_with` the prefix, `Limit` the page: no filter, so pages are always full.
  */
 export const userDirectory: UserDirectory = {
-  async search({ by, prefix, limit, cursor }) {
-    const index = by === 'email' ? INDEX.usersByEmail : INDEX.usersByName;
-    const partition = index.partitionValue();
-    const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, index.sortKey];
-    // A cursor continues this index's users only.
-    const startKey = cursor
-      ? decodeCursor(cursor, cursorKeys, {
-          [cursorKeys[0]!]: (v) => v.startsWith(`${ENTITY.user}#`),
-          [cursorKeys[1]!]: ENTITY.user,
-          [cursorKeys[2]!]: partition,
-        })
-      : undefined;
-    const keyPrefix = prefix === undefined ? undefined : by === 'email' ? prefix : nameSortKey(prefix);
-    const result = await db()
-      .send(
-        new QueryCommand({
-          TableName: TableName(),
-          IndexName: index.name,
-          KeyConditionExpression: keyPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, ...(keyPrefix ? { '#sk': index.sortKey } : {}) },
-          ExpressionAttributeValues: { ':pk': partition, ...(keyPrefix ? { ':prefix': keyPrefix } : {}) },
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      )
-      .catch((error: unknown) => {
-        throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
-      });
-    return {
-      items: (result.Items ?? []).map((item) => parseItem(userEntity, item)),
-      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
-    };
-  },
+  search: ({ by, prefix, limit, cursor }) =>
+    prefixPage(by === 'email' ? INDEX.usersByEmail : INDEX.usersByName, userEntity, {
+      prefix: prefix === undefined ? undefined : by === 'email' ? prefix : nameSortKey(prefix),
+      limit,
+      cursor,
+    }),
 };
+
+/**
+ * A page of one entity's items in a single-partition index (`index`), those whose sort key starts
+ * with `prefix`. A cursor continues this index's items of this entity only.
+ */
+async function prefixPage<T>(
+  index: { name: string; partitionKey: string; sortKey: string; partitionValue: () => string },
+  entity: EntitySchema<T>,
+  { prefix, limit, cursor }: { prefix: string | undefined; limit: number; cursor: string | undefined },
+): Promise<{ items: T[]; nextCursor?: string }> {
+  const partition = index.partitionValue();
+  const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, index.sortKey];
+  const startKey = cursor
+    ? decodeCursor(cursor, cursorKeys, {
+        [cursorKeys[0]!]: (v) => v.startsWith(`${entity.type}#`),
+        [cursorKeys[1]!]: entity.type,
+        [cursorKeys[2]!]: partition,
+      })
+    : undefined;
+  const result = await db()
+    .send(
+      new QueryCommand({
+        TableName: TableName(),
+        IndexName: index.name,
+        KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(prefix ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': partition, ...(prefix ? { ':prefix': prefix } : {}) },
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    )
+    .catch((error: unknown) => {
+      throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
+    });
+  return {
+    items: (result.Items ?? []).map((item) => parseItem(entity, item)),
+    ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+  };
+}

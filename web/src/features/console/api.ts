@@ -167,6 +167,23 @@ export function useUserPage({ by, q, cursor }: { by: 'email' | 'name'; q: string
   });
 }
 
+export const OPERATOR_PAGE_SIZE = 25;
+
+/** Operators (admins), all or by the start of the name, a page at a time. */
+export function useOperatorPage({ q, cursor }: { q: string; cursor?: string }) {
+  return useQuery({
+    queryKey: ['console', 'operators', q, cursor],
+    queryFn: () => unwrap(api.GET('/operators', { params: { query: { limit: OPERATOR_PAGE_SIZE, ...(q ? { name: q } : {}), ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+/** Totals across every operator, per currency, and each operator's standing (admins). */
+export function usePlatformDashboard() {
+  return useQuery({ queryKey: ['console', 'platform'], queryFn: () => unwrap(api.GET('/platform/dashboard')) });
+}
+
 /** An account (admins may read any; `enabled: false` for callers who may not). */
 export function useConsoleUser(userId: string | undefined, { enabled = true } = {}) {
   return useQuery({

@@ -19,3 +19,4 @@ export type TenancyList = JsonOf<'ListTenancies', 200>;
 export type TenancyTimeline = JsonOf<'GetTenancyTimeline', 200>;
 export type TimelineEvent = TenancyTimeline['items'][number];
 export type Dashboard = JsonOf<'GetDashboard', 200>;
+export type PlatformDashboard = JsonOf<'GetPlatformDashboard', 200>;

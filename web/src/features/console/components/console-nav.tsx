@@ -26,9 +26,17 @@ export function ConsoleNav() {
           <NavLink to="/console/plates">Plate look-up</NavLink>
         </li>
         {admin && (
-          <li>
-            <NavLink to="/console/users">Users</NavLink>
-          </li>
+          <>
+            <li>
+              <NavLink to="/console/platform">Platform</NavLink>
+            </li>
+            <li>
+              <NavLink to="/console/operators">Operators</NavLink>
+            </li>
+            <li>
+              <NavLink to="/console/users">Users</NavLink>
+            </li>
+          </>
         )}
       </ul>
     </nav>

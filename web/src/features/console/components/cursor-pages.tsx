@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { TableScroll } from './table-scroll';
 
 /**
  * A list the API pages with opaque cursors: the cursors walked so far, so "Previous page" can go
@@ -38,5 +39,61 @@ export function PageButtons({
         </button>
       )}
     </p>
+  );
+}
+
+/**
+ * One page of a cursor-paged list as a table: its heading, the rows (or `empty` when there are
+ * none), and the page buttons. `loading`: the next page is on its way, this one is still shown.
+ */
+export function PagedTable({
+  id,
+  heading,
+  label,
+  testId,
+  columns,
+  empty,
+  pages,
+  nextCursor,
+  loading,
+  children,
+}: {
+  id: string;
+  heading: ReactNode;
+  /** Names the table and its scrolling region. */
+  label: string;
+  testId: string;
+  columns: readonly string[];
+  empty: ReactNode;
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | undefined;
+  loading: boolean;
+  /** The rows; none renders `empty`. */
+  children: ReactNode[];
+}) {
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{heading}</h2>
+      {children.length === 0 ? (
+        <p className="card">{empty}</p>
+      ) : (
+        <TableScroll className="card" label={label}>
+          <table data-testid={testId} aria-busy={loading || undefined}>
+            <caption className="visually-hidden">{label}</caption>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th scope="col" key={c}>
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+        </TableScroll>
+      )}
+      <PageButtons pages={pages} nextCursor={nextCursor} loading={loading} />
+    </section>
   );
 }

@@ -15,7 +15,7 @@ import { eachTenancyPage, TENANCY_STATUSES, useCarparkTenancies, useConsoleCarpa
 import { toCsv } from '../../../lib/csv';
 import type { TenancyList } from '../../../lib/api/types';
 import { ConsoleNav } from '../components/console-nav';
-import { PageButtons, useCursorPages } from '../components/cursor-pages';
+import { PagedTable, useCursorPages } from '../components/cursor-pages';
 import { TableScroll } from '../components/table-scroll';
 
 export default function ConsoleTenanciesRoute() {
@@ -117,47 +117,35 @@ function TenancyPages({ carparkId, status, inArrears }: { carparkId: string; sta
   if (page.isError) return <QueryError error={page.error} retry={() => void page.refetch()} />;
   const { items, nextCursor } = page.data;
   return (
-    <section aria-labelledby="tenancies-heading">
-      <h2 id="tenancies-heading">
-        Page {pages.pageNumber}
-        <span className="visually-hidden"> of tenancies</span>
-      </h2>
-      {items.length === 0 ? (
-        <p className="card">{pages.pageNumber === 1 ? 'No tenancies here.' : 'No more tenancies.'}</p>
-      ) : (
-        <TableScroll className="card" label="Tenancies">
-          <table data-testid="console-tenancies" aria-busy={page.isPlaceholderData || undefined}>
-            <caption className="visually-hidden">Tenancies</caption>
-            <thead>
-              <tr>
-                <th scope="col">Plate</th>
-                <th scope="col">Status</th>
-                <th scope="col">Vehicle</th>
-                <th scope="col">Tenant</th>
-                <th scope="col">Price</th>
-                <th scope="col">Started</th>
-                <th scope="col">Arrears</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => (
-                <tr key={t.tenancyId}>
-                  <PlateAndStatus tenancy={t} />
-                  <td>{vehicleTypeName(t.vehicleType)}</td>
-                  <td>
-                    <code>{t.userId}</code>
-                  </td>
-                  <td>{money(t.monthlyAmount, t.currency)} a month</td>
-                  <td>{shortDate(t.startDate)}</td>
-                  <td>{t.arrears ? `Unpaid since ${shortDate(t.arrears.since)}` : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
-      <PageButtons pages={pages} nextCursor={nextCursor} loading={page.isPlaceholderData} />
-    </section>
+    <PagedTable
+      id="tenancies"
+      heading={
+        <>
+          Page {pages.pageNumber}
+          <span className="visually-hidden"> of tenancies</span>
+        </>
+      }
+      label="Tenancies"
+      testId="console-tenancies"
+      columns={['Plate', 'Status', 'Vehicle', 'Tenant', 'Price', 'Started', 'Arrears']}
+      empty={pages.pageNumber === 1 ? 'No tenancies here.' : 'No more tenancies.'}
+      pages={pages}
+      nextCursor={nextCursor}
+      loading={page.isPlaceholderData}
+    >
+      {items.map((t) => (
+        <tr key={t.tenancyId}>
+          <PlateAndStatus tenancy={t} />
+          <td>{vehicleTypeName(t.vehicleType)}</td>
+          <td>
+            <code>{t.userId}</code>
+          </td>
+          <td>{money(t.monthlyAmount, t.currency)} a month</td>
+          <td>{shortDate(t.startDate)}</td>
+          <td>{t.arrears ? `Unpaid since ${shortDate(t.arrears.since)}` : ''}</td>
+        </tr>
+      ))}
+    </PagedTable>
   );
 }
 

@@ -7,8 +7,7 @@ import { RequireConsole } from '../../../lib/auth';
 import { shortDate } from '../../../lib/format';
 import { useUserPage } from '../api';
 import { ConsoleNav } from '../components/console-nav';
-import { PageButtons, useCursorPages } from '../components/cursor-pages';
-import { TableScroll } from '../components/table-scroll';
+import { PagedTable, useCursorPages } from '../components/cursor-pages';
 
 export default function ConsoleUsersRoute() {
   return (
@@ -59,51 +58,37 @@ function UserPages({ by, q }: { by: 'email' | 'name'; q: string }) {
   if (page.isError) return <FormError error={page.error} />;
   const { items, nextCursor } = page.data;
   return (
-    <section aria-labelledby="users-heading">
-      <h2 id="users-heading">
-        {q ? `Users whose ${by} starts with “${q}”` : 'All users'}, page {pages.pageNumber}
-      </h2>
-      {items.length === 0 ? (
-        <p className="card">No users found.</p>
-      ) : (
-        <TableScroll className="card" label="Users">
-          <table data-testid="console-users" aria-busy={page.isPlaceholderData || undefined}>
-            <caption className="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Account</th>
-                <th scope="col">Joined</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((user) => (
-                <tr key={user.userId}>
-                  <th scope="row">{user.name}</th>
-                  <td>{user.email}</td>
-                  <td>{ROLE_NAMES[user.role] ?? user.role}</td>
-                  <td>
-                    {user.accountType === 'corporate' ? (
-                      <>
-                        Company{' '}
-                        <Link to={`/console/users/${user.userId}/xero-contact`} aria-label={`Xero contact for ${user.name}`}>
-                          Xero contact
-                        </Link>
-                      </>
-                    ) : (
-                      'Individual'
-                    )}
-                  </td>
-                  <td>{shortDate(user.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
-      <PageButtons pages={pages} nextCursor={nextCursor} loading={page.isPlaceholderData} />
-    </section>
+    <PagedTable
+      id="users"
+      heading={`${q ? `Users whose ${by} starts with “${q}”` : 'All users'}, page ${pages.pageNumber}`}
+      label="Users"
+      testId="console-users"
+      columns={['Name', 'Email', 'Role', 'Account', 'Joined']}
+      empty="No users found."
+      pages={pages}
+      nextCursor={nextCursor}
+      loading={page.isPlaceholderData}
+    >
+      {items.map((user) => (
+        <tr key={user.userId}>
+          <th scope="row">{user.name}</th>
+          <td>{user.email}</td>
+          <td>{ROLE_NAMES[user.role] ?? user.role}</td>
+          <td>
+            {user.accountType === 'corporate' ? (
+              <>
+                Company{' '}
+                <Link to={`/console/users/${user.userId}/xero-contact`} aria-label={`Xero contact for ${user.name}`}>
+                  Xero contact
+                </Link>
+              </>
+            ) : (
+              'Individual'
+            )}
+          </td>
+          <td>{shortDate(user.createdAt)}</td>
+        </tr>
+      ))}
+    </PagedTable>
   );
 }
