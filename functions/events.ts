@@ -15,6 +15,11 @@ export const STRIPE_WEBHOOK_SOURCE = 'carpark.stripe';
 /** Prefix of the source of Stripe's own EventBridge deliveries (partner event source). */
 export const STRIPE_PARTNER_SOURCE_PREFIX = 'aws.partner/stripe.com';
 
+/** Source of the platform's own events (a car park's prices changed). */
+export const PLATFORM_SOURCE = 'carpark.platform';
+/** Detail-type of the event put when a car park's prices change (detail: `{ carparkId }`). */
+export const CARPARK_PRICES_CHANGED = 'carpark.prices_changed';
+
 /** An EventBridge event pattern (the subset this platform uses). */
 export type EventPattern = Readonly<Record<string, unknown>>;
 
@@ -28,6 +33,13 @@ export interface EventRuleSpec {
     readonly access: FunctionAccess;
   };
 }
+
+/** Repricing tenancies (on the event and nightly): their items, billing lines, statistics and timeline; Stripe; email. */
+export const REPRICING_ACCESS = {
+  table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  stripe: true,
+  sendsEmail: true,
+} as const satisfies FunctionAccess;
 
 /** Matches Stripe events of these types, from the webhook or from Stripe's partner source. */
 const stripeEvents = (...types: string[]): EventPattern => ({
@@ -95,6 +107,15 @@ export const eventRules = [
     target: {
       handler: 'handlers/consumers/card-updated.ts',
       access: { table: ['GetItem'], stripe: true },
+    },
+  },
+  {
+    id: 'CarparkPricesChanged',
+    description: "A car park's prices changed: move its existing tenancies onto the new prices from their next renewal and email their tenants",
+    pattern: { source: [PLATFORM_SOURCE], 'detail-type': [CARPARK_PRICES_CHANGED] },
+    target: {
+      handler: 'handlers/consumers/carpark-prices-changed.ts',
+      access: REPRICING_ACCESS,
     },
   },
 ] as const satisfies readonly EventRuleSpec[];

@@ -299,7 +299,8 @@ export const routes = [
     handler: 'handlers/carparks/update-carpark.ts',
     auth: 'user',
     summary: 'Update prices, capacity or details (its operator, admin)',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stripe: true },
+    // A price change is announced on the bus, for the car park's tenancies to follow it.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], stripe: true, putsEvents: true },
   },
   {
     id: 'GetBarrierCheck',

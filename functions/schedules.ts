@@ -2,6 +2,7 @@
  * Scheduled jobs: read by the CDK (an EventBridge schedule and a function each) and by the
  * offline twin (the same jobs on a timer, and a command to run one now).
  */
+import { REPRICING_ACCESS } from './events';
 import type { FunctionAccess } from './routes';
 
 export interface ScheduledJobSpec {
@@ -27,5 +28,12 @@ export const scheduledJobs = [
     schedule: 'rate(5 minutes)',
     description: 'Every 5 minutes: resume the setup or cancellation of any tenancy left pending or cancelling past its deadline',
     access: { table: ['Query'], startsWorkflows: ['TenancySetup', 'TenancyCancellation'] },
+  },
+  {
+    id: 'RepriceTenancies',
+    handler: 'handlers/jobs/reprice-tenancies.ts',
+    schedule: 'cron(45 2 * * ? *)',
+    description: "Daily at 02:45 UTC: move any tenancy still off its car park's price onto it from its next renewal, and send any notice not sent",
+    access: REPRICING_ACCESS,
   },
 ] as const satisfies readonly ScheduledJobSpec[];

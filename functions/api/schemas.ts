@@ -243,7 +243,16 @@ export const TenancyResponse = z
         'When the tenancy is next billed (the end of the period paid for), recorded at activation and at each paid renewal. Not renewed while cancelling: it ends at `endsAt`',
     }),
     priceId: z.string(),
-    monthlyAmount: z.int().meta({ description: 'Minor units, as priced when the tenancy was created' }),
+    monthlyAmount: z.int().meta({ description: 'Minor units: the car park’s price when the tenancy was created, or its new price after a change (`priceChange`)' }),
+    priceChange: z
+      .object({
+        previousAmount: z.int().meta({ description: 'What it cost a month before the change (minor units)' }),
+        from: Timestamp.meta({ description: 'When the new price is first charged: the next renewal (a scheduled tenancy: its start)' }),
+        at: Timestamp.meta({ description: 'When the tenancy moved onto the new price' }),
+        notifiedAt: Timestamp.optional().meta({ description: 'When the tenant was emailed about it' }),
+      })
+      .optional()
+      .meta({ description: 'The car park’s price changed during the tenancy: `monthlyAmount` is charged from `from`, and nothing before' }),
     currency: z.string(),
     barrier: z.object({ status: z.enum(BARRIER_STATUSES), changedAt: Timestamp }),
     arrears: z

@@ -112,7 +112,15 @@ export interface SubscriptionItemState {
   readonly itemId: string;
   readonly priceId: string;
   readonly quantity: number;
+  /** The car park and vehicle type its price is for (`priceFamily`), from the price's metadata. */
+  readonly family?: string;
 }
+
+/**
+ * What a price is for: one car park's space of one vehicle type. A car park's new price for a
+ * type supersedes the old one in the same family, so billing moves spaces from one to the other.
+ */
+export const priceFamily = (carparkId: string, vehicleType: string): string => `${carparkId}#${vehicleType}`;
 
 export interface SubscriptionState {
   readonly subscriptionId: string;
@@ -193,6 +201,11 @@ export interface PaymentGateway {
   /** Voids an open invoice (a charge never confirmed); a paid or void one is left as it is. */
   voidInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
   removeItem(itemId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
+  /**
+   * Moves an item onto another price with no proration: nothing is charged or credited now, and
+   * the next renewal bills the new price (a car park's price change reaching existing tenancies).
+   */
+  changeItemPrice(itemId: string, change: { priceId: string; quantity: number }, idempotencyKey: string): Promise<void>;
   cancelSubscription(subscriptionId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
 }
 
@@ -233,6 +246,8 @@ export class BillingBusyError extends Error {
 export interface BillingLine {
   readonly priceId: string;
   readonly quantity: number;
+  /** `priceFamily` of the tenancies counted on it (absent on lines written before it was kept). */
+  readonly family?: string;
 }
 
 export interface BillingAccount {
@@ -462,6 +477,9 @@ export async function syncSubscription(
       await deps.billing.recordSubscription(userId, subscription!.subscriptionId);
     } else {
       const subscriptionId = subscription.subscriptionId;
+      if (await moveSupersededItems(deps, subscription, account.lines, desired, key)) {
+        subscription = (await deps.payments.getSubscription(subscriptionId)) ?? subscription;
+      }
       const current = new Map(subscription.items.map((i) => [i.priceId, i]));
       // Grow before shrinking: a subscription must always keep at least one item.
       for (const [priceId, quantity] of desired) {
@@ -495,6 +513,42 @@ export async function syncSubscription(
     }
   }
   throw new Error(`Subscription of ${userId} did not settle after ${MAX_SYNC_ROUNDS} rounds`);
+}
+
+/**
+ * A space billed on a price its car park has since replaced moves to the new price without a
+ * charge or a credit: the new amount is billed from the next renewal. An item on a superseded
+ * price (same family, no longer counted) becomes the new price's item, or joins it when the tenant
+ * already has one; what is left to grow afterwards is a real new space and is charged as usual.
+ * True when Stripe was changed.
+ */
+async function moveSupersededItems(
+  deps: BillingDeps,
+  subscription: SubscriptionState,
+  lines: readonly BillingLine[],
+  desired: ReadonlyMap<string, number>,
+  key: (step: string) => string,
+): Promise<boolean> {
+  let moved = false;
+  const items = new Map(subscription.items.map((i) => [i.priceId, i]));
+  for (const line of lines) {
+    if (!line.family || !desired.has(line.priceId)) continue;
+    const superseded = subscription.items.filter((i) => i.family === line.family && !desired.has(i.priceId));
+    for (const old of superseded) {
+      const target = items.get(line.priceId);
+      if (!target) {
+        await deps.payments.changeItemPrice(old.itemId, { priceId: line.priceId, quantity: old.quantity }, key(`reprice:${old.priceId}:${line.priceId}`));
+        items.set(line.priceId, { ...old, priceId: line.priceId });
+      } else {
+        const quantity = target.quantity + old.quantity;
+        await deps.payments.setItemQuantity(target.itemId, { quantity, growth: false, credit: false }, key(`merge:${old.priceId}:${line.priceId}:${quantity}`));
+        await deps.payments.removeItem(old.itemId, { credit: false }, key(`merged:${old.priceId}`));
+        items.set(line.priceId, { ...target, quantity });
+      }
+      moved = true;
+    }
+  }
+  return moved;
 }
 
 /** Polls until the concurrent creation is recorded; BillingBusy (retried by the workflow) if it is not. */

@@ -31,14 +31,20 @@ export interface CarparkDeps {
 /** Creating and repricing car parks also keeps their Stripe prices. */
 export interface CarparkWriteDeps extends CarparkDeps {
   readonly payments: Pick<PaymentGateway, 'createProduct' | 'createPrice' | 'deactivatePrice'>;
+  /**
+   * Tells the platform that a car park's prices changed, so its existing tenancies follow from
+   * their next renewal (repricing.ts). Best effort: the nightly run catches what it misses.
+   */
+  readonly priceChanges: { announce(carparkId: string): Promise<void> };
 }
 
 /**
  * Makes the car park's prices exist in Stripe: a product per car park and a price per vehicle
  * type and amount. Keys are derived from the car park, type and amount, so a retried request
- * reuses the same objects. A changed amount gets a new price; the old one is archived, and
- * tenancies already on it keep paying it (Stripe bills archived prices on existing
- * subscriptions).
+ * reuses the same objects. A changed amount gets a new price; the old one stays active until the
+ * car park's tenancies have moved off it (repricing.ts archives it then), so a tenancy being set
+ * up on it meanwhile is not refused by Stripe. A dropped type's price (no tenancies) is archived
+ * at once.
  */
 async function syncStripePrices(
   deps: CarparkWriteDeps,
@@ -66,7 +72,6 @@ async function syncStripePrices(
       { carparkId: carpark.carparkId, productId, vehicleType: type, amount, currency: carpark.currency },
       `price-${carpark.carparkId}-v${priceVersion}-${type}-${amount}`,
     );
-    if (existing) await deps.payments.deactivatePrice(existing);
   }
   return { stripeProductId: productId, stripePrices, priceVersion };
 }
@@ -254,6 +259,8 @@ export async function updateCarpark(
     ...(input.supportEmail ? { supportEmail: input.supportEmail.trim().toLowerCase() } : {}),
     updatedAt: deps.clock.now().toISOString(),
   });
+  const repriced = VEHICLE_TYPES.some((t) => carpark.stripePrices?.[t] !== undefined && updated.stripePrices?.[t] !== carpark.stripePrices[t]);
+  if (repriced) await deps.priceChanges.announce(carparkId);
   return toManagedCarparkView(updated);
 }
 

@@ -80,3 +80,7 @@ export function formatTime(iso: string, timeZone = DEFAULT_TIME_ZONE): string {
 
 /** "Friday 4 December 2026 at 14:05". */
 export const formatDayAndTime = (iso: string, timeZone = DEFAULT_TIME_ZONE): string => `${formatDay(iso, timeZone)} at ${formatTime(iso, timeZone)}`;
+
+/** "£85.00": minor units in the currency, for emails. */
+export const formatMoney = (minor: number, currency: string): string =>
+  new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.toUpperCase() }).format(minor / 100);

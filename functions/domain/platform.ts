@@ -10,6 +10,7 @@
 import type { Carpark, Currency, VehicleType } from './carparks';
 import { VEHICLE_TYPES } from './carparks';
 import type { Clock } from './clock';
+import { mapLimited } from './concurrency';
 import { DASHBOARD_MONTHS, lastMonths, summarise, type Dashboard, type StatsReader } from './dashboard';
 import { ForbiddenError } from './errors';
 import { isAdmin, type Principal } from './identity';
@@ -120,18 +121,4 @@ export async function platformDashboard(deps: PlatformDeps, caller: Principal): 
     }),
     byOperator,
   };
-}
-
-/** `work` over `items`, at most `limit` at a time, results in the items' order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -102,6 +102,18 @@ export interface Tenancy {
    * tenancy, even if it reaches its end step.
    */
   readonly cancellationId?: string;
+  /**
+   * The car park's price changed while this tenancy lasted: it moved onto the new price (priceId,
+   * monthlyAmount) and pays it `from` its next renewal (a scheduled one, from its start).
+   * `notifiedAt`: when the tenant was emailed about it (absent until then, so a rerun sends it).
+   */
+  readonly priceChange?: {
+    readonly previousPriceId: string;
+    readonly previousAmount: number;
+    readonly from: string;
+    readonly at: string;
+    readonly notifiedAt?: string;
+  };
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -208,6 +220,15 @@ export interface TenancyRepository {
   changeVehicle(tenancy: Tenancy, to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number }, now: string, note?: TimelineNote): Promise<void>;
   /** Undoes `changeVehicle` (the new price could not be paid); false if nothing to undo. */
   revertVehicleChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<boolean>;
+  /**
+   * Moves the tenancy onto its car park's new price: priceId and monthly amount, its billed unit
+   * (unless scheduled) from the old price's line to the new one's, the MRR by the difference and
+   * its event, in one transaction. Only from the status and price read, and not during a vehicle
+   * change; false otherwise.
+   */
+  reprice(tenancy: Tenancy, to: { priceId: string; monthlyAmount: number; from: string }, now: string, note: TimelineNote): Promise<boolean>;
+  /** Records that the tenant was emailed about the price change made at `changedAt`. */
+  markPriceChangeNotified(tenancyId: string, changedAt: string, now: string): Promise<void>;
   /** Keeps the change: forgets the previous vehicle. */
   commitVehicleChange(tenancyId: string, now: string): Promise<void>;
 }

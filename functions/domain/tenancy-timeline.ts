@@ -24,6 +24,7 @@ export const TIMELINE_EVENT_KINDS = [
   'plate_change_abandoned',
   'vehicle_change_requested',
   'vehicle_change_reverted',
+  'price_changed',
   'invoice_paid',
   'payment_failed',
   'payment_retried',

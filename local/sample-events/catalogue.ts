@@ -22,7 +22,7 @@ import Stripe from 'stripe';
 import * as z from 'zod';
 import { contracts, type RouteContract } from '../../functions/api/contracts';
 import { ROLES } from '../../functions/domain/identity';
-import { eventRules, STRIPE_WEBHOOK_SOURCE } from '../../functions/events';
+import { CARPARK_PRICES_CHANGED, eventRules, PLATFORM_SOURCE, STRIPE_WEBHOOK_SOURCE } from '../../functions/events';
 import { invoiceOf, newCardOf, type CardEvent, type InvoiceEvent } from '../../functions/handlers/consumers/stripe-event';
 import { authorizer, routes } from '../../functions/routes';
 import { scheduledJobs } from '../../functions/schedules';
@@ -39,7 +39,7 @@ import {
   subscriptionTemplate,
 } from '../stripe/objects/templates';
 
-export type SampleKind = 'api' | 'stripe' | 'task' | 'schedule';
+export type SampleKind = 'api' | 'stripe' | 'platform' | 'task' | 'schedule';
 
 export interface SampleSpec {
   readonly kind: SampleKind;
@@ -276,10 +276,13 @@ function stripeObject(type: string): JsonObject {
   }
 }
 
+/** The platform's own events' rules (a car park's prices changed); the rest consume Stripe's. */
+const isPlatformRule = (rule: (typeof eventRules)[number]) => (rule.pattern.source as readonly unknown[]).includes(PLATFORM_SOURCE);
+
 /** Every Stripe event type some rule consumes, with the rules that consume it. */
 export function consumedStripeTypes(): Map<string, string[]> {
   const types = new Map<string, string[]>();
-  for (const rule of eventRules) {
+  for (const rule of eventRules.filter((r) => !isPlatformRule(r))) {
     for (const type of rule.pattern['detail-type'] as readonly string[]) types.set(type, [...(types.get(type) ?? []), rule.id]);
   }
   return types;
@@ -324,6 +327,35 @@ function stripeSample(type: string, ruleIds: string[]): SampleSpec {
       if (type === 'customer.subscription.deleted' && (!detail?.data?.object?.id || !detail.data.object.customer)) {
         problems.push('SubscriptionDeleted finds no subscription and customer in it');
       }
+      return problems;
+    },
+  };
+}
+
+/** A car park's prices changed, as PATCH /carparks/{carparkId} puts it on the bus. */
+function platformSample(): SampleSpec {
+  const ruleIds = eventRules.filter(isPlatformRule).map((r) => r.id);
+  return {
+    kind: 'platform',
+    file: `platform/${CARPARK_PRICES_CHANGED}.json`,
+    functionIds: ruleIds,
+    build: () => ({
+      version: '0',
+      id: '0d2f7c51-6a3e-4a8e-9b43-52a1f0c6d7e1',
+      'detail-type': CARPARK_PRICES_CHANGED,
+      source: PLATFORM_SOURCE,
+      account: API.accountId,
+      time: RECEIVED_AT.toISOString().replace('.000', ''),
+      region: API.region,
+      resources: [],
+      detail: { carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d' },
+    }),
+    check(event) {
+      const problems = ruleIds
+        .filter((id) => !matchesPattern(eventRules.find((r) => r.id === id)!.pattern, event))
+        .map((id) => `rule ${id}'s pattern does not match it`);
+      const detail = (event as { detail?: { carparkId?: unknown } }).detail;
+      if (typeof detail?.carparkId !== 'string') problems.push('the consumer finds no car park in it');
       return problems;
     },
   };
@@ -454,6 +486,7 @@ export function sampleCatalogue(rootDir: string): SampleSpec[] {
     ...routes.map((route) => apiSample(route)),
     authorizerSample(),
     ...[...consumedStripeTypes()].map(([type, ruleIds]) => stripeSample(type, ruleIds)),
+    platformSample(),
     ...Object.keys(taskFunctions).map((key) => taskSample(rootDir, key)),
     ...scheduledJobs.map((job) => scheduleSample(job)),
   ];

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { TestTwin } from '../support/twin';
 import { checkPage, launchBrowser, newTab, screenshot, WIDTHS } from './browser';
-import { expectText, heading, logIn, newEmail, PASSWORD } from './journeys';
+import { emailTo, expectText, heading, logIn, newEmail, PASSWORD, portalLinks } from './journeys';
 import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
 
 let twin: TestTwin;
@@ -302,6 +302,56 @@ describe('the barrier from the console', { timeout: 120_000 }, () => {
       expect.stringMatching(/BL24RST added to the barrier\s*Operator$/),
     ]);
     await checkPage(page, 'console-tenancy-barrier-pushed');
+  });
+});
+
+describe('a price change from the console', { timeout: 120_000 }, () => {
+  it('tells the operator the policy, emails each tenant the new price and the date, and shows it on their tenancy', async () => {
+    const operatorToken = await tokenOf(OPERATOR, DEMO_PASSWORD);
+    const created = await twin.request('POST', '/carparks', {
+      token: operatorToken,
+      body: {
+        name: 'Abbey Lane',
+        address: { line1: '3 Abbey Lane', city: 'Leeds', postcode: 'LS5 3HP', country: 'GB' },
+        currency: 'gbp',
+        prices: { car: 10_000 },
+        capacity: { car: 5 },
+        smartParkingSiteId: 'SP-LEEDS-ABBEY',
+        supportEmail: 'abbey@northgate.local',
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const carparkId = (created.json as { carparkId: string }).carparkId;
+    const renter = await tenantWithCard('reprice');
+    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId, vehicleType: 'car', plate: 'AB26 LNE' } });
+    expect(rented.status, rented.text).toBe(202);
+    const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
+    const tenancyNow = async () => (await twin.request('GET', `/tenancies/${tenancyId}`, { token: renter.token })).json as { status: string; renewsAt?: string };
+    await expect.poll(async () => (await tenancyNow()).status, { timeout: 30_000, interval: 200 }).toBe('active');
+    const { renewsAt } = await tenancyNow();
+
+    const page = await tab();
+    await openAs(page, OPERATOR, `/console/carparks/${carparkId}/edit`);
+    await heading(page, 'Edit Abbey Lane');
+    await expectText(page, '#price-policy', /existing tenancies from their next renewal/);
+    await page.getByLabel('Car price a month').fill('125');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await heading(page, 'My car parks');
+    await expectText(page, '[role=status]', /Abbey Lane is saved\. Its tenancies move to the new prices from their next renewal/);
+
+    const notice = await emailTo(twin, renter.email, /The price of your space at Abbey Lane is changing/);
+    expect(notice.text).toMatch(/From your renewal on \w+ \d+ \w+ \d{4}, your car space for AB26LNE costs £125\.00 a month \(it was £100\.00\)/);
+    const [link, ...others] = portalLinks(twin, notice);
+    expect(others).toEqual([]);
+    expect(link).toBe(`${twin.webBaseUrl}/my/tenancies/${tenancyId}`);
+
+    const tenantPage = await tab();
+    await tenantPage.goto(link!);
+    await logIn(tenantPage, renter.email, PASSWORD);
+    const renewal = new Date(renewsAt!).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+    await expectText(tenantPage, '[data-testid=price-change]', new RegExp(`£125\\.00 a month from ${renewal}\\s*\\(£100\\.00 until then\\)`));
+    await expectText(tenantPage, '[data-testid=timeline] li[data-kind=price_changed]', /The car park's price changed from £100\.00 to £125\.00 a month/);
+    await checkPage(tenantPage, 'portal-tenancy-price-change');
   });
 });
 

@@ -229,7 +229,7 @@ describe('functions', () => {
         expect(busName, label(f)).toBeUndefined();
       }
     }
-    expect(functions.filter((f) => f.access.putsEvents).map(label)).toEqual(['route StripeWebhook']);
+    expect(functions.filter((f) => f.access.putsEvents).map(label)).toEqual(['route UpdateCarpark', 'route StripeWebhook']);
   });
 
   it('lets only email-sending functions use SES, and only from the sender address', () => {

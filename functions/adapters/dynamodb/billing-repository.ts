@@ -37,8 +37,7 @@ export const billingRepository: BillingRepository = {
     const { customerId, subscriptionId, defaultCard, version } = parseItem(billingAccountEntity, account);
     const lines = items
       .filter((i) => i.type === ENTITY.billingLine)
-      .map((i) => parseItem(billingLineEntity, i))
-      .map(({ priceId, quantity }) => ({ priceId, quantity }));
+      .map((i) => parseItem(billingLineEntity, i));
     const unpaidInvoiceIds = items
       .filter((i) => i.type === ENTITY.arrears)
       .map((i) => parseItem(arrearsEntity, i))

@@ -36,7 +36,8 @@ export function spaceStats(t: Pick<Tenancy, 'operatorId' | 'carparkId'>, at: str
     ...(change.freed ? [`freed_${change.freed} :one`] : []),
     ...(change.ended ? ['ended :one'] : []),
   ];
-  return [
+  // A price change moves the MRR only: no month bucket to count in.
+  const month: TransactItem[] = adds.length === 0 ? [] : [
     {
       Update: {
         TableName: TableName(),
@@ -46,6 +47,9 @@ export function spaceStats(t: Pick<Tenancy, 'operatorId' | 'carparkId'>, at: str
         ExpressionAttributeValues: { ':type': ENTITY.statsMonth, ':carpark': t.carparkId, ':month': monthOf(at), ':one': 1 },
       },
     },
+  ];
+  return [
+    ...month,
     {
       Update: {
         TableName: TableName(),

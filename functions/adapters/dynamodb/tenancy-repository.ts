@@ -4,6 +4,7 @@
  * on the status it expects, so each is taken and given back exactly once however often a
  * workflow step is retried.
  */
+import { priceFamily } from '../../domain/billing';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
@@ -82,16 +83,21 @@ function occupancySwap(carparkId: string, from: string, to: string, { uncapped =
   };
 }
 
-/** Counts (+1) or uncounts (-1) a tenancy on its price's billing line, bumping the version. */
-function billingChange(userId: string, priceId: string, delta: 1 | -1): TransactItem[] {
+/**
+ * Counts (+1) or uncounts (-1) a tenancy on a price's billing line, bumping the version. The line
+ * keeps the price's family (car park × vehicle type), so billing can tell a repriced space from a
+ * new one.
+ */
+function billingChange(t: Pick<Tenancy, 'userId' | 'carparkId'>, price: { priceId: string; vehicleType: string }, delta: 1 | -1): TransactItem[] {
+  const userId = t.userId;
   return [
     {
       Update: {
         TableName: TableName(),
-        Key: keys.billingLine(userId, priceId),
-        UpdateExpression: 'SET #type = :type, priceId = :price ADD quantity :delta',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':type': ENTITY.billingLine, ':price': priceId, ':delta': delta },
+        Key: keys.billingLine(userId, price.priceId),
+        UpdateExpression: 'SET #type = :type, priceId = :price, #family = :family ADD quantity :delta',
+        ExpressionAttributeNames: { '#type': 'type', '#family': 'family' },
+        ExpressionAttributeValues: { ':type': ENTITY.billingLine, ':price': price.priceId, ':family': priceFamily(t.carparkId, price.vehicleType), ':delta': delta },
       },
     },
     {
@@ -228,7 +234,7 @@ export const tenancyRepository: TenancyRepository = {
       occupancyChange(t.carparkId, t.vehicleType, 1),
       plateClaim(t, t.plate),
       { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
-      ...(t.status === 'scheduled' ? [] : billingChange(t.userId, t.priceId, 1)),
+      ...(t.status === 'scheduled' ? [] : billingChange(t, t, 1)),
       ...spaceStats(t, t.createdAt, { taken: t.vehicleType, mrr: t.monthlyAmount }),
       // Last: the failure reasons below are read by position.
       plateSightingPut(t, t.plate),
@@ -244,7 +250,7 @@ export const tenancyRepository: TenancyRepository = {
   async begin(t, now, note) {
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, ['scheduled'], { status: 'pending', updatedAt: now }) },
-      ...billingChange(t.userId, t.priceId, 1),
+      ...billingChange(t, t, 1),
       ...noted(t.tenancyId, now, note),
     ]);
     return result.ok ? this.get(t.tenancyId, true) : undefined;
@@ -309,7 +315,7 @@ export const tenancyRepository: TenancyRepository = {
       { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }, removedFields(changes), guard) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
       plateRelease(t, t.plate),
-      ...billingChange(t.userId, t.priceId, -1),
+      ...billingChange(t, t, -1),
       // A plate change in flight loses its claim too.
       ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
       ...spaceStats(t, changes.updatedAt, { freed: t.vehicleType, ended: to === 'ended', mrr: -t.monthlyAmount }),
@@ -385,9 +391,9 @@ export const tenancyRepository: TenancyRepository = {
     const result = await transact([
       occupancySwap(t.carparkId, t.vehicleType, to.vehicleType),
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(previousVehicle)` } },
-      ...billingChange(t.userId, to.priceId, 1),
+      ...billingChange(t, to, 1),
       // The account's version is bumped once by the line above; the old line only loses its unit.
-      billingChange(t.userId, t.priceId, -1)[0]!,
+      billingChange(t, t, -1)[0]!,
       ...spaceStats(t, now, { taken: to.vehicleType, freed: t.vehicleType, mrr: to.monthlyAmount - t.monthlyAmount }),
       ...noted(t.tenancyId, now, note),
     ]);
@@ -405,12 +411,43 @@ export const tenancyRepository: TenancyRepository = {
       // Taking the old space back is not capped: it was held until the change.
       occupancySwap(t.carparkId, t.vehicleType, back.vehicleType, { uncapped: true }),
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
-      ...billingChange(t.userId, back.priceId, 1),
-      billingChange(t.userId, t.priceId, -1)[0]!,
+      ...billingChange(t, back, 1),
+      billingChange(t, t, -1)[0]!,
       ...spaceStats(t, now, { taken: back.vehicleType, freed: t.vehicleType, mrr: back.monthlyAmount - t.monthlyAmount }),
       ...noted(t.tenancyId, now, note),
     ]);
     return result.ok;
+  },
+
+  /** 1 round trip. */
+  async reprice(t, to, now, note) {
+    const priceChange = { previousPriceId: t.priceId, previousAmount: t.monthlyAmount, from: to.from, at: now };
+    const update = tenancyUpdate(t.tenancyId, [t.status], { priceId: to.priceId, monthlyAmount: to.monthlyAmount, priceChange, updatedAt: now });
+    const result = await transact([
+      {
+        Update: {
+          ...update,
+          ConditionExpression: `${update.ConditionExpression} AND #priceId = :previousPrice AND attribute_not_exists(previousVehicle)`,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#priceId': 'priceId' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':previousPrice': t.priceId },
+        },
+      },
+      // A scheduled tenancy is not billed yet: it is counted on its (new) price when it starts.
+      ...(t.status === 'scheduled' ? [] : [...billingChange(t, { priceId: to.priceId, vehicleType: t.vehicleType }, 1), billingChange(t, t, -1)[0]!]),
+      ...spaceStats(t, now, { mrr: to.monthlyAmount - t.monthlyAmount }),
+      ...noted(t.tenancyId, now, note),
+    ]);
+    return result.ok;
+  },
+
+  async markPriceChangeNotified(tenancyId, changedAt, now) {
+    await updateIf({
+      Key: keys.tenancy(tenancyId),
+      UpdateExpression: 'SET priceChange.notifiedAt = :now',
+      ConditionExpression: 'priceChange.#at = :at',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':now': now, ':at': changedAt },
+    });
   },
 
   async commitVehicleChange(tenancyId, now) {

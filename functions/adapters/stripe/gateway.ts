@@ -9,6 +9,7 @@ import {
   PaymentProviderUnavailableError,
   type BillingCustomer,
   type CardSummary,
+  priceFamily,
   servicePeriod,
   type CollectibleInvoice,
   type InvoiceLine,
@@ -142,7 +143,10 @@ function toCollectible(i: Stripe.Invoice): CollectibleInvoice {
 }
 
 function toSubscription(s: Stripe.Subscription): SubscriptionState {
-  const items = s.items.data.map((i) => ({ itemId: i.id, priceId: i.price.id, quantity: i.quantity ?? 0 }));
+  const items = s.items.data.map((i) => {
+    const { carparkId, vehicleType } = i.price.metadata ?? {};
+    return { itemId: i.id, priceId: i.price.id, quantity: i.quantity ?? 0, ...(carparkId && vehicleType ? { family: priceFamily(carparkId, vehicleType) } : {}) };
+  });
   // Billing periods live on items in current API versions (and on the subscription in older ones).
   const periodEnd = s.items.data[0]?.current_period_end ?? (s as { current_period_end?: number }).current_period_end;
   return { subscriptionId: s.id, customerId: idOf(s.customer), status: s.status, items, ...(periodEnd ? { currentPeriodEnd: iso(periodEnd) } : {}) };
@@ -413,6 +417,11 @@ export const stripeGateway: PaymentGateway = {
         },
         { idempotencyKey },
       );
+    }),
+
+  changeItemPrice: (itemId, { priceId, quantity }, idempotencyKey) =>
+    call(async (s) => {
+      await s.subscriptionItems.update(itemId, { price: priceId, quantity, proration_behavior: 'none' }, { idempotencyKey });
     }),
 
   removeItem: (itemId, { credit }, idempotencyKey) =>

@@ -32,7 +32,7 @@ sameShape<SameShape<Built<typeof billingAccountSchema>, BillingAccountItem>>();
 sameShape<SameShape<NonNullable<Built<typeof billingAccountSchema>['defaultCard']>, CardSummary>>();
 export const billingAccountEntity = defineEntity<BillingAccountItem>(ENTITY.billingAccount, billingAccountSchema);
 
-const billingLineSchema = () => z.object({ priceId: z.string(), quantity: z.number().check(z.int()) });
+const billingLineSchema = () => z.object({ priceId: z.string(), quantity: z.number().check(z.int()), family: z.optional(z.string()) });
 sameShape<SameShape<Built<typeof billingLineSchema>, BillingLine>>();
 export const billingLineEntity = defineEntity<BillingLine>(ENTITY.billingLine, billingLineSchema);
 

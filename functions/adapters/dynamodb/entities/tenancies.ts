@@ -43,6 +43,15 @@ const tenancySchema = () => z.object({
   suspendedFrom: z.optional(z.enum(['active', 'cancelling'])),
   awaitingAuthentication: z.optional(z.object({ invoiceId: z.string(), until: z.string(), withdrawn: z.optional(z.boolean()) })),
   cancellationId: z.optional(z.string()),
+  priceChange: z.optional(
+    z.object({
+      previousPriceId: z.string(),
+      previousAmount: z.number().check(z.int()),
+      from: z.string(),
+      at: z.string(),
+      notifiedAt: z.optional(z.string()),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

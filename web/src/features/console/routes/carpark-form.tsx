@@ -144,7 +144,7 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
   const error = localError ?? mutation.error;
   const title = existing ? `Edit ${existing.name}` : 'Add a car park';
 
-  const done = (name: string) => void navigate('/console/carparks', { state: { saved: name } });
+  const done = (name: string, repriced = false) => void navigate('/console/carparks', { state: { saved: name, repriced } });
 
   return (
     <Page title={title}>
@@ -175,7 +175,7 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
             if (!sameMap(capacity, existing.capacity)) body.capacity = capacity;
             if (values.smartParkingSiteId) body.smartParkingSiteId = values.smartParkingSiteId;
             if (values.supportEmail !== existing.supportEmail) body.supportEmail = values.supportEmail ?? '';
-            update.mutate(body as UpdateCarparkBody, { onSuccess: (saved) => done(saved.name) });
+            update.mutate(body as UpdateCarparkBody, { onSuccess: (saved) => done(saved.name, body.prices !== undefined) });
           } else {
             const body = {
               ...(admin ? { operatorId: values.operatorId ?? '' } : {}),
@@ -232,6 +232,12 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
             <option value="eur">Euros (EUR)</option>
             <option value="usd">US dollars (USD)</option>
           </SelectField>
+        )}
+        {existing && (
+          <p className="hint" id="price-policy">
+            A new price applies to new tenancies at once, and to existing tenancies from their next renewal: nothing more is
+            charged for the month they have paid, and each of their tenants is emailed the new price and the date.
+          </p>
         )}
         {VEHICLE_TYPES.map((type) => (
           <fieldset className="field" key={type}>

@@ -19,12 +19,17 @@ function ConsoleCarparks() {
   const session = useSession()!;
   const admin = session.user.role === 'admin';
   const carparks = useConsoleCarparks(session);
-  const saved = (useLocation().state as { saved?: string } | null)?.saved;
+  const { saved, repriced } = (useLocation().state as { saved?: string; repriced?: boolean } | null) ?? {};
   return (
     <>
       <ConsoleNav />
       <Page title={admin ? 'Car parks' : 'My car parks'} lead={admin ? 'Every car park on the platform.' : undefined}>
-        {saved && <Notice tone="ok">{saved} is saved.</Notice>}
+        {saved && (
+          <Notice tone="ok">
+            {saved} is saved.
+            {repriced && ' Its tenancies move to the new prices from their next renewal, and their tenants are being emailed.'}
+          </Notice>
+        )}
         <p>
           <Link className="button" to="/console/carparks/new">
             Add a car park

@@ -2,12 +2,13 @@ import { Link, useParams } from 'react-router';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { RequireConsole, useSession } from '../../../lib/auth';
-import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
+import { longDate, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { FormError } from '../../../components/form';
 import { Notice } from '../../../components/status';
 import { useConsoleCarpark, useConsoleTenancy, useConsoleUser, usePushToBarrier } from '../api';
 import { ConsoleNav } from '../components/console-nav';
 import { TenancyTimeline } from '../../tenancies/components/tenancy-timeline';
+import { TenancyPrice } from '../../tenancies/components/tenancy-price';
 
 export default function ConsoleTenancyRoute() {
   return (
@@ -68,7 +69,9 @@ function ConsoleTenancy() {
             )}
           </dd>
           <dt>Price</dt>
-          <dd>{money(t.monthlyAmount, t.currency)} a month</dd>
+          <dd>
+            <TenancyPrice tenancy={t} />
+          </dd>
           <dt>{t.status === 'scheduled' ? 'Starts' : 'Started'}</dt>
           <dd>{longDate(t.startDate)}</dd>
           {t.renewsAt && t.status === 'active' && (

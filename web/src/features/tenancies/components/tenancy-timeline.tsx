@@ -4,7 +4,7 @@
  * operator and admins in the console (the API leaves the tenant's invoice out for operators).
  */
 import { QueryError } from '../../../components/status';
-import { money, timeAndDay, vehicleTypeName } from '../../../lib/format';
+import { longDate, money, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { useTenancyTimeline, type TimelineEvent } from '../api';
 
 const SOURCE_NAMES: Record<TimelineEvent['source'], string> = {
@@ -52,6 +52,11 @@ export function describeEvent(event: TimelineEvent): string {
       return `Vehicle type change asked for: ${vehicleTypeName(text(d?.from))} to ${vehicleTypeName(text(d?.to))}`;
     case 'vehicle_change_reverted':
       return `Vehicle type change undone (the new price was not paid): ${vehicleTypeName(text(d?.to))} again`;
+    case 'price_changed': {
+      const from = amount(d, 'previousAmount');
+      const to = amount(d, 'monthlyAmount');
+      return `The car park's price changed${from && to ? ` from ${from} to ${to} a month` : ''}${typeof d?.from === 'string' ? `, paid from ${longDate(d.from)}` : ''}`;
+    }
     case 'invoice_paid': {
       const paid = amount(d, 'amount');
       return `Invoice paid${d?.number ? ` (${text(d.number)})` : ''}${paid ? `: ${paid} for this space` : ''}`;

@@ -2,9 +2,10 @@ import { Link } from 'react-router';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { RequireSession } from '../../../lib/auth';
-import { longDate, money, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
+import { longDate, tenancyStatusName, vehicleTypeName } from '../../../lib/format';
 import { useCarparks } from '../../carparks/api';
 import { nextRenewal, useTenancies } from '../api';
+import { TenancyPrice } from '../components/tenancy-price';
 
 export default function TenanciesRoute() {
   return (
@@ -43,7 +44,7 @@ function TenanciesPage() {
                 </h2>
                 <p>
                   <span className={`status status-${tenancy.status}`}>{tenancyStatusName(tenancy.status)}</span>{' '}
-                  {vehicleTypeName(tenancy.vehicleType)} · {money(tenancy.monthlyAmount, tenancy.currency)} a month
+                  {vehicleTypeName(tenancy.vehicleType)} · <TenancyPrice tenancy={tenancy} />
                 </p>
                 {tenancy.status === 'scheduled' ? (
                   <p data-testid="starts-on">Starts on {longDate(tenancy.startDate)}</p>

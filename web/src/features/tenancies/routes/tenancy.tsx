@@ -9,6 +9,7 @@ import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../c
 import { nextRenewal, useCancelTenancy, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
 import { PlateWarnings } from '../components/plate-warnings';
 import { TenancyTimeline } from '../components/tenancy-timeline';
+import { TenancyPrice } from '../components/tenancy-price';
 
 export default function TenancyRoute() {
   return (
@@ -133,7 +134,9 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
         <dt>Vehicle type</dt>
         <dd>{vehicleTypeName(t.vehicleType)}</dd>
         <dt>Price</dt>
-        <dd>{money(t.monthlyAmount, t.currency)} a month</dd>
+        <dd>
+          <TenancyPrice tenancy={t} />
+        </dd>
         <dt>{t.status === 'scheduled' ? 'Starts' : 'Started'}</dt>
         <dd>{longDate(t.startDate)}</dd>
         {renewsAt && (
