@@ -443,6 +443,15 @@ export const routes = [
     access: { table: ['GetItem', 'Query', 'UpdateItem'], stripe: true },
   },
   {
+    id: 'QuoteChange',
+    method: 'POST',
+    path: '/billing/quote',
+    handler: 'handlers/billing/quote-change.ts',
+    auth: 'user',
+    summary: 'What renting a space, changing its vehicle type or cancelling it charges now, credits, and renews at, from Stripe\'s invoice preview',
+    access: { table: ['GetItem', 'Query'], stripe: true },
+  },
+  {
     id: 'PayInvoice',
     method: 'POST',
     path: '/billing/invoices/{invoiceId}/pay',

@@ -61,6 +61,7 @@ const responses = {
   CreateBilling: { body: s.BillingResponse, errors: [401, 503] },
   UpdateBilling: { body: s.BillingResponse, errors: [401, 402, 503] },
   CreateSetupIntent: { body: s.SetupIntentResponse, errors: [401, 503] },
+  QuoteChange: { body: s.QuoteResponse, errors: [401, 403, 404, 409, 503] },
   PayInvoice: { body: s.PaidInvoiceResponse, errors: [401, 402, 404, 409, 503] },
   GetInvoicePayment: { body: s.InvoicePaymentResponse, errors: [401, 404, 503] },
   Contact: { body: s.ContactAccepted, errors: [404, 429] },

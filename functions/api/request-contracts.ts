@@ -57,6 +57,7 @@ export const requestContracts = builtOnFirstUse({
   CreateBilling: () => ({ success: { status: 200 } }),
   UpdateBilling: () => ({ body: r.UpdateBillingBody, success: { status: 200 } }),
   CreateSetupIntent: () => ({ success: { status: 201 } }),
+  QuoteChange: () => ({ body: r.QuoteBody, success: { status: 200 } }),
   PayInvoice: () => ({ params: r.InvoiceParams, success: { status: 200 } }),
   GetInvoicePayment: () => ({ params: r.InvoiceParams, success: { status: 200 } }),
   Contact: () => ({ body: r.ContactBody, success: { status: 202 } }),

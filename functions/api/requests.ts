@@ -47,6 +47,10 @@ export const fields = builtOnFirstUse({
   OperatorId: () => z.string().check(z.regex(/^op_[0-9a-f]{20}$/), z.meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' })),
   CarparkId: () => z.string().check(z.regex(/^cp_[0-9a-f]{20}$/), z.meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' })),
   TenancyId: () => z.string().check(z.regex(/^tn_[0-9a-f]{20}$/), z.meta({ example: 'tn_1b2c3d4e5f60718293a4' })),
+  QuotedAt: () =>
+    z.iso.datetime({ offset: true }).check(
+      z.meta({ description: 'The quotedAt of the quote shown (POST /billing/quote), within 30 minutes: the charge is prorated from then, so it is what was shown' }),
+    ),
   /** Xero's ContactID; stored in lower case. */
   XeroContactId: () => z.guid().check(z.meta({ example: '5b1a3c2e-8d4f-4a6b-9c7d-0e1f2a3b4c5d' })),
 
@@ -172,11 +176,12 @@ export const requests = builtOnFirstUse({
       vehicleType: z.enum(VEHICLE_TYPES),
       plate: f.RawPlate,
       startDate: z.optional(z.iso.datetime({ offset: true })).check(z.meta({ description: 'Defaults to now' })),
+      quotedAt: z.optional(f.QuotedAt),
     }),
 
   UpdateTenancyBody: () =>
     z
-      .strictObject({ plate: z.optional(f.RawPlate), vehicleType: z.optional(z.enum(VEHICLE_TYPES)) })
+      .strictObject({ plate: z.optional(f.RawPlate), vehicleType: z.optional(z.enum(VEHICLE_TYPES)), quotedAt: z.optional(f.QuotedAt) })
       .check(z.refine((value) => value.plate !== undefined || value.vehicleType !== undefined, { message: 'Give a plate or a vehicle type.' })),
 
   ListTenanciesQuery: () =>
@@ -207,6 +212,13 @@ export const requests = builtOnFirstUse({
 
   InvoiceParams: () =>
     z.object({ invoiceId: z.string().check(z.regex(/^in_[A-Za-z0-9]{1,64}$/), z.meta({ example: 'in_1QxYzAbCdEfGh' })) }),
+
+  QuoteBody: () =>
+    z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('rent'), carparkId: f.CarparkId, vehicleType: z.enum(VEHICLE_TYPES) }),
+      z.strictObject({ kind: z.literal('vehicle_change'), tenancyId: f.TenancyId, vehicleType: z.enum(VEHICLE_TYPES) }),
+      z.strictObject({ kind: z.literal('cancel'), tenancyId: f.TenancyId }),
+    ]),
 
   UpdateBillingBody: () =>
     atLeastOneField(

@@ -450,6 +450,19 @@ export const SetupIntentResponse = z
   .object({ setupIntentId: z.string(), clientSecret: z.string() })
   .meta({ id: 'SetupIntent' });
 
+export const QuoteResponse = z
+  .object({
+    currency: z.string(),
+    chargedNow: z.number().meta({ description: 'Charged to the card when the change is made (minor units)' }),
+    credited: z.number().meta({ description: 'Unused time given back for the space left, taken off the next renewal (minor units)' }),
+    nextRenewal: z.optional(
+      z.object({ on: z.string(), amount: z.number().meta({ description: 'The next renewal after the change, the credit taken off (minor units)' }) }),
+    ),
+    endsOn: z.optional(z.string().meta({ description: 'A cancellation: the last day of access' })),
+    quotedAt: z.string().meta({ description: 'Send with the rental or the change within 30 minutes: it is prorated from this moment' }),
+  })
+  .meta({ id: 'Quote' });
+
 export const WebhookAccepted = z.object({ received: z.literal(true), eventId: z.string() }).meta({ id: 'WebhookAccepted' });
 
 export const ContactAccepted = z.object({ received: z.literal(true) }).meta({ id: 'ContactAccepted' });

@@ -128,9 +128,24 @@ export interface SubscriptionState {
   readonly customerId?: string;
   readonly status: string;
   readonly items: readonly SubscriptionItemState[];
-  /** End of the period already paid for (ISO), when known. */
+  /** The period already paid for (ISO), when known. */
+  readonly currentPeriodStart?: string;
   readonly currentPeriodEnd?: string;
 }
+
+/**
+ * One item of a previewed subscription: an existing item changed (`itemId`, with a new quantity,
+ * a new price, or deleted) or a new one (`priceId` and `quantity`).
+ */
+export interface PreviewItem {
+  readonly itemId?: string;
+  readonly priceId?: string;
+  readonly quantity?: number;
+  readonly deleted?: boolean;
+}
+
+/** An invoice Stripe would raise, not raised: its total may be negative (a credit). */
+export type InvoicePreview = InvoiceSummary & { readonly total: number };
 
 export interface PriceRequest {
   readonly carparkId: string;
@@ -182,14 +197,31 @@ export interface PaymentGateway {
     input: { customerId: string; userId: string; items: readonly { priceId: string; quantity: number }[]; allowIncomplete?: boolean },
     idempotencyKey: string,
   ): Promise<SubscriptionState>;
-  addItem(subscriptionId: string, item: { priceId: string; quantity: number; allowIncomplete?: boolean }, idempotencyKey: string): Promise<void>;
+  /**
+   * What Stripe would invoice, charging nothing. With a subscription: `always_invoice`, the invoice
+   * the change would raise at once (prorated from `prorationDate`); `none`, the next renewal after
+   * it. Without: the first invoice of a subscription of these items.
+   */
+  previewInvoice(input: {
+    customerId: string;
+    subscriptionId?: string;
+    items: readonly PreviewItem[];
+    proration: 'always_invoice' | 'none';
+    prorationDate: string;
+  }): Promise<InvoicePreview>;
+  /** `prorationDate`: charge the growth from then (a quote's moment), not from now. */
+  addItem(
+    subscriptionId: string,
+    item: { priceId: string; quantity: number; allowIncomplete?: boolean; prorationDate?: string },
+    idempotencyKey: string,
+  ): Promise<void>;
   /**
    * Growth is invoiced at once. Shrinking credits the unused time only when `credit` is set: an
    * undone setup is credited, a tenancy ending at the end of its paid period is not.
    */
   setItemQuantity(
     itemId: string,
-    change: { quantity: number; growth: boolean; credit: boolean; allowIncomplete?: boolean },
+    change: { quantity: number; growth: boolean; credit: boolean; allowIncomplete?: boolean; prorationDate?: string },
     idempotencyKey: string,
   ): Promise<void>;
   /**
@@ -200,7 +232,8 @@ export interface PaymentGateway {
   awaitingAuthentication(subscriptionId: string, options?: { orUnpaid?: boolean }): Promise<string | undefined>;
   /** Voids an open invoice (a charge never confirmed); a paid or void one is left as it is. */
   voidInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
-  removeItem(itemId: string, change: { credit: boolean }, idempotencyKey: string): Promise<void>;
+  /** `prorationDate`: with `credit`, the unused time counted from then (a quote's moment). */
+  removeItem(itemId: string, change: { credit: boolean; prorationDate?: string }, idempotencyKey: string): Promise<void>;
   /**
    * Moves an item onto another price with no proration: nothing is charged or credited now, and
    * the next renewal bills the new price (a car park's price change reaching existing tenancies).
@@ -415,7 +448,18 @@ export async function syncSubscription(
   deps: BillingDeps,
   userId: string,
   keyPrefix: string,
-  { credit = false, mode = 'converge', authenticate = false }: { credit?: boolean; mode?: SyncMode; authenticate?: boolean } = {},
+  {
+    credit = false,
+    mode = 'converge',
+    authenticate = false,
+    prorationDate,
+  }: {
+    credit?: boolean;
+    mode?: SyncMode;
+    authenticate?: boolean;
+    /** When the tenant was shown the charge (a quote): growth and credits are prorated from then, so they are what was shown. */
+    prorationDate?: string;
+  } = {},
 ): Promise<SyncResult> {
   /**
    * Charges off-session, refusing what the card cannot pay. With `authenticate`, a charge the
@@ -481,21 +525,23 @@ export async function syncSubscription(
         subscription = (await deps.payments.getSubscription(subscriptionId)) ?? subscription;
       }
       const current = new Map(subscription.items.map((i) => [i.priceId, i]));
+      // Stripe prorates only within the period being billed: a quote from before a renewal no longer applies.
+      const from = prorationDate && subscription.currentPeriodStart && prorationDate >= subscription.currentPeriodStart ? { prorationDate } : {};
       // Grow before shrinking: a subscription must always keep at least one item.
       for (const [priceId, quantity] of desired) {
         const item = current.get(priceId);
         if (mode === 'shrink' && (!item || item.quantity <= quantity)) continue;
         if (!item) {
-          await charge((allowIncomplete, suffix) => deps.payments.addItem(subscriptionId, { priceId, quantity, allowIncomplete }, key(`add:${priceId}${suffix}`)));
+          await charge((allowIncomplete, suffix) => deps.payments.addItem(subscriptionId, { priceId, quantity, allowIncomplete, ...from }, key(`add:${priceId}${suffix}`)));
         } else if (item.quantity !== quantity) {
           const growth = quantity > item.quantity;
           await charge((allowIncomplete, suffix) =>
-            deps.payments.setItemQuantity(item.itemId, { quantity, growth, credit, allowIncomplete }, key(`qty:${priceId}:${quantity}${suffix}`)),
+            deps.payments.setItemQuantity(item.itemId, { quantity, growth, credit, allowIncomplete, ...(growth || credit ? from : {}) }, key(`qty:${priceId}:${quantity}${suffix}`)),
           );
         }
       }
       for (const [priceId, item] of current) {
-        if (!desired.has(priceId)) await deps.payments.removeItem(item.itemId, { credit }, key(`remove:${priceId}`));
+        if (!desired.has(priceId)) await deps.payments.removeItem(item.itemId, { credit, ...(credit ? from : {}) }, key(`remove:${priceId}`));
       }
     }
 

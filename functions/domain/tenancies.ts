@@ -114,6 +114,11 @@ export interface Tenancy {
     readonly at: string;
     readonly notifiedAt?: string;
   };
+  /**
+   * The moment the tenant was shown what this rental or vehicle change charges (a quote): Stripe
+   * prorates the change from then, so the charge is the amount shown.
+   */
+  readonly quotedAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -217,7 +222,13 @@ export interface TenancyRepository {
    * (capped by capacity) for the old one, and its billed unit to the new price. ConflictError
    * `carpark_full` or `tenancy_busy`.
    */
-  changeVehicle(tenancy: Tenancy, to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number }, now: string, note?: TimelineNote): Promise<void>;
+  /** `quotedAt`: the quote the tenant confirmed (removed when there was none). */
+  changeVehicle(
+    tenancy: Tenancy,
+    to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number; quotedAt?: string },
+    now: string,
+    note?: TimelineNote,
+  ): Promise<void>;
   /** Undoes `changeVehicle` (the new price could not be paid); false if nothing to undo. */
   revertVehicleChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<boolean>;
   /**

@@ -11,6 +11,7 @@ import { newId, newToken } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
 import type { VehicleType } from './carparks';
 import { sourceOf } from './tenancy-timeline';
+import { acceptedQuote } from './quotes';
 import { asSeenByOperator, MAX_START_AHEAD_DAYS, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
@@ -63,6 +64,8 @@ export interface CreateTenancyInput {
   readonly vehicleType: VehicleType;
   readonly plate: string;
   readonly startDate?: string;
+  /** The quote the tenant was shown (`POST /billing/quote`): the first charge is prorated from it. */
+  readonly quotedAt?: string;
 }
 
 export async function createTenancy(deps: TenancyDeps, caller: Principal, input: CreateTenancyInput): Promise<TenancyResult> {
@@ -80,6 +83,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
   }
   // A later start waits, unbilled and off the barrier, for its day (the setup workflow waits too).
   const startsLater = startDate > now;
+  const quotedAt = startsLater ? undefined : acceptedQuote(input.quotedAt, now);
 
   const carpark = await deps.carparks.get(input.carparkId);
   if (!carpark) throw new NotFoundError('Car park');
@@ -107,6 +111,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     monthlyAmount: amount,
     currency: carpark.currency,
     barrier: { status: 'pending', changedAt: now.toISOString() },
+    ...(quotedAt ? { quotedAt } : {}),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
@@ -169,7 +174,7 @@ export async function changeTenancy(
   deps: TenancyDeps,
   caller: Principal,
   tenancyId: string,
-  input: { plate?: string; vehicleType?: VehicleType },
+  input: { plate?: string; vehicleType?: VehicleType; quotedAt?: string },
 ): Promise<TenancyResult> {
   let tenancy = await visibleTenancy(deps, caller, tenancyId, true);
   if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can change the plate or vehicle.');
@@ -191,7 +196,8 @@ export async function changeTenancy(
         { path: 'vehicleType', message: `Choose one of: ${Object.keys(carpark?.prices ?? {}).join(', ')}.` },
       ]);
     }
-    const to = { vehicleType: newType, priceId, monthlyAmount: amount };
+    const quotedAt = acceptedQuote(input.quotedAt, deps.clock.now());
+    const to = { vehicleType: newType, priceId, monthlyAmount: amount, ...(quotedAt ? { quotedAt } : {}) };
     await deps.tenancies.changeVehicle(tenancy, to, now, {
       kind: 'vehicle_change_requested',
       source: sourceOf(caller),

@@ -9,6 +9,7 @@ import { BARRIER_ERROR_NAMES } from './barrier';
 import { AUTHENTICATION_REQUIRED, ensureCustomer, PAYMENT_ERROR_NAMES, syncSubscription, type BillingDeps, type SyncMode } from './billing';
 import type { Clock } from './clock';
 import { escapeHtml } from './accounts';
+import { honouredQuote } from './quotes';
 import type { CarparkRepository, Mailer } from './ports';
 import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
@@ -93,6 +94,7 @@ export async function syncTenantBilling(
     credit: input.credit ?? false,
     mode: input.mode ?? 'converge',
     authenticate: input.authenticate ?? false,
+    ...(honouredQuote(tenancy.quotedAt, deps.clock.now()) ? { prorationDate: tenancy.quotedAt } : {}),
   });
   return {
     subscriptionId: result.subscription?.subscriptionId ?? null,

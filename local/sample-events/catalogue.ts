@@ -88,6 +88,7 @@ const BODIES: Record<string, unknown> = {
   ResetPassword: { token: 'c2FtcGxlLXJlc2V0LXRva2VuLWZyb20tdGhlLW91dGJveA', password: 'Parking-2027!' },
   CreateTenancy: { carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d', vehicleType: 'car', plate: 'AB12 CDE' },
   UpdateBilling: { defaultPaymentMethod: 'pm_card_visa' },
+  QuoteChange: { kind: 'rent', carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d', vehicleType: 'car' },
   UpdateUser: { name: 'Sam Jones', phone: '+44 20 7946 0000' },
   CreateOperator: { name: 'Northgate Parking Ltd', contactEmail: 'ops@northgate.example' },
   CreateCarpark: {

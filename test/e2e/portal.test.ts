@@ -106,7 +106,9 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await page.getByLabel('Number plate').fill('ao51 xyz');
     await page.getByRole('radio', { name: /Car: £120\.00 a month/ }).check();
     expect(await page.getByTestId('monthly-price').textContent()).toBe('£120.00 a month');
-    expect(await page.getByTestId('first-charge').textContent()).toMatch(/^£120\.00 today, to your .+ card ending \d{4}$/);
+    // From Stripe's preview: a first space is a month now, and the same at each renewal.
+    await expectText(page, '[data-testid=quote-now]', /^£120\.00 to your .+ card ending \d{4}$/);
+    expect(await page.getByTestId('quote-renewal').textContent()).toMatch(/^£120\.00 on \w+,? \d{1,2} [A-Z][a-z]+ \d{4}, for all your spaces$/);
     await checkPage(page, 'rent-summary');
     await page.getByRole('button', { name: 'Confirm and pay £120.00' }).click();
 
@@ -241,12 +243,22 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
 
     await page.getByLabel('New vehicle type').selectOption({ label: 'Electric vehicle: £140.00 a month' });
     expect(await page.getByTestId('new-price').textContent()).toBe('New price: £140.00 a month instead of £120.00.');
+    // Shown before confirming, from Stripe's preview: the new type's days charged now, the old one's credited.
+    const chargedNow = await expectText(page, '[data-testid=quote-now]', /^£\d+\.\d\d$/);
+    expect(await page.getByTestId('quote-credit').textContent()).toMatch(/^£\d+\.\d\d for the unused days, taken off your next renewal$/);
+    await checkPage(page, 'tenancy-vehicle-quote');
     await page.getByRole('button', { name: 'Change to Electric vehicle at £140.00 a month' }).click();
     await page.getByRole('region', { name: 'Summary' }).filter({ hasText: 'Electric vehicle' }).waitFor();
+    // What was shown is what was charged.
+    const billing = (await twin.request('GET', '/billing', { token: await tokenOf(email) })).json as { recentInvoices: { amountPaid: number }[] };
+    expect(`£${(billing.recentInvoices[0]!.amountPaid / 100).toFixed(2)}`).toBe(chargedNow);
 
     const cancel = page.getByRole('button', { name: 'Cancel tenancy' });
     await expectReachableByKeyboard(page, cancel);
     await page.keyboard.press('Enter');
+    await expectText(page, '[data-testid=quote-ends]', /the barrier lets you in until then/);
+    expect(await page.getByTestId('quote-now').textContent()).toBe('Nothing');
+    expect(await page.getByTestId('quote-renewal').textContent()).toBe('None: nothing more is charged');
     await page.getByRole('button', { name: 'Yes, cancel' }).click();
     const notice = await expectText(page, '[data-testid=cancel-notice]', /ends on/, 30_000);
     // The end date in words, in the car park's time zone, never an ISO timestamp.

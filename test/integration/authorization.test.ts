@@ -173,6 +173,11 @@ const matrix: Record<RouteId, Case> = {
     expect: { ...all(200), anonymous: 401 },
   },
   CreateSetupIntent: { request: () => ({ method: 'POST', path: '/billing/setup-intent' }), expect: { ...all(201), anonymous: 401 } },
+  QuoteChange: {
+    // What cancelling tenant A's tenancy would change: only A may ask; tenants rent, so staff are refused.
+    request: () => ({ method: 'POST', path: '/billing/quote', body: { kind: 'cancel', tenancyId: tenancyOfA[0] } }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 403, operatorY: 403, admin: 403 },
+  },
   PayInvoice: {
     // Tenant A's first invoice, paid already: A is told so; to anyone else it does not exist.
     request: () => ({ method: 'POST', path: `/billing/invoices/${invoiceOfA}/pay` }),

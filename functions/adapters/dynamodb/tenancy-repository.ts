@@ -387,7 +387,8 @@ export const tenancyRepository: TenancyRepository = {
   /** 1 round trip. */
   async changeVehicle(t, to, now, note) {
     const previousVehicle = { vehicleType: t.vehicleType, priceId: t.priceId, monthlyAmount: t.monthlyAmount };
-    const update = tenancyUpdate(t.tenancyId, ['active'], { ...to, previousVehicle, updatedAt: now });
+    const { quotedAt, ...vehicle } = to;
+    const update = tenancyUpdate(t.tenancyId, ['active'], { ...vehicle, ...(quotedAt ? { quotedAt } : {}), previousVehicle, updatedAt: now }, quotedAt ? [] : ['quotedAt']);
     const result = await transact([
       occupancySwap(t.carparkId, t.vehicleType, to.vehicleType),
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(previousVehicle)` } },

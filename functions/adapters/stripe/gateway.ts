@@ -71,6 +71,7 @@ async function call<T>(run: (s: Stripe) => Promise<T>): Promise<T> {
 const isMissing = (error: unknown) => error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing';
 const idOf = (ref: string | { id?: string } | null | undefined) => (typeof ref === 'string' ? ref : (ref?.id ?? ''));
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+const epochSeconds = (isoDate: string) => Math.floor(Date.parse(isoDate) / 1000);
 
 function card(pm: Stripe.PaymentMethod | string | null | undefined): CardSummary | undefined {
   if (!pm || typeof pm === 'string' || !pm.card) return undefined;
@@ -148,8 +149,16 @@ function toSubscription(s: Stripe.Subscription): SubscriptionState {
     return { itemId: i.id, priceId: i.price.id, quantity: i.quantity ?? 0, ...(carparkId && vehicleType ? { family: priceFamily(carparkId, vehicleType) } : {}) };
   });
   // Billing periods live on items in current API versions (and on the subscription in older ones).
+  const periodStart = s.items.data[0]?.current_period_start ?? (s as { current_period_start?: number }).current_period_start;
   const periodEnd = s.items.data[0]?.current_period_end ?? (s as { current_period_end?: number }).current_period_end;
-  return { subscriptionId: s.id, customerId: idOf(s.customer), status: s.status, items, ...(periodEnd ? { currentPeriodEnd: iso(periodEnd) } : {}) };
+  return {
+    subscriptionId: s.id,
+    customerId: idOf(s.customer),
+    status: s.status,
+    items,
+    ...(periodStart ? { currentPeriodStart: iso(periodStart) } : {}),
+    ...(periodEnd ? { currentPeriodEnd: iso(periodEnd) } : {}),
+  };
 }
 
 const CUSTOMER_EXPAND = ['invoice_settings.default_payment_method'];
@@ -392,7 +401,25 @@ export const stripeGateway: PaymentGateway = {
       ),
     ),
 
-  addItem: (subscriptionId, { priceId, quantity, allowIncomplete }, idempotencyKey) =>
+  previewInvoice: ({ customerId, subscriptionId, items, proration, prorationDate }) =>
+    call(async (s) => {
+      const preview = await s.invoices.createPreview({
+        customer: customerId,
+        ...(subscriptionId ? { subscription: subscriptionId } : {}),
+        subscription_details: {
+          items: items.map((i) => ({
+            ...(i.itemId ? { id: i.itemId } : {}),
+            ...(i.priceId ? { price: i.priceId } : {}),
+            ...(i.quantity !== undefined ? { quantity: i.quantity } : {}),
+            ...(i.deleted ? { deleted: true } : {}),
+          })),
+          ...(subscriptionId ? { proration_behavior: proration, proration_date: epochSeconds(prorationDate) } : {}),
+        },
+      });
+      return { ...(await toInvoice(s, preview)), total: preview.total };
+    }),
+
+  addItem: (subscriptionId, { priceId, quantity, allowIncomplete, prorationDate }, idempotencyKey) =>
     call(async (s) => {
       await s.subscriptionItems.create(
         {
@@ -400,19 +427,21 @@ export const stripeGateway: PaymentGateway = {
           price: priceId,
           quantity,
           proration_behavior: 'always_invoice',
+          ...(prorationDate ? { proration_date: epochSeconds(prorationDate) } : {}),
           payment_behavior: allowIncomplete ? 'allow_incomplete' : 'error_if_incomplete',
         },
         { idempotencyKey },
       );
     }),
 
-  setItemQuantity: (itemId, { quantity, growth, credit, allowIncomplete }, idempotencyKey) =>
+  setItemQuantity: (itemId, { quantity, growth, credit, allowIncomplete, prorationDate }, idempotencyKey) =>
     call(async (s) => {
       await s.subscriptionItems.update(
         itemId,
         {
           quantity,
           proration_behavior: growth ? 'always_invoice' : credit ? 'create_prorations' : 'none',
+          ...((growth || credit) && prorationDate ? { proration_date: epochSeconds(prorationDate) } : {}),
           ...(growth ? { payment_behavior: allowIncomplete ? ('allow_incomplete' as const) : ('error_if_incomplete' as const), off_session: true } : {}),
         },
         { idempotencyKey },
@@ -424,10 +453,14 @@ export const stripeGateway: PaymentGateway = {
       await s.subscriptionItems.update(itemId, { price: priceId, quantity, proration_behavior: 'none' }, { idempotencyKey });
     }),
 
-  removeItem: (itemId, { credit }, idempotencyKey) =>
+  removeItem: (itemId, { credit, prorationDate }, idempotencyKey) =>
     call(async (s) => {
       try {
-        await s.subscriptionItems.del(itemId, { proration_behavior: credit ? 'create_prorations' : 'none' }, { idempotencyKey });
+        await s.subscriptionItems.del(
+          itemId,
+          { proration_behavior: credit ? 'create_prorations' : 'none', ...(credit && prorationDate ? { proration_date: epochSeconds(prorationDate) } : {}) },
+          { idempotencyKey },
+        );
       } catch (error) {
         if (!isMissing(error)) throw error;
       }

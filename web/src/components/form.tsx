@@ -114,9 +114,20 @@ export function FormError({ error, shownFields = [] }: { error: unknown; shownFi
   );
 }
 
-export function SubmitButton({ pending, children, pendingText }: { pending: boolean; children: ReactNode; pendingText?: string }) {
+export function SubmitButton({
+  pending,
+  children,
+  pendingText,
+  disabled = false,
+}: {
+  pending: boolean;
+  children: ReactNode;
+  pendingText?: string;
+  /** Not ready to send yet (what it confirms is still being worked out). */
+  disabled?: boolean;
+}) {
   return (
-    <button type="submit" disabled={pending} aria-busy={pending || undefined}>
+    <button type="submit" disabled={pending || disabled} aria-busy={pending || undefined}>
       {pending ? (pendingText ?? 'Working…') : children}
     </button>
   );

@@ -52,6 +52,7 @@ const tenancySchema = () => z.object({
       notifiedAt: z.optional(z.string()),
     }),
   ),
+  quotedAt: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

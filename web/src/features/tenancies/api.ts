@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api-client';
-import type { Tenancy, TenancyWithWarnings, TimelineEvent } from '../../lib/api/types';
+import type { Quote, QuoteRequest, Tenancy, TenancyWithWarnings, TimelineEvent } from '../../lib/api/types';
 import type { VehicleType } from '../carparks/api';
 
 export type { Tenancy, TimelineEvent };
@@ -90,14 +90,34 @@ function useTenancyMutation<Input, Result extends Tenancy | { tenancy: Tenancy }
   });
 }
 
+export type { Quote, QuoteRequest };
+
+/** Quotes are honoured for 30 minutes: one older than this is asked for again before it is used. */
+const QUOTE_FRESH_MS = 10 * 60 * 1000;
+
+/**
+ * What a change charges now, credits and renews at, from Stripe's preview (nothing while
+ * `request` is undefined). Its `quotedAt` goes with the change, so the charge is what was shown.
+ */
+export function useQuote(request: QuoteRequest | undefined) {
+  return useQuery({
+    queryKey: ['quote', request],
+    queryFn: () => unwrap(api.POST('/billing/quote', { body: request! })),
+    enabled: request !== undefined,
+    staleTime: QUOTE_FRESH_MS,
+    refetchInterval: QUOTE_FRESH_MS,
+    retry: false,
+  });
+}
+
 export function useRent() {
-  return useTenancyMutation((body: { carparkId: string; vehicleType: VehicleType; plate: string; startDate?: string }) =>
+  return useTenancyMutation((body: { carparkId: string; vehicleType: VehicleType; plate: string; startDate?: string; quotedAt?: string }) =>
     unwrap(api.POST('/tenancies', { body })),
   );
 }
 
 export function useUpdateTenancy(tenancyId: string) {
-  return useTenancyMutation((body: { plate?: string; vehicleType?: VehicleType }) =>
+  return useTenancyMutation((body: { plate?: string; vehicleType?: VehicleType; quotedAt?: string }) =>
     unwrap(api.PATCH('/tenancies/{tenancyId}', { params: { path: { tenancyId } }, body })),
   );
 }

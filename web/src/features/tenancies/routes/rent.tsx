@@ -8,7 +8,8 @@ import { longDate, money, startOfDayIso, todayInTimeZone, vehicleTypeName } from
 import { useBilling } from '../../billing/api';
 import { CardForm } from '../../billing/components/card-form';
 import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
-import { useRent } from '../api';
+import { useQuote, useRent } from '../api';
+import { QuoteSummary } from '../components/quote-summary';
 
 export default function RentRoute() {
   return (
@@ -52,6 +53,9 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
   const [startDate, setStartDate] = useState(today);
   const chosen = types.find((t) => t.type === vehicleType);
   const startsToday = startDate === today;
+  // Renting from today is charged now: Stripe's preview says how much (a second space is prorated).
+  const quote = useQuote(chosen && startsToday && chosen.free > 0 ? { kind: 'rent', carparkId: carpark.carparkId, vehicleType: chosen.type } : undefined);
+  const chargeNow = startsToday ? quote.data?.chargedNow : chosen?.price;
 
   return (
     <form
@@ -62,7 +66,13 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
         if (!vehicleType) return;
         const plate = String(new FormData(event.currentTarget).get('plate') ?? '');
         rent.mutate(
-          { carparkId: carpark.carparkId, vehicleType, plate, ...(!startsToday && { startDate: startOfDayIso(startDate) }) },
+          {
+            carparkId: carpark.carparkId,
+            vehicleType,
+            plate,
+            ...(!startsToday && { startDate: startOfDayIso(startDate) }),
+            ...(startsToday && quote.data && { quotedAt: quote.data.quotedAt }),
+          },
           {
             onSuccess: ({ tenancy, warnings }) =>
               void navigate(`/my/tenancies/${tenancy.tenancyId}`, { state: { warnings, justRented: true } }),
@@ -114,18 +124,22 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
           <dl>
             <dt>Monthly price</dt>
             <dd data-testid="monthly-price">{money(chosen.price, carpark.currency)} a month</dd>
-            <dt>First charge</dt>
-            <dd data-testid="first-charge">
-              {money(chosen.price, carpark.currency)} {startsToday ? 'today' : `on ${longDate(startOfDayIso(startDate))}`}, to your{' '}
-              {card.brand.toUpperCase()} card ending {card.last4}
-            </dd>
-            <dt>Then</dt>
-            <dd>The same each month until you cancel. Cancelling keeps your space until the end of the month you have paid for.</dd>
+            {!startsToday && (
+              <>
+                <dt>First charge</dt>
+                <dd data-testid="first-charge">
+                  {money(chosen.price, carpark.currency)} on {longDate(startOfDayIso(startDate))}, to your {card.brand.toUpperCase()} card ending{' '}
+                  {card.last4}
+                </dd>
+              </>
+            )}
           </dl>
+          {startsToday && <QuoteSummary quote={quote} card={card} />}
+          <p className="muted">Until you cancel, each month renews. Cancelling keeps your space until the end of the month you have paid for.</p>
         </section>
       )}
-      <SubmitButton pending={rent.isPending} pendingText="Renting…">
-        {chosen ? `Confirm and pay ${money(chosen.price, carpark.currency)}` : 'Confirm'}
+      <SubmitButton pending={rent.isPending} pendingText="Renting…" disabled={startsToday && chosen !== undefined && !quote.data}>
+        {chosen && chargeNow !== undefined ? `Confirm and pay ${money(chargeNow, carpark.currency)}` : 'Confirm'}
       </SubmitButton>
       <p>
         <Link to="/">Back to car parks</Link>

@@ -6,7 +6,8 @@ import { Loading, Notice, QueryError } from '../../../components/status';
 import { RequireSession } from '../../../lib/auth';
 import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
-import { nextRenewal, useCancelTenancy, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
+import { nextRenewal, useCancelTenancy, useQuote, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
+import { QuoteSummary } from '../components/quote-summary';
 import { PlateWarnings } from '../components/plate-warnings';
 import { TenancyTimeline } from '../components/tenancy-timeline';
 import { TenancyPrice } from '../components/tenancy-price';
@@ -198,6 +199,7 @@ function ChangeVehicleType({ tenancy, carpark }: { tenancy: Tenancy; carpark: Ca
   const others = pricedTypes(carpark).filter((t) => t.type !== tenancy.vehicleType);
   const [choice, setChoice] = useState<VehicleType | ''>('');
   const chosen = others.find((t) => t.type === choice);
+  const quote = useQuote(chosen && chosen.free > 0 ? { kind: 'vehicle_change', tenancyId: tenancy.tenancyId, vehicleType: chosen.type } : undefined);
   if (others.length === 0) return null;
   return (
     <section className="card" aria-labelledby="vehicle-heading">
@@ -208,7 +210,7 @@ function ChangeVehicleType({ tenancy, carpark }: { tenancy: Tenancy; carpark: Ca
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (chosen) update.mutate({ vehicleType: chosen.type }, { onSuccess: () => setChoice('') });
+          if (chosen) update.mutate({ vehicleType: chosen.type, ...(quote.data && { quotedAt: quote.data.quotedAt }) }, { onSuccess: () => setChoice('') });
         }}
       >
         <FormError error={update.error} shownFields={['vehicleType']} />
@@ -227,12 +229,17 @@ function ChangeVehicleType({ tenancy, carpark }: { tenancy: Tenancy; carpark: Ca
           ))}
         </SelectField>
         {chosen && (
-          <p aria-live="polite" data-testid="new-price">
-            New price: <strong>{money(chosen.price, carpark.currency)} a month</strong> instead of{' '}
-            {money(tenancy.monthlyAmount, tenancy.currency)}.
-          </p>
+          <div aria-live="polite">
+            <p data-testid="new-price">
+              New price: <strong>{money(chosen.price, carpark.currency)} a month</strong> instead of{' '}
+              {money(tenancy.monthlyAmount, tenancy.currency)}.
+            </p>
+            <div className="summary">
+              <QuoteSummary quote={quote} />
+            </div>
+          </div>
         )}
-        <SubmitButton pending={update.isPending} pendingText="Changing…">
+        <SubmitButton pending={update.isPending} pendingText="Changing…" disabled={chosen !== undefined && !quote.data}>
           {chosen ? `Change to ${vehicleTypeName(chosen.type)} at ${money(chosen.price, carpark.currency)} a month` : 'Change vehicle type'}
         </SubmitButton>
       </form>
@@ -244,6 +251,8 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
   const cancel = useCancelTenancy(tenancy.tenancyId);
   const undo = useUndoCancellation(tenancy.tenancyId);
   const [confirming, setConfirming] = useState(false);
+  // What cancelling an active tenancy leaves to pay, shown with the question.
+  const quote = useQuote(confirming && tenancy.status === 'active' ? { kind: 'cancel', tenancyId: tenancy.tenancyId } : undefined);
 
   if (tenancy.status === 'cancelling') {
     return (
@@ -296,6 +305,11 @@ function Cancellation({ tenancy }: { tenancy: Tenancy }) {
       {confirming ? (
         <div role="group" aria-labelledby="cancel-question">
           <p id="cancel-question">{words.question}</p>
+          {tenancy.status === 'active' && (
+            <div className="summary">
+              <QuoteSummary quote={quote} />
+            </div>
+          )}
           <FormError error={cancel.error} />
           <div className="actions">
             <button type="button" className="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
