@@ -43,6 +43,7 @@ export const ENV = {
   plateChangeStateMachineArn: 'PLATE_CHANGE_STATE_MACHINE_ARN',
   vehicleChangeStateMachineArn: 'VEHICLE_CHANGE_STATE_MACHINE_ARN',
   invoiceDunningStateMachineArn: 'INVOICE_DUNNING_STATE_MACHINE_ARN',
+  waitlistOfferStateMachineArn: 'WAITLIST_OFFER_STATE_MACHINE_ARN',
   /**
    * Secrets Manager id of the value CloudFront sends in `x-origin-verify` on every request it
    * passes to the API: only such a request's `CloudFront-Viewer-Address` is trusted as the

@@ -19,6 +19,10 @@ export const STRIPE_PARTNER_SOURCE_PREFIX = 'aws.partner/stripe.com';
 export const PLATFORM_SOURCE = 'carpark.platform';
 /** Detail-type of the event put when a car park's prices change (detail: `{ carparkId }`). */
 export const CARPARK_PRICES_CHANGED = 'carpark.prices_changed';
+/** Detail-type of the event put when a space may have fallen free (detail: `{ carparkId, vehicleType }`). */
+export const CARPARK_SPACE_FREED = 'carpark.space_freed';
+/** Detail-type of the event put when a lapsed offer's space passed to the next in line (detail: `{ offerId, expiresAt }`). */
+export const WAITLIST_OFFER_MADE = 'waitlist.offer_made';
 
 /** An EventBridge event pattern (the subset this platform uses). */
 export type EventPattern = Readonly<Record<string, unknown>>;
@@ -35,6 +39,12 @@ export interface EventRuleSpec {
 }
 
 /** Repricing tenancies (on the event and nightly): their items, billing lines, statistics and timeline; Stripe; email. */
+/** Offering a free space to a waitlist: the offer's transaction (Query the line, Update, Delete, Put) and its workflow. */
+export const WAITLIST_OFFERING_ACCESS = {
+  table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  startsWorkflows: ['WaitlistOffer'],
+} as const satisfies FunctionAccess;
+
 export const REPRICING_ACCESS = {
   table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   stripe: true,
@@ -116,6 +126,24 @@ export const eventRules = [
     target: {
       handler: 'handlers/consumers/carpark-prices-changed.ts',
       access: REPRICING_ACCESS,
+    },
+  },
+  {
+    id: 'SpaceFreed',
+    description: 'A space may have fallen free: offer it to the first in the waitlist',
+    pattern: { source: [PLATFORM_SOURCE], 'detail-type': [CARPARK_SPACE_FREED] },
+    target: {
+      handler: 'handlers/consumers/space-freed.ts',
+      access: WAITLIST_OFFERING_ACCESS,
+    },
+  },
+  {
+    id: 'OfferMade',
+    description: 'A lapsed offer passed its space on: run the new offer (its email, its deadline)',
+    pattern: { source: [PLATFORM_SOURCE], 'detail-type': [WAITLIST_OFFER_MADE] },
+    target: {
+      handler: 'handlers/consumers/offer-made.ts',
+      access: { startsWorkflows: ['WaitlistOffer'] },
     },
   },
 ] as const satisfies readonly EventRuleSpec[];

@@ -51,7 +51,7 @@ export interface FunctionAccess {
 }
 
 /** Workflow ids (workflows.ts imports this module, so they are spelled out here). */
-export type WorkflowName = 'TenancySetup' | 'TenancyCancellation' | 'PlateChange' | 'VehicleChange' | 'InvoiceDunning';
+export type WorkflowName = 'TenancySetup' | 'TenancyCancellation' | 'PlateChange' | 'VehicleChange' | 'InvoiceDunning' | 'WaitlistOffer';
 
 export interface RouteSpec {
   /** Stable identifier; becomes the CDK construct id and the OpenAPI operationId. */
@@ -366,7 +366,8 @@ export const routes = [
     // DeleteItem: a booking cancelled before its start gives back its plate's claim at once.
     // TenancySetup: a rental whose first payment waits for the bank is withdrawn by its setup.
     // PutItem: the cancellation's timeline event, in the same transaction.
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation', 'TenancySetup'] },
+    // putsEvents: the withdrawn booking's space is announced, for the car park's waitlist.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation', 'TenancySetup'], putsEvents: true },
   },
   {
     id: 'UndoCancellation',
@@ -450,6 +451,71 @@ export const routes = [
     auth: 'user',
     summary: 'What renting a space, changing its vehicle type or cancelling it charges now, credits, and renews at, from Stripe\'s invoice preview',
     access: { table: ['GetItem', 'Query'], stripe: true },
+  },
+  {
+    id: 'JoinWaitlist',
+    method: 'POST',
+    path: '/carparks/{carparkId}/waitlist',
+    handler: 'handlers/waitlist/join-waitlist.ts',
+    auth: 'user',
+    summary: 'Join a full car park\'s waitlist for a vehicle type with the plate to park (tenants); answers your position',
+    // The entry, the member item and the count in one transaction; a space free meanwhile is offered at once.
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['WaitlistOffer'] },
+  },
+  {
+    id: 'LeaveWaitlist',
+    method: 'DELETE',
+    path: '/carparks/{carparkId}/waitlist/{vehicleType}',
+    handler: 'handlers/waitlist/leave-waitlist.ts',
+    auth: 'user',
+    summary: 'Leave a waitlist you are in',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  {
+    id: 'GetMyWaitlist',
+    method: 'GET',
+    path: '/waitlist',
+    handler: 'handlers/waitlist/get-my-waitlist.ts',
+    auth: 'user',
+    summary: 'The waitlists you are in, with your position, and the offers made to you',
+    access: { table: ['GetItem', 'Query'] },
+  },
+  {
+    id: 'GetCarparkWaitlist',
+    method: 'GET',
+    path: '/carparks/{carparkId}/waitlist',
+    handler: 'handlers/waitlist/get-carpark-waitlist.ts',
+    auth: 'user',
+    summary: 'A car park\'s waitlist in order, its offers and their outcomes, and its time to fill (its operator, admin)',
+    access: { table: ['GetItem', 'Query'] },
+  },
+  {
+    id: 'GetOffer',
+    method: 'GET',
+    path: '/offers/{offerId}',
+    handler: 'handlers/waitlist/get-offer.ts',
+    auth: 'user',
+    summary: 'An offer of a space made to you from a waitlist: the car park, the price, the deadline',
+    access: { table: ['GetItem'] },
+  },
+  {
+    id: 'AcceptOffer',
+    method: 'POST',
+    path: '/offers/{offerId}/accept',
+    handler: 'handlers/waitlist/accept-offer.ts',
+    auth: 'user',
+    summary: 'Accept an open offer: the tenancy is created on the space it holds and set up as any rental',
+    // The offer accepted and the tenancy, plate claim, billing count and timeline event put together.
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], startsWorkflows: ['TenancySetup'] },
+  },
+  {
+    id: 'DeclineOffer',
+    method: 'POST',
+    path: '/offers/{offerId}/decline',
+    handler: 'handlers/waitlist/decline-offer.ts',
+    auth: 'user',
+    summary: 'Decline an open offer: its space passes to the next in line at once',
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['WaitlistOffer'] },
   },
   {
     id: 'PayInvoice',

@@ -2,7 +2,7 @@
  * Scheduled jobs: read by the CDK (an EventBridge schedule and a function each) and by the
  * offline twin (the same jobs on a timer, and a command to run one now).
  */
-import { REPRICING_ACCESS } from './events';
+import { REPRICING_ACCESS, WAITLIST_OFFERING_ACCESS } from './events';
 import type { FunctionAccess } from './routes';
 
 export interface ScheduledJobSpec {
@@ -35,5 +35,12 @@ export const scheduledJobs = [
     schedule: 'cron(45 2 * * ? *)',
     description: "Daily at 02:45 UTC: move any tenancy still off its car park's price onto it from its next renewal, and send any notice not sent",
     access: REPRICING_ACCESS,
+  },
+  {
+    id: 'SweepWaitlists',
+    handler: 'handlers/jobs/sweep-waitlists.ts',
+    schedule: 'rate(5 minutes)',
+    description: 'Every 5 minutes: lapse waitlist offers past their deadline and offer any free space to the first in line',
+    access: { ...WAITLIST_OFFERING_ACCESS, sendsEmail: true },
   },
 ] as const satisfies readonly ScheduledJobSpec[];

@@ -62,7 +62,8 @@ export const taskFunctions = {
   },
   FailSetupFunctionArn: {
     handler: 'handlers/tasks/fail-setup.ts',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    // The space given back is announced on the bus, for the car park's waitlist.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], putsEvents: true },
   },
   ScheduleEndFunctionArn: {
     handler: 'handlers/tasks/schedule-end.ts',
@@ -70,7 +71,8 @@ export const taskFunctions = {
   },
   EndTenancyFunctionArn: {
     handler: 'handlers/tasks/end-tenancy.ts',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+    // The space given back is announced on the bus, for the car park's waitlist.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], putsEvents: true },
   },
   CommitPlateChangeFunctionArn: {
     handler: 'handlers/tasks/commit-plate-change.ts',
@@ -113,6 +115,17 @@ export const taskFunctions = {
   NotifyArrearsFunctionArn: {
     handler: 'handlers/tasks/notify-arrears.ts',
     access: { table: ['GetItem'], sendsEmail: true },
+  },
+  NotifyOfferFunctionArn: {
+    handler: 'handlers/tasks/notify-offer.ts',
+    access: { table: ['GetItem'], sendsEmail: true },
+  },
+  LapseOfferFunctionArn: {
+    handler: 'handlers/tasks/lapse-offer.ts',
+    // Resolves the offer and hands its space to the next in line (a transaction of Update, Delete
+    // and Put) and emails the tenant whose offer lapsed. The next offer's run is started through
+    // the bus (rule OfferMade): a task cannot start the workflow it belongs to without a cycle.
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], sendsEmail: true, putsEvents: true },
   },
 } as const satisfies Record<string, TaskFunctionSpec>;
 
@@ -182,6 +195,12 @@ export const workflows = [
       'SuspendForArrearsFunctionArn',
       'SettleArrearsFunctionArn',
     ),
+  },
+  {
+    id: 'WaitlistOffer',
+    definitionFile: 'waitlist-offer.asl.json',
+    arnEnv: 'WAITLIST_OFFER_STATE_MACHINE_ARN',
+    tasks: pick('NotifyOfferFunctionArn', 'LapseOfferFunctionArn'),
   },
 ] as const satisfies readonly WorkflowSpec[];
 

@@ -6,7 +6,10 @@ import type * as Sfn from '@aws-sdk/client-sfn';
 import type { DunningWorkflow } from '../domain/dunning';
 import type { WorkflowResumer } from '../domain/sweeper';
 import type { TenancyWorkflows } from '../domain/tenancy-service';
+import type { OfferWorkflows } from '../domain/waitlist';
 import { ENV, requireEnv, type EnvName } from '../environment';
+import { PLATFORM_SOURCE, WAITLIST_OFFER_MADE } from '../events';
+import { putEvent } from './event-bus';
 
 // Loaded when a workflow is first started or stopped, not at cold start.
 let sfn: Promise<{ sdk: typeof Sfn; client: Sfn.SFNClient }> | undefined;
@@ -43,6 +46,18 @@ async function stopExecution(arnEnv: EnvName, name: string, cause: string): Prom
 
 /** Each cancellation of a tenancy is its own execution (names cannot be reused for 90 days). */
 const cancellationName = (tenancyId: string, cancellationId: string) => `cancel-${tenancyId}-${cancellationId}`;
+
+/** One execution per offer, named after it: a second start of the same offer is the same execution. */
+export const stepFunctionsOffers: OfferWorkflows = {
+  startOffer: (offer) => start(ENV.waitlistOfferStateMachineArn, `offer-${offer.offerId}`, { offerId: offer.offerId, expiresAt: offer.expiresAt }),
+};
+
+/** An offer announced on the bus (rule OfferMade), whose consumer starts its run as above. */
+export const offersOnTheBus: OfferWorkflows = {
+  async startOffer(offer) {
+    await putEvent(PLATFORM_SOURCE, WAITLIST_OFFER_MADE, JSON.stringify({ offerId: offer.offerId, expiresAt: offer.expiresAt }));
+  },
+};
 
 export const stepFunctionsWorkflows: TenancyWorkflows = {
   startSetup: (tenancyId, startsAt) =>

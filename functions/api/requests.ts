@@ -147,6 +147,9 @@ export const requests = builtOnFirstUse({
         smartParkingSiteId: z.optional(text(100)),
         supportEmail: z.optional(f.Email),
         timeZone: z.optional(f.TimeZone),
+        offerHours: z
+          .optional(z.number().check(z.int(), z.minimum(1), z.maximum(168)))
+          .check(z.meta({ description: 'How long a waitlist offer holds its space, in hours (default 48)' })),
       }),
     ),
 
@@ -169,6 +172,10 @@ export const requests = builtOnFirstUse({
     }),
   OperatorParams: () => z.object({ operatorId: f.OperatorId }),
   CarparkParams: () => z.object({ carparkId: f.CarparkId }),
+  WaitlistParams: () => z.object({ carparkId: f.CarparkId, vehicleType: z.enum(VEHICLE_TYPES) }),
+  OfferParams: () => z.object({ offerId: z.string().check(z.regex(/^of_[0-9a-f]{20}$/), z.meta({ example: 'of_1b2c3d4e5f60718293a4' })) }),
+  JoinWaitlistBody: () => z.strictObject({ vehicleType: z.enum(VEHICLE_TYPES), plate: f.RawPlate }),
+  AcceptOfferBody: () => z.strictObject({ quotedAt: z.optional(f.QuotedAt) }),
 
   CreateTenancyBody: () =>
     z.strictObject({

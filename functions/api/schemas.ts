@@ -9,6 +9,7 @@ import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
 import { TIMELINE_EVENT_KINDS, TIMELINE_SOURCES } from '../domain/tenancy-timeline';
 import { CORPORATE_INVOICE_STATUSES } from '../domain/corporate-billing';
+import { OFFER_STATUSES } from '../domain/waitlist';
 import { fields, perVehicleType } from './requests';
 
 export * from './requests';
@@ -85,6 +86,7 @@ const carparkViewFields = {
   prices: Prices,
   capacity: Capacity,
   spacesFree: SpacesCount,
+  waiting: SpacesCount,
   supportEmail: Email,
   timeZone: z.string().meta({ description: 'IANA time zone the car park’s dates are given in', example: 'Europe/London' }),
 };
@@ -96,6 +98,7 @@ export const ManagedCarparkResponse = z
     ...carparkViewFields,
     occupied: SpacesCount,
     smartParkingSiteId: z.string(),
+    offerHours: z.number().meta({ description: 'How long a waitlist offer holds its space, in hours' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -449,6 +452,54 @@ export const BillingResponse = z
 export const SetupIntentResponse = z
   .object({ setupIntentId: z.string(), clientSecret: z.string() })
   .meta({ id: 'SetupIntent' });
+
+const offerFields = {
+  offerId: z.string(),
+  carparkId: CarparkId,
+  operatorId: OperatorId,
+  vehicleType: z.enum(VEHICLE_TYPES),
+  userId: UserId,
+  plate: z.string(),
+  status: z.enum(OFFER_STATUSES).meta({ description: 'open until accepted, declined or lapsed (past expiresAt)' }),
+  joinedAt: Timestamp,
+  offeredAt: Timestamp,
+  expiresAt: Timestamp.meta({ description: 'Until when the space is held' }),
+  spaceFreedAt: Timestamp,
+  resolvedAt: Timestamp.optional(),
+  tenancyId: z.string().optional(),
+};
+
+const WaitlistEntryFields = {
+  carparkId: CarparkId,
+  vehicleType: z.enum(VEHICLE_TYPES),
+  userId: UserId,
+  plate: z.string(),
+  joinedAt: Timestamp,
+  position: z.int().min(1).meta({ description: '1 for the first in line' }),
+};
+
+export const WaitlistEntryResponse = z.object(WaitlistEntryFields).meta({ id: 'WaitlistEntry' });
+
+export const MyWaitlistResponse = z
+  .object({
+    entries: z.array(z.object({ ...WaitlistEntryFields, carparkName: z.string() })),
+    offers: z.array(z.object({ ...offerFields, carparkName: z.string() })),
+  })
+  .meta({ id: 'MyWaitlist' });
+
+export const OfferResponse = z
+  .object({ ...offerFields, carparkName: z.string(), monthlyAmount: Minor, currency: z.enum(CURRENCIES) })
+  .meta({ id: 'WaitlistOffer' });
+
+export const CarparkWaitlistResponse = z
+  .object({
+    carparkId: CarparkId,
+    offerHours: z.number(),
+    waiting: z.array(z.object({ vehicleType: z.enum(VEHICLE_TYPES), position: z.int(), joinedAt: Timestamp, plate: z.string() })),
+    offers: z.array(z.object(offerFields)),
+    timeToFillHours: z.number().nullable().meta({ description: 'Median hours from a space falling free to its offer accepted (offers shown)' }),
+  })
+  .meta({ id: 'CarparkWaitlist' });
 
 export const QuoteResponse = z
   .object({

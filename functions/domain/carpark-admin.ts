@@ -2,6 +2,7 @@
  * Operator and car park use cases. Operators see and change their own car parks only; anyone
  * else asking about them gets a 404, as if they did not exist.
  */
+import { DEFAULT_OFFER_HOURS, type SpaceReleases } from './waitlist';
 import {
   VEHICLE_TYPES,
   assertPricesMatchCapacity,
@@ -36,6 +37,8 @@ export interface CarparkWriteDeps extends CarparkDeps {
    * their next renewal (repricing.ts). Best effort: the nightly run catches what it misses.
    */
   readonly priceChanges: { announce(carparkId: string): Promise<void> };
+  /** Spaces added to a type go to its waitlist first. */
+  readonly spaces: SpaceReleases;
 }
 
 /**
@@ -86,6 +89,8 @@ export interface CarparkView {
   readonly prices: PerVehicleType;
   readonly capacity: PerVehicleType;
   readonly spacesFree: PerVehicleType;
+  /** Tenants in the waitlist per type. */
+  readonly waiting: PerVehicleType;
   readonly supportEmail: string;
   readonly timeZone: string;
 }
@@ -94,6 +99,8 @@ export interface CarparkView {
 export interface ManagedCarparkView extends CarparkView {
   readonly occupied: PerVehicleType;
   readonly smartParkingSiteId: string;
+  /** How long a waitlist offer holds its space, in hours. */
+  readonly offerHours: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -108,6 +115,7 @@ export function toCarparkView(c: Carpark): CarparkView {
     prices: c.prices,
     capacity: c.capacity,
     spacesFree: spacesFree(c),
+    waiting: c.waiting ?? {},
     supportEmail: c.supportEmail,
     timeZone: c.timeZone ?? DEFAULT_TIME_ZONE,
   };
@@ -118,6 +126,7 @@ export function toManagedCarparkView(c: Carpark): ManagedCarparkView {
     ...toCarparkView(c),
     occupied: c.occupied,
     smartParkingSiteId: c.smartParkingSiteId,
+    offerHours: c.offerHours ?? DEFAULT_OFFER_HOURS,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -261,6 +270,9 @@ export async function updateCarpark(
   });
   const repriced = VEHICLE_TYPES.some((t) => carpark.stripePrices?.[t] !== undefined && updated.stripePrices?.[t] !== carpark.stripePrices[t]);
   if (repriced) await deps.priceChanges.announce(carparkId);
+  for (const type of VEHICLE_TYPES) {
+    if ((updated.capacity[type] ?? 0) > (carpark.capacity[type] ?? 0) && (updated.waiting?.[type] ?? 0) > 0) await deps.spaces.freed(carparkId, type);
+  }
   return toManagedCarparkView(updated);
 }
 

@@ -27,8 +27,15 @@ export interface Carpark {
   readonly prices: PerVehicleType;
   /** Spaces per offered vehicle type. */
   readonly capacity: PerVehicleType;
-  /** Spaces held by live tenancies, per vehicle type. Changed only by tenancy transactions. */
+  /**
+   * Spaces held by live tenancies and open waitlist offers, per vehicle type. Changed only by
+   * tenancy and waitlist transactions.
+   */
   readonly occupied: PerVehicleType;
+  /** Tenants in the waitlist per vehicle type; while any wait, nobody rents that type directly. */
+  readonly waiting?: PerVehicleType;
+  /** How long a waitlist offer holds its space, in hours (48 when unset). */
+  readonly offerHours?: number;
   readonly smartParkingSiteId: string;
   readonly supportEmail: string;
   /** IANA time zone the car park's dates are written in (emails, the portal); Europe/London when unset. */
@@ -48,11 +55,14 @@ export interface Carpark {
 export const offeredTypes = (c: Pick<Carpark, 'prices'>): VehicleType[] =>
   VEHICLE_TYPES.filter((t) => c.prices[t] !== undefined);
 
-/** Free spaces per offered type, never negative. */
-export function spacesFree(c: Pick<Carpark, 'prices' | 'capacity' | 'occupied'>): PerVehicleType {
+/**
+ * Free spaces per offered type, never negative. None while anyone waits for the type: a space
+ * that falls free then is the first in line's (it is being offered), not for renting.
+ */
+export function spacesFree(c: Pick<Carpark, 'prices' | 'capacity' | 'occupied' | 'waiting'>): PerVehicleType {
   const free: PerVehicleType = {};
   for (const type of offeredTypes(c)) {
-    free[type] = Math.max(0, (c.capacity[type] ?? 0) - (c.occupied[type] ?? 0));
+    free[type] = (c.waiting?.[type] ?? 0) > 0 ? 0 : Math.max(0, (c.capacity[type] ?? 0) - (c.occupied[type] ?? 0));
   }
   return free;
 }

@@ -54,6 +54,9 @@ export function portalLinks(webBaseUrl: string) {
     authenticatePayment: (invoiceId: string) => `${base}/my/billing/authenticate/${q(invoiceId)}`,
     tenancies: `${base}/my/tenancies`,
     tenancy: (tenancyId: string) => `${base}/my/tenancies/${q(tenancyId)}`,
+    /** A waitlist offer: its price, its deadline, accept or decline. */
+    offer: (offerId: string) => `${base}/my/offers/${q(offerId)}`,
+    waitlist: `${base}/my/waitlist`,
     resetPassword: `${base}/reset-password`,
   };
 }

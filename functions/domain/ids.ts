@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
  * Readable, prefixed, random identifiers (`usr_9f2c…`). The prefix tells a reader (and a support
  * engineer) what kind of object an id names; 80 random bits make them unguessable.
  */
-export type IdPrefix = 'usr' | 'op' | 'cp' | 'tn';
+export type IdPrefix = 'usr' | 'op' | 'cp' | 'tn' | 'of';
 
 export const newId = (prefix: IdPrefix): string => `${prefix}_${randomBytes(10).toString('hex')}`;
 

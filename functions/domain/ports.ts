@@ -96,7 +96,7 @@ export interface OperatorRepository {
 }
 
 export type CarparkChanges = Partial<
-  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'timeZone' | 'stripeProductId' | 'stripePrices' | 'priceVersion'>
+  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'timeZone' | 'stripeProductId' | 'stripePrices' | 'priceVersion' | 'offerHours'>
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {

@@ -223,6 +223,12 @@ export interface TenancyRepository {
    * `carpark_full` or `tenancy_busy`.
    */
   /** `quotedAt`: the quote the tenant confirmed (removed when there was none). */
+  /**
+   * Creates a pending tenancy on the space a waitlist offer holds and accepts the offer, in one
+   * transaction, only while the offer is open and before its deadline: ConflictError
+   * `offer_not_open` otherwise, `plate_in_use` when the plate is live at the barrier.
+   */
+  reserveFromOffer(tenancy: Tenancy, offer: { offerId: string }, now: string, note?: TimelineNote): Promise<void>;
   changeVehicle(
     tenancy: Tenancy,
     to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number; quotedAt?: string },

@@ -12,6 +12,7 @@ import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning
 import type { VehicleType } from './carparks';
 import { sourceOf } from './tenancy-timeline';
 import { acceptedQuote } from './quotes';
+import type { SpaceReleases, WaitlistRepository } from './waitlist';
 import { asSeenByOperator, MAX_START_AHEAD_DAYS, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
@@ -37,6 +38,8 @@ export interface TenancyDeps {
   readonly billing: Pick<BillingRepository, 'get'>;
   readonly workflows: TenancyWorkflows;
   readonly clock: Clock;
+  /** A booking withdrawn gives its space to the car park's waitlist first. */
+  readonly spaces: SpaceReleases;
 }
 
 export interface TenancyResult {
@@ -122,6 +125,75 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
   });
   await deps.workflows.startSetup(tenancy.tenancyId, startsLater ? tenancy.startDate : undefined);
   return { tenancy, warnings };
+}
+
+/**
+ * Accepts a waitlist offer in one step: the tenancy is created on the space the offer holds and
+ * set up as any rental (the first month charged to the card on file). A second acceptance of the
+ * same offer answers the tenancy the first made: one tenancy, one charge.
+ */
+export async function acceptOffer(
+  deps: TenancyDeps & { waitlist: Pick<WaitlistRepository, 'getOffer'> },
+  caller: Principal,
+  offerId: string,
+  input: { quotedAt?: string } = {},
+): Promise<TenancyResult> {
+  if (caller.role !== 'tenant') throw new ForbiddenError('Only tenants can rent spaces.');
+  const offer = await deps.waitlist.getOffer(offerId, true);
+  if (!offer || offer.userId !== caller.userId) throw new NotFoundError('Offer');
+  const accepted = async () => {
+    const again = await deps.waitlist.getOffer(offerId, true);
+    const tenancy = again?.status === 'accepted' && again.tenancyId ? await deps.tenancies.get(again.tenancyId, true) : undefined;
+    return tenancy ? { tenancy, warnings: lookAlikeWarnings(tenancy.plate) } : undefined;
+  };
+  if (offer.status === 'accepted') {
+    const done = await accepted();
+    if (done) return done;
+  }
+  const now = deps.clock.now();
+  if (offer.status !== 'open' || Date.parse(offer.expiresAt) <= now.getTime()) {
+    throw new ConflictError('offer_not_open', offer.status === 'declined' ? 'You declined this offer.' : 'This offer has lapsed: the space went to the next in line.');
+  }
+  const carpark = await deps.carparks.get(offer.carparkId);
+  const amount = carpark?.prices[offer.vehicleType];
+  const priceId = carpark?.stripePrices?.[offer.vehicleType];
+  if (!carpark || amount === undefined || !priceId) throw new ConflictError('carpark_not_ready', 'This car park is not taking bookings now.');
+  await assertCanBeBilled(deps.billing, caller.userId);
+  const quotedAt = acceptedQuote(input.quotedAt, now);
+  const tenancy: Tenancy = {
+    tenancyId: newId('tn'),
+    userId: caller.userId,
+    carparkId: carpark.carparkId,
+    operatorId: carpark.operatorId,
+    siteId: carpark.smartParkingSiteId,
+    vehicleType: offer.vehicleType,
+    plate: offer.plate,
+    status: 'pending',
+    startDate: now.toISOString(),
+    priceId,
+    monthlyAmount: amount,
+    currency: carpark.currency,
+    barrier: { status: 'pending', changedAt: now.toISOString() },
+    ...(quotedAt ? { quotedAt } : {}),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  try {
+    await deps.tenancies.reserveFromOffer(tenancy, offer, now.toISOString(), {
+      kind: 'rented',
+      source: sourceOf(caller),
+      detail: { plate: tenancy.plate, vehicleType: tenancy.vehicleType, monthlyAmount: amount, currency: tenancy.currency, startDate: tenancy.startDate, offerId },
+    });
+  } catch (error) {
+    // Accepted meanwhile by another click of the same tenant: that one's tenancy.
+    if (error instanceof ConflictError && error.code === 'offer_not_open') {
+      const done = await accepted();
+      if (done) return done;
+    }
+    throw error;
+  }
+  await deps.workflows.startSetup(tenancy.tenancyId);
+  return { tenancy, warnings: lookAlikeWarnings(tenancy.plate) };
 }
 
 export interface ListTenanciesQuery {
@@ -237,6 +309,7 @@ export async function cancelTenancy(deps: TenancyDeps, caller: Principal, tenanc
     // start date, finds it ended then and stops.
     const withdrawn = await deps.tenancies.withdraw(tenancy, deps.clock.now().toISOString(), { ...cancelled, detail: { before: 'start' } });
     if (!withdrawn) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile. Reload it and try again.');
+    await deps.spaces.freed(tenancy.carparkId, tenancy.vehicleType);
     return withdrawn;
   }
   if (tenancy.status === 'pending' && tenancy.awaitingAuthentication) {

@@ -13,6 +13,7 @@ import { honouredQuote } from './quotes';
 import type { CarparkRepository, Mailer } from './ports';
 import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
 import type { User } from './users';
+import type { SpaceReleases } from './waitlist';
 import { DEFAULT_TIME_ZONE, formatDayAndTime, type PortalLinks } from './email-format';
 
 /** What the steps that never call Stripe need (their task bundles carry no Stripe SDK). */
@@ -25,6 +26,8 @@ export interface StepDeps {
   readonly clock: Clock;
   /** The portal's pages, for links in emails. */
   readonly links: PortalLinks;
+  /** A space given back goes to the car park's waitlist first. */
+  readonly spaces: SpaceReleases;
 }
 
 /** The billing steps (customer, subscription, scheduled end) also need Stripe. */
@@ -222,6 +225,8 @@ export async function failSetup(deps: StepDeps, input: { tenancyId: string; erro
     source: 'platform',
     detail: { reason },
   });
+  // Also on a retry after the release: telling twice offers nothing twice.
+  if (released || (await load(deps, input.tenancyId)).status === 'failed') await deps.spaces.freed(tenancy.carparkId, tenancy.vehicleType);
   return { released, reason };
 }
 
@@ -252,7 +257,11 @@ export async function scheduleEnd(deps: WorkflowDeps, input: { tenancyId: string
  */
 export async function endTenancy(deps: StepDeps, input: { tenancyId: string; cancellationId?: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  if (tenancy.status === 'ended') return { released: false, status: 'ended' };
+  if (tenancy.status === 'ended') {
+    // A retry after the release: the line may not have heard yet (telling twice offers nothing twice).
+    await deps.spaces.freed(tenancy.carparkId, tenancy.vehicleType);
+    return { released: false, status: 'ended' };
+  }
   // A cancelled tenancy suspended for arrears still ends on its date; its plate is off already.
   // Executions started before cancellations carried an id end the tenancy as before.
   const released = await deps.tenancies.release(
@@ -263,7 +272,10 @@ export async function endTenancy(deps: StepDeps, input: { tenancyId: string; can
     input.cancellationId ? { cancellationId: input.cancellationId } : undefined,
     { kind: 'ended', source: 'platform' },
   );
-  if (released) return { released, status: 'ended' };
+  if (released) {
+    await deps.spaces.freed(tenancy.carparkId, tenancy.vehicleType);
+    return { released, status: 'ended' };
+  }
   const after = await load(deps, input.tenancyId);
   return { released, status: after.status === 'ended' ? 'ended' : 'undone' };
 }

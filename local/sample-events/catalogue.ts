@@ -22,7 +22,7 @@ import Stripe from 'stripe';
 import * as z from 'zod';
 import { contracts, type RouteContract } from '../../functions/api/contracts';
 import { ROLES } from '../../functions/domain/identity';
-import { CARPARK_PRICES_CHANGED, eventRules, PLATFORM_SOURCE, STRIPE_WEBHOOK_SOURCE } from '../../functions/events';
+import { CARPARK_PRICES_CHANGED, CARPARK_SPACE_FREED, eventRules, PLATFORM_SOURCE, STRIPE_WEBHOOK_SOURCE, WAITLIST_OFFER_MADE } from '../../functions/events';
 import { invoiceOf, newCardOf, type CardEvent, type InvoiceEvent } from '../../functions/handlers/consumers/stripe-event';
 import { authorizer, routes } from '../../functions/routes';
 import { scheduledJobs } from '../../functions/schedules';
@@ -76,6 +76,8 @@ const SAMPLE_STATE = {
   error: { Error: 'BarrierUnavailable', Cause: 'SmartParking answered 503' },
   next: { attempt: 1, at: '2026-03-03T09:30:00.000Z' },
   commit: { oldPlate: 'XY34ZZZ' },
+  offerId: 'of_7c2e9a41b05d3f6e8a12',
+  expiresAt: '2026-03-05T09:30:00.000Z',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +91,8 @@ const BODIES: Record<string, unknown> = {
   CreateTenancy: { carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d', vehicleType: 'car', plate: 'AB12 CDE' },
   UpdateBilling: { defaultPaymentMethod: 'pm_card_visa' },
   QuoteChange: { kind: 'rent', carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d', vehicleType: 'car' },
+  JoinWaitlist: { vehicleType: 'car', plate: 'AB12 CDE' },
+  AcceptOffer: {},
   UpdateUser: { name: 'Sam Jones', phone: '+44 20 7946 0000' },
   CreateOperator: { name: 'Northgate Parking Ltd', contactEmail: 'ops@northgate.example' },
   CreateCarpark: {
@@ -333,30 +337,38 @@ function stripeSample(type: string, ruleIds: string[]): SampleSpec {
   };
 }
 
-/** A car park's prices changed, as PATCH /carparks/{carparkId} puts it on the bus. */
-function platformSample(): SampleSpec {
-  const ruleIds = eventRules.filter(isPlatformRule).map((r) => r.id);
+/** The detail each platform event carries, and the fields its consumer needs. */
+const PLATFORM_DETAILS: Record<string, Record<string, string>> = {
+  [CARPARK_PRICES_CHANGED]: { carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d' },
+  [CARPARK_SPACE_FREED]: { carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d', vehicleType: 'car' },
+  [WAITLIST_OFFER_MADE]: { offerId: SAMPLE_STATE.offerId, expiresAt: SAMPLE_STATE.expiresAt },
+};
+
+/** A platform event (a car park's prices changed, a space freed, an offer made), as the platform puts it on the bus. */
+function platformSample(type: string): SampleSpec {
+  const ruleIds = eventRules.filter((r) => isPlatformRule(r) && (r.pattern['detail-type'] as readonly string[]).includes(type)).map((r) => r.id);
+  const fields = PLATFORM_DETAILS[type] ?? {};
   return {
     kind: 'platform',
-    file: `platform/${CARPARK_PRICES_CHANGED}.json`,
+    file: `platform/${type}.json`,
     functionIds: ruleIds,
     build: () => ({
       version: '0',
       id: '0d2f7c51-6a3e-4a8e-9b43-52a1f0c6d7e1',
-      'detail-type': CARPARK_PRICES_CHANGED,
+      'detail-type': type,
       source: PLATFORM_SOURCE,
       account: API.accountId,
       time: RECEIVED_AT.toISOString().replace('.000', ''),
       region: API.region,
       resources: [],
-      detail: { carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d' },
+      detail: fields,
     }),
     check(event) {
       const problems = ruleIds
         .filter((id) => !matchesPattern(eventRules.find((r) => r.id === id)!.pattern, event))
         .map((id) => `rule ${id}'s pattern does not match it`);
-      const detail = (event as { detail?: { carparkId?: unknown } }).detail;
-      if (typeof detail?.carparkId !== 'string') problems.push('the consumer finds no car park in it');
+      const detail = (event as { detail?: Record<string, unknown> }).detail ?? {};
+      for (const field of Object.keys(fields)) if (typeof detail[field] !== 'string') problems.push(`the consumer finds no ${field} in it`);
       return problems;
     },
   };
@@ -487,7 +499,7 @@ export function sampleCatalogue(rootDir: string): SampleSpec[] {
     ...routes.map((route) => apiSample(route)),
     authorizerSample(),
     ...[...consumedStripeTypes()].map(([type, ruleIds]) => stripeSample(type, ruleIds)),
-    platformSample(),
+    ...[...new Set(eventRules.filter(isPlatformRule).flatMap((r) => r.pattern['detail-type'] as readonly string[]))].map((type) => platformSample(type)),
     ...Object.keys(taskFunctions).map((key) => taskSample(rootDir, key)),
     ...scheduledJobs.map((job) => scheduleSample(job)),
   ];

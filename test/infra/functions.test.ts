@@ -229,7 +229,16 @@ describe('functions', () => {
         expect(busName, label(f)).toBeUndefined();
       }
     }
-    expect(functions.filter((f) => f.access.putsEvents).map(label)).toEqual(['route UpdateCarpark', 'route StripeWebhook']);
+    expect(functions.filter((f) => f.access.putsEvents).map(label).sort()).toEqual(
+      [
+        'route CancelTenancy',
+        'route StripeWebhook',
+        'route UpdateCarpark',
+        'task handlers/tasks/end-tenancy.ts',
+        'task handlers/tasks/fail-setup.ts',
+        'task handlers/tasks/lapse-offer.ts',
+      ].sort(),
+    );
   });
 
   it('lets only email-sending functions use SES, and only from the sender address', () => {
@@ -287,11 +296,17 @@ describe('functions', () => {
       }
     }
     expect(functions.filter((f) => f.access.startsWorkflows?.length).map((f) => f.id).sort()).toEqual([
+      'AcceptOffer',
       'AuthenticatedChargePaid',
       'CancelTenancy',
       'CreateTenancy',
+      'DeclineOffer',
       'InvoicePaymentFailed',
+      'JoinWaitlist',
+      'OfferMade',
+      'SpaceFreed',
       'SweepTenancies',
+      'SweepWaitlists',
       'UpdateTenancy',
     ]);
     expect(functions.filter((f) => f.access.stopsWorkflows?.length).map((f) => f.id)).toEqual(['UndoCancellation', 'InvoiceSettled']);

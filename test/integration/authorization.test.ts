@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteId } from '../../functions/routes';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
+import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { PASSWORD, carparkInput, createCast, signUp, type Cast } from './actors';
 import { addCard, rent, settle } from './tenancy-helpers';
@@ -178,6 +179,35 @@ const matrix: Record<RouteId, Case> = {
     request: () => ({ method: 'POST', path: '/billing/quote', body: { kind: 'cancel', tenancyId: tenancyOfA[0] } }),
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 403, operatorY: 403, admin: 403 },
   },
+  JoinWaitlist: {
+    // A full car park's line: each tenant joins once; staff do not rent.
+    request: (_c, actor) => ({ method: 'POST', path: `/carparks/${fullCarparkId}/waitlist`, body: { vehicleType: 'car', plate: `WL${actor.length}0ABC` } }),
+    expect: { anonymous: 401, tenantA: 201, tenantB: 201, operatorX: 403, operatorY: 403, admin: 403 },
+  },
+  LeaveWaitlist: {
+    // Only one's own place: those who joined above leave; anyone else has none.
+    request: () => ({ method: 'DELETE', path: `/carparks/${fullCarparkId}/waitlist/car` }),
+    expect: { anonymous: 401, tenantA: 204, tenantB: 204, operatorX: 404, operatorY: 404, admin: 404 },
+  },
+  GetMyWaitlist: { request: () => ({ method: 'GET', path: '/waitlist' }), expect: { ...all(200), anonymous: 401 } },
+  GetCarparkWaitlist: {
+    request: () => ({ method: 'GET', path: `/carparks/${fullCarparkId}/waitlist` }),
+    expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
+  GetOffer: {
+    request: () => ({ method: 'GET', path: `/offers/${offerOfA}` }),
+    expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 404 },
+  },
+  AcceptOffer: {
+    // Tenant A's offer becomes A's tenancy; a second acceptance answers the same one (202 again).
+    request: () => ({ method: 'POST', path: `/offers/${offerOfA}/accept`, body: {} }),
+    expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 403, operatorY: 403, admin: 403 },
+  },
+  DeclineOffer: {
+    // Accepted above: A is told it is not open; to anyone else it does not exist.
+    request: () => ({ method: 'POST', path: `/offers/${offerOfA}/decline` }),
+    expect: { anonymous: 401, tenantA: 409, tenantB: 404, operatorX: 404, operatorY: 404, admin: 404 },
+  },
   PayInvoice: {
     // Tenant A's first invoice, paid already: A is told so; to anyone else it does not exist.
     request: () => ({ method: 'POST', path: `/billing/invoices/${invoiceOfA}/pay` }),
@@ -201,6 +231,9 @@ const matrix: Record<RouteId, Case> = {
 const tenancyOfA: string[] = [];
 /** Tenant A's first invoice. */
 let invoiceOfA: string;
+/** Operator X's car park with its one car space taken; and an offer of a space made to tenant A from a waitlist. */
+let fullCarparkId: string;
+let offerOfA: string;
 /** A corporate tenant, whom only an admin may link to a Xero contact. */
 let corporateUserId: string;
 /** The Xero contact that user may be linked to. */
@@ -221,6 +254,19 @@ beforeAll(async () => {
     tenancyOfA.push(tenancy.tenancyId);
   }
   invoiceOfA = ((await twin.request('GET', '/billing', { token: cast.tenantA.token })).json as { recentInvoices: { invoiceId: string }[] }).recentInvoices[0]!.invoiceId;
+  // A car park of one space, taken; A waits for a second, which the operator then adds: A is offered it.
+  const full = await twin.request('POST', '/carparks', { token: cast.operatorX.token, body: carparkInput({ capacity: { car: 1, motorcycle: 1 } }) });
+  fullCarparkId = (full.json as { carparkId: string }).carparkId;
+  await settle(twin, cast.tenantB, (await rent(twin, cast.tenantB, fullCarparkId, 'TB00FUL')).tenancyId);
+  const offered = await twin.request('POST', '/carparks', { token: cast.operatorX.token, body: carparkInput({ capacity: { car: 1, motorcycle: 1 } }) });
+  const offeredId = (offered.json as { carparkId: string }).carparkId;
+  await settle(twin, cast.tenantB, (await rent(twin, cast.tenantB, offeredId, 'TB01FUL')).tenancyId);
+  expect((await twin.request('POST', `/carparks/${offeredId}/waitlist`, { token: cast.tenantA.token, body: { vehicleType: 'car', plate: 'TA09OFR' } })).status).toBe(201);
+  expect((await twin.request('PATCH', `/carparks/${offeredId}`, { token: cast.operatorX.token, body: { capacity: { car: 2, motorcycle: 1 } } })).status).toBe(200);
+  offerOfA = await pollUntil(
+    async () => ((await twin.request('GET', '/waitlist', { token: cast.tenantA.token })).json as { offers: { offerId: string }[] }).offers[0]?.offerId,
+    { timeoutMs: 15_000, describeFailure: () => 'tenant A was never offered the space added' },
+  );
   // Cancelling without a workflow (the twin's waits pass at once here, which would end it).
   await tenancyRepository.transition(tenancyOfA[4]!, ['active'], { status: 'cancelling', cancellationId: 'by-hand', updatedAt: new Date().toISOString() });
 });

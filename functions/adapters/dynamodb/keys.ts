@@ -34,6 +34,9 @@ export const ENTITY = {
   statsMonth: 'statsMonth',
   statsTotals: 'statsTotals',
   statsMarker: 'statsMarker',
+  waitlistEntry: 'waitlistEntry',
+  waitlistMember: 'waitlistMember',
+  waitlistOffer: 'waitlistOffer',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -99,6 +102,18 @@ export const keys = {
   statsTotals: (operatorId: string, carparkId: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: `totals#${carparkId}` }),
   /** A payment counted in the statistics (`paid`, `failed`, `settled`): counted once however often delivered. */
   statsMarker: (what: 'paid' | 'failed' | 'settled', invoiceId: string) => item(ENTITY.statsMarker, `${what}#${invoiceId}`),
+  /**
+   * A car park's line for one vehicle type, in one partition: its entries in the order they
+   * joined (`entry#<joinedAt>#<userId>`, so the head of the line is the first item and a position
+   * is a count), and a member item per tenant (`member#<userId>`, so a tenant is in a line once).
+   */
+  waitlistPartition: (carparkId: string, vehicleType: string) => `waitlist#${carparkId}#${vehicleType}`,
+  waitlistEntry: (carparkId: string, vehicleType: string, joinedAt: string, userId: string): Key => ({
+    pk: `waitlist#${carparkId}#${vehicleType}`,
+    sk: `entry#${joinedAt}#${userId}`,
+  }),
+  waitlistMember: (carparkId: string, vehicleType: string, userId: string): Key => ({ pk: `waitlist#${carparkId}#${vehicleType}`, sk: `member#${userId}` }),
+  waitlistOffer: (offerId: string) => item(ENTITY.waitlistOffer, offerId),
   /** Reconciliation runs share a partition, newest last, for the admin's audit trail. */
   reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };
@@ -144,6 +159,20 @@ export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancy
   [gsi1.sortKey]: `tenancy#${t.createdAt}#${t.tenancyId}`,
   [gsi2.partitionKey]: `carpark#${t.carparkId}`,
   [gsi2.sortKey]: `tenancy#${t.tenancyId}`,
+});
+
+/** A tenant's place in a line (gsi1, beside their tenancies): one query lists the lines they are in. */
+export const waitlistMemberIndexKeys = (m: { userId: string; carparkId: string; vehicleType: string }) => ({
+  [gsi1.partitionKey]: `user#${m.userId}`,
+  [gsi1.sortKey]: `waitlist#${m.carparkId}#${m.vehicleType}`,
+});
+
+/** Offers by tenant (gsi1) and by car park (gsi2), newest last. */
+export const waitlistOfferIndexKeys = (o: { userId: string; carparkId: string; offeredAt: string; offerId: string }) => ({
+  [gsi1.partitionKey]: `user#${o.userId}`,
+  [gsi1.sortKey]: `offer#${o.offeredAt}#${o.offerId}`,
+  [gsi2.partitionKey]: `carpark#${o.carparkId}`,
+  [gsi2.sortKey]: `offer#${o.offeredAt}#${o.offerId}`,
 });
 
 export const INDEX = {

@@ -46,9 +46,15 @@ const statusIn = (statuses: readonly TenancyStatus[]) => {
   return { condition: `#status IN (${Object.keys(values).join(', ')})`, names: { '#status': 'status' }, values };
 };
 
-/** Takes (+1) or gives back (-1) a space of a type at a car park; taking is capped by capacity. */
+/** Nobody waits for this type: a free space is the waitlist's before it is anyone else's. */
+const NOBODY_WAITING = '(attribute_not_exists(#waiting.#type) OR #waiting.#type = :zero)';
+
+/**
+ * Takes (+1) or gives back (-1) a space of a type at a car park; taking is capped by capacity and
+ * refused while anyone is in the type's waitlist.
+ */
 function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1): TransactItem {
-  const names = { '#occupied': 'occupied', '#capacity': 'capacity', '#type': vehicleType };
+  const names = { '#occupied': 'occupied', '#capacity': 'capacity', '#waiting': 'waiting', '#type': vehicleType };
   return {
     Update: {
       TableName: TableName(),
@@ -56,7 +62,7 @@ function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1):
       UpdateExpression: 'SET #occupied.#type = if_not_exists(#occupied.#type, :zero) + :delta',
       ConditionExpression:
         delta > 0
-          ? '(attribute_not_exists(#occupied.#type) AND #capacity.#type > :zero) OR #occupied.#type < #capacity.#type'
+          ? `((attribute_not_exists(#occupied.#type) AND #capacity.#type > :zero) OR #occupied.#type < #capacity.#type) AND ${NOBODY_WAITING}`
           : '#occupied.#type > :zero',
       ExpressionAttributeNames: delta > 0 ? names : { '#occupied': 'occupied', '#type': vehicleType },
       ExpressionAttributeValues: { ':zero': 0, ':delta': delta },
@@ -76,8 +82,8 @@ function occupancySwap(carparkId: string, from: string, to: string, { uncapped =
       UpdateExpression: 'SET #occupied.#to = if_not_exists(#occupied.#to, :zero) + :one, #occupied.#from = #occupied.#from - :one',
       ConditionExpression: uncapped
         ? '#occupied.#from > :zero'
-        : '#occupied.#from > :zero AND ((attribute_not_exists(#occupied.#to) AND #capacity.#to > :zero) OR #occupied.#to < #capacity.#to)',
-      ExpressionAttributeNames: { '#occupied': 'occupied', '#from': from, '#to': to, ...(uncapped ? {} : { '#capacity': 'capacity' }) },
+        : '#occupied.#from > :zero AND ((attribute_not_exists(#occupied.#to) AND #capacity.#to > :zero) OR #occupied.#to < #capacity.#to) AND (attribute_not_exists(#waiting.#to) OR #waiting.#to = :zero)',
+      ExpressionAttributeNames: { '#occupied': 'occupied', '#from': from, '#to': to, ...(uncapped ? {} : { '#capacity': 'capacity', '#waiting': 'waiting' }) },
       ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
     },
   };
@@ -241,9 +247,43 @@ export const tenancyRepository: TenancyRepository = {
       ...noted(t.tenancyId, t.createdAt, note),
     ]);
     if (result.ok) return;
-    if (result.failed[0]) throw new ConflictError('carpark_full', `No ${t.vehicleType} space is free at this car park.`);
+    if (result.failed[0]) {
+      throw new ConflictError(
+        'carpark_full',
+        `No ${t.vehicleType} space is free at this car park. Join its waitlist (POST /carparks/${t.carparkId}/waitlist) to be offered the next one.`,
+      );
+    }
     if (result.failed[1]) throw new ConflictError('plate_in_use', `${t.plate} already has a live tenancy at this car park's barrier.`);
     throw new NotFoundError('Car park');
+  },
+
+  /**
+   * 1 round trip: the offer accepted and the tenancy created on the space it held (taken already:
+   * no occupancy change), only while the offer is open and not past its deadline.
+   */
+  async reserveFromOffer(t, offer, now, note) {
+    const result = await transact([
+      {
+        Update: {
+          TableName: TableName(),
+          Key: keys.waitlistOffer(offer.offerId),
+          UpdateExpression: 'SET #status = :accepted, resolvedAt = :now, tenancyId = :tenancyId',
+          ConditionExpression: '#status = :open AND expiresAt > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':accepted': 'accepted', ':open': 'open', ':now': now, ':tenancyId': t.tenancyId },
+        },
+      },
+      plateClaim(t, t.plate),
+      { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
+      ...billingChange(t, t, 1),
+      ...spaceStats(t, t.createdAt, { taken: t.vehicleType, mrr: t.monthlyAmount }),
+      plateSightingPut(t, t.plate),
+      ...noted(t.tenancyId, t.createdAt, note),
+    ]);
+    if (result.ok) return;
+    if (result.failed[0]) throw new ConflictError('offer_not_open', 'This offer is no longer open.');
+    if (result.failed[1]) throw new ConflictError('plate_in_use', `${t.plate} already has a live tenancy at this car park's barrier.`);
+    throw new ConflictError('offer_not_open', 'This offer is no longer open.');
   },
 
   /** 1 round trip: pending and counted for billing together, only from scheduled. */

@@ -3,12 +3,14 @@ import type { CarparkWriteDeps } from '../../domain/carpark-admin';
 import { CARPARK_PRICES_CHANGED, PLATFORM_SOURCE } from '../../events';
 import { logger } from '../../http/logger';
 import { putEvent } from '../event-bus';
+import { spaceReleasesOnTheBus } from '../space-releases';
 import { stripeGateway } from '../stripe/gateway';
 import { carparkDeps } from './carparks';
 
 export const carparkWriteDeps: CarparkWriteDeps = {
   ...carparkDeps,
   payments: stripeGateway,
+  spaces: spaceReleasesOnTheBus,
   priceChanges: {
     async announce(carparkId) {
       // The prices are saved already: a bus that refuses the event delays the tenancies' move to

@@ -4,6 +4,7 @@ import type { TenancyDeps } from '../../domain/tenancy-service';
 import { billingRepository } from '../dynamodb/billing-repository';
 import { carparkRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
+import { spaceReleasesOnTheBus } from '../space-releases';
 import { stepFunctionsWorkflows } from '../workflows';
 
 export const tenancyDeps: TenancyDeps = {
@@ -12,4 +13,5 @@ export const tenancyDeps: TenancyDeps = {
   billing: billingRepository,
   workflows: stepFunctionsWorkflows,
   clock: systemClock,
+  spaces: spaceReleasesOnTheBus,
 };

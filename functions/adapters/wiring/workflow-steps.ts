@@ -10,6 +10,7 @@ import { ENV, requireEnv } from '../../environment';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
 import { sesMailer } from '../ses-mailer';
+import { spaceReleasesOnTheBus } from '../space-releases';
 import { smartParkingBarrier } from '../smartparking/client';
 
 export const workflowDeps: StepDeps = {
@@ -19,6 +20,7 @@ export const workflowDeps: StepDeps = {
   mailer: sesMailer,
   users: userRepository,
   clock: systemClock,
+  spaces: spaceReleasesOnTheBus,
   // Read when an email is written, not when the module loads.
   get links() {
     return portalLinks(requireEnv(ENV.webBaseUrl));

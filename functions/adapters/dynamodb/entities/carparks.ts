@@ -34,6 +34,8 @@ const carparkSchema = () => z.object({
   prices: perVehicleType,
   capacity: perVehicleType,
   occupied: perVehicleType,
+  waiting: z.optional(perVehicleType),
+  offerHours: z.optional(z.number().check(z.int())),
   smartParkingSiteId: z.string(),
   supportEmail: z.string(),
   timeZone: z.optional(z.string()),
