@@ -1,4 +1,4 @@
-import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, NestedStack, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -13,13 +13,25 @@ export interface StatelessStackProps extends StackProps {
   readonly alarmTopic: ITopic;
 }
 
-/** Every AppFunction in a stack, found by walking the tree so a new kind of function cannot be left without alarms. */
+/**
+ * Every AppFunction in a stack and its nested stacks, found by walking the tree so a new kind of
+ * function cannot be left without alarms.
+ */
 export function appFunctionsOf(stack: Stack): Watched<AppFunction>[] {
-  // Named by its path below the stack (`Api-LoginFunction`).
+  // Named by its path below the stack, nested stacks left out (`Api-LoginFunction`), so the
+  // name does not change with the nested stack a function is in.
+  const depth = stack.node.scopes.length;
   return stack.node
     .findAll()
     .filter((construct): construct is AppFunction => construct instanceof AppFunction)
-    .map((fn) => ({ name: fn.node.path.slice(stack.node.path.length + 1).replaceAll('/', '-'), resource: fn }));
+    .map((fn) => ({
+      name: fn.node.scopes
+        .slice(depth)
+        .filter((scope) => !NestedStack.isNestedStack(scope))
+        .map((scope) => scope.node.id)
+        .join('-'),
+      resource: fn,
+    }));
 }
 
 /**

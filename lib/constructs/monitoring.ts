@@ -94,7 +94,7 @@ export class Monitoring extends Construct {
     );
 
     for (const { name, resource: fn } of props.functions) {
-      const scope = new Construct(this, `Function${name}`);
+      const scope = new Construct(this.alarmScopeFor(fn), `Function${name}`);
       this.alarm(scope, 'Errors', `${name}: the function failed at least once in 5 minutes`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1);
       this.alarm(scope, 'Throttles', `${name}: the function was throttled at least once in 5 minutes`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1);
     }
@@ -107,6 +107,23 @@ export class Monitoring extends Construct {
     if (props.httpApi) this.watchApi(props.httpApi, graph);
     this.watchQueuesAndWorkflows(props.deadLetterQueues ?? [], props.stateMachines ?? [], graph);
     if (props.accountSignals) this.watchAccountSignals(graph);
+  }
+
+  /**
+   * Where a function's alarms go: beside the function. One of this stack's own functions gets
+   * them here; one in a nested stack of this stack gets them in that nested stack, so each stack's
+   * resource count grows with its own functions only, and no alarm reads a function's name through
+   * an output. A function of any other stack is refused: that stack watches its own.
+   */
+  private alarmScopeFor(fn: IFunction): Construct {
+    const own = Stack.of(this);
+    const stack = Stack.of(fn);
+    if (stack === own) return this;
+    let parent = stack.nestedStackParent;
+    while (parent && parent !== own) parent = parent.nestedStackParent;
+    if (!parent) throw new Error(`${this.node.path} cannot watch ${fn.node.path}: it is neither in ${own.node.path} nor in a nested stack of it`);
+    const id = `${this.node.id}Alarms`;
+    return (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
   }
 
   private createTopic(config: AppConfig): ITopic {

@@ -13,6 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { authorizer, cors, routes } from '../../functions/routes';
 import { AppFunction, type FunctionResources } from './app-function';
+import { RouteGroupStack, routeGroupOf } from './route-groups';
 
 export interface RouteApiProps {
   readonly resources: FunctionResources;
@@ -49,6 +50,8 @@ export class RouteApi extends Construct {
   readonly authorizerFunction: AppFunction;
   /** Route functions by manifest route id. */
   readonly routeFunctions: ReadonlyMap<string, AppFunction>;
+  /** The nested stacks holding the route functions, by group name (lib/constructs/route-groups.ts). */
+  readonly routeGroups: ReadonlyMap<string, RouteGroupStack>;
 
   constructor(scope: Construct, id: string, props: RouteApiProps) {
     super(scope, id);
@@ -98,9 +101,22 @@ export class RouteApi extends Construct {
       resultsCacheTtl: Duration.seconds(authorizer.resultsCacheTtlSeconds),
     });
 
+    // Each route's function (role, policy, log group; its alarms are added by the stack's
+    // monitoring) lives in its group's nested stack, so the API stack grows by 3 resources per
+    // route, not 9. The route, integration and invoke permission stay here: a route moved to
+    // another stack would be created there before this one deleted it, and API Gateway refuses
+    // two routes with the same key.
+    const routeGroups = new Map<string, RouteGroupStack>();
+    const groupStack = (group: string): RouteGroupStack => {
+      const existing = routeGroups.get(group);
+      if (existing) return existing;
+      const created = new RouteGroupStack(this, group);
+      routeGroups.set(group, created);
+      return created;
+    };
     const routeFunctions = new Map<string, AppFunction>();
     for (const route of routes) {
-      const fn = new AppFunction(this, `${route.id}Function`, {
+      const fn = new AppFunction(groupStack(routeGroupOf(route.path)), `${route.id}Function`, {
         handlerModule: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`,
         access: route.access,
@@ -124,5 +140,6 @@ export class RouteApi extends Construct {
       }
     }
     this.routeFunctions = routeFunctions;
+    this.routeGroups = routeGroups;
   }
 }

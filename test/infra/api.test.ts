@@ -1,5 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { authorizer, cors, routes } from '../../functions/routes';
+import type { AppFunction } from '../../lib/constructs/app-function';
+import { DEFAULT_ROUTE_GROUP, ROUTE_GROUPS, routeGroupOf } from '../../lib/constructs/route-groups';
 import { logicalIdOf, onlyResource, resourcesOfType, synthStacks, testConfig, type Resource } from './helpers';
 
 describe('HTTP API', () => {
@@ -24,18 +27,53 @@ describe('HTTP API', () => {
   it('integrates every route with its own function', () => {
     const integrations = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration');
     const targetFunctionOf = (route: Resource): string => {
-      // Target is integrations/<integration id>; the integration's URI is the function ARN.
+      // Target is integrations/<integration id>; the integration's URI is the function ARN, read
+      // from the output of the nested stack that holds the function.
       const [, parts] = (route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'];
       const integration = integrations[parts[1].Ref];
-      const uri = integration?.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] };
-      return uri['Fn::GetAtt'][0];
+      return JSON.stringify(integration?.Properties.IntegrationUri);
     };
+    const arnInApiStack = (fn: AppFunction) => JSON.stringify(stateless.resolve(fn.functionArn));
 
     const targets = routes.map((route) => targetFunctionOf(routeByKey(`${route.method} ${route.path}`)));
 
-    expect(targets).toEqual(routes.map((route) => logicalIdOf(api.routeFunctions.get(route.id)!)));
+    expect(targets).toEqual(routes.map((route) => arnInApiStack(api.routeFunctions.get(route.id)!)));
     expect(new Set(targets).size).toBe(routes.length);
-    expect(targets).not.toContain(logicalIdOf(api.authorizerFunction));
+    expect(targets).not.toContain(arnInApiStack(api.authorizerFunction));
+  });
+
+  it("lets API Gateway invoke each route function, from its own route's path only", () => {
+    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'));
+    for (const route of routes) {
+      const fn = api.routeFunctions.get(route.id)!;
+      const found = permissions.filter((p) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(stateless.resolve(fn.functionArn)));
+      expect(found, route.id).toHaveLength(1);
+      expect(found[0]!.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      expect(JSON.stringify(found[0]!.Properties.SourceArn), route.id).toContain(`/*/*${route.path}"`);
+    }
+  });
+
+  it('keeps each route function in the nested stack of its route group, with its role and log group', () => {
+    for (const route of routes) {
+      const fn = api.routeFunctions.get(route.id)!;
+      const stack = Stack.of(fn);
+      expect(stack.nestedStackParent, route.id).toBe(stateless);
+      expect(stack, route.id).toBe(api.routeGroups.get(routeGroupOf(route.path)));
+      expect(Stack.of(fn.role!), route.id).toBe(stack);
+      expect(Stack.of(fn.logGroup), route.id).toBe(stack);
+    }
+    // Only the authorizer's function is in the API stack itself.
+    expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toEqual([logicalIdOf(api.authorizerFunction)]);
+  });
+
+  it('sends routes to their group by the first path segment, and unlisted segments to the default group', () => {
+    expect(routeGroupOf('/tenancies/{tenancyId}/timeline')).toBe('Tenancies');
+    expect(routeGroupOf('/billing')).toBe('Billing');
+    expect(routeGroupOf('/health')).toBe(DEFAULT_ROUTE_GROUP);
+    expect(routeGroupOf('/something-new/{id}')).toBe(DEFAULT_ROUTE_GROUP);
+    const segments = Object.values(ROUTE_GROUPS).flat();
+    expect(new Set(segments).size, 'a segment is in one group only').toBe(segments.length);
+    expect(Object.keys(ROUTE_GROUPS)).not.toContain(DEFAULT_ROUTE_GROUP);
   });
 
   it('puts the Lambda authorizer in front of user routes and nothing in front of public ones', () => {

@@ -41,6 +41,16 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
   });
 
+  it('fails synthesis on a finding in a nested stack', () => {
+    const app = testApp();
+    const { stateless } = addStacks(app, testConfig());
+    const [group] = [...stateless.api.routeGroups.values()];
+    new Bucket(group!, 'UnloggedBucket');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
+  });
+
   it('gives every acknowledgement a specific reason', () => {
     const app = testApp();
     addStacks(app, testConfig());
@@ -57,9 +67,8 @@ describe('cdk-nag AwsSolutions checks', () => {
     const app = testApp();
     const { stateful, stateless, site } = addStacks(app, testConfig());
 
-    const broad = acknowledgements(app).filter((ack) =>
-      [app.node.path, stateful.node.path, stateless.node.path, site.node.path].includes(ack.path),
-    );
+    const stackPaths = [app.node.path, stateful.node.path, stateless.node.path, site.node.path, ...[...stateless.api.routeGroups.values()].map((group) => group.node.path)];
+    const broad = acknowledgements(app).filter((ack) => stackPaths.includes(ack.path));
     expect(broad).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { FunctionAccess } from '../../functions/routes';
@@ -45,26 +45,56 @@ export interface TestStacks extends AppStacks {
   readonly processingTemplate: Template;
   readonly statelessTemplate: Template;
   readonly siteTemplate: Template;
-  /** The processing and stateless (API) stacks' resources in one template: every function, every alarm. */
+  /** Every nested stack of every stack (the API's route groups), with its template. */
+  readonly nestedTemplates: readonly { readonly stack: NestedStack; readonly template: Template }[];
+  /**
+   * The processing and stateless (API) stacks' resources and their nested stacks' in one
+   * template: every function, every alarm, wherever it lives.
+   */
   readonly functionsTemplate: Template;
+}
+
+/** Every nested stack below a stack, at any depth. */
+export function nestedStacksOf(stack: Stack): NestedStack[] {
+  return stack.node.findAll().filter((construct): construct is NestedStack => construct !== stack && NestedStack.isNestedStack(construct));
 }
 
 export function synthStacks(config: AppConfig = testConfig()): TestStacks {
   const stacks = addStacks(testApp(), config);
   const processingTemplate = Template.fromStack(stacks.processing);
   const statelessTemplate = Template.fromStack(stacks.stateless);
-  const resources = { ...processingTemplate.toJSON().Resources, ...statelessTemplate.toJSON().Resources };
-  const count = Object.keys(processingTemplate.toJSON().Resources).length + Object.keys(statelessTemplate.toJSON().Resources).length;
-  const shared = Object.keys(processingTemplate.toJSON().Resources).filter((id) => id in statelessTemplate.toJSON().Resources);
-  if (Object.keys(resources).length !== count) throw new Error(`logical ids used in both stacks: ${shared.join(', ')}`);
+  const nestedTemplates = [stacks.processing, stacks.stateless].flatMap(nestedStacksOf).map((stack) => ({ stack, template: Template.fromStack(stack) }));
+  const merged: Record<string, unknown> = {};
+  for (const template of [processingTemplate, statelessTemplate, ...nestedTemplates.map((nested) => nested.template)]) {
+    for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, unknown>)) {
+      // Logical ids are unique per template only; merged, a clash would hide a resource.
+      if (id in merged) throw new Error(`logical id ${id} used in two stacks`);
+      merged[id] = resource;
+    }
+  }
   return {
     ...stacks,
     statefulTemplate: Template.fromStack(stacks.stateful),
     processingTemplate,
     statelessTemplate,
     siteTemplate: Template.fromStack(stacks.site),
-    functionsTemplate: Template.fromJSON({ Resources: resources }),
+    nestedTemplates,
+    functionsTemplate: Template.fromJSON({ Resources: merged }),
   };
+}
+
+/** The template of the stack (or nested stack) that holds the construct. */
+export function templateOf(stacks: TestStacks, construct: IConstruct): Template {
+  const stack = Stack.of(construct);
+  const found = [
+    [stacks.stateful, stacks.statefulTemplate],
+    [stacks.processing, stacks.processingTemplate],
+    [stacks.stateless, stacks.statelessTemplate],
+    [stacks.site, stacks.siteTemplate],
+    ...stacks.nestedTemplates.map((nested) => [nested.stack, nested.template] as const),
+  ].find(([candidate]) => candidate === stack);
+  if (!found) throw new Error(`no template for ${construct.node.path}`);
+  return found[1] as Template;
 }
 
 export interface Resource {
