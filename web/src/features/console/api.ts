@@ -234,3 +234,31 @@ export function useDashboard(operatorId: string | undefined, carparkId: string |
     placeholderData: keepPreviousData,
   });
 }
+
+export const APPLICATION_PAGE_SIZE = 25;
+export type OperatorApplication = operations['ListOperatorApplications']['responses'][200]['content']['application/json']['items'][number];
+
+/** Pending operator applications (admins), oldest first, a page at a time. */
+export function useApplicationPage(cursor: string | undefined) {
+  return useQuery({
+    queryKey: ['console', 'applications', cursor],
+    queryFn: () => unwrap(api.GET('/operator-applications', { params: { query: { status: 'pending', limit: APPLICATION_PAGE_SIZE, ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+}
+
+/** Approves or rejects an application; the queue and the car parks are read again after. */
+export function useDecideApplication() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ applicationId, reject }: { applicationId: string; reject?: { reason: string } }) =>
+      reject
+        ? unwrap(api.POST('/operator-applications/{applicationId}/reject', { params: { path: { applicationId } }, body: reject }))
+        : unwrap(api.POST('/operator-applications/{applicationId}/approve', { params: { path: { applicationId } } })),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['console', 'applications'] });
+      queryClient.removeQueries({ queryKey: ['console', 'carparks'] });
+    },
+  });
+}
