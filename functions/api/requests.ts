@@ -74,6 +74,17 @@ export const fields = builtOnFirstUse({
 
 const f = fields;
 
+/** What a new car park is given: by an operator or admin creating it, or in an operator application. */
+const carparkFields = () => ({
+  name: text(100),
+  address: f.Address,
+  currency: z.enum(CURRENCIES),
+  prices: f.Prices,
+  capacity: f.Capacity,
+  smartParkingSiteId: text(100),
+  supportEmail: f.Email,
+});
+
 // --- bodies, path parameters, query strings ------------------------------------------------------
 
 export const requests = builtOnFirstUse({
@@ -128,15 +139,7 @@ export const requests = builtOnFirstUse({
       contactName: text(100),
       contactPhone: f.Phone,
       carpark: z
-        .strictObject({
-          name: text(100),
-          address: f.Address,
-          currency: z.enum(CURRENCIES),
-          prices: f.Prices,
-          capacity: f.Capacity,
-          smartParkingSiteId: text(100),
-          supportEmail: f.Email,
-        })
+        .strictObject(carparkFields())
         .check(z.meta({ description: 'The first car park, created (and listed) only once the application is approved' })),
     }),
 
@@ -153,13 +156,7 @@ export const requests = builtOnFirstUse({
   CreateCarparkBody: () =>
     z.strictObject({
       operatorId: z.optional(f.OperatorId).check(z.meta({ description: 'Required for admins; operators default to their own' })),
-      name: text(100),
-      address: f.Address,
-      currency: z.enum(CURRENCIES),
-      prices: f.Prices,
-      capacity: f.Capacity,
-      smartParkingSiteId: text(100),
-      supportEmail: f.Email,
+      ...carparkFields(),
       timeZone: z.optional(f.TimeZone).check(z.meta({ description: 'Where the car park is, for dates in emails and the portal; Europe/London when omitted' })),
     }),
 

@@ -13,8 +13,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { escapeHtml, enforceLimits } from './accounts';
-import { createCarparkFor, type CarparkWriteDeps } from './carpark-admin';
-import { assertPricesMatchCapacity, type Address, type Currency, type PerVehicleType } from './carparks';
+import { createCarparkFor, type CarparkWriteDeps, type CreateCarparkInput } from './carpark-admin';
+import { assertPricesMatchCapacity } from './carparks';
 import type { Clock } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { isAdmin, type Principal } from './identity';
@@ -30,15 +30,8 @@ export const APPLICATION_LIMIT = { perUser: 3, windowMs: 24 * 60 * 60 * 1000 } a
 /** How long an approval in progress keeps others off; a retry after it resumes the approval. */
 export const APPROVAL_LEASE_MS = 60 * 1000;
 
-export interface FirstCarpark {
-  readonly name: string;
-  readonly address: Address;
-  readonly currency: Currency;
-  readonly prices: PerVehicleType;
-  readonly capacity: PerVehicleType;
-  readonly smartParkingSiteId: string;
-  readonly supportEmail: string;
-}
+/** The first car park, as a car park is created (its time zone the default). */
+export type FirstCarpark = Omit<CreateCarparkInput, 'operatorId' | 'timeZone'>;
 
 export interface OperatorApplication {
   readonly applicationId: string;

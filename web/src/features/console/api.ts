@@ -9,8 +9,7 @@ import type { Carpark, ManagedCarpark, TenancyList } from '../../lib/api/types';
 import type { Session } from '../../lib/session';
 
 export type { Carpark, ManagedCarpark };
-export type VehicleType = Extract<keyof Carpark['prices'], string>;
-export const VEHICLE_TYPES: readonly VehicleType[] = ['car', 'motorcycle', 'van', 'ev'];
+export { VEHICLE_TYPES, type VehicleType } from '../../components/carpark-fields';
 export const TENANCY_STATUSES: readonly TenancyStatus[] = ['scheduled', 'pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'];
 type ListTenanciesQuery = NonNullable<operations['ListTenancies']['parameters']['query']>;
 export type TenancyStatus = NonNullable<ListTenanciesQuery['status']>;

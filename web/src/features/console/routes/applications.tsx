@@ -3,7 +3,7 @@
  * confirmation) creates the operator and its first car park; rejecting asks for the reason the
  * applicant is emailed. What happened is said in a status message above the list.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { FormError, SubmitButton, TextAreaField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, Notice, QueryError } from '../../../components/status';
@@ -107,14 +107,9 @@ function ApplicationCard({ application, onDecided }: { application: OperatorAppl
           <p>
             Approve {application.companyName}? This creates the operator, lists {carpark.name} and makes {application.applicantEmail} its operator.
           </p>
-          <p className="actions">
-            <SubmitButton pending={decide.isPending} pendingText="Approving…">
-              Confirm approval
-            </SubmitButton>
-            <button type="button" className="secondary" onClick={() => setStep('idle')}>
-              Cancel
-            </button>
-          </p>
+          <ConfirmButtons pending={decide.isPending} pendingText="Approving…" cancel={() => setStep('idle')}>
+            Confirm approval
+          </ConfirmButtons>
         </form>
       )}
       {step === 'reject' && (
@@ -132,16 +127,24 @@ function ApplicationCard({ application, onDecided }: { application: OperatorAppl
           }}
         >
           <TextAreaField label="Reason for rejecting" name="reason" hint="Sent to the applicant." required error={decide.error} />
-          <p className="actions">
-            <SubmitButton pending={decide.isPending} pendingText="Rejecting…">
-              Confirm rejection
-            </SubmitButton>
-            <button type="button" className="secondary" onClick={() => setStep('idle')}>
-              Cancel
-            </button>
-          </p>
+          <ConfirmButtons pending={decide.isPending} pendingText="Rejecting…" cancel={() => setStep('idle')}>
+            Confirm rejection
+          </ConfirmButtons>
         </form>
       )}
     </section>
+  );
+}
+
+function ConfirmButtons({ pending, pendingText, cancel, children }: { pending: boolean; pendingText: string; cancel: () => void; children: ReactNode }) {
+  return (
+    <p className="actions">
+      <SubmitButton pending={pending} pendingText={pendingText}>
+        {children}
+      </SubmitButton>
+      <button type="button" className="secondary" onClick={cancel}>
+        Cancel
+      </button>
+    </p>
   );
 }
