@@ -11,6 +11,8 @@ export const ENV = {
   senderEmail: 'SENDER_EMAIL',
   /** Where contact messages go when they are not about one car park; the sender address if unset. */
   supportEmail: 'SUPPORT_EMAIL',
+  /** Where admins are told of work waiting for them (a new operator application): the alarm address. */
+  adminAlertEmail: 'ADMIN_ALERT_EMAIL',
   /** Base URL of the web site, for links in emails (password reset). */
   webBaseUrl: 'WEB_BASE_URL',
   /** Deployment stage, for logs. */

@@ -28,6 +28,8 @@ export interface FunctionAccess {
   readonly jwtSigningKey?: boolean;
   /** Sends email through SES. */
   readonly sendsEmail?: boolean;
+  /** Emails the admins' alert address (ADMIN_ALERT_EMAIL: the alarm email); needs sendsEmail. */
+  readonly alertsAdmins?: boolean;
   /** Calls Stripe with the secret API key (from Secrets Manager). */
   readonly stripe?: boolean;
   /** Calls SmartParking with its API key (from Secrets Manager). */
@@ -264,6 +266,53 @@ export const routes = [
     summary: 'Occupancy, revenue, arrears, churn and payment recovery over 12 months, for the operator or one of its car parks (its operators, admin)',
     // The operator's car parks (gsi2) and its statistics partition: queries only.
     access: { table: ['Query'] },
+  },
+  {
+    id: 'ApplyToOperate',
+    method: 'POST',
+    path: '/operator-applications',
+    handler: 'handlers/operator-applications/apply.ts',
+    auth: 'user',
+    summary: 'Apply to become an operator with a first car park; one open application at a time (tenant)',
+    // The applicant (GetItem), the application and its open claim (PutItem), the daily limit (UpdateItem).
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], sendsEmail: true, alertsAdmins: true },
+  },
+  {
+    id: 'GetMyOperatorApplication',
+    method: 'GET',
+    path: '/operator-applications/mine',
+    handler: 'handlers/operator-applications/get-mine.ts',
+    auth: 'user',
+    summary: 'Your newest operator application and its status (null when you have none)',
+    access: { table: ['Query'] },
+  },
+  {
+    id: 'ListOperatorApplications',
+    method: 'GET',
+    path: '/operator-applications',
+    handler: 'handlers/operator-applications/list.ts',
+    auth: 'user',
+    summary: 'Operator applications of one status (pending by default), oldest first, a page at a time (admin)',
+    access: { table: ['Query'] },
+  },
+  {
+    id: 'ApproveOperatorApplication',
+    method: 'POST',
+    path: '/operator-applications/{applicationId}/approve',
+    handler: 'handlers/operator-applications/approve.ts',
+    auth: 'user',
+    summary: 'Approve a pending application: creates the operator and its first car park, and makes the applicant its operator user (admin)',
+    // The application (lease, decision, open claim), the operator, the site claim and the car park, the user's role.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], stripe: true, sendsEmail: true },
+  },
+  {
+    id: 'RejectOperatorApplication',
+    method: 'POST',
+    path: '/operator-applications/{applicationId}/reject',
+    handler: 'handlers/operator-applications/reject.ts',
+    auth: 'user',
+    summary: 'Reject a pending application with a reason, which the applicant is emailed (admin)',
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'], sendsEmail: true },
   },
   {
     id: 'CreateCarpark',

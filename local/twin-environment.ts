@@ -13,6 +13,8 @@ export interface TwinEnvironmentSettings {
   readonly jwtSecretId: string;
   readonly senderEmail: string;
   readonly webBaseUrl: string;
+  /** Where admins' alert emails go (the deployed stack uses `alarmEmail`). */
+  readonly adminAlertEmail?: string;
   readonly stage: string;
   readonly region: string;
   readonly dynamoEndpoint: string;
@@ -26,6 +28,7 @@ export function twinEnvironment(settings: TwinEnvironmentSettings): Record<strin
     [ENV.jwtSecretId]: settings.jwtSecretId,
     [ENV.senderEmail]: settings.senderEmail,
     [ENV.webBaseUrl]: settings.webBaseUrl,
+    [ENV.adminAlertEmail]: settings.adminAlertEmail ?? 'alerts@carpark.local',
     [ENV.stage]: settings.stage,
     AWS_REGION: settings.region,
     AWS_DEFAULT_REGION: settings.region,

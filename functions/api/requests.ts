@@ -10,6 +10,7 @@ import { builtOnFirstUse } from './built-on-first-use';
 import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { TENANCY_STATUSES } from '../domain/tenancies';
+import { APPLICATION_STATUSES } from '../domain/operator-applications';
 import { PASSWORD_MAX_LENGTH } from '../domain/passwords';
 import { isTimeZone } from '../domain/email-format';
 
@@ -46,6 +47,7 @@ export const fields = builtOnFirstUse({
   UserId: () => z.string().check(z.regex(/^usr_[0-9a-f]{20}$/), z.meta({ example: 'usr_4f1c2a9be07d3c5a6b10' })),
   OperatorId: () => z.string().check(z.regex(/^op_[0-9a-f]{20}$/), z.meta({ example: 'op_0c3e9d4a1b2f5e6d7a80' })),
   CarparkId: () => z.string().check(z.regex(/^cp_[0-9a-f]{20}$/), z.meta({ example: 'cp_9a8b7c6d5e4f3a2b1c0d' })),
+  ApplicationId: () => z.string().check(z.regex(/^app_[0-9a-f]{20}$/), z.meta({ example: 'app_5e6d7a80c3e9d4a1b2f0' })),
   TenancyId: () => z.string().check(z.regex(/^tn_[0-9a-f]{20}$/), z.meta({ example: 'tn_1b2c3d4e5f60718293a4' })),
   QuotedAt: () =>
     z.iso.datetime({ offset: true }).check(
@@ -75,6 +77,17 @@ export const fields = builtOnFirstUse({
 });
 
 const f = fields;
+
+/** What a new car park is given: by an operator or admin creating it, or in an operator application. */
+const carparkFields = () => ({
+  name: text(100),
+  address: f.Address,
+  currency: z.enum(CURRENCIES),
+  prices: f.Prices,
+  capacity: f.Capacity,
+  smartParkingSiteId: text(100),
+  supportEmail: f.Email,
+});
 
 // --- bodies, path parameters, query strings ------------------------------------------------------
 
@@ -124,16 +137,30 @@ export const requests = builtOnFirstUse({
 
   CreateOperatorBody: () => z.strictObject({ name: text(100), contactEmail: f.Email }),
 
+  ApplyToOperateBody: () =>
+    z.strictObject({
+      companyName: text(100),
+      contactName: text(100),
+      contactPhone: f.Phone,
+      carpark: z
+        .strictObject(carparkFields())
+        .check(z.meta({ description: 'The first car park, created (and listed) only once the application is approved' })),
+    }),
+
+  ListApplicationsQuery: () =>
+    z.object({
+      status: z._default(z.enum(APPLICATION_STATUSES), 'pending'),
+      limit: pageLimit(),
+      cursor: pageCursor(),
+    }),
+  ApplicationParams: () => z.object({ applicationId: f.ApplicationId }),
+  RejectApplicationBody: () =>
+    z.strictObject({ reason: text(1000).check(z.meta({ description: 'Sent to the applicant', example: 'We could not verify the SmartParking site.' })) }),
+
   CreateCarparkBody: () =>
     z.strictObject({
       operatorId: z.optional(f.OperatorId).check(z.meta({ description: 'Required for admins; operators default to their own' })),
-      name: text(100),
-      address: f.Address,
-      currency: z.enum(CURRENCIES),
-      prices: f.Prices,
-      capacity: f.Capacity,
-      smartParkingSiteId: text(100),
-      supportEmail: f.Email,
+      ...carparkFields(),
       timeZone: z.optional(f.TimeZone).check(z.meta({ description: 'Where the car park is, for dates in emails and the portal; Europe/London when omitted' })),
     }),
 

@@ -10,6 +10,7 @@ import { BARRIER_STATUSES, TENANCY_STATUSES } from '../domain/tenancies';
 import { TIMELINE_EVENT_KINDS, TIMELINE_SOURCES } from '../domain/tenancy-timeline';
 import { CORPORATE_INVOICE_STATUSES } from '../domain/corporate-billing';
 import { OFFER_STATUSES } from '../domain/waitlist';
+import { APPLICATION_STATUSES } from '../domain/operator-applications';
 import { fields, perVehicleType } from './requests';
 
 export * from './requests';
@@ -115,6 +116,43 @@ export const OperatorResponse = z
 export const OperatorWithCarparksResponse = OperatorResponse.extend({ carparks: z.array(ManagedCarparkResponse) }).meta({
   id: 'OperatorWithCarparks',
 });
+
+export const OperatorApplicationResponse = z
+  .object({
+    applicationId: fields.ApplicationId,
+    userId: UserId,
+    applicantEmail: Email,
+    applicantName: z.string(),
+    companyName: z.string(),
+    contactName: z.string(),
+    contactPhone: z.string(),
+    carpark: z.object({
+      name: z.string(),
+      address: Address,
+      currency: z.enum(CURRENCIES),
+      prices: Prices,
+      capacity: Capacity,
+      smartParkingSiteId: z.string(),
+      supportEmail: Email,
+    }),
+    status: z.enum(APPLICATION_STATUSES),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    decidedAt: Timestamp.optional(),
+    decidedBy: z.optional(UserId).meta({ description: 'The admin who decided' }),
+    rejectionReason: z.string().optional().meta({ description: 'Why it was rejected' }),
+    operatorId: z.optional(OperatorId).meta({ description: 'The operator approval created' }),
+    carparkId: z.optional(CarparkId).meta({ description: 'The first car park approval created' }),
+  })
+  .meta({ id: 'OperatorApplication' });
+
+export const MyOperatorApplicationResponse = z
+  .object({ application: OperatorApplicationResponse.nullable().meta({ description: 'Your newest application; null when you have none' }) })
+  .meta({ id: 'MyOperatorApplication' });
+
+export const OperatorApplicationListResponse = z
+  .object({ items: z.array(OperatorApplicationResponse), nextCursor: z.string().optional() })
+  .meta({ id: 'OperatorApplicationList' });
 
 const Minor = z.int().meta({ description: 'Minor units (pence, cents)' });
 

@@ -188,12 +188,25 @@ export async function createCarpark(
   }
   // Another operator's id is answered as if it did not exist.
   if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Operator');
+  return createCarparkFor(deps, operatorId, input);
+}
+
+/**
+ * Creates a car park for an operator already known to exist, with its Stripe product and prices
+ * (authorization is the caller's business). A given `carparkId` makes a retry reuse the same
+ * Stripe objects (their idempotency keys are derived from it).
+ */
+export async function createCarparkFor(
+  deps: CarparkWriteDeps,
+  operatorId: string,
+  input: Omit<CreateCarparkInput, 'operatorId'>,
+  carparkId: string = newId('cp'),
+): Promise<ManagedCarparkView> {
   assertPricesMatchCapacity(input.prices, input.capacity);
 
   // The site is the operator's before anything points at it: another operator's site is refused.
   await deps.carparks.claimSite(input.smartParkingSiteId, operatorId);
   const now = deps.clock.now().toISOString();
-  const carparkId = newId('cp');
   const stripe = await syncStripePrices(deps, { carparkId, name: input.name, currency: input.currency, prices: input.prices });
   const carpark: Carpark = {
     ...stripe,

@@ -171,6 +171,12 @@ export class AppFunction extends NodejsFunction {
       this.addEnvironment(ENV.senderEmail, sender);
     }
 
+    // An address, not a grant: the SES statement above already covers sending to it.
+    if (access.alertsAdmins) {
+      if (!access.sendsEmail) throw new Error(`${this.node.path} alerts admins by email but does not send email`);
+      this.addEnvironment(ENV.adminAlertEmail, config.alarmEmail);
+    }
+
     if (access.stripe) {
       stripeSecretKey.grantRead(this);
       // STRIPE_API_URL stays unset on AWS: the SDK's default, https://api.stripe.com.

@@ -105,6 +105,21 @@ const BODIES: Record<string, unknown> = {
     supportEmail: 'wellington@northgate.example',
   },
   UpdateCarpark: { prices: { car: 9900, motorcycle: 4500 } },
+  ApplyToOperate: {
+    companyName: 'Kirkgate Parking Ltd',
+    contactName: 'Sam Jones',
+    contactPhone: '+44 113 496 0000',
+    carpark: {
+      name: 'Kirkgate Yard',
+      address: { line1: '3 Kirkgate', city: 'Leeds', postcode: 'LS2 7DJ', country: 'GB' },
+      currency: 'gbp',
+      prices: { car: 8500 },
+      capacity: { car: 25 },
+      smartParkingSiteId: 'leeds-kirkgate-yard',
+      supportEmail: 'desk@kirkgate.example',
+    },
+  },
+  RejectOperatorApplication: { reason: 'We could not verify the SmartParking site with SmartParking.' },
   UpdateTenancy: { plate: 'CD34 EFG' },
   Contact: { name: 'Sam Jones', email: 'sam@example.com', message: 'Is there a height limit for vans at Wellington Street?' },
 };

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { TestTwin } from '../support/twin';
 import { checkPage, launchBrowser, newTab, screenshot, WIDTHS } from './browser';
-import { emailTo, expectText, heading, logIn, newEmail, PASSWORD, portalLinks } from './journeys';
+import { emailTo, expectText, heading, logIn, newEmail, newTenant, PASSWORD, portalLinks } from './journeys';
 import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
 
 let twin: TestTwin;
@@ -575,6 +575,119 @@ describe('users in the console', { timeout: 120_000 }, () => {
   });
 });
 
+describe('operator onboarding', { timeout: 180_000 }, () => {
+  const publicNames = async () => ((await twin.request('GET', '/carparks?limit=100')).json as { items: { name: string }[] }).items.map((c) => c.name);
+
+  it('takes a tenant’s application in the portal, lets an admin approve it in the console, and the approval email leads the new operator to their car park', async () => {
+    const page = await tab();
+    const email = await newTenant(page, 'applicant');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await heading(page, 'Your account');
+    await page.getByRole('link', { name: 'become an operator' }).click();
+    await heading(page, 'Become an operator');
+
+    // Sent empty: the API's messages beside the fields.
+    await page.getByRole('button', { name: 'Send application' }).click();
+    await expect.poll(() => page.getByLabel('Company name').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page, 'become-operator-errors');
+
+    const site = `SP-E2E-${Date.now()}`;
+    await page.getByLabel('Company name').fill('Kirkgate Parking Ltd');
+    await page.getByLabel('Contact name').fill('Sam Parker');
+    await page.getByLabel('Contact phone').fill('+44 113 496 0000');
+    await page.getByLabel('Car park name').fill('Kirkgate Yard');
+    await page.getByLabel('Street', { exact: true }).fill('3 Kirkgate');
+    await page.getByLabel('Town or city').fill('Leeds');
+    await page.getByLabel('Postcode').fill('LS2 7DJ');
+    await page.getByLabel('Car spaces').fill('25');
+    await page.getByLabel('Car price a month').fill('85');
+    await page.getByLabel('Barrier site id').fill(site);
+    await page.getByLabel('Support email').fill('desk@kirkgate.example');
+    await page.getByRole('button', { name: 'Send application' }).click();
+    await expectText(page, '[role=status]', /Your application is sent\. Your application for Kirkgate Parking Ltd to list Kirkgate Yard is waiting for a decision/);
+    expect(await page.getByRole('button', { name: 'Send application' }).count()).toBe(0);
+    await checkPage(page, 'become-operator-pending');
+    // Not listed before an admin approves.
+    expect(await publicNames()).not.toContain('Kirkgate Yard');
+
+    const receipt = await emailTo(twin, email, /We have your application/);
+    const [statusLink] = portalLinks(twin, receipt);
+    await page.goto(statusLink!);
+    await expectText(page, '[role=status]', /Kirkgate Yard is waiting for a decision/);
+
+    const admin = await tab();
+    const alert = await emailTo(twin, process.env.ADMIN_ALERT_EMAIL!, /New operator application: Kirkgate Parking Ltd/);
+    const [queueLink] = portalLinks(twin, alert);
+    await admin.goto(queueLink!);
+    await logIn(admin, ADMIN, DEMO_PASSWORD);
+    await heading(admin, 'Operator applications');
+    const card = admin.getByRole('region', { name: 'Kirkgate Parking Ltd' });
+    await card.waitFor();
+    expect(await card.textContent()).toMatch(/Car: 25 at £85\.00 a month/);
+    await checkPage(admin, 'console-applications');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByRole('form', { name: 'Approve Kirkgate Parking Ltd' }).getByText(/This creates the operator, lists Kirkgate Yard/).waitFor();
+    await card.getByRole('button', { name: 'Confirm approval' }).click();
+    await expectText(admin, '[role=status]', /Approved Kirkgate Parking Ltd: Kirkgate Yard is listed/);
+    await expect.poll(() => admin.getByRole('region', { name: 'Kirkgate Parking Ltd' }).count()).toBe(0);
+    expect(await publicNames()).toContain('Kirkgate Yard');
+
+    const approval = await emailTo(twin, email, /^Approved: Kirkgate Parking Ltd/);
+    const [consoleLink] = portalLinks(twin, approval);
+    expect(new URL(consoleLink!).pathname).toBe('/console/carparks');
+    const operator = await tab();
+    await operator.goto(consoleLink!);
+    await logIn(operator, email);
+    await heading(operator, 'My car parks');
+    await operator.getByRole('article', { name: 'Kirkgate Yard' }).waitFor();
+    await checkPage(operator, 'console-new-operator-carparks');
+  });
+
+  it('lets an admin reject an application with a reason, which the applicant reads in the email and on the page, and may apply again', async () => {
+    const page = await tab();
+    const email = await newTenant(page, 'rejected');
+    const token = await tokenOf(email, PASSWORD);
+    const applied = await twin.request('POST', '/operator-applications', {
+      token,
+      body: {
+        companyName: 'Nowhere Parking Ltd',
+        contactName: 'Sam Parker',
+        contactPhone: '+44 113 496 0001',
+        carpark: {
+          name: 'Nowhere Yard',
+          address: { line1: '1 Nowhere Lane', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
+          currency: 'gbp',
+          prices: { car: 9000 },
+          capacity: { car: 10 },
+          smartParkingSiteId: `SP-E2E-R-${Date.now()}`,
+          supportEmail: 'desk@nowhere.example',
+        },
+      },
+    });
+    expect(applied.status, applied.text).toBe(201);
+
+    const admin = await tab();
+    await openAs(admin, ADMIN, '/console/applications');
+    const card = admin.getByRole('region', { name: 'Nowhere Parking Ltd' });
+    await card.getByRole('button', { name: 'Reject' }).click();
+    // A reason is needed: the API's message beside the field.
+    await card.getByRole('button', { name: 'Confirm rejection' }).click();
+    await expect.poll(() => card.getByLabel('Reason for rejecting').getAttribute('aria-invalid')).toBe('true');
+    await card.getByLabel('Reason for rejecting').fill('We could not find this site with SmartParking.');
+    await card.getByRole('button', { name: 'Confirm rejection' }).click();
+    await expectText(admin, '[role=status]', /Rejected Nowhere Parking Ltd/);
+
+    const rejection = await emailTo(twin, email, /^Your application to run Nowhere Yard/);
+    expect(rejection.text).toContain('We could not find this site with SmartParking.');
+    const [link] = portalLinks(twin, rejection);
+    await page.goto(link!);
+    await heading(page, 'Become an operator');
+    await expectText(page, '[role=status]', /was not approved\. The reason: We could not find this site with SmartParking\./);
+    await page.getByRole('heading', { name: 'Apply again' }).waitFor();
+    await checkPage(page, 'become-operator-rejected');
+  });
+});
+
 describe('the console’s layout', { timeout: 240_000 }, () => {
   it('lays out every console page at 375 px and 1280 px without sideways scrolling', async () => {
     const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
@@ -595,6 +708,7 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
       `/console/users/${fleetId}/xero-contact`,
       '/console/platform',
       '/console/operators',
+      '/console/applications',
     ];
     for (const [device, width] of Object.entries(WIDTHS)) {
       const { page } = await newTab(browser, twin.webBaseUrl, width);

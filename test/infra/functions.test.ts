@@ -264,6 +264,25 @@ describe('functions', () => {
     expect(functions.some((f) => f.kind === 'task' && f.access.sendsEmail)).toBe(true);
   });
 
+  it('gives the admins’ alert address (the alarm email) to the functions that alert admins, and no other', () => {
+    for (const f of functions) {
+      expect(environmentOf(f.properties)[ENV.adminAlertEmail], label(f)).toBe(f.access.alertsAdmins ? config.alarmEmail : undefined);
+      if (f.access.alertsAdmins) expect(f.access.sendsEmail, label(f)).toBe(true);
+    }
+    expect(functions.filter((f) => f.access.alertsAdmins).map(label)).toEqual(['route ApplyToOperate']);
+  });
+
+  it('lets operator applications be decided with no more than each decision needs', () => {
+    const access = (id: string) => functions.find((f) => f.kind === 'route' && f.id === id)?.access;
+    // Reading the queue and one's own application: queries only, no writes, no email.
+    expect(access('ListOperatorApplications')).toEqual({ table: ['Query'] });
+    expect(access('GetMyOperatorApplication')).toEqual({ table: ['Query'] });
+    // Only approval creates a car park, so only it calls Stripe.
+    expect(access('ApproveOperatorApplication')).toMatchObject({ stripe: true, sendsEmail: true });
+    expect(access('RejectOperatorApplication')).toEqual({ table: ['GetItem', 'UpdateItem', 'DeleteItem'], sendsEmail: true });
+    expect(access('ApplyToOperate')?.stripe).toBeUndefined();
+  });
+
   it('lets a function start and stop exactly the workflows its manifest entry lists, with their ARNs in the environment', () => {
     for (const f of functions) {
       const withAction = (action: string) => f.statements.filter((s) => actionsOf([s]).includes(action));

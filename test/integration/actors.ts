@@ -54,6 +54,19 @@ export const carparkInput = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** A valid operator application, whose first car park is a valid car park of its own site. */
+export const applicationInput = (overrides: Record<string, unknown> = {}, carpark: Record<string, unknown> = {}) => {
+  const first = carparkInput({ name: 'Applicant Car Park', ...carpark });
+  return { companyName: 'Applicant Parking Ltd', contactName: 'Alex Applicant', contactPhone: '+44 113 496 0000', carpark: first, ...overrides };
+};
+
+/** Applies as `actor`; the application as the API answered it. */
+export async function applyToOperate(twin: Twin, actor: Actor, overrides: Record<string, unknown> = {}, carpark: Record<string, unknown> = {}) {
+  const res = await twin.request('POST', '/operator-applications', { token: actor.token, body: applicationInput(overrides, carpark) });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json as { applicationId: string; status: string; carpark: { name: string } };
+}
+
 async function seedAdmin(email: string): Promise<void> {
   const now = new Date().toISOString();
   await userRepository.create({

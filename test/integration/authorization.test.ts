@@ -7,7 +7,7 @@ import { routes, type RouteId } from '../../functions/routes';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
-import { PASSWORD, carparkInput, createCast, signUp, type Cast } from './actors';
+import { PASSWORD, applicationInput, applyToOperate, carparkInput, createCast, signUp, type Cast } from './actors';
 import { addCard, rent, settle } from './tenancy-helpers';
 
 type ActorName = 'anonymous' | 'tenantA' | 'tenantB' | 'operatorX' | 'operatorY' | 'admin';
@@ -92,6 +92,28 @@ const matrix: Record<RouteId, Case> = {
   GetDashboard: {
     request: (c) => ({ method: 'GET', path: `/operators/${c.operatorX.operatorId}/dashboard` }),
     expect: { anonymous: 401, tenantA: 404, tenantB: 404, operatorX: 200, operatorY: 404, admin: 200 },
+  },
+  ApplyToOperate: {
+    // Tenants apply (each once: a second while it is open is a 409, see operator-applications.test.ts); everyone else runs car parks already.
+    request: () => ({ method: 'POST', path: '/operator-applications', body: applicationInput() }),
+    expect: { anonymous: 401, tenantA: 201, tenantB: 201, operatorX: 403, operatorY: 403, admin: 403 },
+  },
+  GetMyOperatorApplication: {
+    request: () => ({ method: 'GET', path: '/operator-applications/mine' }),
+    expect: { ...all(200), anonymous: 401 },
+  },
+  ListOperatorApplications: {
+    request: () => ({ method: 'GET', path: '/operator-applications?status=pending&limit=5' }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
+  ApproveOperatorApplication: {
+    // Someone else's application (approving tenant A's would end A's sessions for the rows after).
+    request: () => ({ method: 'POST', path: `/operator-applications/${applicationToApprove}/approve` }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
+  },
+  RejectOperatorApplication: {
+    request: () => ({ method: 'POST', path: `/operator-applications/${applicationToReject}/reject`, body: { reason: 'Not a car park we can list.' } }),
+    expect: { anonymous: 401, tenantA: 403, tenantB: 403, operatorX: 403, operatorY: 403, admin: 200 },
   },
   CreateCarpark: {
     // Operators create for their own operator; an admin must name one.
@@ -238,6 +260,9 @@ let offerOfA: string;
 let corporateUserId: string;
 /** The Xero contact that user may be linked to. */
 let xeroContactId: string;
+/** Other applicants' pending applications, which only an admin may decide. */
+let applicationToApprove: string;
+let applicationToReject: string;
 
 let twin: TestTwin;
 let cast: Cast;
@@ -248,6 +273,8 @@ beforeAll(async () => {
   await Promise.all([addCard(twin, cast.tenantA), addCard(twin, cast.tenantB)]);
   corporateUserId = (await signUp(twin, 'corporate@test.example', { accountType: 'corporate' })).userId;
   xeroContactId = twin.integrations.xero.addContact({ name: 'Authorization Test Ltd' });
+  applicationToApprove = (await applyToOperate(twin, await signUp(twin, 'applicant.1@test.example'))).applicationId;
+  applicationToReject = (await applyToOperate(twin, await signUp(twin, 'applicant.2@test.example'))).applicationId;
   for (const plate of ['TA00AAA', 'TA01AAA', 'TA02AAA', 'TA03AAA', 'TA04AAA']) {
     const tenancy = await rent(twin, cast.tenantA, cast.operatorX.carparkId, plate);
     await settle(twin, cast.tenantA, tenancy.tenancyId);

@@ -46,9 +46,12 @@ describe('forged page cursors', () => {
       // Timeline cursors: another tenancy's events; this tenancy's partition but not an event.
       cursorOf({ pk: 'tenancy#tn_someone_else', sk: 'event#2026-12-01T00:00:00.000Z#rented' }),
       cursorOf({ pk: `tenancy#${tenancy.tenancyId}`, sk: 'tenancy' }),
+      // The admins' queue of pending operator applications; and an application's keys in its applicant's partition.
+      cursorOf({ pk: 'operatorApplication#app_00000000000000000000', sk: 'operatorApplication', gsi2pk: 'operatorApplications#pending', gsi2sk: '2026-12-01T00:00:00.000Z#app_00000000000000000000' }),
+      cursorOf({ pk: 'operatorApplication#app_00000000000000000000', sk: 'operatorApplication', gsi1pk: `user#${tenant.userId}`, gsi1sk: 'operatorApplication#2026' }),
     ];
     const paginated = routes.filter((r) => r.method === 'GET' && (contracts[r.id] as { query?: { shape?: Record<string, unknown> } }).query?.shape?.cursor);
-    expect(paginated.map((r) => r.id).sort()).toEqual(['GetTenancyTimeline', 'ListCarparks', 'ListOperators', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
+    expect(paginated.map((r) => r.id).sort()).toEqual(['GetTenancyTimeline', 'ListCarparks', 'ListOperatorApplications', 'ListOperators', 'ListTenancies', 'ListUsers', 'SearchXeroContacts']);
 
     const callers = { anonymous: undefined, tenant: cast.tenantA.token, operator: cast.operatorX.token, admin: cast.admin.token };
     const queries: Record<string, string[]> = {
@@ -60,6 +63,8 @@ describe('forged page cursors', () => {
       ListOperators: ['', '&name=a'],
       // Admins only; its cursor is Xero's page number, so none of these is one.
       SearchXeroContacts: ['', '&search=acme'],
+      // Admins only; a cursor of the pending queue does not page the approved or rejected one.
+      ListOperatorApplications: ['', '&status=approved', '&status=rejected'],
       // The victim's tenancy: its operator and admins see it, tenant A is told it does not exist.
       GetTenancyTimeline: [''],
     };
@@ -76,7 +81,8 @@ describe('forged page cursors', () => {
               const ownPartition =
                 (route.id === 'ListCarparks' && cursor === forged[2]) ||
                 (cursor === forged[1] && extra === `&carparkId=${carpark.carparkId}` && (who === 'operator' || who === 'admin')) ||
-                (cursor === forged[0] && extra === `&userId=${tenant.userId}` && who === 'admin');
+                (cursor === forged[0] && extra === `&userId=${tenant.userId}` && who === 'admin') ||
+                (route.id === 'ListOperatorApplications' && cursor === forged[11] && extra === '' && who === 'admin');
               expect(ownPartition, `${who} ${route.id}${extra} accepted a forged cursor`).toBe(true);
             } else {
               errorShaped(res);

@@ -37,6 +37,8 @@ export const ENTITY = {
   waitlistEntry: 'waitlistEntry',
   waitlistMember: 'waitlistMember',
   waitlistOffer: 'waitlistOffer',
+  operatorApplication: 'operatorApplication',
+  openApplication: 'openApplication',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -114,6 +116,10 @@ export const keys = {
   }),
   waitlistMember: (carparkId: string, vehicleType: string, userId: string): Key => ({ pk: `waitlist#${carparkId}#${vehicleType}`, sk: `member#${userId}` }),
   waitlistOffer: (offerId: string) => item(ENTITY.waitlistOffer, offerId),
+  /** An application to become an operator. */
+  operatorApplication: (applicationId: string) => item(ENTITY.operatorApplication, applicationId),
+  /** A user's one open (pending) operator application: claimed when they apply, deleted when it is decided. */
+  openApplication: (userId: string) => item(ENTITY.openApplication, userId),
   /** Reconciliation runs share a partition, newest last, for the admin's audit trail. */
   reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };
@@ -153,6 +159,22 @@ const USERS_BY_NAME = 'userNames';
 /** Names are searched by prefix, in lower case with runs of spaces as one. */
 export const nameSortKey = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
 
+/**
+ * Operator application index keys: by applicant (gsi1, in the user's partition beside their
+ * tenancies, newest last) and by status (gsi2, `operatorApplications#<status>`, oldest first), for
+ * the admins' queue. A decision moves the application to its new status's partition.
+ */
+export const applicationIndexKeys = (a: { applicationId: string; userId: string; status: string; createdAt: string }) => ({
+  [gsi1.partitionKey]: `user#${a.userId}`,
+  [gsi1.sortKey]: `${APPLICATION_PREFIX}${a.createdAt}#${a.applicationId}`,
+  ...applicationStatusIndexKeys(a),
+});
+export const applicationStatusIndexKeys = (a: { applicationId: string; status: string; createdAt: string }) => ({
+  [gsi2.partitionKey]: `operatorApplications#${a.status}`,
+  [gsi2.sortKey]: `${a.createdAt}#${a.applicationId}`,
+});
+const APPLICATION_PREFIX = 'operatorApplication#';
+
 /** Tenancy index keys: by tenant (newest first) and by car park. */
 export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancyId: string; createdAt: string }) => ({
   [gsi1.partitionKey]: `user#${t.userId}`,
@@ -186,6 +208,19 @@ export const INDEX = {
   usersByEmail: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => USERS_BY_EMAIL },
   usersByName: { name: gsi2.indexName, partitionKey: gsi2.partitionKey, sortKey: gsi2.sortKey, partitionValue: () => USERS_BY_NAME },
   tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: (userId: string) => `user#${userId}` },
+  applicationsByUser: {
+    name: gsi1.indexName,
+    partitionKey: gsi1.partitionKey,
+    sortKey: gsi1.sortKey,
+    partitionValue: (userId: string) => `user#${userId}`,
+    prefix: APPLICATION_PREFIX,
+  },
+  applicationsByStatus: {
+    name: gsi2.indexName,
+    partitionKey: gsi2.partitionKey,
+    sortKey: gsi2.sortKey,
+    partitionValue: (status: string) => `operatorApplications#${status}`,
+  },
   tenanciesByCarpark: {
     name: gsi2.indexName,
     partitionKey: gsi2.partitionKey,

@@ -355,7 +355,7 @@ export const userDirectory: UserDirectory = {
  * A page of one entity's items in a single-partition index (`index`), those whose sort key starts
  * with `prefix`. A cursor continues this index's items of this entity only.
  */
-async function prefixPage<T>(
+export async function prefixPage<T>(
   index: { name: string; partitionKey: string; sortKey: string; partitionValue: () => string },
   entity: EntitySchema<T>,
   { prefix, limit, cursor }: { prefix: string | undefined; limit: number; cursor: string | undefined },

@@ -17,19 +17,22 @@ const operatorSchema = () => z.object({
 sameShape<SameShape<Built<typeof operatorSchema>, Operator>>();
 export const operatorEntity = defineEntity<Operator>(ENTITY.operator, operatorSchema);
 
-const perVehicleType = z.partialRecord(z.enum(VEHICLE_TYPES), z.number().check(z.int()));
+export const perVehicleType = z.partialRecord(z.enum(VEHICLE_TYPES), z.number().check(z.int()));
 
-const carparkSchema = () => z.object({
-  carparkId: z.string(),
-  operatorId: z.string(),
-  name: z.string(),
-  address: z.object({
+export const addressSchema = () =>
+  z.object({
     line1: z.string(),
     line2: z.optional(z.string()),
     city: z.string(),
     postcode: z.string(),
     country: z.string(),
-  }),
+  });
+
+const carparkSchema = () => z.object({
+  carparkId: z.string(),
+  operatorId: z.string(),
+  name: z.string(),
+  address: addressSchema(),
   currency: z.enum(CURRENCIES),
   prices: perVehicleType,
   capacity: perVehicleType,

@@ -9,8 +9,7 @@ import type { Carpark, ManagedCarpark, TenancyList } from '../../lib/api/types';
 import type { Session } from '../../lib/session';
 
 export type { Carpark, ManagedCarpark };
-export type VehicleType = Extract<keyof Carpark['prices'], string>;
-export const VEHICLE_TYPES: readonly VehicleType[] = ['car', 'motorcycle', 'van', 'ev'];
+export { VEHICLE_TYPES, type VehicleType } from '../../components/carpark-fields';
 export const TENANCY_STATUSES: readonly TenancyStatus[] = ['scheduled', 'pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'];
 type ListTenanciesQuery = NonNullable<operations['ListTenancies']['parameters']['query']>;
 export type TenancyStatus = NonNullable<ListTenanciesQuery['status']>;
@@ -232,5 +231,33 @@ export function useDashboard(operatorId: string | undefined, carparkId: string |
       ),
     enabled: operatorId !== undefined,
     placeholderData: keepPreviousData,
+  });
+}
+
+export const APPLICATION_PAGE_SIZE = 25;
+export type OperatorApplication = operations['ListOperatorApplications']['responses'][200]['content']['application/json']['items'][number];
+
+/** Pending operator applications (admins), oldest first, a page at a time. */
+export function useApplicationPage(cursor: string | undefined) {
+  return useQuery({
+    queryKey: ['console', 'applications', cursor],
+    queryFn: () => unwrap(api.GET('/operator-applications', { params: { query: { status: 'pending', limit: APPLICATION_PAGE_SIZE, ...(cursor ? { cursor } : {}) } } })),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+}
+
+/** Approves or rejects an application; the queue and the car parks are read again after. */
+export function useDecideApplication() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ applicationId, reject }: { applicationId: string; reject?: { reason: string } }) =>
+      reject
+        ? unwrap(api.POST('/operator-applications/{applicationId}/reject', { params: { path: { applicationId } }, body: reject }))
+        : unwrap(api.POST('/operator-applications/{applicationId}/approve', { params: { path: { applicationId } } })),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['console', 'applications'] });
+      queryClient.removeQueries({ queryKey: ['console', 'carparks'] });
+    },
   });
 }

@@ -1,10 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { FormError, formValues, SubmitButton, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Notice } from '../../../components/status';
 import { api, unwrap } from '../../../lib/api-client';
-import { RequireSession, useLogOut, useSession } from '../../../lib/auth';
+import { canUseConsole, RequireSession, useLogOut, useSession } from '../../../lib/auth';
 import { readSession, writeSession, type User } from '../../../lib/session';
 
 export default function AccountRoute() {
@@ -96,6 +96,15 @@ function AccountPage() {
           </SubmitButton>
         </form>
       </section>
+
+      {!canUseConsole(session) && (
+        <section className="card" aria-labelledby="operator-heading">
+          <h2 id="operator-heading">Run a car park?</h2>
+          <p>
+            List your car park and let its spaces by the month: <Link to="/become-operator">become an operator</Link>.
+          </p>
+        </section>
+      )}
 
       <section className="card" aria-labelledby="logout-heading">
         <h2 id="logout-heading">Log out</h2>

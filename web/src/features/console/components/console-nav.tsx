@@ -34,6 +34,9 @@ export function ConsoleNav() {
               <NavLink to="/console/operators">Operators</NavLink>
             </li>
             <li>
+              <NavLink to="/console/applications">Applications</NavLink>
+            </li>
+            <li>
               <NavLink to="/console/users">Users</NavLink>
             </li>
           </>

@@ -5,12 +5,13 @@
  */
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { FormError, formValues, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { AddressFields, addressFrom, carparkFieldNames, CurrencyField, parseSpaces, SpacesAndPrices } from '../../../components/carpark-fields';
+import { FormError, formValues, SubmitButton, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { ApiError } from '../../../lib/api-client';
 import { RequireConsole, useSession } from '../../../lib/auth';
-import { timeAndDay, vehicleTypeName } from '../../../lib/format';
+import { timeAndDay } from '../../../lib/format';
 import {
   useBarrierCheck,
   useConsoleCarpark,
@@ -95,41 +96,6 @@ function BarrierCheck({ carparkId }: { carparkId: string }) {
 
 type PerType = Partial<Record<VehicleType, number>>;
 
-/** "120", "120.5", "120.50" → 12050; anything else is not an amount. */
-export function toMinorUnits(text: string): number | undefined {
-  const match = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/^[£€$]/, ''));
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
-}
-
-const pounds = (minor: number | undefined) => (minor === undefined ? '' : (minor / 100).toFixed(2));
-
-interface Parsed {
-  readonly prices: PerType;
-  readonly capacity: PerType;
-  readonly problems: { path: string; message: string }[];
-}
-
-function parseSpaces(values: Record<string, string>): Parsed {
-  const prices: PerType = {};
-  const capacity: PerType = {};
-  const problems: { path: string; message: string }[] = [];
-  for (const type of VEHICLE_TYPES) {
-    const price = values[`prices.${type}`];
-    const spaces = values[`capacity.${type}`];
-    if (price !== undefined) {
-      const minor = toMinorUnits(price);
-      if (minor === undefined) problems.push({ path: `prices.${type}`, message: 'Enter an amount such as 120.00.' });
-      else prices[type] = minor;
-    }
-    if (spaces !== undefined) {
-      if (!/^\s*\d{1,6}\s*$/.test(spaces)) problems.push({ path: `capacity.${type}`, message: 'Enter a whole number of spaces.' });
-      else capacity[type] = Number(spaces);
-    }
-  }
-  return { prices, capacity, problems };
-}
-
 const sameMap = (a: PerType, b: PerType) => JSON.stringify(VEHICLE_TYPES.map((t) => a[t])) === JSON.stringify(VEHICLE_TYPES.map((t) => b[t]));
 
 /** `after`: shown below the form, on the same page (the car park's barrier check when editing). */
@@ -160,13 +126,7 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
             return;
           }
           setLocalError(undefined);
-          const address = {
-            line1: values['address.line1'] ?? '',
-            ...(values['address.line2'] ? { line2: values['address.line2'] } : {}),
-            city: values['address.city'] ?? '',
-            postcode: values['address.postcode'] ?? '',
-            country: (values['address.country'] ?? '').toUpperCase(),
-          };
+          const address = addressFrom(values);
           if (existing) {
             const body: Record<string, unknown> = {};
             if (values.name !== existing.name) body.name = values.name ?? '';
@@ -193,73 +153,21 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
       >
         <FormError
           error={error}
-          shownFields={[
-            'operatorId',
-            'name',
-            'address.line1',
-            'address.line2',
-            'address.city',
-            'address.postcode',
-            'address.country',
-            'currency',
-            'smartParkingSiteId',
-            'supportEmail',
-            ...VEHICLE_TYPES.flatMap((t) => [`prices.${t}`, `capacity.${t}`]),
-          ]}
+          shownFields={['operatorId', ...carparkFieldNames()]}
         />
         {admin && !existing && (
           <TextField label="Operator id" name="operatorId" hint="The operator company that runs it, e.g. op_0c3e…" required error={error} />
         )}
         <TextField label="Name" name="name" defaultValue={existing?.name} required error={error} />
-        <fieldset className="field">
-          <legend>Address</legend>
-          <TextField label="Street" name="address.line1" autoComplete="address-line1" defaultValue={existing?.address.line1} required error={error} />
-          <TextField label="Street, line 2 (optional)" name="address.line2" autoComplete="address-line2" defaultValue={existing?.address.line2} error={error} />
-          <TextField label="Town or city" name="address.city" autoComplete="address-level2" defaultValue={existing?.address.city} required error={error} />
-          <TextField label="Postcode" name="address.postcode" autoComplete="postal-code" defaultValue={existing?.address.postcode} required error={error} />
-          <TextField
-            label="Country code"
-            name="address.country"
-            hint="Two letters, e.g. GB"
-            defaultValue={existing?.address.country ?? 'GB'}
-            required
-            error={error}
-          />
-        </fieldset>
-        {!existing && (
-          <SelectField label="Currency" name="currency" defaultValue="gbp" error={error}>
-            <option value="gbp">Pounds (GBP)</option>
-            <option value="eur">Euros (EUR)</option>
-            <option value="usd">US dollars (USD)</option>
-          </SelectField>
-        )}
+        <AddressFields existing={existing?.address} error={error} />
+        {!existing && <CurrencyField error={error} />}
         {existing && (
           <p className="hint" id="price-policy">
             A new price applies to new tenancies at once, and to existing tenancies from their next renewal: nothing more is
             charged for the month they have paid, and each of their tenants is emailed the new price and the date.
           </p>
         )}
-        {VEHICLE_TYPES.map((type) => (
-          <fieldset className="field" key={type}>
-            <legend>{vehicleTypeName(type)}</legend>
-            <p className="hint">Leave both empty if the car park takes no {vehicleTypeName(type).toLowerCase()}s.</p>
-            <TextField
-              label={`${vehicleTypeName(type)} spaces`}
-              name={`capacity.${type}`}
-              inputMode="numeric"
-              defaultValue={existing?.capacity[type]?.toString() ?? ''}
-              error={error}
-            />
-            <TextField
-              label={`${vehicleTypeName(type)} price a month`}
-              name={`prices.${type}`}
-              inputMode="decimal"
-              hint="In pounds (or the car park’s currency), e.g. 120.00"
-              defaultValue={pounds(existing?.prices[type])}
-              error={error}
-            />
-          </fieldset>
-        ))}
+        <SpacesAndPrices existing={existing} error={error} />
         <TextField
           label={existing ? 'Barrier site id (optional)' : 'Barrier site id'}
           name="smartParkingSiteId"

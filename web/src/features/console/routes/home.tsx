@@ -50,6 +50,16 @@ function ConsoleHome() {
             <li>
               <section className="card">
                 <h2>
+                  <Link to="/console/applications">Operator applications</Link>
+                </h2>
+                <p>Companies asking to list their car parks: approve or reject each.</p>
+              </section>
+            </li>
+          )}
+          {admin && (
+            <li>
+              <section className="card">
+                <h2>
                   <Link to="/console/users">Users</Link>
                 </h2>
                 <p>Every account, found by the start of its email or name.</p>
