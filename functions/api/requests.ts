@@ -202,7 +202,8 @@ export const requests = builtOnFirstUse({
   WaitlistParams: () => z.object({ carparkId: f.CarparkId, vehicleType: z.enum(VEHICLE_TYPES) }),
   OfferParams: () => z.object({ offerId: z.string().check(z.regex(/^of_[0-9a-f]{20}$/), z.meta({ example: 'of_1b2c3d4e5f60718293a4' })) }),
   JoinWaitlistBody: () => z.strictObject({ vehicleType: z.enum(VEHICLE_TYPES), plate: f.RawPlate }),
-  AcceptOfferBody: () => z.strictObject({ quotedAt: z.optional(f.QuotedAt) }),
+  // The quote shown (POST /billing/quote, kind rent): accepting is agreeing to that charge.
+  AcceptOfferBody: () => z.strictObject({ quotedAt: f.QuotedAt }),
 
   CreateTenancyBody: () =>
     z.strictObject({
@@ -247,12 +248,20 @@ export const requests = builtOnFirstUse({
   InvoiceParams: () =>
     z.object({ invoiceId: z.string().check(z.regex(/^in_[A-Za-z0-9]{1,64}$/), z.meta({ example: 'in_1QxYzAbCdEfGh' })) }),
 
+  // One object rather than a union per kind, so that an unknown field is named in the answer.
   QuoteBody: () =>
-    z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('rent'), carparkId: f.CarparkId, vehicleType: z.enum(VEHICLE_TYPES) }),
-      z.strictObject({ kind: z.literal('vehicle_change'), tenancyId: f.TenancyId, vehicleType: z.enum(VEHICLE_TYPES) }),
-      z.strictObject({ kind: z.literal('cancel'), tenancyId: f.TenancyId }),
-    ]),
+    z
+      .strictObject({
+        kind: z.enum(['rent', 'vehicle_change', 'cancel']).check(z.meta({ description: 'rent: carparkId and vehicleType; vehicle_change: tenancyId and vehicleType; cancel: tenancyId' })),
+        carparkId: z.optional(f.CarparkId),
+        tenancyId: z.optional(f.TenancyId),
+        vehicleType: z.optional(z.enum(VEHICLE_TYPES)),
+      })
+      .check(
+        z.refine((q) => q.kind !== 'rent' || (q.carparkId !== undefined && q.vehicleType !== undefined), { message: 'A rental needs carparkId and vehicleType.' }),
+        z.refine((q) => q.kind !== 'vehicle_change' || (q.tenancyId !== undefined && q.vehicleType !== undefined), { message: 'A vehicle change needs tenancyId and vehicleType.' }),
+        z.refine((q) => q.kind !== 'cancel' || q.tenancyId !== undefined, { message: 'A cancellation needs tenancyId.' }),
+      ),
 
   UpdateBillingBody: () =>
     atLeastOneField(

@@ -88,6 +88,7 @@ const carparkViewFields = {
   capacity: Capacity,
   spacesFree: SpacesCount,
   waiting: SpacesCount,
+  offerHours: z.number().meta({ description: 'How long a waitlist offer holds its space, in hours' }),
   supportEmail: Email,
   timeZone: z.string().meta({ description: 'IANA time zone the car park’s dates are given in', example: 'Europe/London' }),
 };
@@ -99,7 +100,6 @@ export const ManagedCarparkResponse = z
     ...carparkViewFields,
     occupied: SpacesCount,
     smartParkingSiteId: z.string(),
-    offerHours: z.number().meta({ description: 'How long a waitlist offer holds its space, in hours' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

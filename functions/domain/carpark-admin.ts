@@ -91,6 +91,8 @@ export interface CarparkView {
   readonly spacesFree: PerVehicleType;
   /** Tenants in the waitlist per type. */
   readonly waiting: PerVehicleType;
+  /** How long a waitlist offer holds its space, in hours. */
+  readonly offerHours: number;
   readonly supportEmail: string;
   readonly timeZone: string;
 }
@@ -99,8 +101,6 @@ export interface CarparkView {
 export interface ManagedCarparkView extends CarparkView {
   readonly occupied: PerVehicleType;
   readonly smartParkingSiteId: string;
-  /** How long a waitlist offer holds its space, in hours. */
-  readonly offerHours: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -116,6 +116,7 @@ export function toCarparkView(c: Carpark): CarparkView {
     capacity: c.capacity,
     spacesFree: spacesFree(c),
     waiting: c.waiting ?? {},
+    offerHours: c.offerHours ?? DEFAULT_OFFER_HOURS,
     supportEmail: c.supportEmail,
     timeZone: c.timeZone ?? DEFAULT_TIME_ZONE,
   };
@@ -126,7 +127,6 @@ export function toManagedCarparkView(c: Carpark): ManagedCarparkView {
     ...toCarparkView(c),
     occupied: c.occupied,
     smartParkingSiteId: c.smartParkingSiteId,
-    offerHours: c.offerHours ?? DEFAULT_OFFER_HOURS,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -22,6 +22,26 @@ export type QuoteRequest =
   | { readonly kind: 'vehicle_change'; readonly tenancyId: string; readonly vehicleType: VehicleType }
   | { readonly kind: 'cancel'; readonly tenancyId: string };
 
+/** The request as the API takes it (one object; its schema checks each kind has its fields). */
+export interface QuoteBody {
+  readonly kind: QuoteRequest['kind'];
+  readonly carparkId?: string;
+  readonly tenancyId?: string;
+  readonly vehicleType?: VehicleType;
+}
+
+export function quoteRequestOf(body: QuoteBody): QuoteRequest {
+  const missing = (field: string) => new ValidationError(`${field} is needed for this kind of quote.`, [{ path: field, message: 'Required.' }]);
+  if (body.kind === 'rent') {
+    if (!body.carparkId || !body.vehicleType) throw missing(body.carparkId ? 'vehicleType' : 'carparkId');
+    return { kind: 'rent', carparkId: body.carparkId, vehicleType: body.vehicleType };
+  }
+  if (!body.tenancyId) throw missing('tenancyId');
+  if (body.kind === 'cancel') return { kind: 'cancel', tenancyId: body.tenancyId };
+  if (!body.vehicleType) throw missing('vehicleType');
+  return { kind: 'vehicle_change', tenancyId: body.tenancyId, vehicleType: body.vehicleType };
+}
+
 export interface Quote {
   readonly currency: string;
   /** Charged to the card when the change is made (minor units). */

@@ -136,7 +136,7 @@ export async function acceptOffer(
   deps: TenancyDeps & { waitlist: Pick<WaitlistRepository, 'getOffer'> },
   caller: Principal,
   offerId: string,
-  input: { quotedAt?: string } = {},
+  input: { quotedAt: string },
 ): Promise<TenancyResult> {
   if (caller.role !== 'tenant') throw new ForbiddenError('Only tenants can rent spaces.');
   const offer = await deps.waitlist.getOffer(offerId, true);

@@ -92,7 +92,7 @@ const BODIES: Record<string, unknown> = {
   UpdateBilling: { defaultPaymentMethod: 'pm_card_visa' },
   QuoteChange: { kind: 'rent', carparkId: 'cp_9a8b7c6d5e4f3a2b1c0d', vehicleType: 'car' },
   JoinWaitlist: { vehicleType: 'car', plate: 'AB12 CDE' },
-  AcceptOffer: {},
+  AcceptOffer: { quotedAt: '2026-03-03T09:25:00.000Z' },
   UpdateUser: { name: 'Sam Jones', phone: '+44 20 7946 0000' },
   CreateOperator: { name: 'Northgate Parking Ltd', contactEmail: 'ops@northgate.example' },
   CreateCarpark: {

@@ -86,4 +86,22 @@ export function portalLinks(twin: TestTwin, message: { text: string | null; html
   return [...found];
 }
 
+/** A session token through the API, for the steps a test takes outside the browser. */
+export async function apiToken(twin: TestTwin, email: string, password = PASSWORD): Promise<string> {
+  const login = await twin.request('POST', '/auth/login', { body: { email, password } });
+  expect(login.status, login.text).toBe(200);
+  return (login.json as { token: string }).token;
+}
+
+/** A tenant made through the API with a working test card on file (the card form has its own journey). */
+export async function apiTenantWithCard(twin: TestTwin, label: string, name = 'Robin Renter'): Promise<{ email: string; token: string }> {
+  const email = newEmail(label);
+  const created = await twin.request('POST', '/users', { body: { email, password: PASSWORD, name, accountType: 'individual' } });
+  expect(created.status, created.text).toBe(201);
+  const token = await apiToken(twin, email);
+  const card = await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_visa' } });
+  expect(card.status, card.text).toBe(200);
+  return { email, token };
+}
+
 export { checkPage, pollUntil };

@@ -10,6 +10,8 @@ import type { TestTwin } from '../support/twin';
 import { checkedPages, checkPage, expectAccessible, launchBrowser, newTab, problemsOf, screenshot, WIDTHS } from './browser';
 import {
   addCard,
+  apiTenantWithCard,
+  apiToken,
   emailTo,
   expectReachableByKeyboard,
   expectText,
@@ -37,22 +39,8 @@ afterAll(async () => {
   await twin?.close();
 });
 
-/** A tenant made through the API with a working test card on file (the card form has its own journey). */
-async function tenantWithCard(label: string): Promise<string> {
-  const email = newEmail(label);
-  const created = await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Robin Renter', accountType: 'individual' } });
-  expect(created.status).toBe(201);
-  const token = await tokenOf(email);
-  const card = await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_visa' } });
-  expect(card.status, card.text).toBe(200);
-  return email;
-}
-
-async function tokenOf(email: string, password = PASSWORD): Promise<string> {
-  const login = await twin.request('POST', '/auth/login', { body: { email, password } });
-  expect(login.status, login.text).toBe(200);
-  return (login.json as { token: string }).token;
-}
+const tenantWithCard = async (label: string): Promise<string> => (await apiTenantWithCard(twin, label)).email;
+const tokenOf = (email: string, password = PASSWORD) => apiToken(twin, email, password);
 
 async function rentThroughApi(email: string, plate: string): Promise<string> {
   const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };

@@ -222,7 +222,7 @@ const matrix: Record<RouteId, Case> = {
   },
   AcceptOffer: {
     // Tenant A's offer becomes A's tenancy; a second acceptance answers the same one (202 again).
-    request: () => ({ method: 'POST', path: `/offers/${offerOfA}/accept`, body: {} }),
+    request: () => ({ method: 'POST', path: `/offers/${offerOfA}/accept`, body: { quotedAt: new Date().toISOString() } }),
     expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 403, operatorY: 403, admin: 403 },
   },
   DeclineOffer: {

@@ -25,7 +25,8 @@ const concretePath = (path: string) =>
     .replace('{carparkId}', cast.operatorX.carparkId)
     // Well-formed but unknown: the body is judged before the tenancy is looked up.
     .replace('{tenancyId}', 'tn_00000000000000000000')
-    .replace('{applicationId}', 'app_00000000000000000000');
+    .replace('{applicationId}', 'app_00000000000000000000')
+    .replace('{offerId}', 'of_00000000000000000000');
 
 /** The admin can call every route; bad input must be refused before authorization matters. */
 const send = (method: string, path: string, init: { body?: unknown; rawBody?: string }) =>

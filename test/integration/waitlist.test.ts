@@ -164,7 +164,7 @@ describe('an offer', () => {
 
   it('accepted twice at once becomes one tenancy, charged once', async () => {
     const { carpark, first, offer } = await offered();
-    const answers = await Promise.all([1, 2, 3].map(() => twin.request('POST', `/offers/${offer.offerId}/accept`, { token: first.token, body: {} })));
+    const answers = await Promise.all([1, 2, 3].map(() => twin.request('POST', `/offers/${offer.offerId}/accept`, { token: first.token, body: { quotedAt: new Date().toISOString() } })));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
     const ids = new Set(answers.map((a) => (a.json as { tenancy: { tenancyId: string } }).tenancy.tenancyId));
     expect(ids.size).toBe(1);
@@ -189,7 +189,7 @@ describe('an offer', () => {
     for (let round = 0; round < 4; round++) {
       const { carpark, first, second, offer } = await offered();
       const [accepted, lapsed] = await Promise.all([
-        twin.request('POST', `/offers/${offer.offerId}/accept`, { token: first.token, body: {} }),
+        twin.request('POST', `/offers/${offer.offerId}/accept`, { token: first.token, body: { quotedAt: new Date().toISOString() } }),
         lapseOffer(aWeekLater(), offer.offerId),
       ]);
       const after = (await waitlistRepository.getOffer(offer.offerId, true))!;
@@ -231,7 +231,7 @@ describe('the free count', () => {
           if (s.kind === 'leave') await twin.request('DELETE', `/carparks/${carpark.carparkId}/waitlist/car`, { token: actor.token });
           const offer = await offerOf(actor);
           if (offer && s.kind === 'accept') {
-            const res = await twin.request('POST', `/offers/${offer.offerId}/accept`, { token: actor.token, body: {} });
+            const res = await twin.request('POST', `/offers/${offer.offerId}/accept`, { token: actor.token, body: { quotedAt: new Date().toISOString() } });
             if (res.status === 202) holders.push({ actor, tenancyId: (res.json as { tenancy: { tenancyId: string } }).tenancy.tenancyId });
           }
           if (offer && s.kind === 'decline') await twin.request('POST', `/offers/${offer.offerId}/decline`, { token: actor.token });

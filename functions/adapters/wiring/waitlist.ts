@@ -28,7 +28,11 @@ export const offerNoticeDeps: OfferNoticeDeps & { carparks: typeof carparkReposi
 
 /** The lapse step, a task of the offer workflow itself: the next offer's run is started through the bus. */
 export const lapseStepDeps: OfferNoticeDeps = {
-  ...offerNoticeDeps,
+  waitlist: waitlistRepository,
+  carparks: carparkRepository,
+  clock: systemClock,
+  mailer: sesMailer,
+  users: userRepository,
   offers: offersOnTheBus,
   get links() {
     return portalLinks(requireEnv(ENV.webBaseUrl));

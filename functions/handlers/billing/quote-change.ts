@@ -1,4 +1,4 @@
-import { quoteChange } from '../../domain/quotes';
+import { quoteChange, quoteRequestOf } from '../../domain/quotes';
 import { billingRepository } from '../../adapters/dynamodb/billing-repository';
 import { carparkRepository } from '../../adapters/dynamodb/repositories';
 import { tenancyRepository } from '../../adapters/dynamodb/tenancy-repository';
@@ -8,4 +8,4 @@ import { httpRoute } from '../../http/route';
 
 const deps = { billing: billingRepository, payments: stripeGateway, carparks: carparkRepository, tenancies: tenancyRepository, clock: systemClock };
 
-export const handler = httpRoute('QuoteChange', ({ caller, body }) => quoteChange(deps, caller, body));
+export const handler = httpRoute('QuoteChange', ({ caller, body }) => quoteChange(deps, caller, quoteRequestOf(body)));

@@ -93,6 +93,9 @@ function CarparkCard({ carpark }: { carpark: Carpark }) {
         <Link to={`/console/tenancies?carparkId=${carpark.carparkId}`} aria-label={`Tenancies at ${carpark.name}`}>
           Tenancies
         </Link>
+        <Link to={`/console/carparks/${carpark.carparkId}/waitlist`} aria-label={`Waitlist at ${carpark.name}`}>
+          Waitlist
+        </Link>
       </p>
     </article>
   );

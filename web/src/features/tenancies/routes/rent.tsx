@@ -10,6 +10,7 @@ import { CardForm } from '../../billing/components/card-form';
 import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
 import { useQuote, useRent } from '../api';
 import { QuoteSummary } from '../components/quote-summary';
+import { useJoinWaitlist } from '../../waitlist/api';
 
 export default function RentRoute() {
   return (
@@ -46,15 +47,17 @@ function RentPage() {
 
 function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; last4: string } }) {
   const rent = useRent();
+  const join = useJoinWaitlist(carpark.carparkId);
   const navigate = useNavigate();
   const types = pricedTypes(carpark);
-  const [vehicleType, setVehicleType] = useState<VehicleType | undefined>(types.find((t) => t.free > 0)?.type);
+  const [vehicleType, setVehicleType] = useState<VehicleType | undefined>((types.find((t) => t.free > 0) ?? types[0])?.type);
   const today = todayInTimeZone();
   const [startDate, setStartDate] = useState(today);
   const chosen = types.find((t) => t.type === vehicleType);
+  const full = chosen !== undefined && chosen.free === 0;
   const startsToday = startDate === today;
   // Renting from today is charged now: Stripe's preview says how much (a second space is prorated).
-  const quote = useQuote(chosen && startsToday && chosen.free > 0 ? { kind: 'rent', carparkId: carpark.carparkId, vehicleType: chosen.type } : undefined);
+  const quote = useQuote(chosen && startsToday && !full ? { kind: 'rent', carparkId: carpark.carparkId, vehicleType: chosen.type } : undefined);
   const chargeNow = startsToday ? quote.data?.chargedNow : chosen?.price;
 
   return (
@@ -65,6 +68,13 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
         event.preventDefault();
         if (!vehicleType) return;
         const plate = String(new FormData(event.currentTarget).get('plate') ?? '');
+        if (full) {
+          join.mutate(
+            { vehicleType, plate },
+            { onSuccess: ({ position }) => void navigate('/my/waitlist', { state: { joined: { carparkName: carpark.name, position } } }) },
+          );
+          return;
+        }
         rent.mutate(
           {
             carparkId: carpark.carparkId,
@@ -80,7 +90,7 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
         );
       }}
     >
-      <FormError error={rent.error} shownFields={['vehicleType', 'plate', 'startDate']} />
+      <FormError error={rent.error ?? join.error} shownFields={['vehicleType', 'plate', 'startDate']} />
       <fieldset className="field">
         <legend>Vehicle type</legend>
         {types.map(({ type, price, free }) => (
@@ -90,11 +100,10 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
               name="vehicleType"
               value={type}
               checked={vehicleType === type}
-              disabled={free === 0}
               onChange={() => setVehicleType(type)}
             />{' '}
             {vehicleTypeName(type)}: {money(price, carpark.currency)} a month{' '}
-            <span className="muted">({free === 0 ? 'full' : `${free} free`})</span>
+            <span className="muted">({free === 0 ? `full${(carpark.waiting[type] ?? 0) > 0 ? `, ${carpark.waiting[type]} waiting` : ''}` : `${free} free`})</span>
           </label>
         ))}
       </fieldset>
@@ -107,8 +116,9 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
         spellCheck={false}
         className="plate-input"
         hint="As on the plate, e.g. AB12 CDE. The barrier camera reads it."
-        error={rent.error}
+        error={rent.error ?? join.error}
       />
+      {!full && (
       <TextField
         label="Start date"
         name="startDate"
@@ -118,7 +128,18 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
         onChange={(event) => setStartDate(event.currentTarget.value || today)}
         error={rent.error}
       />
-      {chosen && (
+      )}
+      {full && (
+        <section className="summary" aria-labelledby="waitlist-heading" aria-live="polite" data-testid="waitlist-offer">
+          <h2 id="waitlist-heading">No {vehicleTypeName(chosen.type).toLowerCase()} space is free</h2>
+          <p>
+            {(carpark.waiting[chosen.type] ?? 0) > 0 ? `${carpark.waiting[chosen.type]} already waiting. ` : ''}Join the waitlist with your
+            plate: when a space frees, the first in line is offered it, held for them for {carpark.offerHours} hours. You are emailed, and accept it in one
+            step. Nothing is charged until you accept.
+          </p>
+        </section>
+      )}
+      {chosen && !full && (
         <section className="summary" aria-labelledby="summary-heading" aria-live="polite">
           <h2 id="summary-heading">Before you confirm</h2>
           <dl>
@@ -138,9 +159,15 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
           <p className="muted">Until you cancel, each month renews. Cancelling keeps your space until the end of the month you have paid for.</p>
         </section>
       )}
-      <SubmitButton pending={rent.isPending} pendingText="Renting…" disabled={startsToday && chosen !== undefined && !quote.data}>
-        {chosen && chargeNow !== undefined ? `Confirm and pay ${money(chargeNow, carpark.currency)}` : 'Confirm'}
-      </SubmitButton>
+      {full ? (
+        <SubmitButton pending={join.isPending} pendingText="Joining…">
+          Join the waitlist
+        </SubmitButton>
+      ) : (
+        <SubmitButton pending={rent.isPending} pendingText="Renting…" disabled={startsToday && chosen !== undefined && !quote.data}>
+          {chosen && chargeNow !== undefined ? `Confirm and pay ${money(chargeNow, carpark.currency)}` : 'Confirm'}
+        </SubmitButton>
+      )}
       <p>
         <Link to="/">Back to car parks</Link>
       </p>

@@ -20,7 +20,7 @@ function TenanciesPage() {
   const carparks = useCarparks();
   const carparkName = (id: string) => carparks.data?.items.find((c) => c.carparkId === id)?.name ?? 'Car park';
   return (
-    <Page title="My tenancies">
+    <Page title="My tenancies" lead={<Link to="/my/waitlist">My waitlists and offers</Link>}>
       {tenancies.isPending ? (
         <Loading label="Loading your tenancies…" />
       ) : tenancies.isError ? (

@@ -1,0 +1,129 @@
+/**
+ * The waitlist end to end in Chromium against the whole twin: a tenant joins a full car park's
+ * line from its page, a space is added, the offer email's link opens the offer, which shows its
+ * price and first charge and is accepted in one step; the next offer lapses and its tenant is
+ * told; the operator's console shows the line, the offers and their outcomes.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { offerNoticeDeps } from '../../functions/adapters/wiring/waitlist';
+import { lapseOffer } from '../../functions/domain/waitlist';
+import type { TestTwin } from '../support/twin';
+import { checkPage, launchBrowser, newTab, screenshot } from './browser';
+import { apiTenantWithCard, apiToken, emailTo, expectText, heading, logIn, portalLinks, pollUntil } from './journeys';
+import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
+
+let twin: TestTwin;
+let browser: Browser;
+
+beforeAll(async () => {
+  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await twin?.close();
+});
+
+const OPERATOR = 'operator@carpark.local';
+
+async function tab(): Promise<Page> {
+  const { page } = await newTab(browser, twin.webBaseUrl);
+  onTestFailed(({ task }) => screenshot(page, `failed-waitlist-${task.name.slice(0, 40).replace(/\W+/g, '-')}`));
+  return page;
+}
+
+const tenantWithCard = (label: string) => apiTenantWithCard(twin, label, 'Wren Waiting');
+
+const openOfferOf = async (token: string) =>
+  pollUntil(async () => ((await twin.request('GET', '/waitlist', { token })).json as { offers: { offerId: string; status: string }[] }).offers.find((o) => o.status === 'open'), {
+    timeoutMs: 20_000,
+    describeFailure: () => 'no offer was made',
+  });
+
+describe('the waitlist', { timeout: 180_000 }, () => {
+  it('is joined from a full car park’s page; a space added is offered by email, accepted in one step, the next offer lapses, and the operator sees it all', async () => {
+    const operatorToken = await apiToken(twin, OPERATOR, DEMO_PASSWORD);
+    const created = await twin.request('POST', '/carparks', {
+      token: operatorToken,
+      body: {
+        name: 'Wharf Street',
+        address: { line1: '8 Wharf Street', city: 'Leeds', postcode: 'LS2 7EQ', country: 'GB' },
+        currency: 'gbp',
+        prices: { car: 9_000 },
+        capacity: { car: 1 },
+        smartParkingSiteId: 'SP-LEEDS-WHARF',
+        supportEmail: 'wharf@northgate.local',
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const carparkId = (created.json as { carparkId: string }).carparkId;
+    const holder = await tenantWithCard('holder');
+    expect((await twin.request('POST', '/tenancies', { token: holder.token, body: { carparkId, vehicleType: 'car', plate: 'WS11 AAA' } })).status).toBe(202);
+
+    // Joining from the car park's page, which says it is full.
+    const waiter = await tenantWithCard('waiter');
+    const page = await tab();
+    await page.goto(`/rent/${carparkId}`);
+    await logIn(page, waiter.email);
+    await heading(page, 'Rent a space at Wharf Street');
+    await expectText(page, 'label.choice', /Car: £90\.00 a month \(full\)/);
+    await page.getByLabel('Number plate').fill('ws22 bbb');
+    await expectText(page, '[data-testid=waitlist-offer]', /held for them for 48 hours/);
+    await checkPage(page, 'waitlist-join');
+    await page.getByRole('button', { name: 'Join the waitlist' }).click();
+    await heading(page, 'My waitlists');
+    await expectText(page, '[role=status]', /You joined the waitlist at Wharf Street: you are number 1 in line/);
+    expect(await page.getByTestId('position').textContent()).toBe('1');
+    await checkPage(page, 'waitlist-mine');
+
+    const next = await tenantWithCard('next');
+    expect((await twin.request('POST', `/carparks/${carparkId}/waitlist`, { token: next.token, body: { vehicleType: 'car', plate: 'WS33 CCC' } })).status).toBe(201);
+
+    // The operator adds a space: it is offered to the first in line, who is emailed.
+    expect((await twin.request('PATCH', `/carparks/${carparkId}`, { token: operatorToken, body: { capacity: { car: 2 } } })).status).toBe(200);
+    const offerEmail = await emailTo(twin, waiter.email, /^A space is free for you at Wharf Street$/);
+    expect(offerEmail.text).toMatch(/held for you and WS22BBB until .+: £90\.00 a month/);
+    const [link, ...others] = portalLinks(twin, offerEmail);
+    expect(others).toEqual([]);
+    expect(link).toMatch(/\/my\/offers\/of_[0-9a-f]{20}$/);
+
+    const offerPage = await tab();
+    await offerPage.goto(link!);
+    await logIn(offerPage, waiter.email);
+    await heading(offerPage, 'A space at Wharf Street');
+    expect(await offerPage.getByTestId('offer-price').textContent()).toBe('£90.00 a month');
+    await expectText(offerPage, '[data-testid=quote-now]', /^£90\.00 to your .+ card ending \d{4}$/);
+    await checkPage(offerPage, 'waitlist-offer');
+    await offerPage.getByRole('button', { name: 'Accept and pay £90.00' }).click();
+    await heading(offerPage, /Wharf Street: WS22BBB/);
+    await expectText(offerPage, '[data-testid=tenancy-status]', /^Active$/, 30_000);
+
+    // Another space: offered to the next in line, whose offer then lapses (its deadline passed).
+    expect((await twin.request('PATCH', `/carparks/${carparkId}`, { token: operatorToken, body: { capacity: { car: 3 } } })).status).toBe(200);
+    const nextOffer = await openOfferOf(next.token);
+    const lapsed = await lapseOffer({ ...offerNoticeDeps, clock: { now: () => new Date(Date.now() + 3 * 24 * 3_600_000) } }, nextOffer.offerId);
+    expect(lapsed.lapsed).toBe(true);
+    const lapsedEmail = await emailTo(twin, next.email, /^Your offer of a space at Wharf Street has lapsed$/);
+    const [waitlistLink] = portalLinks(twin, lapsedEmail);
+    const nextPage = await tab();
+    await nextPage.goto(waitlistLink!);
+    await logIn(nextPage, next.email);
+    await heading(nextPage, 'My waitlists');
+    await expectText(nextPage, 'li', /Wharf Street, Car: Lapsed/);
+    await nextPage.goto(`/my/offers/${nextOffer.offerId}`);
+    await expectText(nextPage, '[data-testid=offer-closed]', /This offer has lapsed: the space went to the next in line/);
+    await checkPage(nextPage, 'waitlist-offer-lapsed');
+
+    // The operator's view of the line.
+    const consolePage = await tab();
+    await consolePage.goto(`/console/carparks/${carparkId}/waitlist`);
+    await logIn(consolePage, OPERATOR, DEMO_PASSWORD);
+    await heading(consolePage, 'Waitlist at Wharf Street');
+    const offers = await expectText(consolePage, '[data-testid=offers-table]', /Lapsed/);
+    expect(offers).toMatch(/WS22BBB.*Accepted/);
+    expect(offers).toMatch(/WS33CCC.*Lapsed/);
+    await expectText(consolePage, '[data-testid=time-to-fill]', /A freed space is taken (within the hour|in [\d.]+ hours)/);
+    await checkPage(consolePage, 'console-waitlist');
+  });
+});
