@@ -84,11 +84,12 @@ export const taskFunctions = {
   },
   CommitVehicleChangeFunctionArn: {
     handler: 'handlers/tasks/commit-vehicle-change.ts',
-    access: { table: ['UpdateItem'] },
+    // The tenancy and the old type's space in one transaction; the freed space announced on the bus.
+    access: { table: ['GetItem', 'UpdateItem'], putsEvents: true },
   },
   RevertVehicleChangeFunctionArn: {
     handler: 'handlers/tasks/revert-vehicle-change.ts',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], putsEvents: true },
   },
   NotifyTenantFunctionArn: {
     handler: 'handlers/tasks/notify-tenant.ts',

@@ -526,7 +526,8 @@ export async function syncSubscription(
       }
       const current = new Map(subscription.items.map((i) => [i.priceId, i]));
       // Stripe prorates only within the period being billed: a quote from before a renewal no longer applies.
-      const from = prorationDate && subscription.currentPeriodStart && prorationDate >= subscription.currentPeriodStart ? { prorationDate } : {};
+      const from =
+        prorationDate && subscription.currentPeriodStart && Date.parse(prorationDate) >= Date.parse(subscription.currentPeriodStart) ? { prorationDate } : {};
       // Grow before shrinking: a subscription must always keep at least one item.
       for (const [priceId, quantity] of desired) {
         const item = current.get(priceId);

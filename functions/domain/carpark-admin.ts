@@ -262,8 +262,11 @@ export async function updateCarpark(
     const short = capacityShortfalls(input.capacity, carpark.occupied);
     if (short.length > 0) throw capacityConflict(short);
     // Types dropped from the car park must have no tenancies either.
-    const dropped = Object.keys(carpark.occupied).filter(
-      (t) => (carpark.occupied[t as keyof PerVehicleType] ?? 0) > 0 && input.capacity?.[t as keyof PerVehicleType] === undefined,
+    // ... nor anyone waiting for one, whose place in line would lead nowhere.
+    const dropped = [...new Set([...Object.keys(carpark.occupied), ...Object.keys(carpark.waiting ?? {})])].filter(
+      (t) =>
+        ((carpark.occupied[t as keyof PerVehicleType] ?? 0) > 0 || (carpark.waiting?.[t as keyof PerVehicleType] ?? 0) > 0) &&
+        input.capacity?.[t as keyof PerVehicleType] === undefined,
     );
     if (dropped.length > 0) throw capacityConflict(dropped);
   }

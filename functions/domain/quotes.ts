@@ -81,7 +81,8 @@ export function acceptedQuote(quotedAt: string | undefined, now: Date): string |
   if (!honoured) {
     throw new ValidationError('The price shown has expired.', [{ path: 'quotedAt', message: 'Look at the price again (a quote lasts 30 minutes).' }]);
   }
-  return honoured;
+  // Kept in UTC, whatever offset it was sent with: it is compared with other instants.
+  return new Date(honoured).toISOString();
 }
 
 /** A change of units on prices: +1 on the price taken, -1 on the price given back. */

@@ -247,5 +247,6 @@ export interface TenancyRepository {
   /** Records that the tenant was emailed about the price change made at `changedAt`. */
   markPriceChangeNotified(tenancyId: string, changedAt: string, now: string): Promise<void>;
   /** Keeps the change: forgets the previous vehicle. */
-  commitVehicleChange(tenancyId: string, now: string): Promise<void>;
+  /** Keeps the change and gives back the old type's space, held through it; false when there was none to commit. */
+  commitVehicleChange(tenancy: Tenancy, now: string): Promise<boolean>;
 }

@@ -303,7 +303,9 @@ export async function abortPlateChange(deps: StepDeps, input: { tenancyId: strin
 // --- vehicle type change ----------------------------------------------------------------------
 
 export async function commitVehicleChange(deps: StepDeps, input: { tenancyId: string }) {
-  await deps.tenancies.commitVehicleChange(input.tenancyId, now(deps));
+  const tenancy = await load(deps, input.tenancyId);
+  const before = tenancy.previousVehicle;
+  if (before && (await deps.tenancies.commitVehicleChange(tenancy, now(deps)))) await deps.spaces.freed(tenancy.carparkId, before.vehicleType);
   return { committed: true };
 }
 
@@ -316,6 +318,8 @@ export async function revertVehicleChange(deps: StepDeps, input: { tenancyId: st
     source: 'platform',
     detail: { from: tenancy.vehicleType, to: back },
   });
+  // The new type's space went back: the line for that type is offered it.
+  if (reverted) await deps.spaces.freed(tenancy.carparkId, tenancy.vehicleType);
   return { reverted };
 }
 

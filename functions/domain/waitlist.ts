@@ -137,6 +137,11 @@ export async function joinWaitlist(
   const free = capacity - (carpark.occupied[input.vehicleType] ?? 0);
   const waiting = carpark.waiting?.[input.vehicleType] ?? 0;
   if (free > 0 && waiting === 0) throw new ConflictError('spaces_free', 'A space of this type is free: rent it now instead.');
+  // Joining again while a space is held for you would take a second turn before those behind you.
+  const held = (await deps.waitlist.offersOf(caller.userId)).find(
+    (o) => o.carparkId === carparkId && o.vehicleType === input.vehicleType && liveStatus(o, deps.clock.now()).status === 'open',
+  );
+  if (held) throw new ConflictError('offer_open', 'A space here is held for you already: accept or decline it first.');
   const entry: WaitlistEntry = { carparkId, vehicleType: input.vehicleType, userId: caller.userId, plate: checked.plate, joinedAt: deps.clock.now().toISOString() };
   await deps.waitlist.join(entry);
   // A space that fell free while the tenant joined goes to the line now, not at the next sweep.
@@ -211,11 +216,11 @@ const MAX_OFFERS_PER_CALL = 25;
  */
 export async function offerFreeSpaces(deps: WaitlistDeps, carparkId: string, vehicleType: VehicleType): Promise<number> {
   let made = 0;
+  const carpark = await deps.carparks.get(carparkId);
+  if (!carpark) return made;
   for (let attempt = 0; attempt < MAX_OFFERS_PER_CALL * 2 && made < MAX_OFFERS_PER_CALL; attempt++) {
-    const carpark = await deps.carparks.get(carparkId);
-    if (!carpark) return made;
-    const free = (carpark.capacity[vehicleType] ?? 0) - (carpark.occupied[vehicleType] ?? 0);
-    if (free <= 0 || (carpark.waiting?.[vehicleType] ?? 0) <= 0) return made;
+    // The line is read consistently and the transaction decides whether a space is free: a
+    // car park read a moment stale must not leave a space unoffered until the sweep.
     const [head] = await deps.waitlist.line(carparkId, vehicleType, 1);
     if (!head) return made;
     const now = deps.clock.now();
@@ -328,7 +333,13 @@ export async function sweepWaitlists(
   } while (cursor);
   for (const carparkId of carparkIds) {
     for (const offer of await deps.waitlist.offersAt(carparkId, 100)) {
-      if (offer.status === 'open' && Date.parse(offer.expiresAt) <= now && (await lapseOffer(deps, offer.offerId)).lapsed) lapsed++;
+      if (offer.status !== 'open') continue;
+      if (Date.parse(offer.expiresAt) <= now) {
+        if ((await lapseOffer(deps, offer.offerId)).lapsed) lapsed++;
+      } else {
+        // Started again by name: nothing for a running one, the run for one whose start was lost.
+        await deps.offers.startOffer(offer);
+      }
     }
     const carpark = await deps.carparks.get(carparkId);
     for (const type of Object.keys(carpark?.waiting ?? {}) as VehicleType[]) offered += await offerFreeSpaces(deps, carparkId, type);

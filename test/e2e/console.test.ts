@@ -701,6 +701,7 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
       '/console/carparks',
       '/console/carparks/new',
       `/console/carparks/${northgate}/edit`,
+      `/console/carparks/${northgate}/waitlist`,
       `/console/tenancies?carparkId=${northgate}`,
       `/console/tenancies/${tenancyId}`,
       '/console/plates?plate=SO51BIO',

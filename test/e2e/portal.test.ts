@@ -492,7 +492,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string }[] };
     const pages = {
       public: ['/', '/login', '/signup', '/forgot-password', '/reset-password?token=0123456789abcdef0123', '/contact-us', '/no-such-page'],
-      tenant: ['/my/tenancies', `/my/tenancies/${tenancyId}`, '/my/billing', '/my/account', '/become-operator', `/rent/${carparks.items[0]!.carparkId}`],
+      tenant: ['/my/tenancies', `/my/tenancies/${tenancyId}`, '/my/billing', '/my/account', '/my/waitlist', '/become-operator', `/rent/${carparks.items[0]!.carparkId}`],
     };
     for (const [device, width] of Object.entries(WIDTHS)) {
       const page = await tab(width);

@@ -234,9 +234,11 @@ describe('functions', () => {
         'route CancelTenancy',
         'route StripeWebhook',
         'route UpdateCarpark',
+        'task handlers/tasks/commit-vehicle-change.ts',
         'task handlers/tasks/end-tenancy.ts',
         'task handlers/tasks/fail-setup.ts',
         'task handlers/tasks/lapse-offer.ts',
+        'task handlers/tasks/revert-vehicle-change.ts',
       ].sort(),
     );
   });

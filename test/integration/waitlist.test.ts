@@ -55,7 +55,7 @@ const openOffers = async (carparkId: string) => (await offersAt(carparkId)).filt
 /** Waits for the bus and the workflows to finish what they were given. */
 async function quiet() {
   await twin.integrations.bus.waitForIdle(15_000);
-  await pollUntil(async () => ['TenancySetup', 'TenancyCancellation', 'WaitlistOffer'].every((w) => twin.integrations.workflows.list(w, 'RUNNING').length === 0), {
+  await pollUntil(async () => ['TenancySetup', 'TenancyCancellation', 'VehicleChange', 'WaitlistOffer'].every((w) => twin.integrations.workflows.list(w, 'RUNNING').length === 0), {
     timeoutMs: 20_000,
     describeFailure: () => 'workflows still running',
   });
@@ -205,6 +205,53 @@ describe('an offer', () => {
       await quiet();
       await expectCountsHold(carpark.carparkId);
     }
+  });
+});
+
+describe('a vehicle change at a car park people wait for', () => {
+  it('holds the old space until the change is kept, so a refused charge never puts a type over its capacity', async () => {
+    const carpark = await fullCarpark(1);
+    const waiter = await tenant('waiting-for-car');
+    await join(waiter, carpark.carparkId, 61);
+    const holder = carpark.holders[0]!;
+    await addCard(twin, holder.actor, 'pm_card_chargeCustomerFail');
+
+    const res = await twin.request('PATCH', `/tenancies/${holder.tenancyId}`, { token: holder.actor.token, body: { vehicleType: 'motorcycle' } });
+    expect(res.status, res.text).toBe(202);
+    // While the new price is being charged, the line is offered whatever is free: nothing is.
+    expect(await offerFreeSpaces(waitlistDeps, carpark.carparkId, 'car')).toBe(0);
+    await quiet();
+
+    const after = (await carparkRepository.get(carpark.carparkId))!;
+    expect(after.occupied).toMatchObject({ car: 1, motorcycle: 0 });
+    expect(await openOffers(carpark.carparkId)).toEqual([]);
+    await expectCountsHold(carpark.carparkId);
+  });
+
+  it('gives the old space to the line once the change is kept', async () => {
+    const carpark = await fullCarpark(1);
+    const waiter = await tenant('after-change');
+    await join(waiter, carpark.carparkId, 62);
+    const holder = carpark.holders[0]!;
+    expect((await twin.request('PATCH', `/tenancies/${holder.tenancyId}`, { token: holder.actor.token, body: { vehicleType: 'motorcycle' } })).status).toBe(202);
+    await quiet();
+    expect((await openOffers(carpark.carparkId)).map((o) => o.userId)).toEqual([waiter.userId]);
+    await expectCountsHold(carpark.carparkId);
+  });
+});
+
+describe('a tenant offered a space', () => {
+  it('cannot join the same line again while the space is held for them', async () => {
+    const carpark = await fullCarpark(1);
+    const first = await tenant('held');
+    await join(first, carpark.carparkId, 71);
+    const holder = carpark.holders[0]!;
+    await twin.request('DELETE', `/tenancies/${holder.tenancyId}`, { token: holder.actor.token });
+    await quiet();
+    expect((await openOffers(carpark.carparkId)).map((o) => o.userId)).toEqual([first.userId]);
+    const again = await twin.request('POST', `/carparks/${carpark.carparkId}/waitlist`, { token: first.token, body: { vehicleType: 'car', plate: plate(71) } });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ error: { code: 'offer_open' } });
   });
 });
 

@@ -70,24 +70,6 @@ function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1):
   };
 }
 
-/**
- * Moves one space from one vehicle type to another at a car park (a vehicle change). Taking the
- * new type is capped by capacity unless `uncapped` (giving back a space held a moment ago).
- */
-function occupancySwap(carparkId: string, from: string, to: string, { uncapped = false } = {}): TransactItem {
-  return {
-    Update: {
-      TableName: TableName(),
-      Key: keys.carpark(carparkId),
-      UpdateExpression: 'SET #occupied.#to = if_not_exists(#occupied.#to, :zero) + :one, #occupied.#from = #occupied.#from - :one',
-      ConditionExpression: uncapped
-        ? '#occupied.#from > :zero'
-        : '#occupied.#from > :zero AND ((attribute_not_exists(#occupied.#to) AND #capacity.#to > :zero) OR #occupied.#to < #capacity.#to) AND (attribute_not_exists(#waiting.#to) OR #waiting.#to = :zero)',
-      ExpressionAttributeNames: { '#occupied': 'occupied', '#from': from, '#to': to, ...(uncapped ? {} : { '#capacity': 'capacity', '#waiting': 'waiting' }) },
-      ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-    },
-  };
-}
 
 /**
  * Counts (+1) or uncounts (-1) a tenancy on a price's billing line, bumping the version. The line
@@ -430,7 +412,9 @@ export const tenancyRepository: TenancyRepository = {
     const { quotedAt, ...vehicle } = to;
     const update = tenancyUpdate(t.tenancyId, ['active'], { ...vehicle, ...(quotedAt ? { quotedAt } : {}), previousVehicle, updatedAt: now }, quotedAt ? [] : ['quotedAt']);
     const result = await transact([
-      occupancySwap(t.carparkId, t.vehicleType, to.vehicleType),
+      // The new type's space is taken; the old one stays held until the change is committed (or
+      // undone), so a failed charge never finds its old space given to someone else.
+      occupancyChange(t.carparkId, to.vehicleType, 1),
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(previousVehicle)` } },
       ...billingChange(t, to, 1),
       // The account's version is bumped once by the line above; the old line only loses its unit.
@@ -449,8 +433,8 @@ export const tenancyRepository: TenancyRepository = {
     if (!back) return false;
     const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { ...back, updatedAt: now }, ['previousVehicle']);
     const result = await transact([
-      // Taking the old space back is not capped: it was held until the change.
-      occupancySwap(t.carparkId, t.vehicleType, back.vehicleType, { uncapped: true }),
+      // The new type's space is given back; the old one was held through the change.
+      occupancyChange(t.carparkId, t.vehicleType, -1),
       { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
       ...billingChange(t, back, 1),
       billingChange(t, t, -1)[0]!,
@@ -491,8 +475,16 @@ export const tenancyRepository: TenancyRepository = {
     });
   },
 
-  async commitVehicleChange(tenancyId, now) {
-    await this.transition(tenancyId, LIVE_STATUSES, { previousVehicle: undefined, updatedAt: now });
+  /** 1 round trip: the change kept, and the old type's space (held through it) given back. */
+  async commitVehicleChange(t, now) {
+    const before = t.previousVehicle;
+    if (!before) return false;
+    const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { updatedAt: now }, ['previousVehicle']);
+    const result = await transact([
+      { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
+      occupancyChange(t.carparkId, before.vehicleType, -1),
+    ]);
+    return result.ok;
   },
 
   async abortPlateChange(t, now, note) {

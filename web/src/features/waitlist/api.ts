@@ -30,7 +30,8 @@ export function useLeaveWaitlist() {
   return useMutation({
     mutationFn: ({ carparkId, vehicleType }: { carparkId: string; vehicleType: VehicleType }) =>
       unwrap(api.DELETE('/carparks/{carparkId}/waitlist/{vehicleType}', { params: { path: { carparkId, vehicleType } } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: waitlistKeys.mine }),
+    // Also on failure: a place gone meanwhile has usually become an offer, which the page then shows.
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: waitlistKeys.mine }),
   });
 }
 

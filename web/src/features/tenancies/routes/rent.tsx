@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../../lib/api-client';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormError, SubmitButton, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
@@ -7,7 +9,7 @@ import { RequireSession } from '../../../lib/auth';
 import { longDate, money, startOfDayIso, todayInTimeZone, vehicleTypeName } from '../../../lib/format';
 import { useBilling } from '../../billing/api';
 import { CardForm } from '../../billing/components/card-form';
-import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
+import { carparkKeys, pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
 import { useQuote, useRent } from '../api';
 import { QuoteSummary } from '../components/quote-summary';
 import { useJoinWaitlist } from '../../waitlist/api';
@@ -47,6 +49,7 @@ function RentPage() {
 
 function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; last4: string } }) {
   const rent = useRent();
+  const queryClient = useQueryClient();
   const join = useJoinWaitlist(carpark.carparkId);
   const navigate = useNavigate();
   const types = pricedTypes(carpark);
@@ -86,11 +89,22 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
           {
             onSuccess: ({ tenancy, warnings }) =>
               void navigate(`/my/tenancies/${tenancy.tenancyId}`, { state: { warnings, justRented: true } }),
+            // Taken (or a line formed) since the page loaded: read the car park again, so the
+            // page offers its waitlist instead.
+            onError: (error) => {
+              if (error instanceof ApiError && error.code === 'carpark_full') void queryClient.invalidateQueries({ queryKey: carparkKeys.one(carpark.carparkId) });
+            },
           },
         );
       }}
     >
-      <FormError error={rent.error ?? join.error} shownFields={['vehicleType', 'plate', 'startDate']} />
+      {rent.error instanceof ApiError && rent.error.code === 'carpark_full' && full ? (
+        <div className="alert alert-error" role="alert">
+          <p>The last {vehicleTypeName(chosen.type).toLowerCase()} space has just gone. Join the waitlist below to be offered the next one.</p>
+        </div>
+      ) : (
+        <FormError error={rent.error ?? join.error} shownFields={['vehicleType', 'plate', 'startDate']} />
+      )}
       <fieldset className="field">
         <legend>Vehicle type</legend>
         {types.map(({ type, price, free }) => (
@@ -164,7 +178,7 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
           Join the waitlist
         </SubmitButton>
       ) : (
-        <SubmitButton pending={rent.isPending} pendingText="Renting…" disabled={startsToday && chosen !== undefined && !quote.data}>
+        <SubmitButton pending={rent.isPending} pendingText="Renting…" disabled={startsToday && chosen !== undefined && (!quote.data || quote.isFetching)}>
           {chosen && chargeNow !== undefined ? `Confirm and pay ${money(chargeNow, carpark.currency)}` : 'Confirm'}
         </SubmitButton>
       )}

@@ -239,7 +239,7 @@ function ChangeVehicleType({ tenancy, carpark }: { tenancy: Tenancy; carpark: Ca
             </div>
           </div>
         )}
-        <SubmitButton pending={update.isPending} pendingText="Changing…" disabled={chosen !== undefined && !quote.data}>
+        <SubmitButton pending={update.isPending} pendingText="Changing…" disabled={chosen !== undefined && (!quote.data || quote.isFetching)}>
           {chosen ? `Change to ${vehicleTypeName(chosen.type)} at ${money(chosen.price, carpark.currency)} a month` : 'Change vehicle type'}
         </SubmitButton>
       </form>

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormError } from '../../../components/form';
 import { Page } from '../../../components/page';
-import { Loading, Notice, QueryError } from '../../../components/status';
+import { Loading, QueryError } from '../../../components/status';
 import { RequireSession } from '../../../lib/auth';
 import { money, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { useBilling } from '../../billing/api';
@@ -99,7 +99,8 @@ function OpenOffer({ offer, card }: { offer: WaitlistOffer; card: { brand: strin
         <div className="actions">
           <button
             type="button"
-            disabled={accept.isPending || !quote.data}
+            // A quote being read again (after 10 minutes, or on returning to the tab) is not sent stale.
+            disabled={accept.isPending || !quote.data || quote.isFetching}
             aria-busy={accept.isPending || undefined}
             onClick={() =>
               quote.data &&
@@ -115,7 +116,6 @@ function OpenOffer({ offer, card }: { offer: WaitlistOffer; card: { brand: strin
           </button>
         </div>
       )}
-      {decline.isSuccess && <Notice tone="ok">You declined the space.</Notice>}
     </section>
   );
 }
