@@ -125,5 +125,15 @@ describe('the waitlist', { timeout: 180_000 }, () => {
     expect(offers).toMatch(/WS33CCC.*Lapsed/);
     await expectText(consolePage, '[data-testid=time-to-fill]', /A freed space is taken (within the hour|in [\d.]+ hours)/);
     await checkPage(consolePage, 'console-waitlist');
+
+    // How long an offer holds its space is the operator's to set.
+    await consolePage.goto(`/console/carparks/${carparkId}/edit`);
+    await heading(consolePage, 'Edit Wharf Street');
+    const hours = consolePage.getByLabel('Waitlist offer holds a space for (hours)');
+    expect(await hours.inputValue()).toBe('48');
+    await hours.fill('24');
+    await consolePage.getByRole('button', { name: 'Save changes' }).click();
+    await heading(consolePage, 'My car parks');
+    expect(((await twin.request('GET', `/carparks/${carparkId}`)).json as { offerHours: number }).offerHours).toBe(24);
   });
 });

@@ -135,6 +135,8 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
             if (!sameMap(capacity, existing.capacity)) body.capacity = capacity;
             if (values.smartParkingSiteId) body.smartParkingSiteId = values.smartParkingSiteId;
             if (values.supportEmail !== existing.supportEmail) body.supportEmail = values.supportEmail ?? '';
+            const offerHours = Number(values.offerHours);
+            if (values.offerHours !== undefined && offerHours !== existing.offerHours) body.offerHours = offerHours;
             update.mutate(body as UpdateCarparkBody, { onSuccess: (saved) => done(saved.name, body.prices !== undefined) });
           } else {
             const body = {
@@ -176,6 +178,18 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
           error={error}
         />
         <TextField label="Support email" name="supportEmail" type="email" defaultValue={existing?.supportEmail} required error={error} />
+        {existing && (
+          <TextField
+            label="Waitlist offer holds a space for (hours)"
+            name="offerHours"
+            type="number"
+            min={1}
+            max={168}
+            defaultValue={String(existing.offerHours)}
+            hint="When a space frees, the first in the waitlist is offered it and it is held this long for them (1 to 168 hours)."
+            error={error}
+          />
+        )}
         <div className="actions">
           <SubmitButton pending={mutation.isPending} pendingText="Saving…">
             {existing ? 'Save changes' : 'Add car park'}
