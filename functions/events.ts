@@ -83,7 +83,8 @@ export const eventRules = [
     pattern: stripeEvents('customer.subscription.deleted'),
     target: {
       handler: 'handlers/consumers/subscription-deleted.ts',
-      access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], smartParking: true, stripe: true },
+      // putsEvents: each space given back is announced, for the car park's waitlist.
+      access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], smartParking: true, stripe: true, putsEvents: true },
     },
   },
   {

@@ -9,6 +9,7 @@ import type { BillingRepository, InvoiceLine, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
 import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
+import type { SpaceReleases } from './waitlist';
 import type { TenancyTimelineStore, TimelineEvent } from './tenancy-timeline';
 import type { PaymentStats } from './dashboard';
 import type { User } from './users';
@@ -224,6 +225,8 @@ export interface SubscriptionEndDeps {
   /** Stripe, re-read: the subscription must really be over, and the event's customer's. */
   readonly subscriptions: Pick<PaymentGateway, 'getSubscription'>;
   readonly clock: Clock;
+  /** Each space given back goes to its car park's waitlist first. */
+  readonly spaces: SpaceReleases;
 }
 
 /**
@@ -263,7 +266,10 @@ export async function endTenanciesOfDeletedSubscription(
       undefined,
       { kind: 'ended', source: 'stripe', detail: { subscriptionId: event.subscriptionId } },
     );
-    if (released) ended.push(tenancy.tenancyId);
+    if (released) {
+      ended.push(tenancy.tenancyId);
+      await deps.spaces.freed(tenancy.carparkId, tenancy.vehicleType);
+    }
   }
   return { ended };
 }

@@ -232,6 +232,7 @@ describe('functions', () => {
     expect(functions.filter((f) => f.access.putsEvents).map(label).sort()).toEqual(
       [
         'route CancelTenancy',
+        'consumer SubscriptionDeleted',
         'route StripeWebhook',
         'route UpdateCarpark',
         'task handlers/tasks/commit-vehicle-change.ts',

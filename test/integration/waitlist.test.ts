@@ -129,6 +129,23 @@ describe('a space falling free', () => {
     expect(second_.entries[0]?.position).toBe(1);
   });
 
+  it('is offered when the tenancy ended because its Stripe subscription was deleted', async () => {
+    const carpark = await fullCarpark(1);
+    const waiter = await tenant('after-deletion');
+    await join(waiter, carpark.carparkId, 15);
+    const holder = carpark.holders[0]!;
+    const { customerId } = (await twin.request('GET', '/billing', { token: holder.actor.token })).json as { customerId: string };
+    const [subscription] = (await stripeOf(twin).subscriptions.list({ customer: customerId })).data;
+    await stripeOf(twin).subscriptions.cancel(subscription!.id);
+    const offer = await pollUntil(async () => (await openOffers(carpark.carparkId))[0], {
+      timeoutMs: 15_000,
+      describeFailure: () => 'the space of the ended tenancy was not offered',
+    });
+    expect(offer.userId).toBe(waiter.userId);
+    await quiet();
+    await expectCountsHold(carpark.carparkId);
+  });
+
   it('makes exactly one offer per free space however many tenancies end at once and however often the line is offered it', async () => {
     const carpark = await fullCarpark(3);
     const waiting = await Promise.all([1, 2, 3, 4, 5].map((i) => tenant(`many${i}`)));

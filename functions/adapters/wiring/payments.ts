@@ -5,6 +5,7 @@ import { ENV, requireEnv } from '../../environment';
 import type { PaymentDeps, SubscriptionEndDeps } from '../../domain/payments';
 import { billingRepository } from '../dynamodb/billing-repository';
 import { smartParkingBarrier } from '../smartparking/client';
+import { spaceReleasesOnTheBus } from '../space-releases';
 import { paymentStore } from '../dynamodb/payment-store';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
@@ -36,4 +37,5 @@ export const subscriptionEndDeps: SubscriptionEndDeps = {
   billing: billingRepository,
   subscriptions: stripeGateway,
   clock: systemClock,
+  spaces: spaceReleasesOnTheBus,
 };
