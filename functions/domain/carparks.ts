@@ -1,4 +1,4 @@
-import { ValidationError, type FieldIssue } from './errors';
+import { ConflictError, ValidationError, type FieldIssue } from './errors';
 
 export const VEHICLE_TYPES = ['car', 'motorcycle', 'van', 'ev'] as const;
 export type VehicleType = (typeof VEHICLE_TYPES)[number];
@@ -86,4 +86,18 @@ export function assertPricesMatchCapacity(prices: PerVehicleType, capacity: PerV
 /** Types whose new capacity would fall below the spaces already taken. */
 export function capacityShortfalls(newCapacity: PerVehicleType, occupied: PerVehicleType): VehicleType[] {
   return VEHICLE_TYPES.filter((t) => newCapacity[t] !== undefined && (newCapacity[t] ?? 0) < (occupied[t] ?? 0));
+}
+
+/**
+ * What a space of this type costs at the car park and the Stripe price that bills it: a 422 for a
+ * type it does not offer, `409 carpark_not_ready` while its Stripe price is being made.
+ */
+export function offeredPrice(carpark: Pick<Carpark, 'prices' | 'stripePrices'>, type: VehicleType): { amount: number; priceId: string } {
+  const amount = carpark.prices[type];
+  if (amount === undefined) {
+    throw new ValidationError('This car park has no spaces of that type.', [{ path: 'vehicleType', message: `Choose one of: ${Object.keys(carpark.prices).join(', ')}.` }]);
+  }
+  const priceId = carpark.stripePrices?.[type];
+  if (!priceId) throw new ConflictError('carpark_not_ready', 'This car park is not ready to take bookings yet. Try again shortly.');
+  return { amount, priceId };
 }

@@ -9,7 +9,7 @@ import { assertCanBeBilled, type BillingRepository, type InvoicePreview, type Pa
 import { priceFamily } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository } from './ports';
-import type { VehicleType } from './carparks';
+import { offeredPrice, type VehicleType } from './carparks';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import type { Principal } from './identity';
 import type { Tenancy, TenancyRepository } from './tenancies';
@@ -94,7 +94,7 @@ export async function quoteChange(deps: QuoteDeps, caller: Principal, request: Q
   if (request.kind === 'rent') {
     const carpark = await deps.carparks.get(request.carparkId);
     if (!carpark) throw new NotFoundError('Car park');
-    const priceId = priceOf(carpark, request.vehicleType);
+    const priceId = offeredPrice(carpark, request.vehicleType).priceId;
     await assertCanBeBilled(deps.billing, caller.userId);
     const delta: Delta = new Map([[priceId, { family: priceFamily(carpark.carparkId, request.vehicleType), change: 1 }]]);
     return priced(deps, caller.userId, carpark.currency, delta, quotedAt);
@@ -111,7 +111,7 @@ export async function quoteChange(deps: QuoteDeps, caller: Principal, request: Q
     }
     const carpark = await deps.carparks.get(tenancy.carparkId);
     if (!carpark) throw new NotFoundError('Car park');
-    const priceId = priceOf(carpark, request.vehicleType);
+    const priceId = offeredPrice(carpark, request.vehicleType).priceId;
     const delta: Delta = new Map([
       [priceId, { family: family(request.vehicleType), change: 1 }],
       [tenancy.priceId, { family: family(tenancy.vehicleType), change: -1 }],
@@ -141,14 +141,6 @@ export async function quoteChange(deps: QuoteDeps, caller: Principal, request: Q
   return { ...base, nextRenewal: { on: renewalDate(subscription, renewal), amount: renewal.total } };
 }
 
-function priceOf(carpark: { prices: Partial<Record<VehicleType, number>>; stripePrices?: Partial<Record<VehicleType, string>> }, type: VehicleType): string {
-  const priceId = carpark.stripePrices?.[type];
-  if (carpark.prices[type] === undefined) {
-    throw new ValidationError('This car park has no spaces of that type.', [{ path: 'vehicleType', message: `Choose one of: ${Object.keys(carpark.prices).join(', ')}.` }]);
-  }
-  if (!priceId) throw new ConflictError('carpark_not_ready', 'This car park is not ready to take bookings yet. Try again shortly.');
-  return priceId;
-}
 
 async function ownTenancy(deps: QuoteDeps, caller: Principal, tenancyId: string): Promise<Tenancy> {
   const tenancy = await deps.tenancies.get(tenancyId);

@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { canManageOperator, isAdmin, type Principal } from './identity';
 import { newId, newToken } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
-import type { VehicleType } from './carparks';
+import { offeredPrice, type Carpark, type VehicleType } from './carparks';
 import { sourceOf } from './tenancy-timeline';
 import { acceptedQuote } from './quotes';
 import type { SpaceReleases, WaitlistRepository } from './waitlist';
@@ -90,39 +90,17 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
 
   const carpark = await deps.carparks.get(input.carparkId);
   if (!carpark) throw new NotFoundError('Car park');
-  const amount = carpark.prices[input.vehicleType];
-  const priceId = carpark.stripePrices?.[input.vehicleType];
-  if (amount === undefined) {
-    throw new ValidationError('This car park has no spaces of that type.', [
-      { path: 'vehicleType', message: `Choose one of: ${Object.keys(carpark.prices).join(', ')}.` },
-    ]);
-  }
-  if (!priceId) throw new ConflictError('carpark_not_ready', 'This car park is not ready to take bookings yet. Try again shortly.');
+  const price = offeredPrice(carpark, input.vehicleType);
   await assertCanBeBilled(deps.billing, caller.userId);
 
-  const tenancy: Tenancy = {
-    tenancyId: newId('tn'),
-    userId: caller.userId,
-    carparkId: carpark.carparkId,
-    operatorId: carpark.operatorId,
-    siteId: carpark.smartParkingSiteId,
+  const tenancy = newTenancy(caller, carpark, price, now, {
     vehicleType: input.vehicleType,
     plate,
     status: startsLater ? 'scheduled' : 'pending',
     startDate: (startsLater ? startDate : now).toISOString(),
-    priceId,
-    monthlyAmount: amount,
-    currency: carpark.currency,
-    barrier: { status: 'pending', changedAt: now.toISOString() },
-    ...(quotedAt ? { quotedAt } : {}),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
-  await deps.tenancies.reserve(tenancy, {
-    kind: 'rented',
-    source: sourceOf(caller),
-    detail: { plate, vehicleType: tenancy.vehicleType, monthlyAmount: amount, currency: tenancy.currency, startDate: tenancy.startDate },
+    quotedAt,
   });
+  await deps.tenancies.reserve(tenancy, rentedNote(caller, tenancy));
   await deps.workflows.startSetup(tenancy.tenancyId, startsLater ? tenancy.startDate : undefined);
   return { tenancy, warnings };
 }
@@ -155,35 +133,13 @@ export async function acceptOffer(
     throw new ConflictError('offer_not_open', offer.status === 'declined' ? 'You declined this offer.' : 'This offer has lapsed: the space went to the next in line.');
   }
   const carpark = await deps.carparks.get(offer.carparkId);
-  const amount = carpark?.prices[offer.vehicleType];
-  const priceId = carpark?.stripePrices?.[offer.vehicleType];
-  if (!carpark || amount === undefined || !priceId) throw new ConflictError('carpark_not_ready', 'This car park is not taking bookings now.');
+  if (!carpark) throw new NotFoundError('Car park');
+  const price = offeredPrice(carpark, offer.vehicleType);
   await assertCanBeBilled(deps.billing, caller.userId);
   const quotedAt = acceptedQuote(input.quotedAt, now);
-  const tenancy: Tenancy = {
-    tenancyId: newId('tn'),
-    userId: caller.userId,
-    carparkId: carpark.carparkId,
-    operatorId: carpark.operatorId,
-    siteId: carpark.smartParkingSiteId,
-    vehicleType: offer.vehicleType,
-    plate: offer.plate,
-    status: 'pending',
-    startDate: now.toISOString(),
-    priceId,
-    monthlyAmount: amount,
-    currency: carpark.currency,
-    barrier: { status: 'pending', changedAt: now.toISOString() },
-    ...(quotedAt ? { quotedAt } : {}),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
+  const tenancy = newTenancy(caller, carpark, price, now, { vehicleType: offer.vehicleType, plate: offer.plate, status: 'pending', startDate: now.toISOString(), quotedAt });
   try {
-    await deps.tenancies.reserveFromOffer(tenancy, offer, now.toISOString(), {
-      kind: 'rented',
-      source: sourceOf(caller),
-      detail: { plate: tenancy.plate, vehicleType: tenancy.vehicleType, monthlyAmount: amount, currency: tenancy.currency, startDate: tenancy.startDate, offerId },
-    });
+    await deps.tenancies.reserveFromOffer(tenancy, offer, now.toISOString(), rentedNote(caller, tenancy, offerId));
   } catch (error) {
     // Accepted meanwhile by another click of the same tenant: that one's tenancy.
     if (error instanceof ConflictError && error.code === 'offer_not_open') {
@@ -195,6 +151,39 @@ export async function acceptOffer(
   await deps.workflows.startSetup(tenancy.tenancyId);
   return { tenancy, warnings: lookAlikeWarnings(tenancy.plate) };
 }
+
+/** A tenancy taken now (or booked from `startDate`) at the car park's current price, not yet on the barrier. */
+function newTenancy(
+  caller: Principal,
+  carpark: Carpark,
+  price: { amount: number; priceId: string },
+  now: Date,
+  what: Pick<Tenancy, 'vehicleType' | 'plate' | 'status' | 'startDate'> & { quotedAt: string | undefined },
+): Tenancy {
+  const { quotedAt, ...rest } = what;
+  return {
+    tenancyId: newId('tn'),
+    userId: caller.userId,
+    carparkId: carpark.carparkId,
+    operatorId: carpark.operatorId,
+    siteId: carpark.smartParkingSiteId,
+    ...rest,
+    priceId: price.priceId,
+    monthlyAmount: price.amount,
+    currency: carpark.currency,
+    barrier: { status: 'pending', changedAt: now.toISOString() },
+    ...(quotedAt ? { quotedAt } : {}),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** The timeline's first event of a tenancy, `rented` (with the offer it came from, if any). */
+const rentedNote = (caller: Principal, t: Tenancy, offerId?: string) => ({
+  kind: 'rented' as const,
+  source: sourceOf(caller),
+  detail: { plate: t.plate, vehicleType: t.vehicleType, monthlyAmount: t.monthlyAmount, currency: t.currency, startDate: t.startDate, ...(offerId ? { offerId } : {}) },
+});
 
 export interface ListTenanciesQuery {
   readonly carparkId?: string;

@@ -20,8 +20,6 @@ import type { User } from './users';
 
 /** How long an offer holds its space unless the car park says otherwise. */
 export const DEFAULT_OFFER_HOURS = 48;
-export const MIN_OFFER_HOURS = 1;
-export const MAX_OFFER_HOURS = 7 * 24;
 
 export interface WaitlistEntry {
   readonly carparkId: string;

@@ -221,7 +221,7 @@ const matrix: Record<RouteId, Case> = {
     expect: { anonymous: 401, tenantA: 200, tenantB: 404, operatorX: 404, operatorY: 404, admin: 404 },
   },
   AcceptOffer: {
-    // Tenant A's offer becomes A's tenancy; a second acceptance answers the same one (202 again).
+    // Tenant A's offer becomes A's tenancy; staff do not rent, other tenants are told it does not exist.
     request: () => ({ method: 'POST', path: `/offers/${offerOfA}/accept`, body: { quotedAt: new Date().toISOString() } }),
     expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 403, operatorY: 403, admin: 403 },
   },

@@ -104,6 +104,19 @@ async function countBefore(entry: WaitlistEntry): Promise<number> {
   return count;
 }
 
+/** A tenant's items of one kind in gsi1, beside their tenancies (`waitlist#` places, `offer#` offers). */
+const tenantItems = (userId: string, prefix: 'waitlist#' | 'offer#', oldestFirst = true) =>
+  queryAll(
+    {
+      IndexName: INDEX.tenanciesByUser.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': INDEX.tenanciesByUser.partitionKey, '#sk': 'gsi1sk' },
+      ExpressionAttributeValues: { ':pk': INDEX.tenanciesByUser.partitionValue(userId), ':prefix': prefix },
+      ScanIndexForward: oldestFirst,
+    },
+    { what: `${prefix} items of ${userId}`, maxItems: MAX_PER_TENANT, maxPages: 5 },
+  );
+
 export const waitlistRepository: WaitlistRepository = {
   /** 2 round trips: the car park's count map made sure of, then the entry, member and count together. */
   async join(entry) {
@@ -126,18 +139,7 @@ export const waitlistRepository: WaitlistRepository = {
     return result.ok;
   },
 
-  async entriesOf(userId) {
-    const items = await queryAll(
-      {
-        IndexName: INDEX.tenanciesByUser.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': INDEX.tenanciesByUser.partitionKey, '#sk': 'gsi1sk' },
-        ExpressionAttributeValues: { ':pk': INDEX.tenanciesByUser.partitionValue(userId), ':prefix': 'waitlist#' },
-      },
-      { what: `waitlists of ${userId}`, maxItems: MAX_PER_TENANT, maxPages: 5 },
-    );
-    return items.map((i) => parseItem(waitlistMemberEntity, i));
-  },
+  entriesOf: async (userId) => (await tenantItems(userId, 'waitlist#')).map((i) => parseItem(waitlistMemberEntity, i)),
 
   position: countBefore,
 
@@ -168,19 +170,8 @@ export const waitlistRepository: WaitlistRepository = {
 
   getOffer: (offerId, consistent = false) => getItem(waitlistOfferEntity, keys.waitlistOffer(offerId), consistent),
 
-  async offersOf(userId) {
-    const items = await queryAll(
-      {
-        IndexName: INDEX.tenanciesByUser.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': INDEX.tenanciesByUser.partitionKey, '#sk': 'gsi1sk' },
-        ExpressionAttributeValues: { ':pk': INDEX.tenanciesByUser.partitionValue(userId), ':prefix': 'offer#' },
-        ScanIndexForward: false,
-      },
-      { what: `offers of ${userId}`, maxItems: MAX_PER_TENANT, maxPages: 5 },
-    );
-    return items.map((i) => parseItem(waitlistOfferEntity, i));
-  },
+  // Newest first.
+  offersOf: async (userId) => (await tenantItems(userId, 'offer#', false)).map((i) => parseItem(waitlistOfferEntity, i)),
 
   async offersAt(carparkId, limit) {
     const page = await db().send(

@@ -1,7 +1,7 @@
 /** Wiring for waitlists: DynamoDB, Step Functions (one workflow per offer) and SES. */
 import { systemClock } from '../../domain/clock';
 import { portalLinks } from '../../domain/email-format';
-import type { OfferNoticeDeps, WaitlistDeps } from '../../domain/waitlist';
+import type { OfferNoticeDeps, OfferWorkflows, WaitlistDeps } from '../../domain/waitlist';
 import { ENV, requireEnv } from '../../environment';
 import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { waitlistRepository } from '../dynamodb/waitlist-repository';
@@ -15,26 +15,21 @@ export const waitlistDeps: WaitlistDeps = {
   clock: systemClock,
 };
 
-export const offerNoticeDeps: OfferNoticeDeps & { carparks: typeof carparkRepository } = {
+/** The waitlist steps that email, with the way each starts an offer's run. */
+const noticeDeps = (offers: OfferWorkflows): OfferNoticeDeps & { carparks: typeof carparkRepository } => ({
   ...waitlistDeps,
   carparks: carparkRepository,
+  offers,
   mailer: sesMailer,
   users: userRepository,
   // Read when an email is written, not when the module loads.
   get links() {
     return portalLinks(requireEnv(ENV.webBaseUrl));
   },
-};
+});
+
+/** The sweep: starts offer runs directly. */
+export const offerNoticeDeps = noticeDeps(stepFunctionsOffers);
 
 /** The lapse step, a task of the offer workflow itself: the next offer's run is started through the bus. */
-export const lapseStepDeps: OfferNoticeDeps = {
-  waitlist: waitlistRepository,
-  carparks: carparkRepository,
-  clock: systemClock,
-  mailer: sesMailer,
-  users: userRepository,
-  offers: offersOnTheBus,
-  get links() {
-    return portalLinks(requireEnv(ENV.webBaseUrl));
-  },
-};
+export const lapseStepDeps = noticeDeps(offersOnTheBus);
