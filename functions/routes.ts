@@ -419,6 +419,26 @@ export const routes = [
     access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['TenancyCancellation', 'TenancySetup'], putsEvents: true },
   },
   {
+    id: 'AddPlate',
+    method: 'POST',
+    path: '/tenancies/{tenancyId}/plates',
+    handler: 'handlers/tenancies/add-plate.ts',
+    auth: 'user',
+    summary: "Add a further vehicle's plate to the tenancy, up to its car park's plates per tenancy; whitelisted by a plate change, billed as the same space (owner)",
+    // PutItem: the plate's claim, its sighting and the timeline event, in one transaction.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], startsWorkflows: ['PlateChange'] },
+  },
+  {
+    id: 'RemovePlate',
+    method: 'DELETE',
+    path: '/tenancies/{tenancyId}/plates/{plate}',
+    handler: 'handlers/tenancies/remove-plate.ts',
+    auth: 'user',
+    summary: 'Remove one of the tenancy’s plates (not its last): its claim goes at once, it stays whitelisted to the end of the period paid for, then is revoked unless claimed again (owner)',
+    // DeleteItem: the plate's claim; PutItem: the timeline event. The plate change workflow waits for the period's end.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], startsWorkflows: ['PlateChange'] },
+  },
+  {
     id: 'UndoCancellation',
     method: 'POST',
     path: '/tenancies/{tenancyId}/undo-cancellation',

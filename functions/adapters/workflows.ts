@@ -69,6 +69,9 @@ export const stepFunctionsWorkflows: TenancyWorkflows = {
   // A tenancy can change plate many times (even back to an old one): the time keeps names unique.
   startPlateChange: (tenancyId, plate) =>
     start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-${Date.now()}`, { tenancyId, plate }),
+  // The same workflow waits for the paid period's end, then revokes the plate (unless claimed again).
+  startPlateRemoval: (tenancyId, plate, until) =>
+    start(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-removed-${Date.now()}`, { tenancyId, plate, removedUntil: until }),
   startVehicleChange: (tenancyId) => start(ENV.vehicleChangeStateMachineArn, `vehicle-${tenancyId}-${Date.now()}`, { tenancyId }),
   // The setup resumed as the sweeper resumes one past its deadline.
   withdrawUnconfirmed: (tenancyId, invoiceId, at) =>

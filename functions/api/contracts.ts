@@ -57,6 +57,8 @@ const responses = {
   GetTenancy: { body: s.TenancyResponse, errors: [401, 404] },
   UpdateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
   CancelTenancy: { body: s.TenancyResponse, errors: [401, 404, 409] },
+  AddPlate: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
+  RemovePlate: { body: s.TenancyResponse, errors: [401, 403, 404, 409] },
   UndoCancellation: { body: s.TenancyEnvelope, errors: [401, 403, 404, 409] },
   PushToBarrier: { body: s.BarrierPushResponse, errors: [401, 403, 404, 409, 503] },
   SearchTenancies: { body: s.TenancySearchResponse, errors: [401, 404] },

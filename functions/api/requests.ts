@@ -9,7 +9,7 @@ import '../zod-messages';
 import { builtOnFirstUse } from './built-on-first-use';
 import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
-import { TENANCY_STATUSES } from '../domain/tenancies';
+import { MAX_PLATES_PER_TENANCY, TENANCY_STATUSES } from '../domain/tenancies';
 import { APPLICATION_STATUSES } from '../domain/operator-applications';
 import { PASSWORD_MAX_LENGTH } from '../domain/passwords';
 import { isTimeZone } from '../domain/email-format';
@@ -177,6 +177,9 @@ export const requests = builtOnFirstUse({
         offerHours: z
           .optional(z.number().check(z.int(), z.minimum(1), z.maximum(168)))
           .check(z.meta({ description: 'How long a waitlist offer holds its space, in hours (default 48)' })),
+        platesPerTenancy: z
+          .optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_PLATES_PER_TENANCY)))
+          .check(z.meta({ description: 'How many plates one tenancy may whitelist (default 1); lowering it leaves existing plates in place' })),
       }),
     ),
 
@@ -238,6 +241,8 @@ export const requests = builtOnFirstUse({
     }),
 
   TenancyParams: () => z.object({ tenancyId: f.TenancyId }),
+  TenancyPlateParams: () => z.object({ tenancyId: f.TenancyId, plate: z.string().check(z.minLength(1), z.maxLength(40), z.meta({ example: 'AB12CDE' })) }),
+  AddPlateBody: () => z.strictObject({ plate: f.RawPlate }),
   DashboardQuery: () =>
     z.object({ carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'One of the operator’s car parks; all of them when omitted' })) }),
   TimelineQuery: () => z.object({ limit: pageLimit(), cursor: pageCursor() }),

@@ -89,6 +89,7 @@ const carparkViewFields = {
   spacesFree: SpacesCount,
   waiting: SpacesCount,
   offerHours: z.number().meta({ description: 'How long a waitlist offer holds its space, in hours' }),
+  platesPerTenancy: z.int().meta({ description: 'How many plates one tenancy may whitelist (billing stays one space)' }),
   supportEmail: Email,
   timeZone: z.string().meta({ description: 'IANA time zone the car park’s dates are given in', example: 'Europe/London' }),
 };
@@ -274,7 +275,13 @@ export const TenancyResponse = z
     operatorId: OperatorId,
     vehicleType: z.enum(VEHICLE_TYPES),
     plate: z.string().meta({ description: 'Normalised: upper case letters and digits', example: 'AB12CDE' }),
-    pendingPlate: z.string().optional().meta({ description: 'A plate change under way' }),
+    extraPlates: z.array(z.string()).optional().meta({ description: 'Further plates on the same space, up to the car park’s platesPerTenancy in all' }),
+    pendingPlate: z.string().optional().meta({ description: 'A plate change under way (a plate being added, with addingPlate)' }),
+    addingPlate: z.boolean().optional(),
+    retiredPlates: z
+      .array(z.object({ plate: z.string(), until: Timestamp }))
+      .optional()
+      .meta({ description: 'Removed plates, still whitelisted until the end of the period paid for' }),
     status: z.enum(TENANCY_STATUSES),
     failureReason: z.string().optional(),
     startDate: Timestamp,

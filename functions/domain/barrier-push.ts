@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 import { isAdmin, type Principal } from './identity';
 import type { CarparkRepository } from './ports';
 import { opensBarrier } from './reconciliation';
-import type { TenancyRepository } from './tenancies';
+import { platesOf, type TenancyRepository } from './tenancies';
 import { sourceOf } from './tenancy-timeline';
 
 export interface BarrierPushDeps {
@@ -47,10 +47,13 @@ export async function pushToBarrier(deps: BarrierPushDeps, caller: Principal, te
   }
   // Live but suspended (or marked so by its arrears): kept out.
   const registering = opensBarrier(tenancy);
-  if (registering) {
-    await deps.barrier.register({ siteId, plate: tenancy.plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
-  } else {
-    await deps.barrier.revoke({ siteId, plate: tenancy.plate });
+  // Every plate of the tenancy (removed ones keep their own course to the end of their period).
+  for (const plate of platesOf(tenancy)) {
+    if (registering) {
+      await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+    } else {
+      await deps.barrier.revoke({ siteId, plate });
+    }
   }
   const at = deps.clock.now().toISOString();
   await deps.tenancies.transition(

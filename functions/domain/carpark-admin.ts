@@ -7,6 +7,7 @@ import {
   VEHICLE_TYPES,
   assertPricesMatchCapacity,
   capacityShortfalls,
+  platesAllowed,
   spacesFree,
   type Address,
   type Carpark,
@@ -93,6 +94,8 @@ export interface CarparkView {
   readonly waiting: PerVehicleType;
   /** How long a waitlist offer holds its space, in hours. */
   readonly offerHours: number;
+  /** How many plates one tenancy may whitelist. */
+  readonly platesPerTenancy: number;
   readonly supportEmail: string;
   readonly timeZone: string;
 }
@@ -117,6 +120,7 @@ export function toCarparkView(c: Carpark): CarparkView {
     spacesFree: spacesFree(c),
     waiting: c.waiting ?? {},
     offerHours: c.offerHours ?? DEFAULT_OFFER_HOURS,
+    platesPerTenancy: platesAllowed(c),
     supportEmail: c.supportEmail,
     timeZone: c.timeZone ?? DEFAULT_TIME_ZONE,
   };

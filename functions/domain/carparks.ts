@@ -36,6 +36,8 @@ export interface Carpark {
   readonly waiting?: PerVehicleType;
   /** How long a waitlist offer holds its space, in hours (48 when unset). */
   readonly offerHours?: number;
+  /** How many plates one tenancy may whitelist, 1–3 (1 when unset); billing is one space. */
+  readonly platesPerTenancy?: number;
   readonly smartParkingSiteId: string;
   readonly supportEmail: string;
   /** IANA time zone the car park's dates are written in (emails, the portal); Europe/London when unset. */
@@ -101,3 +103,6 @@ export function offeredPrice(carpark: Pick<Carpark, 'prices' | 'stripePrices'>, 
   if (!priceId) throw new ConflictError('carpark_not_ready', 'This car park is not ready to take bookings yet. Try again shortly.');
   return { amount, priceId };
 }
+
+/** How many plates one tenancy at the car park may whitelist. */
+export const platesAllowed = (c: Pick<Carpark, 'platesPerTenancy'>): number => c.platesPerTenancy ?? 1;

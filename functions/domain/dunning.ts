@@ -18,7 +18,7 @@ import type { CollectibleInvoice, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { PaymentStore } from './payments';
 import type { CarparkRepository, Mailer } from './ports';
-import type { Tenancy, TenancyArrears, TenancyRepository } from './tenancies';
+import { claimedPlates, platesOf, type Tenancy, type TenancyArrears, type TenancyRepository } from './tenancies';
 import type { TenancyTimelineStore, TimelineNote } from './tenancy-timeline';
 import type { PaymentStats } from './dashboard';
 import type { User } from './users';
@@ -286,8 +286,9 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) return;
   const siteId = carpark.smartParkingSiteId;
-  await deps.barrier.revoke({ siteId, plate: tenancy.plate });
-  if (tenancy.pendingPlate) await deps.barrier.revoke({ siteId, plate: tenancy.pendingPlate });
+  // Every plate it claims, one being added or changed to included. Removed plates keep to the end
+  // of the period paid for, which a suspension (after a renewal went unpaid) comes after.
+  for (const plate of claimedPlates(tenancy)) await deps.barrier.revoke({ siteId, plate });
   const at = deps.clock.now().toISOString();
   const revoked = { kind: 'plate_revoked', source: 'platform', detail: { plate: tenancy.plate } } as const;
   if (await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at }, revoked)) return;
@@ -299,7 +300,7 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
 
 /** Registers the plate of a live tenancy; if it ended meanwhile, takes the plate off again. */
 async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
-  await deps.barrier.register({ siteId, plate: tenancy.plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+  await registerAll(deps, tenancy, siteId);
   const at = deps.clock.now().toISOString();
   const recorded = await deps.tenancies.transition(
     tenancy.tenancyId,
@@ -307,7 +308,13 @@ async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: str
     { barrier: { status: 'registered', changedAt: at }, updatedAt: at },
     { kind: 'plate_registered', source: 'platform', detail: { plate: tenancy.plate } },
   );
-  if (!recorded) await deps.barrier.revoke({ siteId, plate: tenancy.plate });
+  if (!recorded) for (const plate of platesOf(tenancy)) await deps.barrier.revoke({ siteId, plate });
+}
+
+async function registerAll(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
+  for (const plate of platesOf(tenancy)) {
+    await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+  }
 }
 
 // --- settlement ---------------------------------------------------------------------------------
@@ -355,15 +362,7 @@ async function reinstate(deps: DunningStepDeps, userId: string): Promise<string[
     const tenancy = await fresh(deps, listed.tenancyId);
     if (!tenancy || !(tenancy.status === 'suspended' || (tenancy.status === 'cancelling' && tenancy.suspendedFrom))) continue;
     const carpark = await deps.carparks.get(tenancy.carparkId);
-    if (carpark) {
-      await deps.barrier.register({
-        siteId: carpark.smartParkingSiteId,
-        plate: tenancy.plate,
-        validFrom: tenancy.startDate,
-        validTo: null,
-        reference: tenancy.tenancyId,
-      });
-    }
+    if (carpark) await registerAll(deps, tenancy, carpark.smartParkingSiteId);
     const at = deps.clock.now().toISOString();
     const back = await deps.tenancies.transition(tenancy.tenancyId, [tenancy.status], {
       status: tenancy.status === 'suspended' ? (tenancy.suspendedFrom ?? 'active') : tenancy.status,
@@ -379,7 +378,7 @@ async function reinstate(deps: DunningStepDeps, userId: string): Promise<string[
     // Ended meanwhile (its cancellation date came): the plate we just registered goes again.
     const now = await fresh(deps, tenancy.tenancyId);
     if (carpark && now && !['active', 'cancelling', 'suspended'].includes(now.status)) {
-      await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+      for (const plate of platesOf(tenancy)) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate });
     }
   }
   return reinstated;

@@ -7,7 +7,7 @@
 import { ForbiddenError, ValidationError } from './errors';
 import { isAdmin, type Principal } from './identity';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
-import { asSeenByOperator, type Tenancy, type TenancyView } from './tenancies';
+import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyView } from './tenancies';
 
 /** A tenancy was (or is) on a plate: written with the tenancy and with each plate change. */
 export interface PlateSighting {
@@ -71,7 +71,7 @@ export async function lookUpPlate(deps: PlateLookupDeps, caller: Principal, raw:
   const tenancies = (await deps.tenancies.getMany(tenancyIds)).filter(
     (t) =>
       (admin || t.operatorId === caller.operatorId) &&
-      (foldLookAlikes(t.plate) === folded || (t.pendingPlate !== undefined && foldLookAlikes(t.pendingPlate) === folded)),
+      platesOnRecord(t).some((p) => foldLookAlikes(p) === folded),
   );
   const users = new Map((await deps.users.getMany([...new Set(tenancies.map((t) => t.userId))])).map((u) => [u.userId, u]));
 
@@ -82,7 +82,7 @@ export async function lookUpPlate(deps: PlateLookupDeps, caller: Principal, raw:
         tenancy: admin ? t : asSeenByOperator(t),
         tenant: { userId: t.userId, ...(user ? { name: user.name, ...(admin ? { email: user.email } : {}) } : {}) },
         liveAtBarrier: t.barrier.status === 'registered',
-        exact: t.plate === plate || t.pendingPlate === plate,
+        exact: platesOnRecord(t).includes(plate),
       };
     })
     .sort(

@@ -96,7 +96,7 @@ export interface OperatorRepository {
 }
 
 export type CarparkChanges = Partial<
-  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'timeZone' | 'stripeProductId' | 'stripePrices' | 'priceVersion' | 'offerHours'>
+  Pick<Carpark, 'name' | 'address' | 'prices' | 'capacity' | 'smartParkingSiteId' | 'supportEmail' | 'timeZone' | 'stripeProductId' | 'stripePrices' | 'priceVersion' | 'offerHours' | 'platesPerTenancy'>
 > & { readonly updatedAt: string };
 
 export interface CarparkRepository {

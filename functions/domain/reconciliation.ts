@@ -7,7 +7,7 @@
 import type { BarrierAccess } from './barrier';
 import type { Clock } from './clock';
 import type { CarparkRepository } from './ports';
-import type { Tenancy, TenancyRepository } from './tenancies';
+import { platesOf, type Tenancy, type TenancyRepository } from './tenancies';
 
 export interface ReconciliationFix {
   readonly carparkId: string;
@@ -51,6 +51,10 @@ const inFlight = (t: Tenancy): string[] => [
   ...(t.pendingPlate ? [t.pendingPlate] : []),
 ];
 
+/** Removed plates keep to the end of the period paid for (their own workflow revokes them then). */
+const stillPaidFor = (t: Tenancy, now: Date): string[] =>
+  opensBarrier(t) ? (t.retiredPlates ?? []).filter((r) => Date.parse(r.until) > now.getTime()).map((r) => r.plate) : [];
+
 /**
  * The fix just made is checked against a strongly consistent read of the tenancies it concerns.
  * Suspension and settlement write the tenancy first and change the barrier after, so a change
@@ -59,7 +63,7 @@ const inFlight = (t: Tenancy): string[] => [
 async function stillOpensBarrier(deps: ReconciliationDeps, tenancies: readonly Tenancy[], plate: string): Promise<Tenancy | undefined> {
   for (const tenancy of tenancies) {
     const fresh = await deps.tenancies.get(tenancy.tenancyId, true);
-    if (fresh && fresh.plate === plate && opensBarrier(fresh)) return fresh;
+    if (fresh && platesOf(fresh).includes(plate) && opensBarrier(fresh)) return fresh;
   }
   return undefined;
 }
@@ -88,8 +92,8 @@ export async function reconcileBarriers(deps: ReconciliationDeps): Promise<Recon
       // tenancy was written (pending, then registered), so the later read explains it.
       const whitelist = await deps.barrier.list(siteId);
       const live = (await Promise.all(carparkIds.map((id) => deps.tenancies.liveAtCarpark(id)))).flat();
-      const required = new Map(live.filter(opensBarrier).map((t) => [t.plate, t]));
-      const tolerated = new Set(live.flatMap(inFlight));
+      const required = new Map(live.filter(opensBarrier).flatMap((t) => platesOf(t).map((plate) => [plate, t] as const)));
+      const tolerated = new Set([...live.flatMap(inFlight), ...live.flatMap((t) => stillPaidFor(t, deps.clock.now()))]);
       const listed = new Set(whitelist.map((r) => r.plate));
 
       for (const [plate, tenancy] of required) {
@@ -107,7 +111,7 @@ export async function reconcileBarriers(deps: ReconciliationDeps): Promise<Recon
         if (required.has(plate) || tolerated.has(plate)) continue;
         await deps.barrier.revoke({ siteId, plate });
         // Settled meanwhile (its register may have run before this revoke): put it back.
-        const holders = live.filter((t) => t.plate === plate);
+        const holders = live.filter((t) => platesOf(t).includes(plate));
         const reinstated = await stillOpensBarrier(deps, holders, plate);
         if (reinstated) {
           await deps.barrier.register({ siteId, plate, validFrom: reinstated.startDate, validTo: null, reference: reinstated.tenancyId });

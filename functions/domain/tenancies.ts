@@ -37,6 +37,41 @@ export const isLive = (status: TenancyStatus): boolean => LIVE_STATUSES.includes
 export const BARRIER_STATUSES = ['pending', 'registered', 'revoked'] as const;
 export type BarrierStatus = (typeof BARRIER_STATUSES)[number];
 
+/** Most plates one tenancy may have, whatever a car park allows. */
+export const MAX_PLATES_PER_TENANCY = 3;
+
+export interface RetiredPlate {
+  readonly plate: string;
+  /** The end of the period paid for when it was removed: revoked then. */
+  readonly until: string;
+}
+
+/** The plates a tenancy holds, its first plate first (not a plate being added). */
+export const platesOf = (t: Pick<Tenancy, 'plate' | 'extraPlates'>): string[] => [t.plate, ...(t.extraPlates ?? [])];
+
+/**
+ * Every plate the barrier should open for while the tenancy's access lasts: its plates, one being
+ * added or changed to, and removed ones until their paid period ends.
+ */
+export function whitelistedPlates(t: Pick<Tenancy, 'plate' | 'extraPlates' | 'pendingPlate' | 'retiredPlates'>, now: Date): string[] {
+  const retired = (t.retiredPlates ?? []).filter((r) => Date.parse(r.until) > now.getTime()).map((r) => r.plate);
+  return [...new Set([...platesOf(t), ...(t.pendingPlate ? [t.pendingPlate] : []), ...retired])];
+}
+
+/** Plates whose claim at the barrier this tenancy holds (while it is live). */
+export const claimedPlates = (t: Pick<Tenancy, 'plate' | 'extraPlates' | 'pendingPlate'>): string[] => [
+  ...platesOf(t),
+  ...(t.pendingPlate ? [t.pendingPlate] : []),
+];
+
+/**
+ * Every plate the tenancy answers for in a look-up: its plates, one being added or changed to, and
+ * removed ones not yet revoked (forgotten once they are).
+ */
+export const platesOnRecord = (t: Pick<Tenancy, 'plate' | 'extraPlates' | 'pendingPlate' | 'retiredPlates'>): string[] => [
+  ...new Set([...claimedPlates(t), ...(t.retiredPlates ?? []).map((r) => r.plate)]),
+];
+
 /** The tenant's unpaid invoice, stamped on each live tenancy so operators see it where they look. */
 export interface TenancyArrears {
   readonly state: 'overdue' | 'suspended';
@@ -59,7 +94,20 @@ export interface Tenancy {
    */
   readonly siteId?: string;
   readonly vehicleType: VehicleType;
+  /** The tenancy's first plate: named in emails and lists. */
   readonly plate: string;
+  /**
+   * Further vehicles on the same space (a household's second car), up to the car park's
+   * `platesPerTenancy` in all. Each is claimed at the barrier and whitelisted like `plate`;
+   * billing stays one space.
+   */
+  readonly extraPlates?: readonly string[];
+  /**
+   * Plates the tenant removed: still whitelisted until the end of the period paid for (`until`),
+   * then revoked unless another live tenancy at the barrier has claimed them meanwhile. Their
+   * claims are given up when they are removed.
+   */
+  readonly retiredPlates?: readonly RetiredPlate[];
   readonly status: TenancyStatus;
   /** Why setup failed, in words the tenant can act on. */
   readonly failureReason?: string;
@@ -82,8 +130,12 @@ export interface Tenancy {
    * tenancy is not renewed: it ends at `endsAt` (this stays, for an undone cancellation).
    */
   readonly renewsAt?: string;
-  /** A plate change in flight: registered before the old plate is revoked. */
+  /**
+   * A plate change in flight: registered before the old plate is revoked. With `addingPlate`, a
+   * further plate being added (nothing is revoked); otherwise it replaces `plate`.
+   */
   readonly pendingPlate?: string;
+  readonly addingPlate?: boolean;
   /** During a vehicle type change: what it was, to put back if the new price cannot be paid. */
   readonly previousVehicle?: { readonly vehicleType: VehicleType; readonly priceId: string; readonly monthlyAmount: number };
   /** Present while the tenant has an unpaid invoice. */
@@ -217,6 +269,28 @@ export interface TenancyRepository {
   commitPlateChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<Tenancy | undefined>;
   /** Drops the pending plate and its claim. */
   abortPlateChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<void>;
+  /**
+   * Claims a further plate and records it as being added to an active tenancy (committed like a
+   * plate change). ConflictError `plate_in_use`, or `tenancy_busy` when the tenancy is not active,
+   * has a change in flight, or changed since it was read.
+   */
+  startPlateAddition(tenancy: Tenancy, plate: string, now: string, note?: TimelineNote): Promise<void>;
+  /**
+   * Takes a plate off an active tenancy in one transaction: its claim given up and the plate kept
+   * whitelisted `until` (a retired plate). Only from the plates read, with no change in flight;
+   * ConflictError `tenancy_busy` otherwise.
+   */
+  removePlate(tenancy: Tenancy, plate: string, until: string, now: string, note?: TimelineNote): Promise<Tenancy>;
+  /**
+   * Holds a plate nobody claims while it is revoked at the barrier, so no tenancy can claim (and
+   * register) it meanwhile; the hold lapses by itself after a few minutes. False when a live tenancy
+   * claims it.
+   */
+  holdForRevocation(tenancy: Pick<Tenancy, 'tenancyId' | 'carparkId' | 'siteId'>, plate: string): Promise<boolean>;
+  /** Ends the hold above. */
+  endRevocationHold(tenancy: Pick<Tenancy, 'tenancyId' | 'carparkId' | 'siteId'>, plate: string): Promise<void>;
+  /** Forgets a retired plate once it is revoked (or claimed again). */
+  forgetRetiredPlate(tenancyId: string, plate: string, now: string, note?: TimelineNote): Promise<void>;
   /**
    * Moves an active tenancy to another vehicle type in one transaction: a space of the new type
    * (capped by capacity) for the old one, and its billed unit to the new price. ConflictError

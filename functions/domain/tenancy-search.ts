@@ -12,7 +12,7 @@ import { canManageOperator, isAdmin, type Principal } from './identity';
 import type { PlateLookupDeps } from './plate-lookup';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
 import type { CarparkRepository } from './ports';
-import { asSeenByOperator, type Tenancy, type TenancyRepository, type TenancyView } from './tenancies';
+import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyRepository, type TenancyView } from './tenancies';
 import { normaliseEmail } from './users';
 
 /** Accounts matched by email, and by name, per search. */
@@ -81,7 +81,7 @@ export async function searchTenancies(
   ]);
   for (const t of plated) {
     // A tenancy that moved to another plate is no longer on this one.
-    if (foldLookAlikes(t.plate) === folded || (t.pendingPlate !== undefined && foldLookAlikes(t.pendingPlate) === folded)) add(t, 'plate');
+    if (platesOnRecord(t).some((p) => foldLookAlikes(p) === folded)) add(t, 'plate');
   }
   pages.forEach((page, i) => {
     if (page.nextCursor) truncated = true;

@@ -9,11 +9,11 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { canManageOperator, isAdmin, type Principal } from './identity';
 import { newId, newToken } from './ids';
 import { lookAlikeWarnings, normalisePlate, validatePlate, type LookAlikeWarning } from './plates';
-import { offeredPrice, type Carpark, type VehicleType } from './carparks';
+import { offeredPrice, platesAllowed, type Carpark, type VehicleType } from './carparks';
 import { sourceOf } from './tenancy-timeline';
 import { acceptedQuote } from './quotes';
 import type { SpaceReleases, WaitlistRepository } from './waitlist';
-import { asSeenByOperator, MAX_START_AHEAD_DAYS, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
+import { asSeenByOperator, MAX_START_AHEAD_DAYS, platesOf, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
 export interface TenancyWorkflows {
@@ -23,7 +23,10 @@ export interface TenancyWorkflows {
   startCancellation(tenancyId: string, cancellationId: string): Promise<void>;
   /** Stops that cancellation's execution; nothing when it is over or never started. */
   stopCancellation(tenancyId: string, cancellationId: string, reason: string): Promise<void>;
+  /** Adding a plate runs as a plate change that revokes nothing. */
   startPlateChange(tenancyId: string, newPlate: string): Promise<void>;
+  /** Revokes a removed plate at `until` (the end of the period paid for), unless claimed again by then. */
+  startPlateRemoval(tenancyId: string, plate: string, until: string): Promise<void>;
   startVehicleChange(tenancyId: string): Promise<void>;
   /**
    * Undoes a setup whose first charge waits for the tenant to authenticate it, as if its deadline
@@ -243,6 +246,7 @@ export async function changeTenancy(
   const newPlate = checked && checked.plate !== tenancy.plate ? checked.plate : undefined;
   const newType = input.vehicleType !== undefined && input.vehicleType !== tenancy.vehicleType ? input.vehicleType : undefined;
   if (!newPlate && !newType) return { tenancy, warnings: checked?.warnings ?? [] };
+  if (newPlate && platesOf(tenancy).includes(newPlate)) throw new ConflictError('plate_on_tenancy', `${newPlate} is already on this tenancy.`);
   if (tenancy.status !== 'active') {
     throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
   }
@@ -273,6 +277,59 @@ export async function changeTenancy(
     tenancy = { ...tenancy, pendingPlate: newPlate, updatedAt: now };
   }
   return { tenancy, warnings: checked?.warnings ?? [] };
+}
+
+/**
+ * Adds a further vehicle to an active tenancy, up to its car park's `platesPerTenancy`: claimed at
+ * the barrier at once and whitelisted by a plate change that revokes nothing. Billing stays one
+ * space.
+ */
+export async function addPlate(deps: TenancyDeps, caller: Principal, tenancyId: string, rawPlate: string): Promise<TenancyResult> {
+  const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can add a plate.');
+  const { plate, warnings } = plateOrThrow(rawPlate);
+  if (platesOf(tenancy).includes(plate) || tenancy.pendingPlate === plate) return { tenancy, warnings };
+  if (tenancy.status !== 'active') {
+    throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
+  }
+  const carpark = await deps.carparks.get(tenancy.carparkId);
+  const allowed = carpark ? platesAllowed(carpark) : 1;
+  if (platesOf(tenancy).length >= allowed) {
+    throw new ConflictError(
+      'plate_limit',
+      allowed === 1 ? 'This car park allows one plate per tenancy. Change the plate instead.' : `This car park allows ${allowed} plates per tenancy; remove one first.`,
+    );
+  }
+  const now = deps.clock.now().toISOString();
+  await deps.tenancies.startPlateAddition(tenancy, plate, now, { kind: 'plate_add_requested', source: sourceOf(caller), detail: { plate } });
+  await deps.workflows.startPlateChange(tenancyId, plate);
+  return { tenancy: { ...tenancy, pendingPlate: plate, addingPlate: true, updatedAt: now }, warnings };
+}
+
+/**
+ * Takes a plate off an active tenancy that has another. Its claim is given up at once, but it
+ * stays whitelisted to the end of the period paid for (a removed car may still be inside), then
+ * is revoked unless another live tenancy at the barrier has claimed it by then.
+ */
+export async function removePlate(deps: TenancyDeps, caller: Principal, tenancyId: string, rawPlate: string): Promise<Tenancy> {
+  const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
+  if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can remove a plate.');
+  const plate = normalisePlate(rawPlate);
+  if (!platesOf(tenancy).includes(plate)) throw new NotFoundError('Plate');
+  if (tenancy.status !== 'active') {
+    throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
+  }
+  if (platesOf(tenancy).length === 1) throw new ConflictError('last_plate', 'A tenancy keeps at least one plate. Change it instead, or cancel the tenancy.');
+  if (tenancy.pendingPlate) throw new ConflictError('tenancy_busy', 'A plate change is under way. Try again when it is done.');
+  const now = deps.clock.now();
+  const paidTo = tenancy.renewsAt && Date.parse(tenancy.renewsAt) > now.getTime() ? tenancy.renewsAt : now.toISOString();
+  const removed = await deps.tenancies.removePlate(tenancy, plate, paidTo, now.toISOString(), {
+    kind: 'plate_removed',
+    source: sourceOf(caller),
+    detail: { plate, until: paidTo },
+  });
+  await deps.workflows.startPlateRemoval(tenancyId, plate, paidTo);
+  return removed;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Clock } from './clock';
 import { escapeHtml } from './accounts';
 import { honouredQuote } from './quotes';
 import type { CarparkRepository, Mailer } from './ports';
-import type { BarrierStatus, Tenancy, TenancyRepository } from './tenancies';
+import { claimedPlates, isLive, platesOf, type BarrierStatus, type Tenancy, type TenancyRepository } from './tenancies';
 import type { User } from './users';
 import type { SpaceReleases } from './waitlist';
 import { DEFAULT_TIME_ZONE, formatDayAndTime, type PortalLinks } from './email-format';
@@ -146,31 +146,66 @@ export async function awaitAuthentication(
 }
 
 /** Whitelists the tenancy's plate (or the plate being changed to) from its start date. */
+/**
+ * Whitelists the tenancy's plates at its barrier, or one plate (a plate being added or changed
+ * to). A plate change of a tenancy suspended (or ended) meanwhile must not open the barrier: the
+ * workflow's catch aborts the change.
+ */
 export async function registerPlate(deps: StepDeps, input: { tenancyId: string; plate?: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  const plate = input.plate ?? tenancy.plate;
-  // A plate change of a tenancy suspended (or ended) meanwhile must not open the barrier: the
-  // workflow's catch aborts the change.
-  if (plate !== tenancy.plate && tenancy.status !== 'active' && tenancy.status !== 'cancelling') {
+  const plates = input.plate ? [input.plate] : platesOf(tenancy);
+  const changing = input.plate !== undefined && !platesOf(tenancy).includes(input.plate);
+  if (changing && tenancy.status !== 'active' && tenancy.status !== 'cancelling') {
     throw new Error(`Tenancy ${tenancy.tenancyId} is ${tenancy.status}: the new plate is not registered`);
   }
-  const registration = await deps.barrier.register({
-    siteId: await siteOf(deps, tenancy),
-    plate,
-    validFrom: tenancy.startDate,
-    validTo: null,
-    reference: tenancy.tenancyId,
-  });
-  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'registered', plate);
-  return { plate, registeredAt: registration.registeredAt };
+  const siteId = await siteOf(deps, tenancy);
+  let registeredAt = '';
+  for (const plate of plates) {
+    const registration = await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+    registeredAt = registration.registeredAt;
+  }
+  if (!changing) await recordBarrier(deps, tenancy.tenancyId, 'registered', tenancy.plate);
+  return { plate: plates[0]!, registeredAt };
 }
 
+/**
+ * Takes plates off the barrier: the tenancy's own (all of them, with any being added and any
+ * removed ones), or one plate it gave up (the old plate of a change, a removed plate whose paid
+ * period is over). A plate whose claim this live tenancy holds is revoked outright, except one
+ * named plate it holds again (added back since): that one stays. Any other plate is revoked only
+ * while held for it, so a tenancy that claimed it meanwhile, and registered it, is never shut out.
+ */
 export async function revokePlate(deps: StepDeps, input: { tenancyId: string; plate?: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  const plate = input.plate ?? tenancy.plate;
-  await deps.barrier.revoke({ siteId: await siteOf(deps, tenancy), plate });
-  if (plate === tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked', plate);
-  return { plate, revoked: true };
+  const held = isLive(tenancy.status) ? claimedPlates(tenancy) : [];
+  const plates = input.plate ? [input.plate] : [...new Set([...claimedPlates(tenancy), ...(tenancy.retiredPlates ?? []).map((r) => r.plate)])];
+  const siteId = await siteOf(deps, tenancy);
+  const revoked: string[] = [];
+  for (const plate of plates) {
+    if (held.includes(plate)) {
+      if (input.plate) continue;
+      await deps.barrier.revoke({ siteId, plate });
+      revoked.push(plate);
+    } else if (await revokeUnclaimed(deps, tenancy, siteId, plate)) {
+      revoked.push(plate);
+    }
+    if (tenancy.retiredPlates?.some((r) => r.plate === plate)) {
+      await deps.tenancies.forgetRetiredPlate(tenancy.tenancyId, plate, now(deps), held.includes(plate) ? undefined : { kind: 'plate_revoked', source: 'platform', detail: { plate } });
+    }
+  }
+  if (!input.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked', tenancy.plate);
+  return { plate: input.plate ?? tenancy.plate, revoked: revoked.length > 0, plates: revoked };
+}
+
+/** Revokes a plate nobody claims, holding it meanwhile; false (left alone) when a live tenancy claims it. */
+async function revokeUnclaimed(deps: StepDeps, tenancy: Tenancy, siteId: string, plate: string): Promise<boolean> {
+  if (!(await deps.tenancies.holdForRevocation(tenancy, plate))) return false;
+  try {
+    await deps.barrier.revoke({ siteId, plate });
+  } finally {
+    await deps.tenancies.endRevocationHold(tenancy, plate);
+  }
+  return true;
 }
 
 /**
@@ -282,16 +317,26 @@ export async function endTenancy(deps: StepDeps, input: { tenancyId: string; can
 
 // --- plate change ------------------------------------------------------------------------------
 
+/**
+ * Keeps the plate the change registered. `oldPlate`, the plate it replaced, is for the workflow
+ * to revoke; an added plate replaces none (and a retry after the commit finds nothing pending).
+ */
 export async function commitPlateChange(deps: StepDeps, input: { tenancyId: string }) {
   const tenancy = await load(deps, input.tenancyId);
+  if (tenancy.addingPlate && tenancy.pendingPlate) {
+    const added = tenancy.pendingPlate;
+    await deps.tenancies.commitPlateChange(tenancy, now(deps), { kind: 'plate_added', source: 'platform', detail: { plate: added } });
+    return { plate: added };
+  }
   const oldPlate = tenancy.plate;
+  if (!tenancy.pendingPlate) return { plate: tenancy.plate };
   const committed = await deps.tenancies.commitPlateChange(tenancy, now(deps), {
     kind: 'plate_changed',
     source: 'platform',
-    detail: { from: oldPlate, to: tenancy.pendingPlate ?? oldPlate },
+    detail: { from: oldPlate, to: tenancy.pendingPlate },
   });
   if (committed && committed.plate !== oldPlate) await recordBarrier(deps, tenancy.tenancyId, 'registered', committed.plate);
-  return { plate: committed?.plate ?? tenancy.plate, oldPlate };
+  return { plate: committed?.plate ?? tenancy.plate, ...(committed ? { oldPlate } : {}) };
 }
 
 export async function abortPlateChange(deps: StepDeps, input: { tenancyId: string }) {
@@ -335,6 +380,8 @@ export type TenancyEmail =
   | 'vehicleChangeRefused'
   | 'authenticationRequired';
 
+const listOfPlates = (plates: readonly string[]) => (plates.length === 1 ? plates[0]! : `${plates.slice(0, -1).join(', ')} and ${plates.at(-1)!}`);
+
 /** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
 export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; template: TenancyEmail }) {
   const tenancy = await load(deps, input.tenancyId);
@@ -373,7 +420,7 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
     },
     plateChanged: {
       subject: `Your plate at ${place} is updated`,
-      body: `The barrier at ${place} now opens for ${tenancy.plate}.`,
+      body: `The barrier at ${place} now opens for ${listOfPlates(platesOf(tenancy))}.`,
     },
     vehicleChanged: {
       subject: `Your tenancy at ${place} is now for a ${tenancy.vehicleType}`,

@@ -319,6 +319,7 @@ describe('functions', () => {
     }
     expect(functions.filter((f) => f.access.startsWorkflows?.length).map((f) => f.id).sort()).toEqual([
       'AcceptOffer',
+      'AddPlate',
       'AuthenticatedChargePaid',
       'CancelTenancy',
       'CreateTenancy',
@@ -326,6 +327,7 @@ describe('functions', () => {
       'InvoicePaymentFailed',
       'JoinWaitlist',
       'OfferMade',
+      'RemovePlate',
       'SpaceFreed',
       'SweepTenancies',
       'SweepWaitlists',

@@ -155,6 +155,16 @@ const matrix: Record<RouteId, Case> = {
     request: () => ({ method: 'PATCH', path: `/tenancies/${tenancyOfA[0]}`, body: { plate: 'TA00AAA' } }),
     expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 403, operatorY: 404, admin: 403 },
   },
+  AddPlate: {
+    // The plate it has: allowed callers get an accepted no-op.
+    request: () => ({ method: 'POST', path: `/tenancies/${tenancyOfA[0]}/plates`, body: { plate: 'TA00AAA' } }),
+    expect: { anonymous: 401, tenantA: 202, tenantB: 404, operatorX: 403, operatorY: 404, admin: 403 },
+  },
+  RemovePlate: {
+    // Its only plate: the owner is let through to the rule that a tenancy keeps one (409).
+    request: () => ({ method: 'DELETE', path: `/tenancies/${tenancyOfA[0]}/plates/TA00AAA` }),
+    expect: { anonymous: 401, tenantA: 409, tenantB: 404, operatorX: 403, operatorY: 404, admin: 403 },
+  },
   CancelTenancy: {
     // Each caller allowed to cancel gets a tenancy of its own to cancel.
     request: (_c, actor) => ({

@@ -6,7 +6,7 @@
  */
 import { priceFamily } from '../../domain/billing';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import { LIVE_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
+import { LIVE_STATUSES, platesOf, TENANCY_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
 import { timelinePut } from './tenancy-timeline';
@@ -40,6 +40,9 @@ const gsiSortKey = (indexName: string) => tableSchema.globalSecondaryIndexes.fin
 const noted = (tenancyId: string, at: string, note: TimelineNote | undefined): TransactItem[] => (note ? [timelinePut(tenancyId, at, note)] : []);
 
 const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
+
+/** Every status: for changes that do not depend on where the tenancy is in its life. */
+const TENANCY_STATUS_ANY = TENANCY_STATUSES;
 
 const statusIn = (statuses: readonly TenancyStatus[]) => {
   const values = Object.fromEntries(statuses.map((s, i) => [`:from${i}`, s]));
@@ -103,15 +106,24 @@ function billingChange(t: Pick<Tenancy, 'userId' | 'carparkId'>, price: { priceI
 /** Plates are claimed per barrier site; tenancies from before sites were owned, per car park. */
 const claimScope = (t: Pick<Tenancy, 'carparkId' | 'siteId'>) => (t.siteId ? `site:${t.siteId}` : t.carparkId);
 
+/**
+ * Claims a plate at the tenancy's barrier: refused while another live tenancy claims it, or while
+ * it is held for a revocation that has not lapsed (see holdForRevocation).
+ */
 function plateClaim(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plate: string): TransactItem {
   return {
     Put: {
       TableName: TableName(),
       Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate },
-      ConditionExpression: NOT_EXISTS,
+      ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now`,
+      ExpressionAttributeNames: { '#holdUntil': 'holdUntil' },
+      ExpressionAttributeValues: { ':now': new Date().toISOString() },
     },
   };
 }
+
+/** How long a plate is held while it is revoked: far longer than a revoke call, short enough not to be missed if a step dies. */
+const REVOCATION_HOLD_MS = 5 * 60_000;
 
 function plateRelease(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plate: string): TransactItem {
   return {
@@ -336,7 +348,7 @@ export const tenancyRepository: TenancyRepository = {
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, from, { ...changes, status: to }, removedFields(changes), guard) },
       occupancyChange(t.carparkId, t.vehicleType, -1),
-      plateRelease(t, t.plate),
+      ...platesOf(t).map((plate) => plateRelease(t, plate)),
       ...billingChange(t, t, -1),
       // A plate change in flight loses its claim too.
       ...(t.pendingPlate ? [plateRelease(t, t.pendingPlate)] : []),
@@ -396,8 +408,116 @@ export const tenancyRepository: TenancyRepository = {
     throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
   },
 
+  async startPlateAddition(t, plate, now, note) {
+    const result = await transact([
+      plateClaim(t, plate),
+      {
+        Update: {
+          ...tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: plate, addingPlate: true, updatedAt: now }),
+          ConditionExpression: '#status IN (:from0) AND attribute_not_exists(pendingPlate)',
+        },
+      },
+      plateSightingPut(t, plate),
+      ...noted(t.tenancyId, now, note),
+    ]);
+    if (result.ok) return;
+    if (result.failed[0]) throw new ConflictError('plate_in_use', `${plate} already has a live tenancy at this car park's barrier.`);
+    throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
+  },
+
+  async removePlate(t, plate, until, now, note) {
+    const [first, ...rest] = platesOf(t).filter((p) => p !== plate);
+    if (!first) throw new ConflictError('last_plate', 'A tenancy keeps at least one plate.');
+    const retiredPlates = [...(t.retiredPlates ?? []).filter((r) => r.plate !== plate), { plate, until }];
+    const changes = { plate: first, extraPlates: rest.length > 0 ? rest : undefined, retiredPlates, updatedAt: now };
+    const update = tenancyUpdate(t.tenancyId, ['active'], changes, removedFields(changes));
+    const result = await transact([
+      {
+        // Only from the plates read (the update time moves with every change), and with no change in flight.
+        Update: {
+          ...update,
+          ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(pendingPlate) AND #updatedAt = :read`,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': t.updatedAt },
+        },
+      },
+      plateRelease(t, plate),
+      ...noted(t.tenancyId, now, note),
+    ]);
+    if (!result.ok) throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile, or a plate change is under way. Reload it and try again.');
+    return (await this.get(t.tenancyId, true))!;
+  },
+
+  async holdForRevocation(t, plate) {
+    const now = Date.now();
+    const result = await transact([
+      {
+        Put: {
+          TableName: TableName(),
+          Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate, holdUntil: new Date(now + REVOCATION_HOLD_MS).toISOString() },
+          ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now`,
+          ExpressionAttributeNames: { '#holdUntil': 'holdUntil' },
+          ExpressionAttributeValues: { ':now': new Date(now).toISOString() },
+        },
+      },
+    ]);
+    return result.ok;
+  },
+
+  async endRevocationHold(t, plate) {
+    // Gone already (lapsed and claimed by a tenancy) is fine: that claim is not ours to delete.
+    await transact([
+      {
+        Delete: {
+          TableName: TableName(),
+          Key: keys.plateClaim(claimScope(t), plate),
+          ConditionExpression: 'tenancyId = :tenancyId AND attribute_exists(#holdUntil)',
+          ExpressionAttributeNames: { '#holdUntil': 'holdUntil' },
+          ExpressionAttributeValues: { ':tenancyId': t.tenancyId },
+        },
+      },
+    ]);
+  },
+
+  async forgetRetiredPlate(tenancyId, plate, now, note) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const t = await this.get(tenancyId, true);
+      if (!t?.retiredPlates?.some((r) => r.plate === plate)) return;
+      const rest = t.retiredPlates.filter((r) => r.plate !== plate);
+      const changes = { retiredPlates: rest.length > 0 ? rest : undefined, updatedAt: now };
+      const update = tenancyUpdate(tenancyId, TENANCY_STATUS_ANY, changes, removedFields(changes));
+      const result = await transact([
+        {
+          Update: {
+            ...update,
+            ConditionExpression: `${update.ConditionExpression} AND #updatedAt = :read`,
+            ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': t.updatedAt },
+          },
+        },
+        ...noted(tenancyId, now, note),
+      ]);
+      if (result.ok) return;
+    }
+    throw new ConflictError('tenancy_busy', `Tenancy ${tenancyId} kept changing while a removed plate was forgotten.`);
+  },
+
   async commitPlateChange(t, now, note) {
     if (!t.pendingPlate) return t;
+    if (t.addingPlate) {
+      const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { extraPlates: [...(t.extraPlates ?? []), t.pendingPlate], updatedAt: now }, ['pendingPlate', 'addingPlate']);
+      const added = await transact([
+        {
+          Update: {
+            ...update,
+            ConditionExpression: `${update.ConditionExpression} AND pendingPlate = :pending`,
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':pending': t.pendingPlate },
+          },
+        },
+        ...noted(t.tenancyId, now, note),
+      ]);
+      return added.ok ? this.get(t.tenancyId, true) : undefined;
+    }
     const result = await transact([
       { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { plate: t.pendingPlate, updatedAt: now }, ['pendingPlate']) },
       plateRelease(t, t.plate),
@@ -490,7 +610,7 @@ export const tenancyRepository: TenancyRepository = {
   async abortPlateChange(t, now, note) {
     if (!t.pendingPlate) return;
     await transact([
-      { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { updatedAt: now }, ['pendingPlate']) },
+      { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { updatedAt: now }, ['pendingPlate', 'addingPlate']) },
       plateRelease(t, t.pendingPlate),
       ...noted(t.tenancyId, now, note),
     ]);

@@ -39,6 +39,7 @@ const carparkSchema = () => z.object({
   occupied: perVehicleType,
   waiting: z.optional(perVehicleType),
   offerHours: z.optional(z.number().check(z.int())),
+  platesPerTenancy: z.optional(z.number().check(z.int())),
   smartParkingSiteId: z.string(),
   supportEmail: z.string(),
   timeZone: z.optional(z.string()),

@@ -20,6 +20,8 @@ const tenancySchema = () => z.object({
   siteId: z.optional(z.string()),
   vehicleType,
   plate: z.string(),
+  extraPlates: z.optional(z.array(z.string())),
+  retiredPlates: z.optional(z.array(z.object({ plate: z.string(), until: z.string() }))),
   status: z.enum(TENANCY_STATUSES),
   failureReason: z.optional(z.string()),
   startDate: z.string(),
@@ -30,6 +32,7 @@ const tenancySchema = () => z.object({
   endsAt: z.optional(z.string()),
   renewsAt: z.optional(z.string()),
   pendingPlate: z.optional(z.string()),
+  addingPlate: z.optional(z.boolean()),
   previousVehicle: z.optional(z.object({ vehicleType, priceId: z.string(), monthlyAmount: z.number().check(z.int()) })),
   arrears: z.optional(
     z.object({

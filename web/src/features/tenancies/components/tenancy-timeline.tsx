@@ -48,6 +48,12 @@ export function describeEvent(event: TimelineEvent): string {
       return `Plate changed: ${text(d?.from)} to ${text(d?.to)}`;
     case 'plate_change_abandoned':
       return `Plate change to ${text(d?.plate)} abandoned`;
+    case 'plate_add_requested':
+      return `Plate ${text(d?.plate)} to be added`;
+    case 'plate_added':
+      return `Plate ${text(d?.plate)} added`;
+    case 'plate_removed':
+      return d?.until ? `Plate ${text(d?.plate)} removed; it opens the barrier until ${text(d?.until)}` : `Plate ${text(d?.plate)} removed`;
     case 'vehicle_change_requested':
       return `Vehicle type change asked for: ${vehicleTypeName(text(d?.from))} to ${vehicleTypeName(text(d?.to))}`;
     case 'vehicle_change_reverted':
