@@ -54,7 +54,9 @@ export const taskFunctions = {
   },
   RevokePlateFunctionArn: {
     handler: 'handlers/tasks/revoke-plate.ts',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], smartParking: true },
+    // A plate the tenancy gave up is revoked under a hold (PutItem, then DeleteItem), so a tenancy
+    // claiming it meanwhile is never shut out; a removed plate is then forgotten (UpdateItem).
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], smartParking: true },
   },
   ActivateTenancyFunctionArn: {
     handler: 'handlers/tasks/activate-tenancy.ts',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lookAlikeWarnings, normalisePlate, validatePlate } from '../../functions/domain/plates';
+import { claimedPlates, platesOf, platesOnRecord, whitelistedPlates } from '../../functions/domain/tenancies';
 
 const ALPHANUMERIC = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
 const canonicalPlate = fc.string({ unit: fc.constantFrom(...ALPHANUMERIC), minLength: 1, maxLength: 10 });
@@ -120,5 +121,38 @@ describe('look-alike warnings', () => {
 
   it('counts positions in the normalised plate, not in what was typed', () => {
     expect(lookAlikeWarnings('ab 12 cde').map((w) => w.position)).toEqual([2, 3]);
+  });
+});
+
+describe('the plates of a tenancy', () => {
+  const tenancy = {
+    plate: 'AB12CDE',
+    extraPlates: ['FG34HIJ'],
+    pendingPlate: 'KL56MNO',
+    retiredPlates: [
+      { plate: 'PQ78RST', until: '2026-12-31T00:00:00.000Z' },
+      { plate: 'UV90WXY', until: '2026-11-30T00:00:00.000Z' },
+    ],
+  };
+
+  it('holds its own plates first plate first, and claims one being added or changed to beside them', () => {
+    expect(platesOf(tenancy)).toEqual(['AB12CDE', 'FG34HIJ']);
+    expect(platesOf({ plate: 'AB12CDE' })).toEqual(['AB12CDE']);
+    expect(claimedPlates(tenancy)).toEqual(['AB12CDE', 'FG34HIJ', 'KL56MNO']);
+  });
+
+  it('keeps a removed plate on the whitelist only until its paid period ends', () => {
+    expect(whitelistedPlates(tenancy, new Date('2026-12-15T00:00:00Z'))).toEqual(['AB12CDE', 'FG34HIJ', 'KL56MNO', 'PQ78RST']);
+    expect(whitelistedPlates(tenancy, new Date('2026-12-31T00:00:00Z'))).toEqual(['AB12CDE', 'FG34HIJ', 'KL56MNO']);
+  });
+
+  it('answers a look-up for every plate it has had and not yet seen revoked, each once', () => {
+    expect(platesOnRecord({ ...tenancy, retiredPlates: [...tenancy.retiredPlates, { plate: 'FG34HIJ', until: '2026-12-31T00:00:00.000Z' }] })).toEqual([
+      'AB12CDE',
+      'FG34HIJ',
+      'KL56MNO',
+      'PQ78RST',
+      'UV90WXY',
+    ]);
   });
 });
