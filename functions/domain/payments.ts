@@ -8,7 +8,7 @@ import type { Carpark } from './carparks';
 import type { BillingRepository, InvoiceLine, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { CarparkRepository, Mailer } from './ports';
-import type { Tenancy, TenancyRepository, TenancyStatus } from './tenancies';
+import { claimedPlates, type Tenancy, type TenancyRepository, type TenancyStatus } from './tenancies';
 import type { SpaceReleases } from './waitlist';
 import type { TenancyTimelineStore, TimelineEvent } from './tenancy-timeline';
 import type { PaymentStats } from './dashboard';
@@ -256,7 +256,8 @@ export async function endTenanciesOfDeletedSubscription(
     // Revoke first: if SmartParking fails, the event is retried and the tenancy is still live,
     // so the barrier status it records is never ahead of the barrier.
     const carpark = await deps.carparks.get(tenancy.carparkId);
-    if (carpark) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate: tenancy.plate });
+    // Every plate it claims; removed ones are revoked by their own workflow when their period ends.
+    if (carpark) for (const plate of claimedPlates(tenancy)) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate });
     const now = deps.clock.now().toISOString();
     const released = await deps.tenancies.release(
       tenancy,
