@@ -67,7 +67,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
   let cardAsksForAuthentication = false;
   const arrears = new Map<string, Arrears>();
   const rows = new Map(tenancies.map((t) => [t.tenancyId, t]));
-  const whitelist = new Set(tenancies.filter((t) => t.barrier.status === 'registered').map((t) => t.plate));
+  const whitelist = new Set(tenancies.filter((t) => t.barrier.status === 'registered').flatMap((t) => [t.plate, ...(t.extraPlates ?? [])]));
   const mailer = fakeMailer();
   const seenKeys = new Map<string, CollectionAttempt>();
 
@@ -367,6 +367,18 @@ describe('suspension after the grace period', () => {
     expect(w.rows.get('tn_p')?.status).toBe('pending');
     expect([...w.whitelist]).toEqual([]);
     expect(w.arrears.get(INVOICE)?.state).toBe('suspended');
+  });
+
+  it('takes every plate of a tenancy off the barrier, and settlement puts every one back', async () => {
+    const w = world([{ ...tenancy('tn_a', 'active', 'AA11AAA'), extraPlates: ['AA22AAA', 'AA33AAA'] }]);
+    expect([...w.whitelist].sort()).toEqual(['AA11AAA', 'AA22AAA', 'AA33AAA']);
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    expect((await suspendForArrears(w.deps, { invoiceId: INVOICE, userId: USER })).suspended).toEqual(['tn_a']);
+    expect([...w.whitelist]).toEqual([]);
+
+    w.payOutOfBand();
+    expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: ['tn_a'] });
+    expect([...w.whitelist].sort()).toEqual(['AA11AAA', 'AA22AAA', 'AA33AAA']);
   });
 
   it('suspends nothing when the invoice was paid in the meantime', async () => {
