@@ -26,8 +26,8 @@ export const scheduledJobs = [
     id: 'SweepTenancies',
     handler: 'handlers/jobs/sweep-tenancies.ts',
     schedule: 'rate(5 minutes)',
-    description: 'Every 5 minutes: resume the setup or cancellation of any tenancy left pending or cancelling past its deadline',
-    access: { table: ['Query'], startsWorkflows: ['TenancySetup', 'TenancyCancellation'] },
+    description: 'Every 5 minutes: resume the setup, cancellation or plate change of any tenancy left pending, cancelling or changing plate past its deadline',
+    access: { table: ['Query'], startsWorkflows: ['TenancySetup', 'TenancyCancellation', 'PlateChange'] },
   },
   {
     id: 'RepriceTenancies',

@@ -99,6 +99,12 @@ export const workflowResumer: WorkflowResumer = {
     return resumeAs(ENV.tenancyCancellationStateMachineArn, base, stateKey, { tenancyId, cancellationId: cancellationId ?? null });
   },
 
+  // Plate change names carry the time they started; a resumed one carries the state it was found in.
+  async resumePlateChange(tenancyId, plate, stateKey, removedUntil) {
+    const input = { tenancyId, plate, ...(removedUntil ? { removedUntil } : {}) };
+    return (await startExecution(ENV.plateChangeStateMachineArn, `plate-${tenancyId}-${plate}-sweep-${stateKey}`, input)) === 'started';
+  },
+
   // Never under the usual name: the execution that asked may still be finishing (sending the
   // email), and a start with its name and input would be taken for it.
   async continueSetup(tenancyId, invoiceId) {

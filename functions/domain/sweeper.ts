@@ -33,6 +33,11 @@ export interface WorkflowResumer {
   ): Promise<boolean>;
   /** Starts the setup again once the invoice its first charge waited on is paid; once per invoice. */
   continueSetup(tenancyId: string, invoiceId: string): Promise<boolean>;
+  /**
+   * Starts a plate change again: the plate being added or changed to, or (with `removedUntil`) a
+   * removed plate's revocation at the end of its paid period. Once per `stateKey`.
+   */
+  resumePlateChange(tenancyId: string, plate: string, stateKey: string, removedUntil?: string): Promise<boolean>;
 }
 
 export interface SweepDeps {
@@ -43,7 +48,7 @@ export interface SweepDeps {
 }
 
 export interface SweepResult {
-  readonly resumed: readonly { tenancyId: string; kind: 'setup' | 'cancellation' }[];
+  readonly resumed: readonly { tenancyId: string; kind: 'setup' | 'cancellation' | 'plate change' }[];
 }
 
 /** What a tenancy left past its deadline is waiting for, if anything. */
@@ -70,14 +75,37 @@ export function stuck(t: Tenancy, now: number, options: SweepOptions = {}): 'set
   return undefined;
 }
 
+/**
+ * Plate changes left undone: a plate being added or changed to whose workflow is past any retry
+ * (its start was lost), and removed plates still on the tenancy well after their paid period
+ * ended (their revocation's start was lost). A lost revocation waiting for a later date is found
+ * only once that date has passed, or at once when every execution is known lost.
+ */
+export function stuckPlateChanges(t: Tenancy, now: number, options: SweepOptions = {}): { plate: string; stateKey: string; removedUntil?: string }[] {
+  const afterMs = options.executionsLost ? 0 : (options.afterMs ?? SWEEP_AFTER_MS);
+  const changes: { plate: string; stateKey: string; removedUntil?: string }[] = [];
+  if (t.pendingPlate && now - Date.parse(t.updatedAt) >= afterMs) changes.push({ plate: t.pendingPlate, stateKey: `pending-${Date.parse(t.updatedAt)}` });
+  for (const removed of t.retiredPlates ?? []) {
+    if (options.executionsLost || now - Date.parse(removed.until) >= afterMs) {
+      changes.push({ plate: removed.plate, stateKey: `removed-${Date.parse(removed.until)}`, removedUntil: removed.until });
+    }
+  }
+  return changes;
+}
+
 export async function sweepTenancies(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepResult> {
   const now = deps.clock.now().getTime();
-  const resumed: { tenancyId: string; kind: 'setup' | 'cancellation' }[] = [];
+  const resumed: { tenancyId: string; kind: 'setup' | 'cancellation' | 'plate change' }[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.carparks.list({ limit: 100, ...(cursor ? { cursor } : {}) });
     for (const carpark of page.items) {
       for (const tenancy of await deps.tenancies.liveAtCarpark(carpark.carparkId)) {
+        for (const change of stuckPlateChanges(tenancy, now, options)) {
+          if (await deps.workflows.resumePlateChange(tenancy.tenancyId, change.plate, change.stateKey, change.removedUntil)) {
+            resumed.push({ tenancyId: tenancy.tenancyId, kind: 'plate change' });
+          }
+        }
         const kind = stuck(tenancy, now, options);
         if (!kind) continue;
         const expired = tenancy.awaitingAuthentication && now >= Date.parse(tenancy.awaitingAuthentication.until);

@@ -203,6 +203,24 @@ describe('a plate given up is never revoked from under a tenancy that claimed it
   });
 });
 
+describe('a plate addition whose workflow never started', () => {
+  it('is finished by the sweeper, once', async () => {
+    const { tenant, tenancy, carpark } = await activeTenancy('plates.swept@test.example', 'PS55AAA');
+    // The function died between recording the addition and starting its workflow.
+    await tenancyRepository.startPlateAddition((await tenancyRepository.get(tenancy.tenancyId, true))!, 'PS66BBB', new Date().toISOString());
+    const [{ sweepDeps }, { sweepTenancies }] = await Promise.all([import('../../functions/handlers/jobs/sweep-tenancies'), import('../../functions/domain/sweeper')]);
+    const mine = (result: { resumed: readonly { tenancyId: string; kind: string }[] }) => result.resumed.filter((r) => r.tenancyId === tenancy.tenancyId);
+
+    expect(mine(await sweepTenancies(sweepDeps, { afterMs: 0 }))).toEqual([{ tenancyId: tenancy.tenancyId, kind: 'plate change' }]);
+    await pollUntil(async () => (await tenancyOf(twin, tenant, tenancy.tenancyId)).extraPlates?.includes('PS66BBB'), {
+      timeoutMs: 20_000,
+      describeFailure: () => 'the added plate never committed',
+    });
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PS55AAA', 'PS66BBB']);
+    expect(mine(await sweepTenancies(sweepDeps, { afterMs: 0 }))).toEqual([]);
+  });
+});
+
 describe('the hold on a plate being revoked', () => {
   it('refuses a claim while it lasts, lets one through once it ends, and lapses by itself if never ended', async () => {
     const tenant = await signUp(twin, 'plates.hold@test.example');

@@ -1,6 +1,6 @@
 /** Which tenancies the sweeper resumes: the rule in `stuck`, on plain tenancies. */
 import { describe, expect, it } from 'vitest';
-import { resumeAuthenticatedSetups, stuck, sweepTenancies, SWEEP_AFTER_MS, type WorkflowResumer } from '../../functions/domain/sweeper';
+import { resumeAuthenticatedSetups, stuck, stuckPlateChanges, sweepTenancies, SWEEP_AFTER_MS, type WorkflowResumer } from '../../functions/domain/sweeper';
 import type { Tenancy } from '../../functions/domain/tenancies';
 
 const NOW = Date.parse('2026-12-10T12:00:00.000Z');
@@ -61,6 +61,10 @@ describe('the sweeper on a tenancy waiting for its first charge to be authentica
         calls.push({ tenancyId, stateKey: `paid-${invoiceId}` });
         return true;
       },
+      resumePlateChange: async (tenancyId, plate, stateKey) => {
+        calls.push({ tenancyId, stateKey: `${plate}-${stateKey}` });
+        return true;
+      },
     };
     return { calls, workflows };
   };
@@ -95,5 +99,20 @@ describe('the sweeper on a tenancy waiting for its first charge to be authentica
     expect(await resumeAuthenticatedSetups(deps, { invoiceId: 'in_paid', customerId: 'cus_1' })).toEqual({ resumed: ['tn_waits'] });
     expect(calls).toEqual([{ tenancyId: 'tn_waits', stateKey: 'paid-in_paid' }]);
     expect(await resumeAuthenticatedSetups(deps, { invoiceId: 'in_paid', customerId: 'cus_stranger' })).toEqual({ resumed: [] });
+  });
+});
+
+describe('the sweeper on a plate change left undone', () => {
+  it('resumes a plate being added or changed to once it has been quiet past any retry, under a name bound to that state', () => {
+    const changing = tenancy({ status: 'active', pendingPlate: 'NEW1PL', updatedAt: iso(NOW - SWEEP_AFTER_MS) });
+    expect(stuckPlateChanges(changing, NOW)).toEqual([{ plate: 'NEW1PL', stateKey: `pending-${NOW - SWEEP_AFTER_MS}` }]);
+    expect(stuckPlateChanges({ ...changing, updatedAt: iso(NOW - SWEEP_AFTER_MS + 1) }, NOW)).toEqual([]);
+  });
+
+  it('resumes a removed plate’s revocation only well after its paid period ended, or at once when executions were lost', () => {
+    const until = iso(NOW - SWEEP_AFTER_MS);
+    const removed = tenancy({ status: 'active', retiredPlates: [{ plate: 'OLD1PL', until }, { plate: 'OLD2PL', until: iso(NOW + 1_000) }] });
+    expect(stuckPlateChanges(removed, NOW)).toEqual([{ plate: 'OLD1PL', stateKey: `removed-${NOW - SWEEP_AFTER_MS}`, removedUntil: until }]);
+    expect(stuckPlateChanges(removed, NOW, { executionsLost: true }).map((c) => c.plate)).toEqual(['OLD1PL', 'OLD2PL']);
   });
 });
