@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import '../zod-messages';
 import { builtOnFirstUse } from './built-on-first-use';
-import { CURRENCIES, VEHICLE_TYPES } from '../domain/carparks';
+import { CURRENCIES, MAX_OFFER_HOURS, VEHICLE_TYPES } from '../domain/carparks';
 import { ACCOUNT_TYPES, ROLES } from '../domain/identity';
 import { MAX_PLATES_PER_TENANCY, TENANCY_STATUSES } from '../domain/tenancies';
 import { APPLICATION_STATUSES } from '../domain/operator-applications';
@@ -175,7 +175,7 @@ export const requests = builtOnFirstUse({
         supportEmail: z.optional(f.Email),
         timeZone: z.optional(f.TimeZone),
         offerHours: z
-          .optional(z.number().check(z.int(), z.minimum(1), z.maximum(168)))
+          .optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_OFFER_HOURS)))
           .check(z.meta({ description: 'How long a waitlist offer holds its space, in hours (default 48)' })),
         platesPerTenancy: z
           .optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_PLATES_PER_TENANCY)))

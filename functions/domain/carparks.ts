@@ -106,3 +106,6 @@ export function offeredPrice(carpark: Pick<Carpark, 'prices' | 'stripePrices'>, 
 
 /** How many plates one tenancy at the car park may whitelist. */
 export const platesAllowed = (c: Pick<Carpark, 'platesPerTenancy'>): number => c.platesPerTenancy ?? 1;
+
+/** The longest a waitlist offer may hold its space (a car park's `offerHours` is 1 to this). */
+export const MAX_OFFER_HOURS = 168;

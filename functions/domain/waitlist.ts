@@ -7,7 +7,7 @@
  * While anyone waits, a space is never rented directly (the rental's transaction checks the line
  * is empty), so nobody jumps the queue: `occupied` = live tenancies + open offers, always.
  */
-import type { VehicleType } from './carparks';
+import { MAX_OFFER_HOURS, type VehicleType } from './carparks';
 import type { Clock } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
@@ -74,6 +74,8 @@ export interface WaitlistRepository {
   offersOf(userId: string): Promise<WaitlistOffer[]>;
   /** The car park's offers, newest first, up to `limit`. */
   offersAt(carparkId: string, limit: number): Promise<WaitlistOffer[]>;
+  /** Every open offer at the car park made at or after `since` (bounded by its capacity). */
+  openOffersSince(carparkId: string, since: string): Promise<WaitlistOffer[]>;
   /**
    * One transaction: an open offer is declined or lapsed, and its space passes to `next` (the
    * next entry leaves the line, its offer is created) or, with nobody next, is given back.
@@ -316,6 +318,8 @@ async function sendOfferEmail(deps: OfferNoticeDeps, offer: WaitlistOffer, kind:
 }
 
 /** The sweep: offers lapsed past their deadline, free spaces offered to the line, at every car park. */
+const SWEEP_CONCURRENCY = 4;
+
 export async function sweepWaitlists(
   deps: OfferNoticeDeps & { carparks: Pick<CarparkRepository, 'get' | 'list'> },
 ): Promise<{ offered: number; lapsed: number }> {
@@ -329,9 +333,11 @@ export async function sweepWaitlists(
     carparkIds.push(...page.items.map((c) => c.carparkId));
     cursor = page.nextCursor;
   } while (cursor);
-  for (const carparkId of carparkIds) {
-    for (const offer of await deps.waitlist.offersAt(carparkId, 100)) {
-      if (offer.status !== 'open') continue;
+  // Any open offer was made within the longest hold (a day's margin): an older one was lapsed by
+  // an earlier sweep, every few minutes.
+  const since = new Date(now - (MAX_OFFER_HOURS + 24) * 3_600_000).toISOString();
+  const sweepCarpark = async (carparkId: string) => {
+    for (const offer of await deps.waitlist.openOffersSince(carparkId, since)) {
       if (Date.parse(offer.expiresAt) <= now) {
         if ((await lapseOffer(deps, offer.offerId)).lapsed) lapsed++;
       } else {
@@ -341,7 +347,9 @@ export async function sweepWaitlists(
     }
     const carpark = await deps.carparks.get(carparkId);
     for (const type of Object.keys(carpark?.waiting ?? {}) as VehicleType[]) offered += await offerFreeSpaces(deps, carparkId, type);
-  }
+  };
+  // A few car parks at a time: one slow car park does not hold up the rest.
+  for (let i = 0; i < carparkIds.length; i += SWEEP_CONCURRENCY) await Promise.all(carparkIds.slice(i, i + SWEEP_CONCURRENCY).map(sweepCarpark));
   return { offered, lapsed };
 }
 

@@ -9,7 +9,7 @@ import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-rep
 import { waitlistRepository } from '../../functions/adapters/dynamodb/waitlist-repository';
 import { carparkRepository } from '../../functions/adapters/dynamodb/repositories';
 import { offerNoticeDeps, waitlistDeps } from '../../functions/adapters/wiring/waitlist';
-import { lapseOffer, offerFreeSpaces, type WaitlistOffer } from '../../functions/domain/waitlist';
+import { lapseOffer, offerFreeSpaces, sweepWaitlists, type WaitlistOffer } from '../../functions/domain/waitlist';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
@@ -199,6 +199,27 @@ describe('an offer', () => {
     expect(declined.status, declined.text).toBe(200);
     const [next] = await openOffers(carpark.carparkId);
     expect(next).toMatchObject({ userId: second.userId, spaceFreedAt: offer.spaceFreedAt });
+    await expectCountsHold(carpark.carparkId);
+
+    // What the sweep reads: the open offers made since a moment, not the declined one.
+    const before = new Date(Date.parse(offer.offeredAt) - 1_000).toISOString();
+    expect((await waitlistRepository.openOffersSince(carpark.carparkId, before)).map((o) => o.offerId)).toEqual([next!.offerId]);
+    const after = new Date(Date.parse(next!.offeredAt) + 1).toISOString();
+    expect(await waitlistRepository.openOffersSince(carpark.carparkId, after)).toEqual([]);
+  });
+
+  it('is lapsed by the sweep once past its deadline (its run lost), and the space goes to the next in line', async () => {
+    const { carpark, first, second, offer } = await offered();
+    // Nothing happens before the deadline: the run is started again by name (already running).
+    expect(await sweepWaitlists(offerNoticeDeps)).toMatchObject({ lapsed: 0 });
+    expect((await waitlistRepository.getOffer(offer.offerId, true))?.status).toBe('open');
+
+    const swept = await sweepWaitlists(aWeekLater());
+    expect(swept.lapsed).toBeGreaterThanOrEqual(1);
+    expect((await waitlistRepository.getOffer(offer.offerId, true))?.status).toBe('lapsed');
+    const [next] = await openOffers(carpark.carparkId);
+    expect(next).toMatchObject({ userId: second.userId });
+    expect(next!.userId).not.toBe(first.userId);
     await expectCountsHold(carpark.carparkId);
   });
 

@@ -188,6 +188,21 @@ export const waitlistRepository: WaitlistRepository = {
     return (page.Items ?? []).map((i) => parseItem(waitlistOfferEntity, i));
   },
 
+  async openOffersSince(carparkId, since) {
+    const items = await queryAll(
+      {
+        IndexName: INDEX.tenanciesByCarpark.name,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        FilterExpression: '#status = :open',
+        ExpressionAttributeNames: { '#pk': INDEX.tenanciesByCarpark.partitionKey, '#sk': 'gsi2sk', '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': INDEX.tenanciesByCarpark.partitionValue(carparkId), ':from': `offer#${since}`, ':to': 'offer#\uffff', ':open': 'open' },
+      },
+      // Each open offer holds a space: never more than the largest car park's capacity.
+      { what: `open offers at ${carparkId}`, maxItems: 10_000, maxPages: 100 },
+    );
+    return items.map((i) => parseItem(waitlistOfferEntity, i));
+  },
+
   /** 1 round trip: the offer resolved and its space passed on (or given back), together. */
   async release(offer, outcome, at, next) {
     const resolve: TransactItem = {
