@@ -10,11 +10,9 @@ export function money(minor: number, currency: string): string {
   return new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.toUpperCase() }).format(minor / 100);
 }
 
-/** "Saturday 3 January 2027". */
-export function longDate(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(
-    new Date(iso),
-  );
+/** "Saturday 3 January 2027", in the car park's time zone when it is given. */
+export function longDate(iso: string, timeZone: string = TIME_ZONE): string {
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(new Date(iso));
 }
 
 /** "3 Jan 2027". */

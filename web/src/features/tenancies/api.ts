@@ -122,6 +122,23 @@ export function useUpdateTenancy(tenancyId: string) {
   );
 }
 
+/** The tenancy's plates, its first plate first; not a plate being added, nor removed ones. */
+export const platesOf = (tenancy: Pick<Tenancy, 'plate' | 'extraPlates'>): string[] => [tenancy.plate, ...(tenancy.extraPlates ?? [])];
+
+/** Adds a further vehicle's plate, up to the car park's plates per tenancy: the answer has it as `pendingPlate` while the barrier learns it. */
+export function useAddPlate(tenancyId: string) {
+  return useTenancyMutation((plate: string) =>
+    unwrap(api.POST('/tenancies/{tenancyId}/plates', { params: { path: { tenancyId } }, body: { plate } })),
+  );
+}
+
+/** Removes one of the tenancy's plates (not its last): it opens the barrier until the end of the period paid for. */
+export function useRemovePlate(tenancyId: string) {
+  return useTenancyMutation((plate: string) =>
+    unwrap(api.DELETE('/tenancies/{tenancyId}/plates/{plate}', { params: { path: { tenancyId, plate } } })),
+  );
+}
+
 export function useCancelTenancy(tenancyId: string) {
   return useTenancyMutation(() => unwrap(api.DELETE('/tenancies/{tenancyId}', { params: { path: { tenancyId } } })));
 }

@@ -137,6 +137,8 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
             if (values.supportEmail !== existing.supportEmail) body.supportEmail = values.supportEmail ?? '';
             const offerHours = Number(values.offerHours);
             if (values.offerHours !== undefined && offerHours !== existing.offerHours) body.offerHours = offerHours;
+            const platesPerTenancy = Number(values.platesPerTenancy);
+            if (values.platesPerTenancy !== undefined && platesPerTenancy !== existing.platesPerTenancy) body.platesPerTenancy = platesPerTenancy;
             update.mutate(body as UpdateCarparkBody, { onSuccess: (saved) => done(saved.name, body.prices !== undefined) });
           } else {
             const body = {
@@ -155,7 +157,7 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
       >
         <FormError
           error={error}
-          shownFields={['operatorId', ...carparkFieldNames()]}
+          shownFields={['operatorId', ...carparkFieldNames(), 'offerHours', 'platesPerTenancy']}
         />
         {admin && !existing && (
           <TextField label="Operator id" name="operatorId" hint="The operator company that runs it, e.g. op_0c3e…" required error={error} />
@@ -187,6 +189,18 @@ function CarparkForm({ existing, after }: { existing?: Carpark; after?: ReactNod
             max={168}
             defaultValue={String(existing.offerHours)}
             hint="When a space frees, the first in the waitlist is offered it and it is held this long for them (1 to 168 hours)."
+            error={error}
+          />
+        )}
+        {existing && (
+          <TextField
+            label="Plates per tenancy"
+            name="platesPerTenancy"
+            type="number"
+            min={1}
+            max={3}
+            defaultValue={String(existing.platesPerTenancy)}
+            hint="How many cars' plates one tenancy may put on the barrier's list (1 to 3). Billing stays one space; lowering it leaves plates already added in place."
             error={error}
           />
         )}

@@ -127,7 +127,7 @@ function TenancyPages({ carparkId, status, inArrears }: { carparkId: string; sta
       }
       label="Tenancies"
       testId="console-tenancies"
-      columns={['Plate', 'Status', 'Vehicle', 'Tenant', 'Price', 'Started', 'Arrears']}
+      columns={['Plates', 'Status', 'Vehicle', 'Tenant', 'Price', 'Started', 'Arrears']}
       empty={pages.pageNumber === 1 ? 'No tenancies here.' : 'No more tenancies.'}
       pages={pages}
       nextCursor={nextCursor}
@@ -166,7 +166,7 @@ function SearchResults({ carparkId, q, onClear }: { carparkId: string; q: string
             <caption className="visually-hidden">Tenancies found</caption>
             <thead>
               <tr>
-                <th scope="col">Plate</th>
+                <th scope="col">Plates</th>
                 <th scope="col">Status</th>
                 <th scope="col">Tenant</th>
                 <th scope="col">Matched by</th>
@@ -256,14 +256,20 @@ function csvRow(t: TenancyListItem): (string | number)[] {
 
 type TenancyListItem = TenancyList['items'][number];
 
-/** A row's first cells: the plate, linking to the tenancy, and its status. */
-function PlateAndStatus({ tenancy: t }: { tenancy: Pick<TenancyListItem, 'tenancyId' | 'plate' | 'status'> }) {
+/** A row's first cells: the plates (the first linking to the tenancy), and its status. */
+function PlateAndStatus({ tenancy: t }: { tenancy: Pick<TenancyListItem, 'tenancyId' | 'plate' | 'extraPlates' | 'status'> }) {
   return (
     <>
       <th scope="row">
         <Link to={`/console/tenancies/${t.tenancyId}`} className="plate">
           {t.plate}
         </Link>
+        {t.extraPlates?.map((plate) => (
+          <span key={plate}>
+            {' '}
+            <span className="plate">{plate}</span>
+          </span>
+        ))}
       </th>
       <td>
         <span className={`status status-${t.status}`}>{tenancyStatusName(t.status)}</span>

@@ -41,11 +41,29 @@ function ConsoleTenancy() {
             <span className={`status status-${t.status}`}>{tenancyStatusName(t.status)}</span>
             {t.failureReason && <span className="field-error"> {t.failureReason}</span>}
           </dd>
-          <dt>Plate</dt>
-          <dd>
-            <span className="plate">{t.plate}</span>
-            {t.pendingPlate && <span className="muted"> (changing to {t.pendingPlate})</span>}
+          <dt>{t.extraPlates?.length ? 'Plates' : 'Plate'}</dt>
+          <dd data-testid="console-plates">
+            {[t.plate, ...(t.extraPlates ?? [])].map((plate, i) => (
+              <span key={plate}>
+                {i > 0 && ', '}
+                <span className="plate">{plate}</span>
+              </span>
+            ))}
+            {t.pendingPlate && <span className="muted">{t.addingPlate ? ` (adding ${t.pendingPlate})` : ` (changing to ${t.pendingPlate})`}</span>}
           </dd>
+          {t.retiredPlates?.length ? (
+            <>
+              <dt>Removed plates</dt>
+              <dd data-testid="console-removed-plates">
+                {t.retiredPlates.map((r, i) => (
+                  <span key={r.plate}>
+                    {i > 0 && '; '}
+                    <span className="plate">{r.plate}</span> opens the barrier until {longDate(r.until, carpark.data?.timeZone)}
+                  </span>
+                ))}
+              </dd>
+            </>
+          ) : null}
           <dt>At the barrier</dt>
           <dd>
             {t.status === 'failed'
@@ -100,7 +118,7 @@ function ConsoleTenancy() {
         </dl>
       </section>
       {(t.status === 'active' || t.status === 'cancelling' || t.status === 'suspended') && !t.pendingPlate && (
-        <PushToBarrier tenancyId={t.tenancyId} plate={t.plate} suspended={t.status === 'suspended'} />
+        <PushToBarrier tenancyId={t.tenancyId} plates={[t.plate, ...(t.extraPlates ?? [])]} suspended={t.status === 'suspended'} />
       )}
       <TenancyTimeline tenancyId={t.tenancyId} version={t.updatedAt} />
       <p>
@@ -110,20 +128,22 @@ function ConsoleTenancy() {
   );
 }
 
-/** For a tenant at the barrier whose plate it lost: no need to wait for the nightly reconciliation. */
-function PushToBarrier({ tenancyId, plate, suspended }: { tenancyId: string; plate: string; suspended: boolean }) {
+/** For a tenant at the barrier whose plate it lost: no need to wait for the nightly reconciliation. Every plate of the tenancy goes. */
+function PushToBarrier({ tenancyId, plates, suspended }: { tenancyId: string; plates: readonly string[]; suspended: boolean }) {
   const push = usePushToBarrier(tenancyId);
+  const one = plates.length === 1;
+  const names = one ? plates[0] : `${plates.slice(0, -1).join(', ')} and ${plates.at(-1)}`;
   return (
     <section className="card" aria-labelledby="barrier-heading">
       <h2 id="barrier-heading">Barrier</h2>
       <p>
         {suspended
-          ? `Suspended: ${plate} must not open the barrier. Take it off the barrier's list now if it is still on it.`
-          : `If the barrier does not open for ${plate}, send it to the barrier again now instead of waiting for the nightly check.`}
+          ? `Suspended: ${names} must not open the barrier. Take ${one ? 'it' : 'them'} off the barrier's list now if ${one ? 'it is' : 'they are'} still on it.`
+          : `If the barrier does not open for ${names}, send ${one ? 'it' : 'them'} to the barrier again now instead of waiting for the nightly check.`}
       </p>
       {push.isSuccess && (
         <Notice tone="ok">
-          {push.data.action === 'registered' ? `${plate} is on the barrier's list again` : `${plate} is off the barrier's list`} (
+          {push.data.action === 'registered' ? `${names} ${one ? 'is' : 'are'} on the barrier's list again` : `${names} ${one ? 'is' : 'are'} off the barrier's list`} (
           {timeAndDay(push.data.at)}).
         </Notice>
       )}

@@ -53,7 +53,7 @@ export function describeEvent(event: TimelineEvent): string {
     case 'plate_added':
       return `Plate ${text(d?.plate)} added`;
     case 'plate_removed':
-      return d?.until ? `Plate ${text(d?.plate)} removed; it opens the barrier until ${text(d?.until)}` : `Plate ${text(d?.plate)} removed`;
+      return typeof d?.until === 'string' ? `Plate ${text(d?.plate)} removed; it opens the barrier until ${longDate(d.until)}` : `Plate ${text(d?.plate)} removed`;
     case 'vehicle_change_requested':
       return `Vehicle type change asked for: ${vehicleTypeName(text(d?.from))} to ${vehicleTypeName(text(d?.to))}`;
     case 'vehicle_change_reverted':

@@ -1,12 +1,27 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
 import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, Notice, QueryError } from '../../../components/status';
+import { ApiError } from '../../../lib/api-client';
 import { RequireSession } from '../../../lib/auth';
 import { longDate, money, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
-import { pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
-import { nextRenewal, useCancelTenancy, useQuote, useTenancy, useUndoCancellation, useUpdateTenancy, type PlateWarning, type Tenancy } from '../api';
+import { carparkKeys, pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
+import {
+  nextRenewal,
+  platesOf,
+  tenancyKeys,
+  useAddPlate,
+  useCancelTenancy,
+  useQuote,
+  useRemovePlate,
+  useTenancy,
+  useUndoCancellation,
+  useUpdateTenancy,
+  type PlateWarning,
+  type Tenancy,
+} from '../api';
 import { QuoteSummary } from '../components/quote-summary';
 import { PlateWarnings } from '../components/plate-warnings';
 import { TenancyTimeline } from '../components/tenancy-timeline';
@@ -76,6 +91,7 @@ function TenancyPage() {
         }
       />
       <TenancySummary tenancy={t} />
+      {carpark.data && <Plates tenancy={t} carpark={carpark.data} />}
       {(t.status === 'scheduled' || (t.status === 'pending' && t.awaitingAuthentication && !t.awaitingAuthentication.withdrawn)) && (
         <Cancellation tenancy={t} />
       )}
@@ -127,10 +143,15 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
               ? 'Being added to the barrier…'
               : `Not let in since ${timeAndDay(t.barrier.changedAt)}`}
         </dd>
-        <dt>Plate</dt>
-        <dd>
-          <span className="plate">{t.plate}</span>
-          {t.pendingPlate && <span className="muted"> (changing to {t.pendingPlate}…)</span>}
+        <dt>{t.extraPlates?.length ? 'Plates' : 'Plate'}</dt>
+        <dd data-testid="summary-plates">
+          {platesOf(t).map((plate, i) => (
+            <span key={plate}>
+              {i > 0 && ', '}
+              <span className="plate">{plate}</span>
+            </span>
+          ))}
+          {t.pendingPlate && <span className="muted">{t.addingPlate ? ` (adding ${t.pendingPlate}…)` : ` (changing to ${t.pendingPlate}…)`}</span>}
         </dd>
         <dt>Vehicle type</dt>
         <dd>{vehicleTypeName(t.vehicleType)}</dd>
@@ -168,11 +189,238 @@ function TenancySummary({ tenancy: t }: { tenancy: Tenancy }) {
   );
 }
 
+/** What went wrong with adding or removing `plate`, in words the tenant can act on; undefined for errors the form shows itself (422). */
+function plateProblem(error: unknown, plate: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  switch (error.code) {
+    case 'plate_limit':
+      // The API's message says how many plates the car park allows.
+      return `${plate} was not added. ${error.message}`;
+    case 'plate_in_use':
+      return `${plate} already opens this car park’s barrier for another tenancy, so it cannot be added here. Check the plate; if it is right, contact the car park.`;
+    case 'tenancy_not_active':
+      return 'Plates can be added or removed only while the tenancy is active.';
+    case 'tenancy_busy':
+      return 'A plate change is under way on this tenancy. This page updates by itself when it is done; then try again.';
+    case 'last_plate':
+      return 'A tenancy keeps at least one plate. To replace it, change the plate; to stop parking here, cancel the tenancy.';
+    case 'not_found':
+      return `${plate} is not one of this tenancy’s plates any more.`;
+    default:
+      return undefined;
+  }
+}
+
+function PlateProblem({ error, plate }: { error: unknown; plate: string }) {
+  const problem = plateProblem(error, plate);
+  if (!problem) return <FormError error={error} shownFields={['plate']} />;
+  return (
+    <div className="alert alert-error" role="alert">
+      <p>{problem}</p>
+    </div>
+  );
+}
+
+/**
+ * The tenancy's plates: a household's cars on one space, up to the car park's plates per tenancy.
+ * Adding one runs as a plate change (polled until the barrier has it); a removed one keeps opening
+ * the barrier until the end of the period paid for. Shown when the car park allows more than one,
+ * or the tenancy has more than one.
+ */
+function Plates({ tenancy: t, carpark }: { tenancy: Tenancy; carpark: Carpark }) {
+  const queryClient = useQueryClient();
+  const add = useAddPlate(t.tenancyId);
+  const remove = useRemovePlate(t.tenancyId);
+  const [warnings, setWarnings] = useState<{ plate: string; warnings: PlateWarning[] }>();
+  const [added, setAdded] = useState<string>();
+  const [attempted, setAttempted] = useState('');
+  const [confirming, setConfirming] = useState<string>();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const question = useRef<HTMLParagraphElement>(null);
+  const removeButtons = useRef(new Map<string, HTMLButtonElement>());
+  useEffect(() => {
+    if (confirming) question.current?.focus();
+  }, [confirming]);
+
+  const plates = platesOf(t);
+  const adding = t.addingPlate ? t.pendingPlate : undefined;
+  const retired = t.retiredPlates ?? [];
+  const allowed = carpark.platesPerTenancy;
+  if (t.status !== 'active' && t.status !== 'cancelling' && t.status !== 'suspended') return null;
+  if (allowed <= 1 && plates.length <= 1 && !adding && retired.length === 0) return null;
+
+  const held = plates.length + (adding ? 1 : 0);
+  const active = t.status === 'active';
+  const busy = t.pendingPlate !== undefined;
+  const canAdd = active && !busy && held < allowed;
+  const canRemove = active && !busy && plates.length > 1;
+  const renewsAt = nextRenewal(t);
+  const untilWords = renewsAt ? `the end of the period you have paid for, ${longDate(renewsAt, carpark.timeZone)}` : 'the end of the period you have paid for';
+  // After a plate change was refused: read the tenancy (and the car park's limit) again, so the page shows them as they are.
+  const refresh = (error: unknown) => {
+    if (!(error instanceof ApiError) || error.status !== 409) return;
+    void queryClient.invalidateQueries({ queryKey: tenancyKeys.one(t.tenancyId) });
+    if (error.code === 'plate_limit') void queryClient.invalidateQueries({ queryKey: carparkKeys.one(t.carparkId) });
+  };
+  const closeConfirmation = (plate: string) => {
+    setConfirming(undefined);
+    remove.reset();
+    removeButtons.current.get(plate)?.focus();
+  };
+
+  return (
+    <section className="card" aria-labelledby="plates-heading" data-testid="plates">
+      <h2 id="plates-heading" ref={heading} tabIndex={-1}>
+        Plates
+      </h2>
+      <p>
+        <strong data-testid="plate-count">
+          {held} of {allowed} {allowed === 1 ? 'plate' : 'plates'}
+        </strong>
+        {held > allowed && <span className="muted"> (this car park now allows {allowed}: yours stay, but none can be added)</span>}
+      </p>
+      <p className="hint">Every plate here opens the barrier, but you rent and pay for one space: park only one of these cars at a time.</p>
+      <ul className="plate-list" aria-label="Plates on this tenancy">
+        {plates.map((plate, i) => (
+          <li key={plate}>
+            <span className="plate">{plate}</span>
+            {i === 0 && plates.length > 1 && <span className="muted"> first plate</span>}
+            {canRemove && (
+              <button
+                type="button"
+                className="secondary"
+                aria-expanded={confirming === plate}
+                ref={(button) => {
+                  if (button) removeButtons.current.set(plate, button);
+                  else removeButtons.current.delete(plate);
+                }}
+                onClick={() => (remove.reset(), setConfirming(plate))}
+              >
+                Remove<span className="visually-hidden"> {plate}</span>
+              </button>
+            )}
+          </li>
+        ))}
+        {adding && (
+          <li>
+            <span className="plate">{adding}</span> <span className="muted">being added…</span>
+          </li>
+        )}
+        {retired.map((r) => (
+          <li key={r.plate} data-testid="removed-plate">
+            <span className="plate">{r.plate}</span>{' '}
+            <span className="muted">removed — opens the barrier until {longDate(r.until, carpark.timeZone)}</span>
+          </li>
+        ))}
+      </ul>
+      {adding && <Notice>Adding {adding} to the barrier… This page updates by itself.</Notice>}
+      {added && !busy && plates.includes(added) && <Notice tone="ok">{added} is added: the barrier opens for it.</Notice>}
+      {added && !busy && !plates.includes(added) && (
+        <Notice tone="warn">{added} could not be added to the barrier. Try again in a few minutes, or contact the car park.</Notice>
+      )}
+      {remove.isSuccess && !confirming && (
+        <Notice tone="ok">
+          {remove.variables} is removed. It keeps opening the barrier until {untilOf(remove.data, remove.variables, carpark.timeZone)}, then it is taken off the
+          barrier’s list.
+        </Notice>
+      )}
+      {confirming && (
+        <div className="summary" role="group" aria-labelledby="remove-plate-question" data-testid="remove-plate">
+          <p id="remove-plate-question" ref={question} tabIndex={-1}>
+            Remove <span className="plate">{confirming}</span> from this tenancy? It keeps opening the barrier until {untilWords}, then it is taken
+            off the barrier’s list. Your price stays the same.
+          </p>
+          {remove.error && <PlateProblem error={remove.error} plate={confirming} />}
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={remove.isPending}
+              onClick={() =>
+                remove.mutate(confirming, {
+                  onSuccess: () => {
+                    setConfirming(undefined);
+                    setAdded(undefined);
+                    add.reset();
+                    heading.current?.focus();
+                  },
+                  onError: refresh,
+                })
+              }
+            >
+              {remove.isPending ? 'Removing…' : `Yes, remove ${confirming}`}
+            </button>
+            <button type="button" className="secondary" onClick={() => closeConfirmation(confirming)}>
+              No, keep it
+            </button>
+          </div>
+        </div>
+      )}
+      {warnings && <PlateWarnings plate={warnings.plate} warnings={warnings.warnings} remedy="If it is wrong, remove it here and add the right one." />}
+      {add.error && <PlateProblem error={add.error} plate={attempted} />}
+      {canAdd ? (
+        <form
+          className="form inline-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            const form = event.currentTarget;
+            const plate = String(new FormData(form).get('plate') ?? '');
+            setAttempted(plate.toUpperCase().replace(/[^A-Z0-9]/g, ''));
+            add.mutate(plate, {
+              onSuccess: ({ tenancy, warnings }) => {
+                const plate = tenancy.addingPlate ? tenancy.pendingPlate : undefined;
+                setAdded(plate);
+                setWarnings(plate && warnings.length > 0 ? { plate, warnings } : undefined);
+                remove.reset();
+                form.reset();
+              },
+              onError: refresh,
+            });
+          }}
+        >
+          <TextField
+            label="Plate to add"
+            name="plate"
+            required
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            className="plate-input"
+            hint="Another car of your household, as on its plate, e.g. AB12 CDE. The barrier camera reads it."
+            error={add.error}
+          />
+          <SubmitButton pending={add.isPending} pendingText="Adding…">
+            Add plate
+          </SubmitButton>
+        </form>
+      ) : (
+        active &&
+        !busy &&
+        held >= allowed &&
+        allowed > 1 && <p className="muted">This car park allows {allowed} plates per tenancy: remove one to add another.</p>
+      )}
+      {!active && <p className="muted">Plates can be added or removed while the tenancy is active.</p>}
+    </section>
+  );
+}
+
+/** When a just-removed plate stops opening the barrier, as the API recorded it. */
+function untilOf(tenancy: Tenancy, plate: string, timeZone: string): string {
+  const until = tenancy.retiredPlates?.find((r) => r.plate === plate)?.until;
+  return until ? longDate(until, timeZone) : 'the end of the period you have paid for';
+}
+
 function ChangePlate({ tenancy, onWarnings }: { tenancy: Tenancy; onWarnings: (warnings: PlateWarning[]) => void }) {
   const update = useUpdateTenancy(tenancy.tenancyId);
   return (
     <section className="card" aria-labelledby="plate-heading">
       <h2 id="plate-heading">Change plate</h2>
+      {tenancy.extraPlates?.length ? (
+        <p className="hint">
+          This replaces <span className="plate">{tenancy.plate}</span>. To replace another plate, remove it above and add the new one.
+        </p>
+      ) : null}
       {update.isSuccess && <Notice tone="ok">Your new plate is on its way to the barrier.</Notice>}
       <form
         className="form inline-form"
