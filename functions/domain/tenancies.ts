@@ -271,10 +271,11 @@ export interface TenancyRepository {
   abortPlateChange(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<void>;
   /**
    * Claims a further plate and records it as being added to an active tenancy (committed like a
-   * plate change). ConflictError `plate_in_use`, or `tenancy_busy` when the tenancy is not active,
-   * has a change in flight, or changed since it was read.
+   * plate change); `cutShort`: a removed plate whose time ends now, to make room under the limit.
+   * ConflictError `plate_in_use`, or `tenancy_busy` when the tenancy is not active, has a change
+   * in flight, or changed since it was read.
    */
-  startPlateAddition(tenancy: Tenancy, plate: string, now: string, note?: TimelineNote): Promise<void>;
+  startPlateAddition(tenancy: Tenancy, plate: string, now: string, note?: TimelineNote, cutShort?: string): Promise<void>;
   /**
    * Takes a plate off an active tenancy in one transaction: its claim given up and the plate kept
    * whitelisted `until` (a retired plate). Only from the plates read, with no change in flight;

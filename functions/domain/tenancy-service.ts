@@ -281,8 +281,10 @@ export async function changeTenancy(
 
 /**
  * Adds a further vehicle to an active tenancy, up to its car park's `platesPerTenancy`: claimed at
- * the barrier at once and whitelisted by a plate change that revokes nothing. Billing stays one
- * space.
+ * the barrier at once and whitelisted by a plate change. Billing stays one space. The limit counts
+ * what opens the barrier: a removed plate still in its paid period counts until then, unless this
+ * plate takes its place, which ends its time now (the change revokes it once the new plate is on),
+ * so removing and adding in turn never puts more cars on the whitelist than the limit.
  */
 export async function addPlate(deps: TenancyDeps, caller: Principal, tenancyId: string, rawPlate: string): Promise<TenancyResult> {
   const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
@@ -300,10 +302,23 @@ export async function addPlate(deps: TenancyDeps, caller: Principal, tenancyId: 
       allowed === 1 ? 'This car park allows one plate per tenancy. Change the plate instead.' : `This car park allows ${allowed} plates per tenancy; remove one first.`,
     );
   }
-  const now = deps.clock.now().toISOString();
-  await deps.tenancies.startPlateAddition(tenancy, plate, now, { kind: 'plate_add_requested', source: sourceOf(caller), detail: { plate } });
+  const at = deps.clock.now();
+  // Removed plates still opening the barrier, but not this one (added back, it adds no car).
+  const stillOpen = (tenancy.retiredPlates ?? [])
+    .filter((r) => r.plate !== plate && Date.parse(r.until) > at.getTime())
+    .sort((a, b) => a.until.localeCompare(b.until));
+  const cutShort = platesOf(tenancy).length + stillOpen.length >= allowed ? stillOpen[0]?.plate : undefined;
+  const now = at.toISOString();
+  await deps.tenancies.startPlateAddition(
+    tenancy,
+    plate,
+    now,
+    { kind: 'plate_add_requested', source: sourceOf(caller), detail: { plate, ...(cutShort ? { replaces: cutShort } : {}) } },
+    cutShort,
+  );
   await deps.workflows.startPlateChange(tenancyId, plate);
-  return { tenancy: { ...tenancy, pendingPlate: plate, addingPlate: true, updatedAt: now }, warnings };
+  const retiredPlates = tenancy.retiredPlates?.map((r) => (r.plate === cutShort ? { ...r, until: now } : r));
+  return { tenancy: { ...tenancy, pendingPlate: plate, addingPlate: true, ...(retiredPlates ? { retiredPlates } : {}), updatedAt: now }, warnings };
 }
 
 /**
@@ -315,6 +330,7 @@ export async function removePlate(deps: TenancyDeps, caller: Principal, tenancyI
   const tenancy = await visibleTenancy(deps, caller, tenancyId, true);
   if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can remove a plate.');
   const plate = normalisePlate(rawPlate);
+  if (tenancy.pendingPlate === plate) throw new ConflictError('tenancy_busy', `${plate} is being put on the barrier. Remove it when that is done.`);
   if (!platesOf(tenancy).includes(plate)) throw new NotFoundError('Plate');
   if (tenancy.status !== 'active') {
     throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);

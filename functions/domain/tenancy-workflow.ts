@@ -145,7 +145,6 @@ export async function awaitAuthentication(
   return { state: 'asked' };
 }
 
-/** Whitelists the tenancy's plate (or the plate being changed to) from its start date. */
 /**
  * Whitelists the tenancy's plates at its barrier, or one plate (a plate being added or changed
  * to). A plate change of a tenancy suspended (or ended) meanwhile must not open the barrier: the
@@ -165,7 +164,10 @@ export async function registerPlate(deps: StepDeps, input: { tenancyId: string; 
     registeredAt = registration.registeredAt;
   }
   if (!changing) await recordBarrier(deps, tenancy.tenancyId, 'registered', tenancy.plate);
-  return { plate: plates[0]!, registeredAt };
+  // The plate a change replaces, read before the change commits (a commit retried after it went
+  // through no longer knows it): the workflow revokes it after the commit.
+  const replaces = changing && tenancy.pendingPlate === input.plate && !tenancy.addingPlate ? tenancy.plate : undefined;
+  return { plate: plates[0]!, registeredAt, ...(replaces ? { replaces } : {}) };
 }
 
 /**
@@ -182,15 +184,20 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
   const siteId = await siteOf(deps, tenancy);
   const revoked: string[] = [];
   for (const plate of plates) {
+    let done = false;
     if (held.includes(plate)) {
-      if (input.plate) continue;
-      await deps.barrier.revoke({ siteId, plate });
-      revoked.push(plate);
-    } else if (await revokeUnclaimed(deps, tenancy, siteId, plate)) {
-      revoked.push(plate);
+      // Named, and held again (added back since it was removed): it stays.
+      if (!input.plate) {
+        await deps.barrier.revoke({ siteId, plate });
+        done = true;
+      }
+    } else {
+      // Left alone when another live tenancy claims it now: it is theirs.
+      done = await revokeUnclaimed(deps, tenancy, siteId, plate);
     }
+    if (done) revoked.push(plate);
     if (tenancy.retiredPlates?.some((r) => r.plate === plate)) {
-      await deps.tenancies.forgetRetiredPlate(tenancy.tenancyId, plate, now(deps), held.includes(plate) ? undefined : { kind: 'plate_revoked', source: 'platform', detail: { plate } });
+      await deps.tenancies.forgetRetiredPlate(tenancy.tenancyId, plate, now(deps), done ? { kind: 'plate_revoked', source: 'platform', detail: { plate } } : undefined);
     }
   }
   if (!input.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked', tenancy.plate);
@@ -318,25 +325,30 @@ export async function endTenancy(deps: StepDeps, input: { tenancyId: string; can
 // --- plate change ------------------------------------------------------------------------------
 
 /**
- * Keeps the plate the change registered. `oldPlate`, the plate it replaced, is for the workflow
- * to revoke; an added plate replaces none (and a retry after the commit finds nothing pending).
+ * Keeps the plate the change registered. `oldPlate` is for the workflow to revoke: the plate a
+ * change replaced (as the registration read it, so a retried commit still knows it), or a removed
+ * plate whose time an added plate cut short (see addPlate). The revocation leaves alone a plate
+ * the tenancy still holds, so naming one that stayed (a commit that did not happen) is harmless.
  */
-export async function commitPlateChange(deps: StepDeps, input: { tenancyId: string }) {
+export async function commitPlateChange(deps: StepDeps, input: { tenancyId: string; registered?: { replaces?: string } }) {
   const tenancy = await load(deps, input.tenancyId);
-  if (tenancy.addingPlate && tenancy.pendingPlate) {
+  const at = deps.clock.now();
+  const displaced = (tenancy.retiredPlates ?? []).find((r) => Date.parse(r.until) <= at.getTime())?.plate;
+  const oldPlate = input.registered?.replaces ?? displaced;
+  const result = (plate: string) => ({ plate, ...(oldPlate ? { oldPlate } : {}) });
+  if (!tenancy.pendingPlate) return result(tenancy.plate);
+  if (tenancy.addingPlate) {
     const added = tenancy.pendingPlate;
-    await deps.tenancies.commitPlateChange(tenancy, now(deps), { kind: 'plate_added', source: 'platform', detail: { plate: added } });
-    return { plate: added };
+    await deps.tenancies.commitPlateChange(tenancy, at.toISOString(), { kind: 'plate_added', source: 'platform', detail: { plate: added } });
+    return result(added);
   }
-  const oldPlate = tenancy.plate;
-  if (!tenancy.pendingPlate) return { plate: tenancy.plate };
-  const committed = await deps.tenancies.commitPlateChange(tenancy, now(deps), {
+  const committed = await deps.tenancies.commitPlateChange(tenancy, at.toISOString(), {
     kind: 'plate_changed',
     source: 'platform',
-    detail: { from: oldPlate, to: tenancy.pendingPlate },
+    detail: { from: tenancy.plate, to: tenancy.pendingPlate },
   });
-  if (committed && committed.plate !== oldPlate) await recordBarrier(deps, tenancy.tenancyId, 'registered', committed.plate);
-  return { plate: committed?.plate ?? tenancy.plate, ...(committed ? { oldPlate } : {}) };
+  if (committed && committed.plate !== tenancy.plate) await recordBarrier(deps, tenancy.tenancyId, 'registered', committed.plate);
+  return result(committed?.plate ?? tenancy.plate);
 }
 
 export async function abortPlateChange(deps: StepDeps, input: { tenancyId: string }) {
@@ -389,6 +401,8 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
   if (input.template === 'cancelling' && !tenancy.cancellationId && tenancy.status !== 'cancelling') return { sent: false };
   // Confirmed (or given up) before the email went out: nothing to ask.
   if (input.template === 'authenticationRequired' && (!tenancy.awaitingAuthentication || tenancy.status !== 'pending')) return { sent: false };
+  // A plate change that did not commit (the tenancy ended or was suspended meanwhile) opens nothing.
+  if (input.template === 'plateChanged' && (tenancy.pendingPlate || (tenancy.status !== 'active' && tenancy.status !== 'cancelling'))) return { sent: false };
   const [user, carpark] = await Promise.all([deps.users.get(tenancy.userId), deps.carparks.get(tenancy.carparkId)]);
   if (!user) return { sent: false };
   const place = carpark?.name ?? 'the car park';

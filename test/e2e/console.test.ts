@@ -475,7 +475,7 @@ describe('finding and exporting tenancies', { timeout: 120_000 }, () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download these tenancies as CSV' }).click()]);
     const { readFile } = await import('node:fs/promises');
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
-    expect(lines[0]).toBe('tenancyId,plate,status,vehicleType,userId,monthlyPrice,currency,startDate,renewsAt,endsAt,barrier,arrears,arrearsSince');
+    expect(lines[0]).toBe('tenancyId,plate,otherPlates,status,vehicleType,userId,monthlyPrice,currency,startDate,renewsAt,endsAt,barrier,arrears,arrearsSince');
     expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(listed.items.map((t) => t.plate).sort());
     await expectText(page, '[data-testid=export-done]', new RegExp(`^${listed.items.length} tenancies exported\\.$`));
 

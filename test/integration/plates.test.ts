@@ -158,6 +158,45 @@ describe('removing a plate', () => {
     expect((await tenancyOf(twin, tenant, tenancy.tenancyId)).retiredPlates).toBeUndefined();
   });
 
+  it('never lets removing and adding in turn put more cars on the barrier than the limit: a new plate ends the time of the removed one it replaces', async () => {
+    const { tenant, tenancy, carpark } = await activeTenancy('plates.cycle@test.example', 'PY11AAA');
+    expect((await addPlate(tenant, tenancy.tenancyId, 'PY22BBB')).status).toBe(202);
+    await plateChangesDone(tenancy.tenancyId);
+    expect((await removePlate(tenant, tenancy.tenancyId, 'PY22BBB')).status).toBe(200);
+    expect(whitelist(twin, carpark.siteId), 'the removed plate is paid for').toEqual(['PY11AAA', 'PY22BBB']);
+
+    const added = await addPlate(tenant, tenancy.tenancyId, 'PY33CCC');
+    expect(added.status, added.text).toBe(202);
+    await plateChangesDone(tenancy.tenancyId);
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PY11AAA', 'PY33CCC']);
+    const after = await tenancyOf(twin, tenant, tenancy.tenancyId);
+    expect(after).toMatchObject({ plate: 'PY11AAA', extraPlates: ['PY33CCC'] });
+    expect(after.retiredPlates).toBeUndefined();
+    const timeline = (await twin.request('GET', `/tenancies/${tenancy.tenancyId}/timeline`, { token: tenant.token })).json as { items: { kind: string; detail?: Record<string, unknown> }[] };
+    expect(timeline.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'plate_add_requested', detail: { plate: 'PY33CCC', replaces: 'PY22BBB' } })]));
+  });
+
+  it('takes a plate added back while still removed off the removed list, and its removal then revokes nothing', async () => {
+    const { tenant, tenancy, carpark } = await activeTenancy('plates.back@test.example', 'PB11AAA');
+    expect((await addPlate(tenant, tenancy.tenancyId, 'PB22BBB')).status).toBe(202);
+    await plateChangesDone(tenancy.tenancyId);
+    expect((await removePlate(tenant, tenancy.tenancyId, 'PB22BBB')).status).toBe(200);
+    const busy = await addPlate(tenant, tenancy.tenancyId, 'PB22BBB');
+    expect(busy.status, busy.text).toBe(202);
+    const removingWhileAdded = await removePlate(tenant, tenancy.tenancyId, 'PB22BBB');
+    expect(removingWhileAdded.status).toBe(409);
+    expect(removingWhileAdded.json).toMatchObject({ error: { code: 'tenancy_busy' } });
+    await plateChangesDone(tenancy.tenancyId);
+
+    const back = await tenancyOf(twin, tenant, tenancy.tenancyId);
+    expect(back).toMatchObject({ plate: 'PB11AAA', extraPlates: ['PB22BBB'] });
+    expect(back.retiredPlates).toBeUndefined();
+    // The removal's revocation, when the period ends, finds the plate held again.
+    const { deps, revokePlate } = await steps();
+    expect(await revokePlate(deps, { tenancyId: tenancy.tenancyId, plate: 'PB22BBB' })).toMatchObject({ revoked: false });
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PB11AAA', 'PB22BBB']);
+  });
+
   it('refuses to remove the last plate or one the tenancy does not have', async () => {
     const { tenant, tenancy } = await activeTenancy('plates.last@test.example', 'PZ11AAA');
     const last = await removePlate(tenant, tenancy.tenancyId, 'PZ11AAA');
@@ -182,11 +221,14 @@ describe('a plate given up is never revoked from under a tenancy that claimed it
     const other = await activeTenancy('plates.change.taker@test.example', 'PC11AAA', 2, carpark);
     expect(whitelist(twin, carpark.siteId)).toEqual(['PC11AAA', 'PC22BBB']);
 
-    // A late or retried revocation of the old plate.
+    // A commit retried after it went through still names the plate replaced, as its registration read it...
+    expect(await commitPlateChange(deps, { tenancyId: tenancy.tenancyId, registered: { replaces: 'PC11AAA' } })).toEqual({ plate: 'PC22BBB', oldPlate: 'PC11AAA' });
+    // ...and its late revocation leaves the plate to the tenancy that claimed it.
     expect(await revokePlate(deps, { tenancyId: tenancy.tenancyId, plate: 'PC11AAA' })).toMatchObject({ revoked: false });
     expect(whitelist(twin, carpark.siteId)).toEqual(['PC11AAA', 'PC22BBB']);
-    // A retried commit names no old plate, so nothing of the tenancy's own is revoked either.
-    expect(await commitPlateChange(deps, { tenancyId: tenancy.tenancyId })).toEqual({ plate: 'PC22BBB' });
+    // A revocation naming the tenancy's own plate (a commit that never happened) leaves it too.
+    expect(await revokePlate(deps, { tenancyId: tenancy.tenancyId, plate: 'PC22BBB' })).toMatchObject({ revoked: false });
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PC11AAA', 'PC22BBB']);
     expect(await registerPlate(deps, { tenancyId: other.tenancy.tenancyId })).toMatchObject({ plate: 'PC11AAA' });
   });
 
@@ -229,7 +271,8 @@ describe('the hold on a plate being revoked', () => {
     const gone = { tenancyId: 'tenancy-gone', carparkId: carpark.carparkId, siteId: carpark.siteId };
 
     expect(await tenancyRepository.holdForRevocation(gone, 'PK11AAA')).toBe(true);
-    expect(await tenancyRepository.holdForRevocation(gone, 'PK11AAA'), 'one hold at a time').toBe(false);
+    expect(await tenancyRepository.holdForRevocation({ ...gone, tenancyId: 'tenancy-other' }, 'PK11AAA'), 'one holder at a time').toBe(false);
+    expect(await tenancyRepository.holdForRevocation(gone, 'PK11AAA'), 'its holder again: a revocation retried after its step died').toBe(true);
     const during = await twin.request('POST', '/tenancies', { token: tenant.token, body: { carparkId: carpark.carparkId, vehicleType: 'car', plate: 'PK11AAA' } });
     expect(during.status).toBe(409);
     expect(during.json).toMatchObject({ error: { code: 'plate_in_use' } });

@@ -6,7 +6,7 @@
  */
 import { priceFamily } from '../../domain/billing';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import { LIVE_STATUSES, platesOf, TENANCY_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
+import { LIVE_STATUSES, platesOf, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
 import { timelinePut } from './tenancy-timeline';
@@ -40,9 +40,6 @@ const gsiSortKey = (indexName: string) => tableSchema.globalSecondaryIndexes.fin
 const noted = (tenancyId: string, at: string, note: TimelineNote | undefined): TransactItem[] => (note ? [timelinePut(tenancyId, at, note)] : []);
 
 const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
-
-/** Every status: for changes that do not depend on where the tenancy is in its life. */
-const TENANCY_STATUS_ANY = TENANCY_STATUSES;
 
 const statusIn = (statuses: readonly TenancyStatus[]) => {
   const values = Object.fromEntries(statuses.map((s, i) => [`:from${i}`, s]));
@@ -408,13 +405,18 @@ export const tenancyRepository: TenancyRepository = {
     throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
   },
 
-  async startPlateAddition(t, plate, now, note) {
+  async startPlateAddition(t, plate, now, note, cutShort) {
+    const retiredPlates = cutShort ? (t.retiredPlates ?? []).map((r) => (r.plate === cutShort ? { ...r, until: now } : r)) : undefined;
+    const update = tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: plate, addingPlate: true, ...(retiredPlates ? { retiredPlates } : {}), updatedAt: now });
     const result = await transact([
       plateClaim(t, plate),
       {
+        // Only from the plates read (the limit was checked on them), with no change in flight.
         Update: {
-          ...tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: plate, addingPlate: true, updatedAt: now }),
-          ConditionExpression: '#status IN (:from0) AND attribute_not_exists(pendingPlate)',
+          ...update,
+          ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(pendingPlate) AND #updatedAt = :read`,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': t.updatedAt },
         },
       },
       plateSightingPut(t, plate),
@@ -422,7 +424,7 @@ export const tenancyRepository: TenancyRepository = {
     ]);
     if (result.ok) return;
     if (result.failed[0]) throw new ConflictError('plate_in_use', `${plate} already has a live tenancy at this car park's barrier.`);
-    throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
+    throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile, is not active, or has a plate change under way. Reload it and try again.');
   },
 
   async removePlate(t, plate, until, now, note) {
@@ -455,9 +457,10 @@ export const tenancyRepository: TenancyRepository = {
         Put: {
           TableName: TableName(),
           Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate, holdUntil: new Date(now + REVOCATION_HOLD_MS).toISOString() },
-          ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now`,
+          // Its own hold too: a revocation retried after its step died holding the plate.
+          ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now OR (tenancyId = :me AND attribute_exists(#holdUntil))`,
           ExpressionAttributeNames: { '#holdUntil': 'holdUntil' },
-          ExpressionAttributeValues: { ':now': new Date(now).toISOString() },
+          ExpressionAttributeValues: { ':now': new Date(now).toISOString(), ':me': t.tenancyId },
         },
       },
     ]);
@@ -485,16 +488,10 @@ export const tenancyRepository: TenancyRepository = {
       if (!t?.retiredPlates?.some((r) => r.plate === plate)) return;
       const rest = t.retiredPlates.filter((r) => r.plate !== plate);
       const changes = { retiredPlates: rest.length > 0 ? rest : undefined, updatedAt: now };
-      const update = tenancyUpdate(tenancyId, TENANCY_STATUS_ANY, changes, removedFields(changes));
+      // Whatever its status: only from the list read.
+      const update = withCondition(updateExpression(changes, removedFields(changes)), '#updatedAt = :read', { '#updatedAt': 'updatedAt' }, { ':read': t.updatedAt });
       const result = await transact([
-        {
-          Update: {
-            ...update,
-            ConditionExpression: `${update.ConditionExpression} AND #updatedAt = :read`,
-            ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
-            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': t.updatedAt },
-          },
-        },
+        { Update: { TableName: TableName(), Key: keys.tenancy(tenancyId), ...update } },
         ...noted(tenancyId, now, note),
       ]);
       if (result.ok) return;
@@ -505,7 +502,10 @@ export const tenancyRepository: TenancyRepository = {
   async commitPlateChange(t, now, note) {
     if (!t.pendingPlate) return t;
     if (t.addingPlate) {
-      const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { extraPlates: [...(t.extraPlates ?? []), t.pendingPlate], updatedAt: now }, ['pendingPlate', 'addingPlate']);
+      // A plate added back while it was still removed is no longer a removed one.
+      const retired = t.retiredPlates?.filter((r) => r.plate !== t.pendingPlate);
+      const changes = { extraPlates: [...(t.extraPlates ?? []), t.pendingPlate], ...(retired ? { retiredPlates: retired.length > 0 ? retired : undefined } : {}), updatedAt: now };
+      const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, changes, ['pendingPlate', 'addingPlate', ...removedFields(changes)]);
       const added = await transact([
         {
           Update: {

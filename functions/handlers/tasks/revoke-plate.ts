@@ -5,6 +5,7 @@ import { workflowTask } from '../../tasks/workflow-task';
 
 export const handler = workflowTask('RevokePlate', async (input: { tenancyId: string; plate?: string }) => {
   const result = await revokePlate(workflowDeps, input);
-  countMetric('PlateRevoked');
+  // Not when the plate was left to the tenancy that holds it now.
+  if (result.revoked) countMetric('PlateRevoked');
   return result;
 });

@@ -234,12 +234,14 @@ function ExportTenancies({ carparkId, carparkName, status, inArrears }: { carpar
   );
 }
 
-const CSV_HEADER = ['tenancyId', 'plate', 'status', 'vehicleType', 'userId', 'monthlyPrice', 'currency', 'startDate', 'renewsAt', 'endsAt', 'barrier', 'arrears', 'arrearsSince'];
+const CSV_HEADER = ['tenancyId', 'plate', 'otherPlates', 'status', 'vehicleType', 'userId', 'monthlyPrice', 'currency', 'startDate', 'renewsAt', 'endsAt', 'barrier', 'arrears', 'arrearsSince'];
 
 function csvRow(t: TenancyListItem): (string | number)[] {
   return [
     t.tenancyId,
     t.plate,
+    // Space-separated: one cell however many.
+    (t.extraPlates ?? []).join(' '),
     t.status,
     t.vehicleType,
     t.userId,
