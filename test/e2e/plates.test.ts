@@ -162,6 +162,14 @@ describe('several plates per tenancy', { timeout: 180_000 }, () => {
     await heading(consolePage, 'Mill Lane: MP22BBB');
     expect(await consolePage.getByTestId('console-removed-plates').textContent()).toBe(`MP11AAA opens the barrier until ${until}`);
 
+    // The removed plate still counts against the limit: a new plate takes its place at once.
+    await expectText(page, '[data-testid=plates]', /Adding it takes MP11AAA, which you removed, off the barrier at once\./);
+    await page.getByLabel('Plate to add').fill('MP44DDD');
+    await page.getByRole('button', { name: 'Add plate' }).click();
+    await expect.poll(whitelisted, { timeout: 20_000 }).toEqual(['MP22BBB', 'MP44DDD']);
+    await expectText(page, '[data-testid=plate-count]', /^2 of 2 plates$/);
+    await expect.poll(() => page.getByTestId('removed-plate').count(), { timeout: 10_000 }).toBe(0);
+
     // The car park's form as saved, through axe.
     await consolePage.goto(`/console/carparks/${carparkId}/edit`);
     await heading(consolePage, 'Edit Mill Lane');

@@ -254,6 +254,10 @@ function Plates({ tenancy: t, carpark }: { tenancy: Tenancy; carpark: Carpark })
   const busy = t.pendingPlate !== undefined;
   const canAdd = active && !busy && held < allowed;
   const canRemove = active && !busy && plates.length > 1;
+  // A removed plate still opening the barrier counts against the limit: the next plate added takes
+  // its place at once (the server picks the one whose time ends first).
+  const stillOpen = retired.filter((r) => Date.parse(r.until) > Date.now()).sort((a, b) => a.until.localeCompare(b.until));
+  const displaced = held + stillOpen.length >= allowed ? stillOpen[0]?.plate : undefined;
   const renewsAt = nextRenewal(t);
   const untilWords = renewsAt ? `the end of the period you have paid for, ${longDate(renewsAt, carpark.timeZone)}` : 'the end of the period you have paid for';
   // After a plate change was refused: read the tenancy (and the car park's limit) again, so the page shows them as they are.
@@ -387,7 +391,11 @@ function Plates({ tenancy: t, carpark }: { tenancy: Tenancy; carpark: Carpark })
             autoCapitalize="characters"
             spellCheck={false}
             className="plate-input"
-            hint="Another car of your household, as on its plate, e.g. AB12 CDE. The barrier camera reads it."
+            hint={
+              displaced
+                ? `Another car of your household, as on its plate, e.g. AB12 CDE. Adding it takes ${displaced}, which you removed, off the barrier at once.`
+                : 'Another car of your household, as on its plate, e.g. AB12 CDE. The barrier camera reads it.'
+            }
             error={add.error}
           />
           <SubmitButton pending={add.isPending} pendingText="Adding…">
