@@ -49,7 +49,7 @@ export function describeEvent(event: TimelineEvent): string {
     case 'plate_change_abandoned':
       return `Plate change to ${text(d?.plate)} abandoned`;
     case 'plate_add_requested':
-      return `Plate ${text(d?.plate)} to be added`;
+      return d?.replaces ? `Plate ${text(d?.plate)} to be added in place of removed ${text(d?.replaces)}` : `Plate ${text(d?.plate)} to be added`;
     case 'plate_added':
       return `Plate ${text(d?.plate)} added`;
     case 'plate_removed':
