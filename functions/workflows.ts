@@ -109,7 +109,8 @@ export const taskFunctions = {
   },
   SuspendForArrearsFunctionArn: {
     handler: 'handlers/tasks/suspend-for-arrears.ts',
-    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'], stripe: true, smartParking: true },
+    // PutItem and DeleteItem: the hold on a removed plate while it is revoked (plate-revocation.ts).
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], stripe: true, smartParking: true },
   },
   SettleArrearsFunctionArn: {
     handler: 'handlers/tasks/settle-arrears.ts',

@@ -19,6 +19,7 @@ import type { Clock } from './clock';
 import type { PaymentStore } from './payments';
 import type { CarparkRepository, Mailer } from './ports';
 import { claimedPlates, platesOf, type Tenancy, type TenancyArrears, type TenancyRepository } from './tenancies';
+import { revokePlateOf, revokeUnclaimed } from './plate-revocation';
 import type { TenancyTimelineStore, TimelineNote } from './tenancy-timeline';
 import type { PaymentStats } from './dashboard';
 import type { User } from './users';
@@ -96,7 +97,7 @@ export interface DunningDeps {
   readonly gateway: Pick<PaymentGateway, 'getInvoice' | 'payInvoice' | 'paymentNeedsAuthentication'>;
   readonly payments: Pick<PaymentStore, 'userForCustomer'>;
   readonly arrears: ArrearsStore;
-  readonly tenancies: Pick<TenancyRepository, 'get' | 'listByUser' | 'allOfUser' | 'transition' | 'suspendForArrears'>;
+  readonly tenancies: Pick<TenancyRepository, 'get' | 'listByUser' | 'allOfUser' | 'transition' | 'suspendForArrears' | 'holdForRevocation' | 'endRevocationHold'>;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly barrier: Pick<BarrierAccess, 'register' | 'revoke'>;
   readonly users: { get(userId: string): Promise<User | undefined> };
@@ -286,9 +287,13 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
   const carpark = await deps.carparks.get(tenancy.carparkId);
   if (!carpark) return;
   const siteId = carpark.smartParkingSiteId;
-  // Every plate it claims, one being added or changed to included. Removed plates keep to the end
-  // of the period paid for, which a suspension (after a renewal went unpaid) comes after.
+  // Every plate it claims, one being added or changed to included, and removed plates still in
+  // their paid period (under a hold: they are no longer its own).
   for (const plate of claimedPlates(tenancy)) await deps.barrier.revoke({ siteId, plate });
+  const at0 = deps.clock.now().getTime();
+  for (const removed of tenancy.retiredPlates ?? []) {
+    if (Date.parse(removed.until) > at0) await revokeUnclaimed(deps, tenancy, siteId, removed.plate);
+  }
   const at = deps.clock.now().toISOString();
   const revoked = { kind: 'plate_revoked', source: 'platform', detail: { plate: tenancy.plate } } as const;
   if (await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at }, revoked)) return;
@@ -308,7 +313,10 @@ async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: str
     { barrier: { status: 'registered', changedAt: at }, updatedAt: at },
     { kind: 'plate_registered', source: 'platform', detail: { plate: tenancy.plate } },
   );
-  if (!recorded) for (const plate of platesOf(tenancy)) await deps.barrier.revoke({ siteId, plate });
+  if (recorded) return;
+  // Suspended again, or ended (its plates given up): taken off as the tenancy stands now.
+  const now = (await fresh(deps, tenancy.tenancyId)) ?? tenancy;
+  for (const plate of platesOf(tenancy)) await revokePlateOf(deps, now, siteId, plate);
 }
 
 async function registerAll(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
@@ -378,7 +386,8 @@ async function reinstate(deps: DunningStepDeps, userId: string): Promise<string[
     // Ended meanwhile (its cancellation date came): the plate we just registered goes again.
     const now = await fresh(deps, tenancy.tenancyId);
     if (carpark && now && !['active', 'cancelling', 'suspended'].includes(now.status)) {
-      for (const plate of platesOf(tenancy)) await deps.barrier.revoke({ siteId: carpark.smartParkingSiteId, plate });
+      // Its claims are given up: another tenancy may hold one of the plates now.
+      for (const plate of platesOf(tenancy)) await revokePlateOf(deps, now, carpark.smartParkingSiteId, plate);
     }
   }
   return reinstated;

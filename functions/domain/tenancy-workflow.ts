@@ -12,6 +12,7 @@ import { escapeHtml } from './accounts';
 import { honouredQuote } from './quotes';
 import type { CarparkRepository, Mailer } from './ports';
 import { claimedPlates, isLive, platesOf, type BarrierStatus, type Tenancy, type TenancyRepository } from './tenancies';
+import { revokeUnclaimed } from './plate-revocation';
 import type { User } from './users';
 import type { SpaceReleases } from './waitlist';
 import { DEFAULT_TIME_ZONE, formatDayAndTime, type PortalLinks } from './email-format';
@@ -204,16 +205,6 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
   return { plate: input.plate ?? tenancy.plate, revoked: revoked.length > 0, plates: revoked };
 }
 
-/** Revokes a plate nobody claims, holding it meanwhile; false (left alone) when a live tenancy claims it. */
-async function revokeUnclaimed(deps: StepDeps, tenancy: Tenancy, siteId: string, plate: string): Promise<boolean> {
-  if (!(await deps.tenancies.holdForRevocation(tenancy, plate))) return false;
-  try {
-    await deps.barrier.revoke({ siteId, plate });
-  } finally {
-    await deps.tenancies.endRevocationHold(tenancy, plate);
-  }
-  return true;
-}
 
 /**
  * `activated` is true only for the call that moved the tenancy to active, not for a retry after it.

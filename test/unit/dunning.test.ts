@@ -68,6 +68,8 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
   const arrears = new Map<string, Arrears>();
   const rows = new Map(tenancies.map((t) => [t.tenancyId, t]));
   const whitelist = new Set(tenancies.filter((t) => t.barrier.status === 'registered').flatMap((t) => [t.plate, ...(t.extraPlates ?? [])]));
+  /** Plates another tenant's tenancy claims at the barrier (not in this world's rows). */
+  const claimedElsewhere = new Set<string>();
   const mailer = fakeMailer();
   const seenKeys = new Map<string, CollectionAttempt>();
 
@@ -168,6 +170,11 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
         apply(current, { status: 'suspended', suspendedFrom: current.status as 'active' | 'cancelling', arrears: { ...stamp, state: 'suspended' } });
         return true;
       },
+      // A plate is held for its revocation unless another tenancy claims it.
+      async holdForRevocation(_t, plate) {
+        return !claimedElsewhere.has(plate);
+      },
+      async endRevocationHold() {},
     },
     carparks: { get: async () => ({ carparkId: 'cp_1', smartParkingSiteId: 'SITE' }) as Carpark },
     barrier: {
@@ -208,6 +215,7 @@ function world(tenancies: Tenancy[] = [tenancy('tn_a', 'active', 'AA11AAA')]) {
     arrears,
     rows,
     whitelist,
+    claimedElsewhere,
     mailer,
     fixCard: () => (cardWorks = true),
     cardAsksForAuthentication: (asks = true) => (cardAsksForAuthentication = asks),
@@ -379,6 +387,25 @@ describe('suspension after the grace period', () => {
     w.payOutOfBand();
     expect(await settleArrears(w.deps, { invoiceId: INVOICE, userId: USER })).toEqual({ settled: true, reinstated: ['tn_a'] });
     expect([...w.whitelist].sort()).toEqual(['AA11AAA', 'AA22AAA', 'AA33AAA']);
+  });
+
+  it('takes removed plates still in their paid period off too, but not one another tenancy claims now', async () => {
+    const until = new Date(Date.parse(DUE) + 86_400_000).toISOString();
+    const w = world([
+      {
+        ...tenancy('tn_a', 'active', 'AA11AAA'),
+        retiredPlates: [
+          { plate: 'RR11RRR', until },
+          { plate: 'RR22RRR', until },
+        ],
+      },
+    ]);
+    w.whitelist.add('RR11RRR');
+    w.whitelist.add('RR22RRR');
+    w.claimedElsewhere.add('RR22RRR');
+    await openArrears(w.deps, { invoiceId: INVOICE, customerId: CUSTOMER });
+    await suspendForArrears(w.deps, { invoiceId: INVOICE, userId: USER });
+    expect([...w.whitelist]).toEqual(['RR22RRR']);
   });
 
   it('suspends nothing when the invoice was paid in the meantime', async () => {
