@@ -245,6 +245,30 @@ describe('a plate given up is never revoked from under a tenancy that claimed it
   });
 });
 
+describe('a plate the barrier refuses', () => {
+  it('is not added: the change is abandoned, its claim given back, and it can be tried again', async () => {
+    const { tenant, tenancy, carpark } = await activeTenancy('plates.refused@test.example', 'PF11AAA');
+    twin.integrations.smartParking.faults.set({ failureRate: 1, status: 422 });
+    try {
+      expect((await addPlate(tenant, tenancy.tenancyId, 'PF22BBB')).status).toBe(202);
+      await plateChangesDone(tenancy.tenancyId);
+    } finally {
+      twin.integrations.smartParking.faults.clear();
+    }
+    const after = await tenancyOf(twin, tenant, tenancy.tenancyId);
+    expect(after.pendingPlate).toBeUndefined();
+    expect(after.addingPlate).toBeUndefined();
+    expect(after.extraPlates).toBeUndefined();
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PF11AAA']);
+    const kinds = ((await twin.request('GET', `/tenancies/${tenancy.tenancyId}/timeline`, { token: tenant.token })).json as { items: { kind: string }[] }).items.map((e) => e.kind);
+    expect(kinds).toContain('plate_change_abandoned');
+
+    expect((await addPlate(tenant, tenancy.tenancyId, 'PF22BBB')).status, 'its claim was given back').toBe(202);
+    await plateChangesDone(tenancy.tenancyId);
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PF11AAA', 'PF22BBB']);
+  });
+});
+
 describe('a plate addition whose workflow never started', () => {
   it('is finished by the sweeper, once', async () => {
     const { tenant, tenancy, carpark } = await activeTenancy('plates.swept@test.example', 'PS55AAA');
@@ -295,6 +319,38 @@ describe('the hold on a plate being revoked', () => {
     );
     const after = await rent(twin, tenant, carpark.carparkId, 'PK22BBB');
     expect((await settle(twin, tenant, after.tenancyId)).tenancy).toMatchObject({ plate: 'PK22BBB', status: 'active' });
+  });
+});
+
+describe('every plate of a tenancy, on the barrier', () => {
+  it('is sent to the barrier again by its operator', async () => {
+    const { tenant, tenancy, carpark } = await activeTenancy('plates.push@test.example', 'PU11AAA');
+    expect((await addPlate(tenant, tenancy.tenancyId, 'PU22BBB')).status).toBe(202);
+    await plateChangesDone(tenancy.tenancyId);
+    const { getSecretString } = await import('../../functions/adapters/secrets');
+    const key = await getSecretString(process.env.SMARTPARKING_API_KEY_ID!);
+    for (const plate of ['PU11AAA', 'PU22BBB']) {
+      const dropped = await fetch(`${twin.integrations.smartParking.url}/v1/sites/${carpark.siteId}/plates/${plate}`, { method: 'DELETE', headers: { 'x-api-key': key } });
+      expect(dropped.status).toBe(204);
+    }
+    const pushed = await twin.request('POST', `/tenancies/${tenancy.tenancyId}/barrier`, { token: cast.operatorX.token });
+    expect(pushed.status, pushed.text).toBe(200);
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PU11AAA', 'PU22BBB']);
+  });
+
+  it('leaves a removed plate to the reconciliation once its paid period is over, when its own revocation never ran', async () => {
+    const { tenant, tenancy, carpark } = await activeTenancy('plates.recon@test.example', 'PQ11AAA');
+    expect((await addPlate(tenant, tenancy.tenancyId, 'PQ22BBB')).status).toBe(202);
+    await plateChangesDone(tenancy.tenancyId);
+    // Removed with its period already over, and no workflow started for it.
+    const read = (await tenancyRepository.get(tenancy.tenancyId, true))!;
+    await tenancyRepository.removePlate(read, 'PQ22BBB', new Date(Date.now() - 60_000).toISOString(), new Date().toISOString());
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PQ11AAA', 'PQ22BBB']);
+    await (reconcile as unknown as (event: unknown, context: unknown) => Promise<unknown>)(
+      {},
+      { awsRequestId: 'plates-reconcile-after', functionName: 'ReconcileBarriers', getRemainingTimeInMillis: () => 60_000 },
+    );
+    expect(whitelist(twin, carpark.siteId)).toEqual(['PQ11AAA']);
   });
 });
 
