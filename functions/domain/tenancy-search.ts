@@ -1,16 +1,18 @@
 /**
  * Finding a car park's tenancies by what an operator has in hand: a plate (look-alikes tolerated,
  * as in the plate look-up), the start of the tenant's email, or the start of their name (not for
- * what has a digit or an @ in it). Bounded: the car park, one query of the plate's sightings, one
- * of the accounts by email and one by name (at most MAX_TENANTS_MATCHED each), all at once; then
- * one query per matching account of its tenancies at the car park beside a batch read of the
- * plate's tenancies; then a batch read of the plate's tenants. `truncated` when more matched.
+ * what has a digit or an @ in it). Bounded: one query of the plate's sightings, one of the
+ * accounts by email and one by name (at most MAX_TENANTS_MATCHED each), all at once, with the car
+ * park beside them when no plate is looked for; then one query per matching account of its
+ * tenancies at the car park beside one batch read of the car park and the plate's tenancies; then
+ * a batch read of the plate's tenants. `truncated` when more matched.
  */
 import type { UserDirectory } from './user-directory';
 import { NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
 import type { PlateLookupDeps } from './plate-lookup';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
+import type { Carpark } from './carparks';
 import type { CarparkRepository } from './ports';
 import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyRepository, type TenancyView } from './tenancies';
 import { normaliseEmail } from './users';
@@ -27,7 +29,10 @@ export interface TenancySearchDeps {
   readonly tenancies: Pick<TenancyRepository, 'listByUser'>;
   readonly directory: UserDirectory;
   readonly plateSightings: PlateLookupDeps['plateSightings'];
-  readonly tenanciesByIds: PlateLookupDeps['tenancies'];
+  /** The car park and some of its tenancies, in one read. */
+  readonly carparkWithTenancies: {
+    get(carparkId: string, tenancyIds: readonly string[]): Promise<{ carpark: Carpark | undefined; tenancies: Tenancy[] }>;
+  };
   readonly users: PlateLookupDeps['users'];
 }
 
@@ -50,15 +55,30 @@ export async function searchTenancies(
   if (q.length === 0) throw new ValidationError('Type something to search for.', [{ path: 'q', message: 'Type a plate, or the start of a name or email.' }]);
   if (caller.role === 'tenant') throw new NotFoundError('Car park');
   const folded = looksLikePlate(q) ? foldLookAlikes(normalisePlate(q)) : undefined;
-  // The car park and the three searches at once; nothing found is shown unless the car park is the caller's.
-  const [carpark, byPlate, byEmail, byName] = await Promise.all([
-    deps.carparks.get(query.carparkId),
+  // The three searches at once; the car park beside them, or (for a plate) read with its tenancies
+  // next. Nothing found is shown unless the car park is the caller's.
+  const [byPlate, byEmail, byName, carparkAlone] = await Promise.all([
     folded ? deps.plateSightings.find(folded, { limit: PLATE_SIGHTINGS }) : undefined,
     deps.directory.search({ by: 'email', prefix: normaliseEmail(q), limit: MAX_TENANTS_MATCHED + 1 }),
     // Names have no digits or @: a plate or an email is not looked for among them.
     folded || q.includes('@') ? { items: [] } : deps.directory.search({ by: 'name', prefix: q, limit: MAX_TENANTS_MATCHED + 1 }),
+    folded ? undefined : deps.carparks.get(query.carparkId),
   ]);
-  if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
+  const visible = (c: Carpark | undefined): c is Carpark => c !== undefined && canManageOperator(caller, c.operatorId);
+  if (!folded && !visible(carparkAlone)) throw new NotFoundError('Car park');
+
+  let truncated = (byPlate?.truncated ?? false) || byEmail.items.length > MAX_TENANTS_MATCHED || byName.items.length > MAX_TENANTS_MATCHED;
+
+  const plateIds = [...new Set((byPlate?.items ?? []).filter((s) => s.carparkId === query.carparkId).map((s) => s.tenancyId))];
+  const accounts = [
+    ...byEmail.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'email' as const })),
+    ...byName.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'name' as const })),
+  ];
+  const [{ carpark, tenancies: plated }, pages] = await Promise.all([
+    folded ? deps.carparkWithTenancies.get(query.carparkId, plateIds) : { carpark: carparkAlone, tenancies: [] },
+    Promise.all(accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: query.carparkId, limit: TENANCIES_PER_TENANT }))),
+  ]);
+  if (!visible(carpark)) throw new NotFoundError('Car park');
 
   const matched = new Map<string, { tenancy: Tenancy; matched: Set<'plate' | 'email' | 'name'> }>();
   const add = (tenancy: Tenancy, how: 'plate' | 'email' | 'name') => {
@@ -68,17 +88,6 @@ export async function searchTenancies(
     matched.set(tenancy.tenancyId, seen);
   };
 
-  let truncated = (byPlate?.truncated ?? false) || byEmail.items.length > MAX_TENANTS_MATCHED || byName.items.length > MAX_TENANTS_MATCHED;
-
-  const plateIds = [...new Set((byPlate?.items ?? []).filter((s) => s.carparkId === carpark.carparkId).map((s) => s.tenancyId))];
-  const accounts = [
-    ...byEmail.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'email' as const })),
-    ...byName.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'name' as const })),
-  ];
-  const [plated, pages] = await Promise.all([
-    plateIds.length > 0 ? deps.tenanciesByIds.getMany(plateIds) : [],
-    Promise.all(accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: carpark.carparkId, limit: TENANCIES_PER_TENANT }))),
-  ]);
   for (const t of plated) {
     // A tenancy that moved to another plate is no longer on this one.
     if (platesOnRecord(t).some((p) => foldLookAlikes(p) === folded)) add(t, 'plate');

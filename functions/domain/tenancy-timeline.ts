@@ -9,7 +9,7 @@
  */
 import { NotFoundError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
-import type { TenancyRepository } from './tenancies';
+import type { Tenancy } from './tenancies';
 
 export const TIMELINE_EVENT_KINDS = [
   'rented',
@@ -64,9 +64,18 @@ export interface TimelinePageQuery {
   readonly cursor?: string;
 }
 
+export interface TimelinePage {
+  readonly items: TimelineEvent[];
+  readonly nextCursor?: string;
+}
+
 export interface TenancyTimelineStore {
-  /** Oldest first; one query of the tenancy's partition. */
-  page(tenancyId: string, query: TimelinePageQuery): Promise<{ items: TimelineEvent[]; nextCursor?: string }>;
+  /**
+   * A page of the events, oldest first, and the tenancy itself (undefined when there is none).
+   * One query of the tenancy's partition when the page reaches the end of the timeline (the
+   * tenancy is read with it); a longer timeline's earlier pages read the tenancy after it.
+   */
+  pageWithTenancy(tenancyId: string, query: TimelinePageQuery): Promise<{ tenancy: Tenancy | undefined; page: TimelinePage }>;
   /** Events that change no tenancy, on each tenancy they concern (idempotent per tenancy, time and kind). */
   record(events: readonly TimelineEvent[]): Promise<void>;
 }
@@ -75,8 +84,7 @@ export interface TenancyTimelineStore {
 export const sourceOf = (caller: Principal): TimelineSource => caller.role;
 
 export interface TimelineDeps {
-  readonly tenancies: Pick<TenancyRepository, 'get'>;
-  readonly timeline: Pick<TenancyTimelineStore, 'page'>;
+  readonly timeline: Pick<TenancyTimelineStore, 'pageWithTenancy'>;
 }
 
 /**
@@ -85,8 +93,8 @@ export interface TimelineDeps {
  * tenant's other invoices.
  */
 export async function tenancyTimeline(deps: TimelineDeps, caller: Principal, tenancyId: string, query: TimelinePageQuery) {
-  // The tenancy (who may see it) and the page at once; the page is dropped unless it is visible.
-  const [tenancy, page] = await Promise.all([deps.tenancies.get(tenancyId), deps.timeline.page(tenancyId, query)]);
+  // The tenancy (who may see it) and the page together; the page is dropped unless it is visible.
+  const { tenancy, page } = await deps.timeline.pageWithTenancy(tenancyId, query);
   const visible = tenancy && (tenancy.userId === caller.userId || isAdmin(caller) || canManageOperator(caller, tenancy.operatorId));
   if (!tenancy || !visible) throw new NotFoundError('Tenancy');
   const seenInFull = tenancy.userId === caller.userId || isAdmin(caller);

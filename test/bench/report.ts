@@ -196,6 +196,9 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
 
 // --- the document ----------------------------------------------------------------------------
 
+/** A row of the Targets table. */
+export const verdictRow = (v: TargetVerdict) => `| ${[v.name, v.target, v.measured, v.pass ? 'pass' : '**FAIL**'].join(' | ')} |`;
+
 const table = (header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]) =>
   [
     `| ${header.join(' | ')} |`,
@@ -370,7 +373,7 @@ export function renderMarkdown(results: BenchResults, verdicts: readonly TargetV
   lines.push(
     '## 4. DynamoDB calls per request',
     '',
-    "A fresh twin whose handlers reach DynamoDB Local through a counting proxy (`AWS_ENDPOINT_URL_DYNAMODB` points at it before any handler module loads), which counts requests by their `x-amz-target` operation. One representative request per route, one at a time, each answering its contract's success status: sign up, log in, fetch and rename the user; as the demo admin create and fetch an operator, create, list, fetch and re-price a car park; as the new user set up billing with a Stripe test card, fetch it and a SetupIntent, rent a space, list and fetch tenancies, change the plate and cancel; send the contact form about the new car park; deliver the Stripe stand-in's `invoice.paid` for that tenancy to the webhook, signed with the webhook secret as Stripe signs it (its first delivery, so the consumer sends the receipt); last, forgot and reset password (the token taken from the outbox through the stand-ins' outbox API).",
+    "A fresh twin whose handlers reach DynamoDB Local through a counting proxy (`AWS_ENDPOINT_URL_DYNAMODB` points at it before any handler module loads), which counts requests by their `x-amz-target` operation. One representative request per route, one at a time, each answering its contract's success status: sign up, log in, fetch and rename the user; as the demo admin create and fetch an operator, create, list, fetch and re-price a car park; as the new user set up billing with a Stripe test card, fetch it and a SetupIntent, rent a space, list and fetch tenancies, change the plate and cancel; send the contact form about the new car park; deliver the Stripe stand-in's `invoice.paid` for that tenancy to the webhook, signed with the webhook secret as Stripe signs it (its first delivery, so the consumer sends the receipt); last, forgot and reset password (the token taken from the outbox through the stand-ins' outbox API). Each login's token is used once, unmeasured, before its first counted request: that first use runs the authorizer, which reads the user (one GetItem) before API Gateway caches its answer for the token (30 s), and that read belongs to the token, not to whichever route happens to come first.",
     '',
     `A round trip is a call the request waited for on its own: calls in flight together (a \`Promise.all\`) count once; the proxy holds every answer back ${HOLD_MS} ms so that such calls overlap there even on a busy machine. Workflows a request starts (Step Functions stand-in, waits shortened to nothing) and the consumers of events it puts on the bus (the webhook's) run in the same process, sometimes before the request is answered; calls made in the request's own async context carry a marker header (a middleware on the functions' DynamoDB client), so the workflows' and consumers' calls are counted apart, until every workflow has finished and every event has been delivered. They are not on the request's path.`,
     '',
@@ -523,7 +526,7 @@ function tenancySections(results: BenchResults): string[] {
   return lines;
 }
 
-function consoleVerdicts(results: BenchResults): TargetVerdict[] {
+export function consoleVerdicts(results: Pick<BenchResults, 'console'>): TargetVerdict[] {
   const c = results.console;
   const target = BENCH.targets.consoleP50Ratio;
   return (['dashboard', 'search', 'timeline'] as const).map((id) => {
@@ -539,7 +542,7 @@ function consoleVerdicts(results: BenchResults): TargetVerdict[] {
 
 const CONSOLE_LABELS = { dashboard: 'Dashboard', search: 'Tenancy search by plate', timeline: 'Tenancy timeline' } as const;
 
-function consoleSection(results: BenchResults): string[] {
+export function consoleSection(results: Pick<BenchResults, 'console'>): string[] {
   const c = results.console;
   return [
     '## 8. The operator console at scale',

@@ -9,6 +9,7 @@ import { arrearsEntity } from '../../functions/adapters/dynamodb/entities/billin
 import { carparkEntity } from '../../functions/adapters/dynamodb/entities/carparks';
 import { CorruptItemError, parseItem } from '../../functions/adapters/dynamodb/entities/item';
 import { tenancyEntity } from '../../functions/adapters/dynamodb/entities/tenancies';
+import { failedPaymentMarkerEntity, statsMonthEntity, statsTotalsEntity } from '../../functions/adapters/dynamodb/entities/stats';
 import { userEntity } from '../../functions/adapters/dynamodb/entities/users';
 import { QueryCapExceededError, queryAll, queryFilteredPage } from '../../functions/adapters/dynamodb/table';
 import type { Tenancy } from '../../functions/domain/tenancies';
@@ -68,6 +69,62 @@ describe('parsing items read from the table', () => {
     const carpark = { carparkId: 'cp_1', operatorId: 'op_1', name: 'N', address: { line1: 'l', city: 'c', postcode: 'p', country: 'GB' }, currency: 'gbp', prices: { bus: 1 }, capacity: {}, occupied: {}, smartParkingSiteId: 's', supportEmail: 'e', createdAt: 't', updatedAt: 't' };
     expect(() => parseItem(carparkEntity, { pk: 'carpark#cp_1', sk: 'carpark', ...carpark })).toThrow(CorruptItemError);
     expect(() => parseItem(arrearsEntity, { pk: 'billing#usr_1', sk: 'arrears#in_1', userId: 'usr_1', customerId: 'cus_1', invoiceId: 'in_1', number: null, amountDue: 1, currency: 'gbp', hostedInvoiceUrl: null, since: 't', state: 'overdue' })).toThrow(/retryAt/);
+  });
+});
+
+describe('dashboard statistics items', () => {
+  const partition = 'stats#operator#op_1';
+
+  it('gathers a month bucket\'s flat counts by vehicle type, absent and zero counts left out', () => {
+    const stored = { pk: partition, sk: 'month#2026-03#cp_1', type: 'statsMonth', carparkId: 'cp_1', month: '2026-03', taken_car: 3, taken_van: 0, freed_ev: 1, revenue: 25_000, paymentsFailed: 2 };
+    expect(parseItem(statsMonthEntity, stored)).toEqual({
+      carparkId: 'cp_1',
+      month: '2026-03',
+      taken: { car: 3 },
+      freed: { ev: 1 },
+      ended: 0,
+      revenue: 25_000,
+      paymentsFailed: 2,
+      paymentsRecovered: 0,
+    });
+  });
+
+  it('gathers a total\'s open arrears, oldest first, and counts an absent MRR as zero', () => {
+    const stored = {
+      pk: partition,
+      sk: 'totals#cp_1',
+      type: 'statsTotals',
+      carparkId: 'cp_1',
+      arrears_in_b: { since: '2026-02-01T00:00:00.000Z', amount: 9_000 },
+      arrears_in_a: { since: '2026-03-01T00:00:00.000Z', amount: 12_000 },
+    };
+    expect(parseItem(statsTotalsEntity, stored)).toEqual({
+      carparkId: 'cp_1',
+      mrr: 0,
+      arrears: [
+        { invoiceId: 'in_b', since: '2026-02-01T00:00:00.000Z', amount: 9_000 },
+        { invoiceId: 'in_a', since: '2026-03-01T00:00:00.000Z', amount: 12_000 },
+      ],
+    });
+  });
+
+  it('refuses malformed statistics as corrupt items, naming the failing fields', () => {
+    const fieldsOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(CorruptItemError);
+        return (error as CorruptItemError).fields.map((f) => f.path).sort();
+      }
+      throw new Error('parsed');
+    };
+    expect(fieldsOf(() => parseItem(statsMonthEntity, { pk: partition, sk: 'month#x', month: '2026-03', revenue: '10', taken_car: 'many' }))).toEqual(['carparkId', 'revenue', 'taken_car']);
+    expect(fieldsOf(() => parseItem(statsTotalsEntity, { pk: partition, sk: 'totals#cp_1', carparkId: 'cp_1', mrr: 100, arrears_in_1: { since: '2026-01-01' } }))).toEqual(['arrears.0.amount']);
+    expect(fieldsOf(() => parseItem(failedPaymentMarkerEntity, { pk: 'statsMarker#failed#in_1', sk: 'statsMarker', month: '2026-03', parts: [{ operatorId: 'op_1' }] }))).toEqual([
+      'parts.0.amount',
+      'parts.0.carparkId',
+      'since',
+    ]);
   });
 });
 

@@ -61,7 +61,9 @@ export const keys = {
   tenancy: (tenancyId: string) => item(ENTITY.tenancy, tenancyId),
   /**
    * An event of a tenancy's timeline, in the tenancy's partition after its time: one query reads
-   * the timeline in order. The same fact at the same time (a redelivery) has the same key.
+   * the timeline in order. The same fact at the same time (a redelivery) has the same key. The
+   * tenancy's own item (`tenancy`) sorts right after its events: a page that reaches the end of
+   * the timeline reads it in the same query (tenancy-timeline.ts), so nothing else may sort between.
    */
   tenancyEvent: (tenancyId: string, at: string, kind: string, ref?: string): Key => ({
     pk: item(ENTITY.tenancy, tenancyId).pk,

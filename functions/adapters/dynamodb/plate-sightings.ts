@@ -7,11 +7,13 @@
 import type { PlateSighting } from '../../domain/plate-lookup';
 import { foldLookAlikes } from '../../domain/plates';
 import type { Tenancy } from '../../domain/tenancies';
-import { parseItem } from './entities/item';
+import type { Carpark } from '../../domain/carparks';
+import { carparkEntity } from './entities/carparks';
+import { parseItem, type StoredItem } from './entities/item';
 import { plateSightingEntity, tenancyEntity } from './entities/tenancies';
-import { userEntity } from './entities/users';
+import { TENANT_CONTACT_ATTRIBUTES, tenantContactEntity } from './entities/users';
 import { ENTITY, keys } from './keys';
-import { batchGet, db, TableName, type TransactItem } from './table';
+import { BATCH_GET_MAX, batchGet, batchGetItems, db, getItem, TableName, type TransactItem } from './table';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The sighting of `plate` by a tenancy, to put in the transaction that gives it the plate (idempotent). */
@@ -42,10 +44,27 @@ export const tenanciesByIds = {
   getMany: (tenancyIds: readonly string[]) => batchGet(tenancyEntity, tenancyIds.map((id) => keys.tenancy(id))),
 };
 
-/** 1 round trip (BatchGetItem, at most 100): only what the look-up shows of each tenant. */
-export const tenantsByIds = {
-  async getMany(userIds: readonly string[]) {
-    const users = await batchGet(userEntity, userIds.map((id) => keys.user(id)));
-    return users.map(({ userId, name, email }) => ({ userId, name, email }));
+/**
+ * 1 round trip: a car park and some tenancies (those of a plate: at most 100) in one BatchGetItem
+ * (two at once past 99 tenancies), or a GetItem of the car park alone when there are none.
+ */
+export const carparkWithTenancies = {
+  async get(carparkId: string, tenancyIds: readonly string[]): Promise<{ carpark: Carpark | undefined; tenancies: Tenancy[] }> {
+    const carparkKey = keys.carpark(carparkId);
+    if (tenancyIds.length === 0) return { carpark: await getItem(carparkEntity, carparkKey), tenancies: [] };
+    const wanted = [carparkKey, ...tenancyIds.map((id) => keys.tenancy(id))];
+    const chunks = Array.from({ length: Math.ceil(wanted.length / BATCH_GET_MAX) }, (_, i) => wanted.slice(i * BATCH_GET_MAX, (i + 1) * BATCH_GET_MAX));
+    const items = (await Promise.all(chunks.map((chunk) => batchGetItems(chunk)))).flat();
+    const isCarpark = (item: StoredItem) => item.pk === carparkKey.pk && item.sk === carparkKey.sk;
+    const stored = items.find(isCarpark);
+    return {
+      carpark: stored ? parseItem(carparkEntity, stored) : undefined,
+      tenancies: items.filter((item) => !isCarpark(item)).map((item) => parseItem(tenancyEntity, item)),
+    };
   },
+};
+
+/** 1 round trip (BatchGetItem, at most 100): only what the look-up shows of each tenant is read. */
+export const tenantsByIds = {
+  getMany: (userIds: readonly string[]) => batchGet(tenantContactEntity, userIds.map((id) => keys.user(id)), TENANT_CONTACT_ATTRIBUTES),
 };

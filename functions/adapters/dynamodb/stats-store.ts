@@ -8,17 +8,16 @@
  * transaction per invoice and fact, with a marker item put only if absent, so a redelivered
  * Stripe event or a retried step counts nothing twice.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import { VEHICLE_TYPES, type VehicleType } from '../../domain/carparks';
-import { bySinceThenInvoice, monthOf, type CarparkTotals, type MonthStats, type PaymentStats, type StatsPart } from '../../domain/dashboard';
+import type { VehicleType } from '../../domain/carparks';
+import { monthOf, type CarparkTotals, type MonthStats, type PaymentStats, type StatsPart } from '../../domain/dashboard';
 import type { Tenancy } from '../../domain/tenancies';
+import { parseItem, type StoredItem } from './entities/item';
+import { ARREARS_PREFIX, failedPaymentMarkerEntity, statsMonthEntity, statsTotalsEntity } from './entities/stats';
 import { ENTITY, keys } from './keys';
-import { NOT_EXISTS, TableName, db, queryAll, transact, type TransactItem } from './table';
+import { NOT_EXISTS, TableName, getItem, queryAll, transact, type TransactItem } from './table';
 
 /** A year of months and the totals of up to 500 car parks (MAX_CARPARKS_PER_OPERATOR): an error past it. */
 const MAX_STATS_ITEMS = 13 * 500;
-
 
 export interface SpaceChange {
   readonly taken?: VehicleType;
@@ -76,51 +75,11 @@ const marker = (what: 'paid' | 'failed' | 'settled', invoiceId: string, fields: 
   Put: { TableName: TableName(), Item: { ...keys.statsMarker(what, invoiceId), type: ENTITY.statsMarker, ...fields }, ConditionExpression: NOT_EXISTS },
 });
 
-/** Attribute names are the invoice id after a prefix: ids are letters, digits and underscores. */
-const ARREARS_PREFIX = 'arrears_';
+/** A stored month bucket, as the domain counts it. */
+export const parseMonth = (item: StoredItem): MonthStats => parseItem(statsMonthEntity, item);
 
-const count = () => z.optional(z.number());
-const monthItem = () =>
-  z.object({
-    carparkId: z.string(),
-    month: z.string(),
-    ended: count(),
-    revenue: count(),
-    paymentsFailed: count(),
-    paymentsRecovered: count(),
-    ...Object.fromEntries(VEHICLE_TYPES.flatMap((t) => [[`taken_${t}`, count()], [`freed_${t}`, count()]])),
-  });
-const totalsItem = () => z.object({ carparkId: z.string(), mrr: count() });
-const arrearsEntry = () => z.object({ since: z.string(), amount: z.number() });
-const failedMarker = () => z.object({ month: z.string(), since: z.string(), parts: z.array(z.object({ operatorId: z.string(), carparkId: z.string(), amount: z.number() })) });
-
-let schemas: { month: ReturnType<typeof monthItem>; totals: ReturnType<typeof totalsItem>; arrears: ReturnType<typeof arrearsEntry>; failed: ReturnType<typeof failedMarker> } | undefined;
-const schema = () => (schemas ??= { month: monthItem(), totals: totalsItem(), arrears: arrearsEntry(), failed: failedMarker() });
-
-export function parseMonth(item: Record<string, unknown>): MonthStats {
-  const m = schema().month.parse(item) as Record<string, unknown> & { carparkId: string; month: string };
-  const n = (key: string) => (typeof m[key] === 'number' ? (m[key] as number) : 0);
-  const byType = (prefix: string) => Object.fromEntries(VEHICLE_TYPES.filter((t) => n(`${prefix}${t}`) !== 0).map((t) => [t, n(`${prefix}${t}`)]));
-  return {
-    carparkId: m.carparkId,
-    month: m.month,
-    taken: byType('taken_'),
-    freed: byType('freed_'),
-    ended: n('ended'),
-    revenue: n('revenue'),
-    paymentsFailed: n('paymentsFailed'),
-    paymentsRecovered: n('paymentsRecovered'),
-  };
-}
-
-export function parseTotals(item: Record<string, unknown>): CarparkTotals {
-  const t = schema().totals.parse(item);
-  const arrears = Object.entries(item)
-    .filter(([k]) => k.startsWith(ARREARS_PREFIX))
-    .map(([k, v]) => ({ invoiceId: k.slice(ARREARS_PREFIX.length), ...schema().arrears.parse(v) }))
-    .sort(bySinceThenInvoice);
-  return { carparkId: t.carparkId, mrr: t.mrr ?? 0, arrears };
-}
+/** A stored running total, its open arrears oldest first. */
+export const parseTotals = (item: StoredItem): CarparkTotals => parseItem(statsTotalsEntity, item);
 
 /** Sums parts per car park: one update per item in a transaction. */
 function perCarpark(parts: readonly StatsPart[]): StatsPart[] {
@@ -191,9 +150,8 @@ export const statsStore: PaymentStats & { operatorStats(operatorId: string, from
    * failed; once per invoice.
    */
   async recordSettled(invoiceId, paid) {
-    const { Item } = await db().send(new GetCommand({ TableName: TableName(), Key: keys.statsMarker('failed', invoiceId), ConsistentRead: true }));
-    if (!Item) return;
-    const failed = schema().failed.parse(Item);
+    const failed = await getItem(failedPaymentMarkerEntity, keys.statsMarker('failed', invoiceId), true);
+    if (!failed) return;
     const result = await transact([
       marker('settled', invoiceId, { paid }),
       ...failed.parts.flatMap((p): TransactItem[] => [

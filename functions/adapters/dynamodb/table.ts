@@ -38,13 +38,28 @@ export const BATCH_GET_MAX = 100;
  * Reads up to 100 items by key in one BatchGetItem (keys the table leaves unprocessed are asked for
  * again, at most twice more), parsed as `entity`. Missing items are left out; order is not kept.
  */
-export async function batchGet<T>(entity: EntitySchema<T>, keys: readonly Key[]): Promise<T[]> {
+export async function batchGet<T>(entity: EntitySchema<T>, keys: readonly Key[], attributes?: readonly string[]): Promise<T[]> {
+  return (await batchGetItems(keys, attributes)).map((item) => parseItem(entity, item));
+}
+
+/**
+ * batchGet of items of any entities, as stored: the caller parses each by its `type` (one read for
+ * a car park and some of its tenancies, say). `attributes`: only these are read (a projection).
+ */
+export async function batchGetItems(keys: readonly Key[], attributes?: readonly string[]): Promise<StoredItem[]> {
   if (keys.length > BATCH_GET_MAX) throw new Error(`batchGet takes at most ${BATCH_GET_MAX} keys, not ${keys.length}`);
-  const found: T[] = [];
+  const found: StoredItem[] = [];
+  // Names as placeholders: any attribute may be a reserved word (`name` is).
+  const projection = attributes
+    ? {
+        ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+      }
+    : {};
   let pending: Record<string, unknown>[] = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
   for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
-    const result = await db().send(new BatchGetCommand({ RequestItems: { [TableName()]: { Keys: pending } } }));
-    for (const item of result.Responses?.[TableName()] ?? []) found.push(parseItem(entity, item));
+    const result = await db().send(new BatchGetCommand({ RequestItems: { [TableName()]: { Keys: pending, ...projection } } }));
+    found.push(...(result.Responses?.[TableName()] ?? []));
     pending = result.UnprocessedKeys?.[TableName()]?.Keys ?? [];
   }
   if (pending.length > 0) throw new Error(`batchGet: ${pending.length} keys still unprocessed after 3 attempts`);

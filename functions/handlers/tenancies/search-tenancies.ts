@@ -1,4 +1,4 @@
-import { plateSightings, tenanciesByIds, tenantsByIds } from '../../adapters/dynamodb/plate-sightings';
+import { carparkWithTenancies, plateSightings, tenantsByIds } from '../../adapters/dynamodb/plate-sightings';
 import { carparkRepository, userDirectory } from '../../adapters/dynamodb/repositories';
 import { tenancyRepository } from '../../adapters/dynamodb/tenancy-repository';
 import { searchTenancies } from '../../domain/tenancy-search';
@@ -9,7 +9,7 @@ const deps = {
   tenancies: tenancyRepository,
   directory: userDirectory,
   plateSightings,
-  tenanciesByIds,
+  carparkWithTenancies,
   users: tenantsByIds,
 };
 

@@ -27,6 +27,13 @@ const userSchema = () => z.object({
 sameShape<SameShape<Built<typeof userSchema>, User>>();
 export const userEntity = defineEntity<User>(ENTITY.user, userSchema);
 
+/** What a search or look-up shows of a tenant: read with a projection of a user item (never its password hash). */
+export type TenantContact = Pick<User, 'userId' | 'name' | 'email'>;
+export const TENANT_CONTACT_ATTRIBUTES = ['userId', 'name', 'email'] as const;
+const tenantContactSchema = () => z.object({ userId: z.string(), name: z.string(), email: z.string() });
+sameShape<SameShape<Built<typeof tenantContactSchema>, TenantContact>>();
+export const tenantContactEntity = defineEntity<TenantContact>(ENTITY.user, tenantContactSchema);
+
 /** Which user owns an email (written with the user; read to find a user by email). */
 export interface EmailClaim {
   readonly email: string;
