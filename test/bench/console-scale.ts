@@ -171,7 +171,8 @@ async function dashboardReadUnits(client: DynamoDBDocumentClient, table: string,
 }
 
 /** Ids in the API's shape (`tn_` and 20 hex digits), numbered. */
-const benchId = (prefix: 'usr' | 'tn', n: number) => `${prefix}_${n.toString(16).padStart(20, 'b')}`;
+// A leading `b` marks the bench's ids; zero-padded after it, so no two numbers share one.
+const benchId = (prefix: 'usr' | 'tn', n: number) => `${prefix}_b${n.toString(16).padStart(19, '0')}`;
 
 /** Writes the seed; returns how many items, and a tenancy and plate to look up. */
 async function seed(client: DynamoDBDocumentClient, table: string, operatorId: string, carparkIds: readonly string[], count: number) {
