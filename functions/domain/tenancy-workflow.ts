@@ -325,7 +325,9 @@ export async function commitPlateChange(deps: StepDeps, input: { tenancyId: stri
   const tenancy = await load(deps, input.tenancyId);
   const at = deps.clock.now();
   const displaced = (tenancy.retiredPlates ?? []).find((r) => Date.parse(r.until) <= at.getTime())?.plate;
-  const oldPlate = input.registered?.replaces ?? displaced;
+  // Executions started before registrations named the plate replaced carry no `registered`.
+  const replaces = input.registered ? input.registered.replaces : tenancy.pendingPlate && !tenancy.addingPlate ? tenancy.plate : undefined;
+  const oldPlate = replaces ?? displaced;
   const result = (plate: string) => ({ plate, ...(oldPlate ? { oldPlate } : {}) });
   if (!tenancy.pendingPlate) return result(tenancy.plate);
   if (tenancy.addingPlate) {
