@@ -32,6 +32,8 @@ export interface Carpark {
    * tenancy and waitlist transactions.
    */
   readonly occupied: PerVehicleType;
+  /** Of `occupied`, the spaces held by open waitlist offers, per vehicle type (offers counted, see WaitlistOffer). */
+  readonly offered?: PerVehicleType;
   /** Tenants in the waitlist per vehicle type; while any wait, nobody rents that type directly. */
   readonly waiting?: PerVehicleType;
   /** How long a waitlist offer holds its space, in hours (48 when unset). */

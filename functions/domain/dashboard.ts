@@ -122,8 +122,9 @@ const perType = (value: (type: VehicleType) => number): Record<VehicleType, numb
   Object.fromEntries(VEHICLE_TYPES.map((t) => [t, value(t)])) as Record<VehicleType, number>;
 
 /**
- * The figures from the buckets. Occupancy at the end of a past month is today's occupancy less
- * the spaces taken, plus those given back, in the months after it.
+ * The figures from the buckets. Occupancy is of tenancies: a car park's `occupied` less the spaces
+ * open waitlist offers hold (`offered`), since the buckets count what tenancies take and give back.
+ * At the end of a past month it is today's less the spaces taken, plus those given back, after it.
  */
 export function summarise(
   carparks: readonly Carpark[],
@@ -131,7 +132,7 @@ export function summarise(
   totals: readonly CarparkTotals[],
   window: readonly string[],
 ): Pick<Dashboard, 'now' | 'months'> {
-  const occupiedNow = perType((t) => carparks.reduce((n, c) => n + (c.occupied?.[t] ?? 0), 0));
+  const occupiedNow = perType((t) => carparks.reduce((n, c) => n + Math.max(0, (c.occupied?.[t] ?? 0) - (c.offered?.[t] ?? 0)), 0));
   const capacity = perType((t) => carparks.reduce((n, c) => n + (c.capacity[t] ?? 0), 0));
   const byMonth = new Map<string, MonthStats[]>();
   for (const m of months) byMonth.set(m.month, [...(byMonth.get(m.month) ?? []), m]);

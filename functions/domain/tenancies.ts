@@ -303,7 +303,7 @@ export interface TenancyRepository {
    * transaction, only while the offer is open and before its deadline: ConflictError
    * `offer_not_open` otherwise, `plate_in_use` when the plate is live at the barrier.
    */
-  reserveFromOffer(tenancy: Tenancy, offer: { offerId: string }, now: string, note?: TimelineNote): Promise<void>;
+  reserveFromOffer(tenancy: Tenancy, offer: { offerId: string; counted?: boolean }, now: string, note?: TimelineNote): Promise<void>;
   changeVehicle(
     tenancy: Tenancy,
     to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number; quotedAt?: string },

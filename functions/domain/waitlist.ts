@@ -50,6 +50,11 @@ export interface WaitlistOffer {
   readonly resolvedAt?: string;
   /** Accepted: the tenancy it became. */
   readonly tenancyId?: string;
+  /**
+   * Counted in its car park's `offered` while open (every offer made since that count exists; an
+   * older one is not, and its resolution leaves the count alone).
+   */
+  readonly counted?: boolean;
 }
 
 export type OfferResult = 'offered' | 'no_space' | 'gone';
@@ -248,6 +253,7 @@ function newOffer(entry: WaitlistEntry, carpark: { operatorId: string; offerHour
     offeredAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + hoursOf(carpark) * 60 * 60 * 1000).toISOString(),
     spaceFreedAt,
+    counted: true,
   };
 }
 

@@ -67,6 +67,7 @@ async function expectCountsHold(carparkId: string) {
   const live = (await tenancyRepository.liveAtCarpark(carparkId)).filter((t) => t.vehicleType === 'car').length;
   const open = (await openOffers(carparkId)).length;
   expect(carpark.occupied.car ?? 0, 'occupied = live tenancies + open offers').toBe(live + open);
+  expect(carpark.offered?.car ?? 0, 'offered = open offers').toBe(open);
   expect(carpark.occupied.car ?? 0).toBeLessThanOrEqual(carpark.capacity.car ?? 0);
   expect(carpark.occupied.car ?? 0).toBeGreaterThanOrEqual(0);
 }
@@ -118,6 +119,13 @@ describe('a space falling free', () => {
     const [offer] = await openOffers(carpark.carparkId);
     expect(offer).toMatchObject({ userId: first.userId, plate: plate(11), status: 'open' });
     await expectCountsHold(carpark.carparkId);
+    // The operator's dashboard counts tenancies: the held space is not let, now or in past months.
+    const dashboard = (await twin.request('GET', `/operators/${cast.operatorX.operatorId}/dashboard?carparkId=${carpark.carparkId}`, { token: cast.operatorX.token })).json as {
+      now: { occupied: { car: number } };
+      months: { occupied: { car: number } }[];
+    };
+    expect(dashboard.now.occupied.car).toBe(0);
+    expect(dashboard.months.map((m) => m.occupied.car)).toEqual(dashboard.months.map(() => 0));
     const email = await pollUntil(async () => (await twin.outbox.list()).find((m) => m.to.includes(first.email) && m.subject.includes('A space is free for you')), {
       timeoutMs: 10_000,
       describeFailure: () => 'no offer email',

@@ -71,6 +71,20 @@ function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1):
 }
 
 
+/** One fewer space held by an open waitlist offer (it became a tenancy); `occupied` is unchanged. */
+function offeredRelease(carparkId: string, vehicleType: string): TransactItem {
+  return {
+    Update: {
+      TableName: TableName(),
+      Key: keys.carpark(carparkId),
+      UpdateExpression: 'SET #offered.#type = #offered.#type - :one',
+      ConditionExpression: '#offered.#type > :zero',
+      ExpressionAttributeNames: { '#offered': 'offered', '#type': vehicleType },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+    },
+  };
+}
+
 /**
  * Counts (+1) or uncounts (-1) a tenancy on a price's billing line, bumping the version. The line
  * keeps the price's family (car park × vehicle type), so billing can tell a repriced space from a
@@ -267,6 +281,8 @@ export const tenancyRepository: TenancyRepository = {
       plateClaim(t, t.plate),
       { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
       ...billingChange(t, t, 1),
+      // The space stays taken, now by the tenancy: no longer one an offer holds.
+      ...(offer.counted ? [offeredRelease(t.carparkId, t.vehicleType)] : []),
       ...spaceStats(t, t.createdAt, { taken: t.vehicleType, mrr: t.monthlyAmount }),
       plateSightingPut(t, t.plate),
       ...noted(t.tenancyId, t.createdAt, note),

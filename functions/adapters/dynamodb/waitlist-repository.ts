@@ -34,7 +34,7 @@ const leaving = (e: WaitlistEntry): TransactItem[] => [
  * The car park's counts for a type moved together: who waits (never below zero) and the spaces
  * taken (only while one is free) or given back.
  */
-function carparkCounts(carparkId: string, vehicleType: string, change: { waiting: 1 | -1 | 0; occupied: 1 | -1 | 0 }): TransactItem {
+function carparkCounts(carparkId: string, vehicleType: string, change: { waiting: 1 | -1 | 0; occupied: 1 | -1 | 0; offered?: 1 | -1 | 0 }): TransactItem {
   const sets: string[] = [];
   const conditions: string[] = [EXISTS];
   const names: Record<string, string> = { '#type': vehicleType };
@@ -56,6 +56,12 @@ function carparkCounts(carparkId: string, vehicleType: string, change: { waiting
       conditions.push('#occupied.#type > :zero');
     }
   }
+  if (change.offered) {
+    // Of `occupied`, the spaces open offers hold: for the dashboard, which counts tenancies.
+    names['#offered'] = 'offered';
+    values[':offeredDelta'] = change.offered;
+    sets.push('#offered.#type = if_not_exists(#offered.#type, :zero) + :offeredDelta');
+  }
   return {
     Update: {
       TableName: TableName(),
@@ -68,13 +74,16 @@ function carparkCounts(carparkId: string, vehicleType: string, change: { waiting
   };
 }
 
-/** The car park item's `waiting` map must exist before a counter inside it can be set. */
-async function ensureWaitingMap(carparkId: string): Promise<void> {
+/**
+ * The car park item's `waiting` and `offered` maps must exist before a counter inside them can be
+ * set (car parks made before either existed have neither).
+ */
+async function ensureCountMaps(carparkId: string): Promise<void> {
   const updated = await updateIf({
     Key: keys.carpark(carparkId),
-    UpdateExpression: 'SET #waiting = if_not_exists(#waiting, :empty)',
+    UpdateExpression: 'SET #waiting = if_not_exists(#waiting, :empty), #offered = if_not_exists(#offered, :empty)',
     ConditionExpression: EXISTS,
-    ExpressionAttributeNames: { '#waiting': 'waiting' },
+    ExpressionAttributeNames: { '#waiting': 'waiting', '#offered': 'offered' },
     ExpressionAttributeValues: { ':empty': {} },
   });
   if (!updated) throw new NotFoundError('Car park');
@@ -118,9 +127,9 @@ const tenantItems = (userId: string, prefix: 'waitlist#' | 'offer#', oldestFirst
   );
 
 export const waitlistRepository: WaitlistRepository = {
-  /** 2 round trips: the car park's count map made sure of, then the entry, member and count together. */
+  /** 2 round trips: the car park's count maps made sure of, then the entry, member and count together. */
   async join(entry) {
-    await ensureWaitingMap(entry.carparkId);
+    await ensureCountMaps(entry.carparkId);
     const result = await transact([
       { Put: { TableName: TableName(), Item: memberItem(entry), ConditionExpression: NOT_EXISTS } },
       { Put: { TableName: TableName(), Item: entryItem(entry), ConditionExpression: NOT_EXISTS } },
@@ -157,10 +166,11 @@ export const waitlistRepository: WaitlistRepository = {
     return (page.Items ?? []).map((i) => parseItem(waitlistEntryEntity, i));
   },
 
-  /** 1 round trip: the entry leaves, a space is taken, the offer is made, or nothing. */
+  /** 2 round trips: the count maps made sure of; then the entry leaves, a space is taken, the offer is made, or nothing. */
   async offer(entry, offer) {
+    await ensureCountMaps(entry.carparkId);
     const result = await transact([
-      carparkCounts(entry.carparkId, entry.vehicleType, { waiting: -1, occupied: 1 }),
+      carparkCounts(entry.carparkId, entry.vehicleType, { waiting: -1, occupied: 1, offered: offer.counted ? 1 : 0 }),
       ...leaving(entry),
       { Put: { TableName: TableName(), Item: offerItem(offer), ConditionExpression: NOT_EXISTS } },
     ]);
@@ -203,8 +213,9 @@ export const waitlistRepository: WaitlistRepository = {
     return items.map((i) => parseItem(waitlistOfferEntity, i));
   },
 
-  /** 1 round trip: the offer resolved and its space passed on (or given back), together. */
+  /** 1 round trip (2 when passed on: the count maps made sure of first): the offer resolved and its space passed on (or given back), together. */
   async release(offer, outcome, at, next) {
+    if (next) await ensureCountMaps(offer.carparkId);
     const resolve: TransactItem = {
       Update: {
         TableName: TableName(),
@@ -218,11 +229,11 @@ export const waitlistRepository: WaitlistRepository = {
     const handOver: TransactItem[] = next
       ? [
           // The space stays taken: it moves from one offer to the next.
-          carparkCounts(offer.carparkId, offer.vehicleType, { waiting: -1, occupied: 0 }),
+          carparkCounts(offer.carparkId, offer.vehicleType, { waiting: -1, occupied: 0, offered: (next.offer.counted ? 1 : 0) - (offer.counted ? 1 : 0) as 1 | -1 | 0 }),
           ...leaving(next.entry),
           { Put: { TableName: TableName(), Item: offerItem(next.offer), ConditionExpression: NOT_EXISTS } },
         ]
-      : [carparkCounts(offer.carparkId, offer.vehicleType, { waiting: 0, occupied: -1 })];
+      : [carparkCounts(offer.carparkId, offer.vehicleType, { waiting: 0, occupied: -1, offered: offer.counted ? -1 : 0 })];
     const result = await transact([resolve, ...handOver]);
     if (result.ok) return 'done';
     return result.failed[0] ? 'not_open' : 'next_gone';

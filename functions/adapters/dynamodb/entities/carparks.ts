@@ -37,6 +37,7 @@ const carparkSchema = () => z.object({
   prices: perVehicleType,
   capacity: perVehicleType,
   occupied: perVehicleType,
+  offered: z.optional(perVehicleType),
   waiting: z.optional(perVehicleType),
   offerHours: z.optional(z.number().check(z.int())),
   platesPerTenancy: z.optional(z.number().check(z.int())),

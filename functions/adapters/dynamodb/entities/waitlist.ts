@@ -31,6 +31,7 @@ const offerSchema = () =>
     spaceFreedAt: z.string(),
     resolvedAt: z.optional(z.string()),
     tenancyId: z.optional(z.string()),
+    counted: z.optional(z.boolean()),
   });
 sameShape<SameShape<Built<typeof offerSchema>, WaitlistOffer>>();
 export const waitlistOfferEntity = defineEntity<WaitlistOffer>(ENTITY.waitlistOffer, offerSchema);
