@@ -109,7 +109,7 @@ export const taskFunctions = {
   },
   SuspendForArrearsFunctionArn: {
     handler: 'handlers/tasks/suspend-for-arrears.ts',
-    // PutItem and DeleteItem: the hold on a removed plate while it is revoked (plate-revocation.ts).
+    // PutItem and DeleteItem: the hold on a removed plate while it is revoked (barrier-plates.ts).
     access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], stripe: true, smartParking: true },
   },
   SettleArrearsFunctionArn: {

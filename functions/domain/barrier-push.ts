@@ -10,6 +10,7 @@ import { isAdmin, type Principal } from './identity';
 import type { CarparkRepository } from './ports';
 import { opensBarrier } from './reconciliation';
 import { platesOf, type TenancyRepository } from './tenancies';
+import { registerPlates } from './barrier-plates';
 import { sourceOf } from './tenancy-timeline';
 
 export interface BarrierPushDeps {
@@ -48,13 +49,8 @@ export async function pushToBarrier(deps: BarrierPushDeps, caller: Principal, te
   // Live but suspended (or marked so by its arrears): kept out.
   const registering = opensBarrier(tenancy);
   // Every plate of the tenancy (removed ones keep their own course to the end of their period).
-  for (const plate of platesOf(tenancy)) {
-    if (registering) {
-      await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
-    } else {
-      await deps.barrier.revoke({ siteId, plate });
-    }
-  }
+  if (registering) await registerPlates(deps.barrier, siteId, tenancy);
+  else for (const plate of platesOf(tenancy)) await deps.barrier.revoke({ siteId, plate });
   const at = deps.clock.now().toISOString();
   await deps.tenancies.transition(
     tenancy.tenancyId,

@@ -18,8 +18,8 @@ import type { CollectibleInvoice, PaymentGateway } from './billing';
 import type { Clock } from './clock';
 import type { PaymentStore } from './payments';
 import type { CarparkRepository, Mailer } from './ports';
-import { claimedPlates, platesOf, type Tenancy, type TenancyArrears, type TenancyRepository } from './tenancies';
-import { revokePlateOf, revokeUnclaimed } from './plate-revocation';
+import { claimedPlates, platesOf, removedStillOpen, type Tenancy, type TenancyArrears, type TenancyRepository } from './tenancies';
+import { registerPlates, revokePlateOf, revokeUnclaimed } from './barrier-plates';
 import type { TenancyTimelineStore, TimelineNote } from './tenancy-timeline';
 import type { PaymentStats } from './dashboard';
 import type { User } from './users';
@@ -290,10 +290,7 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
   // Every plate it claims, one being added or changed to included, and removed plates still in
   // their paid period (under a hold: they are no longer its own).
   for (const plate of claimedPlates(tenancy)) await deps.barrier.revoke({ siteId, plate });
-  const at0 = deps.clock.now().getTime();
-  for (const removed of tenancy.retiredPlates ?? []) {
-    if (Date.parse(removed.until) > at0) await revokeUnclaimed(deps, tenancy, siteId, removed.plate);
-  }
+  for (const removed of removedStillOpen(tenancy, deps.clock.now())) await revokeUnclaimed(deps, tenancy, siteId, removed.plate);
   const at = deps.clock.now().toISOString();
   const revoked = { kind: 'plate_revoked', source: 'platform', detail: { plate: tenancy.plate } } as const;
   if (await deps.tenancies.transition(tenancy.tenancyId, ['suspended'], { barrier: { status: 'revoked', changedAt: at }, updatedAt: at }, revoked)) return;
@@ -305,7 +302,7 @@ async function revokeSuspended(deps: DunningStepDeps, tenancy: Tenancy): Promise
 
 /** Registers the plate of a live tenancy; if it ended meanwhile, takes the plate off again. */
 async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
-  await registerAll(deps, tenancy, siteId);
+  await registerPlates(deps.barrier, siteId, tenancy);
   const at = deps.clock.now().toISOString();
   const recorded = await deps.tenancies.transition(
     tenancy.tenancyId,
@@ -319,11 +316,6 @@ async function registerLive(deps: DunningStepDeps, tenancy: Tenancy, siteId: str
   for (const plate of platesOf(tenancy)) await revokePlateOf(deps, now, siteId, plate);
 }
 
-async function registerAll(deps: DunningStepDeps, tenancy: Tenancy, siteId: string): Promise<void> {
-  for (const plate of platesOf(tenancy)) {
-    await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
-  }
-}
 
 // --- settlement ---------------------------------------------------------------------------------
 
@@ -370,7 +362,7 @@ async function reinstate(deps: DunningStepDeps, userId: string): Promise<string[
     const tenancy = await fresh(deps, listed.tenancyId);
     if (!tenancy || !(tenancy.status === 'suspended' || (tenancy.status === 'cancelling' && tenancy.suspendedFrom))) continue;
     const carpark = await deps.carparks.get(tenancy.carparkId);
-    if (carpark) await registerAll(deps, tenancy, carpark.smartParkingSiteId);
+    if (carpark) await registerPlates(deps.barrier, carpark.smartParkingSiteId, tenancy);
     const at = deps.clock.now().toISOString();
     const back = await deps.tenancies.transition(tenancy.tenancyId, [tenancy.status], {
       status: tenancy.status === 'suspended' ? (tenancy.suspendedFrom ?? 'active') : tenancy.status,

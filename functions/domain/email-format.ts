@@ -87,3 +87,6 @@ export const formatDayAndTime = (iso: string, timeZone = DEFAULT_TIME_ZONE): str
 /** "£85.00": minor units in the currency, for emails. */
 export const formatMoney = (minor: number, currency: string): string =>
   new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.toUpperCase() }).format(minor / 100);
+
+/** "A", "A and B", "A, B and C", as English writes a list. */
+export const formatList = (items: readonly string[]): string => new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' }).format(items);

@@ -7,7 +7,7 @@
 import type { BarrierAccess } from './barrier';
 import type { Clock } from './clock';
 import type { CarparkRepository } from './ports';
-import { platesOf, type Tenancy, type TenancyRepository } from './tenancies';
+import { platesOf, removedStillOpen, type Tenancy, type TenancyRepository } from './tenancies';
 
 export interface ReconciliationFix {
   readonly carparkId: string;
@@ -52,8 +52,7 @@ const inFlight = (t: Tenancy): string[] => [
 ];
 
 /** Removed plates keep to the end of the period paid for (their own workflow revokes them then). */
-const stillPaidFor = (t: Tenancy, now: Date): string[] =>
-  opensBarrier(t) ? (t.retiredPlates ?? []).filter((r) => Date.parse(r.until) > now.getTime()).map((r) => r.plate) : [];
+const stillPaidFor = (t: Tenancy, now: Date): string[] => (opensBarrier(t) ? removedStillOpen(t, now).map((r) => r.plate) : []);
 
 /**
  * The fix just made is checked against a strongly consistent read of the tenancies it concerns.

@@ -22,6 +22,7 @@
  * that ends it gives back what it holds, exactly once.
  */
 import type { VehicleType } from './carparks';
+import { ConflictError } from './errors';
 import type { TimelineNote } from './tenancy-timeline';
 
 export const TENANCY_STATUSES = ['scheduled', 'pending', 'active', 'cancelling', 'suspended', 'ended', 'failed'] as const;
@@ -49,13 +50,13 @@ export interface RetiredPlate {
 /** The plates a tenancy holds, its first plate first (not a plate being added). */
 export const platesOf = (t: Pick<Tenancy, 'plate' | 'extraPlates'>): string[] => [t.plate, ...(t.extraPlates ?? [])];
 
-/**
- * Every plate the barrier should open for while the tenancy's access lasts: its plates, one being
- * added or changed to, and removed ones until their paid period ends.
- */
-export function whitelistedPlates(t: Pick<Tenancy, 'plate' | 'extraPlates' | 'pendingPlate' | 'retiredPlates'>, now: Date): string[] {
-  const retired = (t.retiredPlates ?? []).filter((r) => Date.parse(r.until) > now.getTime()).map((r) => r.plate);
-  return [...new Set([...platesOf(t), ...(t.pendingPlate ? [t.pendingPlate] : []), ...retired])];
+/** Removed plates still in the period paid for: they open the barrier until then. */
+export const removedStillOpen = (t: Pick<Tenancy, 'retiredPlates'>, now: Date): RetiredPlate[] =>
+  (t.retiredPlates ?? []).filter((r) => Date.parse(r.until) > now.getTime());
+
+/** An active tenancy, or ConflictError `tenancy_not_active`: only an active tenancy changes its plates or vehicle. */
+export function assertActive(t: Pick<Tenancy, 'status'>): void {
+  if (t.status !== 'active') throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${t.status}.`);
 }
 
 /** Plates whose claim at the barrier this tenancy holds (while it is live). */

@@ -13,7 +13,7 @@ import { offeredPrice, platesAllowed, type Carpark, type VehicleType } from './c
 import { sourceOf } from './tenancy-timeline';
 import { acceptedQuote } from './quotes';
 import type { SpaceReleases, WaitlistRepository } from './waitlist';
-import { asSeenByOperator, MAX_START_AHEAD_DAYS, platesOf, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
+import { asSeenByOperator, assertActive, MAX_START_AHEAD_DAYS, platesOf, removedStillOpen, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
 export interface TenancyWorkflows {
@@ -247,9 +247,7 @@ export async function changeTenancy(
   const newType = input.vehicleType !== undefined && input.vehicleType !== tenancy.vehicleType ? input.vehicleType : undefined;
   if (!newPlate && !newType) return { tenancy, warnings: checked?.warnings ?? [] };
   if (newPlate && platesOf(tenancy).includes(newPlate)) throw new ConflictError('plate_on_tenancy', `${newPlate} is already on this tenancy.`);
-  if (tenancy.status !== 'active') {
-    throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
-  }
+  assertActive(tenancy);
   const now = deps.clock.now().toISOString();
 
   if (newType) {
@@ -291,9 +289,7 @@ export async function addPlate(deps: TenancyDeps, caller: Principal, tenancyId: 
   if (tenancy.userId !== caller.userId) throw new ForbiddenError('Only the tenant can add a plate.');
   const { plate, warnings } = plateOrThrow(rawPlate);
   if (platesOf(tenancy).includes(plate) || tenancy.pendingPlate === plate) return { tenancy, warnings };
-  if (tenancy.status !== 'active') {
-    throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
-  }
+  assertActive(tenancy);
   const carpark = await deps.carparks.get(tenancy.carparkId);
   const allowed = carpark ? platesAllowed(carpark) : 1;
   if (platesOf(tenancy).length >= allowed) {
@@ -304,8 +300,8 @@ export async function addPlate(deps: TenancyDeps, caller: Principal, tenancyId: 
   }
   const at = deps.clock.now();
   // Removed plates still opening the barrier, but not this one (added back, it adds no car).
-  const stillOpen = (tenancy.retiredPlates ?? [])
-    .filter((r) => r.plate !== plate && Date.parse(r.until) > at.getTime())
+  const stillOpen = removedStillOpen(tenancy, at)
+    .filter((r) => r.plate !== plate)
     .sort((a, b) => a.until.localeCompare(b.until));
   const cutShort = platesOf(tenancy).length + stillOpen.length >= allowed ? stillOpen[0]?.plate : undefined;
   const now = at.toISOString();
@@ -332,9 +328,7 @@ export async function removePlate(deps: TenancyDeps, caller: Principal, tenancyI
   const plate = normalisePlate(rawPlate);
   if (tenancy.pendingPlate === plate) throw new ConflictError('tenancy_busy', `${plate} is being put on the barrier. Remove it when that is done.`);
   if (!platesOf(tenancy).includes(plate)) throw new NotFoundError('Plate');
-  if (tenancy.status !== 'active') {
-    throw new ConflictError('tenancy_not_active', `Only an active tenancy can be changed; this one is ${tenancy.status}.`);
-  }
+  assertActive(tenancy);
   if (platesOf(tenancy).length === 1) throw new ConflictError('last_plate', 'A tenancy keeps at least one plate. Change it instead, or cancel the tenancy.');
   if (tenancy.pendingPlate) throw new ConflictError('tenancy_busy', 'A plate change is under way. Try again when it is done.');
   const now = deps.clock.now();

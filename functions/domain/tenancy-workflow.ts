@@ -11,11 +11,11 @@ import type { Clock } from './clock';
 import { escapeHtml } from './accounts';
 import { honouredQuote } from './quotes';
 import type { CarparkRepository, Mailer } from './ports';
-import { claimedPlates, isLive, platesOf, type BarrierStatus, type Tenancy, type TenancyRepository } from './tenancies';
-import { revokeUnclaimed } from './plate-revocation';
+import { claimedPlates, isLive, platesOf, platesOnRecord, type BarrierStatus, type Tenancy, type TenancyRepository } from './tenancies';
+import { registerPlates, revokePlateOf } from './barrier-plates';
 import type { User } from './users';
 import type { SpaceReleases } from './waitlist';
-import { DEFAULT_TIME_ZONE, formatDayAndTime, type PortalLinks } from './email-format';
+import { DEFAULT_TIME_ZONE, formatDayAndTime, formatList, type PortalLinks } from './email-format';
 
 /** What the steps that never call Stripe need (their task bundles carry no Stripe SDK). */
 export interface StepDeps {
@@ -158,17 +158,12 @@ export async function registerPlate(deps: StepDeps, input: { tenancyId: string; 
   if (changing && tenancy.status !== 'active' && tenancy.status !== 'cancelling') {
     throw new Error(`Tenancy ${tenancy.tenancyId} is ${tenancy.status}: the new plate is not registered`);
   }
-  const siteId = await siteOf(deps, tenancy);
-  let registeredAt = '';
-  for (const plate of plates) {
-    const registration = await deps.barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
-    registeredAt = registration.registeredAt;
-  }
+  const registration = await registerPlates(deps.barrier, await siteOf(deps, tenancy), tenancy, plates);
   if (!changing) await recordBarrier(deps, tenancy.tenancyId, 'registered', tenancy.plate);
   // The plate a change replaces, read before the change commits (a commit retried after it went
   // through no longer knows it): the workflow revokes it after the commit.
   const replaces = changing && tenancy.pendingPlate === input.plate && !tenancy.addingPlate ? tenancy.plate : undefined;
-  return { plate: plates[0]!, registeredAt, ...(replaces ? { replaces } : {}) };
+  return { plate: plates[0]!, registeredAt: registration!.registeredAt, ...(replaces ? { replaces } : {}) };
 }
 
 /**
@@ -180,22 +175,13 @@ export async function registerPlate(deps: StepDeps, input: { tenancyId: string; 
  */
 export async function revokePlate(deps: StepDeps, input: { tenancyId: string; plate?: string }) {
   const tenancy = await load(deps, input.tenancyId);
-  const held = isLive(tenancy.status) ? claimedPlates(tenancy) : [];
-  const plates = input.plate ? [input.plate] : [...new Set([...claimedPlates(tenancy), ...(tenancy.retiredPlates ?? []).map((r) => r.plate)])];
+  const plates = input.plate ? [input.plate] : platesOnRecord(tenancy);
   const siteId = await siteOf(deps, tenancy);
   const revoked: string[] = [];
   for (const plate of plates) {
-    let done = false;
-    if (held.includes(plate)) {
-      // Named, and held again (added back since it was removed): it stays.
-      if (!input.plate) {
-        await deps.barrier.revoke({ siteId, plate });
-        done = true;
-      }
-    } else {
-      // Left alone when another live tenancy claims it now: it is theirs.
-      done = await revokeUnclaimed(deps, tenancy, siteId, plate);
-    }
+    // A named plate the live tenancy holds again (added back since it was removed) stays.
+    const heldAgain = input.plate !== undefined && isLive(tenancy.status) && claimedPlates(tenancy).includes(plate);
+    const done = !heldAgain && (await revokePlateOf(deps, tenancy, siteId, plate));
     if (done) revoked.push(plate);
     if (tenancy.retiredPlates?.some((r) => r.plate === plate)) {
       await deps.tenancies.forgetRetiredPlate(tenancy.tenancyId, plate, now(deps), done ? { kind: 'plate_revoked', source: 'platform', detail: { plate } } : undefined);
@@ -204,7 +190,6 @@ export async function revokePlate(deps: StepDeps, input: { tenancyId: string; pl
   if (!input.plate) await recordBarrier(deps, tenancy.tenancyId, 'revoked', tenancy.plate);
   return { plate: input.plate ?? tenancy.plate, revoked: revoked.length > 0, plates: revoked };
 }
-
 
 /**
  * `activated` is true only for the call that moved the tenancy to active, not for a retry after it.
@@ -385,8 +370,6 @@ export type TenancyEmail =
   | 'vehicleChangeRefused'
   | 'authenticationRequired';
 
-const listOfPlates = (plates: readonly string[]) => (plates.length === 1 ? plates[0]! : `${plates.slice(0, -1).join(', ')} and ${plates.at(-1)!}`);
-
 /** Emails the tenant about their tenancy. Never fails the workflow for a missing address. */
 export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; template: TenancyEmail }) {
   const tenancy = await load(deps, input.tenancyId);
@@ -427,7 +410,7 @@ export async function notifyTenant(deps: StepDeps, input: { tenancyId: string; t
     },
     plateChanged: {
       subject: `Your plate at ${place} is updated`,
-      body: `The barrier at ${place} now opens for ${listOfPlates(platesOf(tenancy))}.`,
+      body: `The barrier at ${place} now opens for ${formatList(platesOf(tenancy))}.`,
     },
     vehicleChanged: {
       subject: `Your tenancy at ${place} is now for a ${tenancy.vehicleType}`,

@@ -6,7 +6,7 @@
  */
 import { priceFamily } from '../../domain/billing';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import { LIVE_STATUSES, platesOf, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
+import { LIVE_STATUSES, platesOf, TENANCY_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
 import { timelinePut } from './tenancy-timeline';
@@ -70,7 +70,6 @@ function occupancyChange(carparkId: string, vehicleType: string, delta: 1 | -1):
   };
 }
 
-
 /** One fewer space held by an open waitlist offer (it became a tenancy); `occupied` is unchanged. */
 function offeredRelease(carparkId: string, vehicleType: string): TransactItem {
   return {
@@ -121,15 +120,29 @@ const claimScope = (t: Pick<Tenancy, 'carparkId' | 'siteId'>) => (t.siteId ? `si
  * Claims a plate at the tenancy's barrier: refused while another live tenancy claims it, or while
  * it is held for a revocation that has not lapsed (see holdForRevocation).
  */
-function plateClaim(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plate: string): TransactItem {
+function plateClaim(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plate: string, hold?: { until: string }): TransactItem {
   return {
     Put: {
       TableName: TableName(),
-      Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate },
-      ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now`,
+      Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate, ...(hold ? { holdUntil: hold.until } : {}) },
+      // A hold may be taken again by its holder: a revocation retried after its step died holding the plate.
+      ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now${hold ? ' OR (tenancyId = :me AND attribute_exists(#holdUntil))' : ''}`,
       ExpressionAttributeNames: { '#holdUntil': 'holdUntil' },
-      ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      ExpressionAttributeValues: { ':now': new Date().toISOString(), ...(hold ? { ':me': t.tenancyId } : {}) },
     },
+  };
+}
+
+/**
+ * The update, only while the tenancy is as read (its update time moves with every change) and,
+ * with `extra`, that condition too.
+ */
+function unchangedSince(update: ReturnType<typeof tenancyUpdate>, read: string, extra?: string) {
+  return {
+    ...update,
+    ConditionExpression: `${update.ConditionExpression} AND #updatedAt = :read${extra ? ` AND ${extra}` : ''}`,
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
+    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': read },
   };
 }
 
@@ -426,15 +439,8 @@ export const tenancyRepository: TenancyRepository = {
     const update = tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: plate, addingPlate: true, ...(retiredPlates ? { retiredPlates } : {}), updatedAt: now });
     const result = await transact([
       plateClaim(t, plate),
-      {
-        // Only from the plates read (the limit was checked on them), with no change in flight.
-        Update: {
-          ...update,
-          ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(pendingPlate) AND #updatedAt = :read`,
-          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': t.updatedAt },
-        },
-      },
+      // Only from the plates read (the limit was checked on them), with no change in flight.
+      { Update: unchangedSince(update, t.updatedAt, 'attribute_not_exists(pendingPlate)') },
       plateSightingPut(t, plate),
       ...noted(t.tenancyId, now, note),
     ]);
@@ -450,15 +456,8 @@ export const tenancyRepository: TenancyRepository = {
     const changes = { plate: first, extraPlates: rest.length > 0 ? rest : undefined, retiredPlates, updatedAt: now };
     const update = tenancyUpdate(t.tenancyId, ['active'], changes, removedFields(changes));
     const result = await transact([
-      {
-        // Only from the plates read (the update time moves with every change), and with no change in flight.
-        Update: {
-          ...update,
-          ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(pendingPlate) AND #updatedAt = :read`,
-          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': t.updatedAt },
-        },
-      },
+      // Only from the plates read, with no change in flight.
+      { Update: unchangedSince(update, t.updatedAt, 'attribute_not_exists(pendingPlate)') },
       plateRelease(t, plate),
       ...noted(t.tenancyId, now, note),
     ]);
@@ -467,20 +466,7 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   async holdForRevocation(t, plate) {
-    const now = Date.now();
-    const result = await transact([
-      {
-        Put: {
-          TableName: TableName(),
-          Item: { ...keys.plateClaim(claimScope(t), plate), type: ENTITY.plateClaim, tenancyId: t.tenancyId, plate, holdUntil: new Date(now + REVOCATION_HOLD_MS).toISOString() },
-          // Its own hold too: a revocation retried after its step died holding the plate.
-          ConditionExpression: `${NOT_EXISTS} OR #holdUntil < :now OR (tenancyId = :me AND attribute_exists(#holdUntil))`,
-          ExpressionAttributeNames: { '#holdUntil': 'holdUntil' },
-          ExpressionAttributeValues: { ':now': new Date(now).toISOString(), ':me': t.tenancyId },
-        },
-      },
-    ]);
-    return result.ok;
+    return (await transact([plateClaim(t, plate, { until: new Date(Date.now() + REVOCATION_HOLD_MS).toISOString() })])).ok;
   },
 
   async endRevocationHold(t, plate) {
@@ -505,9 +491,8 @@ export const tenancyRepository: TenancyRepository = {
       const rest = t.retiredPlates.filter((r) => r.plate !== plate);
       const changes = { retiredPlates: rest.length > 0 ? rest : undefined, updatedAt: now };
       // Whatever its status: only from the list read.
-      const update = withCondition(updateExpression(changes, removedFields(changes)), '#updatedAt = :read', { '#updatedAt': 'updatedAt' }, { ':read': t.updatedAt });
       const result = await transact([
-        { Update: { TableName: TableName(), Key: keys.tenancy(tenancyId), ...update } },
+        { Update: unchangedSince(tenancyUpdate(tenancyId, TENANCY_STATUSES, changes, removedFields(changes)), t.updatedAt) },
         ...noted(tenancyId, now, note),
       ]);
       if (result.ok) return;

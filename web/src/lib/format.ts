@@ -76,3 +76,6 @@ export function startOfDayIso(date: string): string {
     ?.value.replace('GMT', '');
   return `${date}T00:00:00${offset && offset !== '' ? offset : '+00:00'}`;
 }
+
+/** "A", "A and B", "A, B and C", as English writes a list. */
+export const list = (items: readonly string[]): string => new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' }).format(items);

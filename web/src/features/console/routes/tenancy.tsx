@@ -2,7 +2,7 @@ import { Link, useParams } from 'react-router';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { RequireConsole, useSession } from '../../../lib/auth';
-import { longDate, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
+import { list, longDate, tenancyStatusName, timeAndDay, vehicleTypeName } from '../../../lib/format';
 import { FormError } from '../../../components/form';
 import { Notice } from '../../../components/status';
 import { useConsoleCarpark, useConsoleTenancy, useConsoleUser, usePushToBarrier } from '../api';
@@ -132,7 +132,7 @@ function ConsoleTenancy() {
 function PushToBarrier({ tenancyId, plates, suspended }: { tenancyId: string; plates: readonly string[]; suspended: boolean }) {
   const push = usePushToBarrier(tenancyId);
   const one = plates.length === 1;
-  const names = one ? plates[0] : `${plates.slice(0, -1).join(', ')} and ${plates.at(-1)}`;
+  const names = list(plates);
   return (
     <section className="card" aria-labelledby="barrier-heading">
       <h2 id="barrier-heading">Barrier</h2>

@@ -11,6 +11,7 @@ import { useBilling } from '../../billing/api';
 import { CardForm } from '../../billing/components/card-form';
 import { carparkKeys, pricedTypes, useCarpark, type Carpark, type VehicleType } from '../../carparks/api';
 import { useQuote, useRent } from '../api';
+import { PlateField } from '../components/plate-field';
 import { QuoteSummary } from '../components/quote-summary';
 import { useJoinWaitlist } from '../../waitlist/api';
 
@@ -121,17 +122,7 @@ function RentForm({ carpark, card }: { carpark: Carpark; card: { brand: string; 
           </label>
         ))}
       </fieldset>
-      <TextField
-        label="Number plate"
-        name="plate"
-        required
-        autoComplete="off"
-        autoCapitalize="characters"
-        spellCheck={false}
-        className="plate-input"
-        hint="As on the plate, e.g. AB12 CDE. The barrier camera reads it."
-        error={rent.error ?? join.error}
-      />
+      <PlateField label="Number plate" hint="As on the plate, e.g. AB12 CDE. The barrier camera reads it." error={rent.error ?? join.error} />
       {!full && (
       <TextField
         label="Start date"

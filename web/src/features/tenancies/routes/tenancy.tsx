@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
-import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { FormError, SelectField, SubmitButton } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, Notice, QueryError } from '../../../components/status';
 import { ApiError } from '../../../lib/api-client';
@@ -23,6 +23,7 @@ import {
   type Tenancy,
 } from '../api';
 import { QuoteSummary } from '../components/quote-summary';
+import { PlateField } from '../components/plate-field';
 import { PlateWarnings } from '../components/plate-warnings';
 import { TenancyTimeline } from '../components/tenancy-timeline';
 import { TenancyPrice } from '../components/tenancy-price';
@@ -383,14 +384,8 @@ function Plates({ tenancy: t, carpark }: { tenancy: Tenancy; carpark: Carpark })
             });
           }}
         >
-          <TextField
+          <PlateField
             label="Plate to add"
-            name="plate"
-            required
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            className="plate-input"
             hint={
               displaced
                 ? `Another car of your household, as on its plate, e.g. AB12 CDE. Adding it takes ${displaced}, which you removed, off the barrier at once.`
@@ -441,7 +436,7 @@ function ChangePlate({ tenancy, onWarnings }: { tenancy: Tenancy; onWarnings: (w
         }}
       >
         <FormError error={update.error} shownFields={['plate']} />
-        <TextField label="New plate" name="plate" required autoComplete="off" spellCheck={false} className="plate-input" error={update.error} />
+        <PlateField label="New plate" error={update.error} />
         <SubmitButton pending={update.isPending} pendingText="Changing…">
           Change plate
         </SubmitButton>

@@ -1,12 +1,13 @@
 /**
- * Taking a plate off a barrier without shutting anyone out. A tenancy's claim on a plate is what
+ * A tenancy's plates on and off its barrier. Registering: each plate with the tenancy's start and
+ * reference. Taking a plate off a barrier without shutting anyone out. A tenancy's claim on a plate is what
  * keeps any other tenancy at that barrier from registering it. A plate the tenancy still claims is
  * its own to revoke; one it gave up (the old plate of a change, a removed plate, an ended
  * tenancy's) may be claimed and registered by another tenancy at any moment, so it is revoked only
  * while held for the revocation: a short-lived claim nobody else can take meanwhile.
  */
-import type { BarrierAccess } from './barrier';
-import { claimedPlates, isLive, type Tenancy, type TenancyRepository } from './tenancies';
+import type { BarrierAccess, PlateRegistration } from './barrier';
+import { claimedPlates, isLive, platesOf, type Tenancy, type TenancyRepository } from './tenancies';
 
 export interface PlateRevocationDeps {
   readonly tenancies: Pick<TenancyRepository, 'holdForRevocation' | 'endRevocationHold'>;
@@ -34,4 +35,16 @@ export async function revokePlateOf(deps: PlateRevocationDeps, tenancy: Tenancy,
     return true;
   }
   return revokeUnclaimed(deps, tenancy, siteId, plate);
+}
+
+/** Whitelists the tenancy's plates (all of them unless named) from its start; the last registration. */
+export async function registerPlates(
+  barrier: Pick<BarrierAccess, 'register'>,
+  siteId: string,
+  tenancy: Pick<Tenancy, 'plate' | 'extraPlates' | 'startDate' | 'tenancyId'>,
+  plates: readonly string[] = platesOf(tenancy),
+): Promise<PlateRegistration | undefined> {
+  let last: PlateRegistration | undefined;
+  for (const plate of plates) last = await barrier.register({ siteId, plate, validFrom: tenancy.startDate, validTo: null, reference: tenancy.tenancyId });
+  return last;
 }
