@@ -5,24 +5,14 @@
  * is served under the site's Content-Security-Policy (as CloudFront sends it), which it must not
  * break, and axe checks it.
  */
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestTwin } from '../support/twin';
+import type { Page, Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, inlineScriptHashes } from '../../lib/constructs/static-site';
-import { checkPage, launchBrowser, newTab } from './browser';
-import { portalBuildDir, startPortalTwin } from './portal-twin';
+import { checkPage, newTab } from './browser';
+import { portalBuildDir } from './portal-twin';
+import { portalSession } from './session';
 
-let twin: TestTwin;
-let browser: Browser;
-
-beforeAll(async () => {
-  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await twin?.close();
-});
+const portal = portalSession('api-reference');
 
 /** Every page document gets the site's CSP header; violations are kept in `window.cspViolations`. */
 async function underSiteCsp(page: Page): Promise<void> {
@@ -45,16 +35,16 @@ const RENDER_TIMEOUT = 60_000;
 
 describe('the API reference', { timeout: 120_000 }, () => {
   it('is a page of the portal, not a path of the API', async () => {
-    const page = await fetch(`${twin.webBaseUrl}/docs`);
+    const page = await fetch(`${portal.twin.webBaseUrl}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    const document = await fetch(`${twin.webBaseUrl}/openapi.json`);
+    const document = await fetch(`${portal.twin.webBaseUrl}/openapi.json`);
     expect(document.status).toBe(200);
     expect(((await document.json()) as { paths: Record<string, unknown> }).paths['/tenancies']).toHaveProperty('post');
   });
 
   it("opens from the footer, loads Swagger UI only then, and renders the API's operations under the site's CSP", async () => {
-    const { page } = await newTab(browser, twin.webBaseUrl);
+    const { page } = await newTab(portal.browser, portal.twin.webBaseUrl);
     await underSiteCsp(page);
     const scripts: string[] = [];
     page.on('request', (request: Request) => {
@@ -89,7 +79,7 @@ describe('the API reference', { timeout: 120_000 }, () => {
   });
 
   it('loads directly at /docs too', async () => {
-    const { page } = await newTab(browser, twin.webBaseUrl);
+    const { page } = await newTab(portal.browser, portal.twin.webBaseUrl);
     await underSiteCsp(page);
     await page.goto('/docs');
     await page.locator('.opblock-summary-path', { hasText: /^\/tenancies$/ }).first().waitFor({ timeout: RENDER_TIMEOUT });

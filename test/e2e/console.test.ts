@@ -4,34 +4,19 @@
  * parks and their editing, the tenancies of a car park page by page, plate look-up and the admin's
  * user list. axe-core checks every page; screenshots go to test/e2e/artifacts/.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { TestTwin } from '../support/twin';
-import { checkPage, launchBrowser, newTab, screenshot, WIDTHS } from './browser';
-import { emailTo, expectText, heading, logIn, newEmail, newTenant, PASSWORD, portalLinks } from './journeys';
-import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { checkPage, newTab, WIDTHS } from './browser';
+import { apiCarpark, apiTenantWithCard, apiToken, emailTo, expectText, heading, logIn, newTenant, PASSWORD, portalLinks } from './journeys';
+import { DEMO_PASSWORD } from './portal-twin';
+import { portalSession } from './session';
 
-let twin: TestTwin;
-let browser: Browser;
-
-beforeAll(async () => {
-  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await twin?.close();
-});
+const portal = portalSession('console');
+const { tab } = portal;
 
 const OPERATOR = 'operator@carpark.local';
 const ADMIN = 'admin@carpark.local';
 const TENANT = 'tenant@carpark.local';
-
-async function tab(): Promise<Page> {
-  const { page } = await newTab(browser, twin.webBaseUrl);
-  onTestFailed(({ task }) => screenshot(page, `failed-console-${task.name.slice(0, 40).replace(/\W+/g, '-')}`));
-  return page;
-}
 
 /** Opens a console page, logging in as `email` on the way (the console sends visitors to log in and back). */
 async function openAs(page: Page, email: string, path: string): Promise<void> {
@@ -136,31 +121,19 @@ describe('the console', { timeout: 120_000 }, () => {
     await openAs(page, ADMIN, '/console/carparks');
     await heading(page, 'Car parks');
     await page.getByRole('article', { name: 'Riverside Yard' }).waitFor();
-    const listed = (await twin.request('GET', '/carparks?limit=100')).json as { items: unknown[] };
+    const listed = (await portal.twin.request('GET', '/carparks?limit=100')).json as { items: unknown[] };
     expect(await page.getByRole('article').count()).toBe(listed.items.length);
     await checkPage(page, 'console-carparks-admin');
   });
 });
 
-async function tokenOf(email: string, password: string): Promise<string> {
-  const login = await twin.request('POST', '/auth/login', { body: { email, password } });
-  expect(login.status, login.text).toBe(200);
-  return (login.json as { token: string }).token;
-}
+const tokenOf = (email: string, password: string) => apiToken(portal.twin, email, password);
 
 /** A new tenant with a working card on file, through the API. */
-async function tenantWithCard(label: string): Promise<{ email: string; token: string }> {
-  const email = newEmail(label);
-  const created = await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: `Renter ${label}`, accountType: 'individual' } });
-  expect(created.status, created.text).toBe(201);
-  const token = await tokenOf(email, PASSWORD);
-  const card = await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_visa' } });
-  expect(card.status, card.text).toBe(200);
-  return { email, token };
-}
+const tenantWithCard = (label: string) => apiTenantWithCard(portal.twin, label, `Renter ${label}`);
 
 async function carparkNamed(name: string): Promise<string> {
-  const carparks = (await twin.request('GET', '/carparks?limit=100')).json as { items: { carparkId: string; name: string }[] };
+  const carparks = (await portal.twin.request('GET', '/carparks?limit=100')).json as { items: { carparkId: string; name: string }[] };
   return carparks.items.find((c) => c.name === name)!.carparkId;
 }
 
@@ -173,7 +146,7 @@ describe('tenancies in the console', { timeout: 180_000 }, () => {
       await Promise.all(
         plates.slice(batch, batch + 6).map(async (plate) => {
           const renter = await tenantWithCard(`riverside-${plate.toLowerCase()}`);
-          const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: riverside, vehicleType: 'car', plate } });
+          const rented = await portal.twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: riverside, vehicleType: 'car', plate } });
           expect(rented.status, rented.text).toBe(202);
         }),
       );
@@ -227,7 +200,7 @@ describe('tenancies in the console', { timeout: 180_000 }, () => {
   it('shows an admin the tenant’s name and email on a tenancy', async () => {
     const riverside = await carparkNamed('Riverside Yard');
     const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
-    const listed = (await twin.request('GET', `/tenancies?carparkId=${riverside}&limit=1`, { token: adminToken })).json as {
+    const listed = (await portal.twin.request('GET', `/tenancies?carparkId=${riverside}&limit=1`, { token: adminToken })).json as {
       items: { tenancyId: string }[];
     };
     const page = await tab();
@@ -241,7 +214,7 @@ describe('plate look-up in the console', { timeout: 120_000 }, () => {
   it('finds a plate typed with look-alikes, with its tenant, status and whether it is live at the barrier', async () => {
     const northgate = await carparkNamed('Northgate Multi-Storey');
     const renter = await tenantWithCard('lookalike');
-    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'SO51 BIO' } });
+    const rented = await portal.twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'SO51 BIO' } });
     expect(rented.status, rented.text).toBe(202);
 
     const page = await tab();
@@ -274,16 +247,16 @@ describe('the barrier from the console', { timeout: 120_000 }, () => {
   it('sends a plate the barrier lost back to it from the tenancy page', async () => {
     const northgate = await carparkNamed('Northgate Multi-Storey');
     const renter = await tenantWithCard('barrier');
-    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'BL24 RST' } });
+    const rented = await portal.twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId: northgate, vehicleType: 'car', plate: 'BL24 RST' } });
     expect(rented.status, rented.text).toBe(202);
     const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
     const { carparkRepository } = await import('../../functions/adapters/dynamodb/repositories');
     const siteId = (await carparkRepository.get(northgate))!.smartParkingSiteId;
-    const onBarrier = () => twin.integrations.smartParking.whitelist(siteId).some((r) => r.plate === 'BL24RST');
+    const onBarrier = () => portal.twin.integrations.smartParking.whitelist(siteId).some((r) => r.plate === 'BL24RST');
     await expect.poll(onBarrier, { timeout: 30_000, interval: 200 }).toBe(true);
     // The barrier system loses the plate (a hand edit there, say).
     const { getSecretString } = await import('../../functions/adapters/secrets');
-    const removed = await fetch(`${twin.integrations.smartParking.url}/v1/sites/${siteId}/plates/BL24RST`, {
+    const removed = await fetch(`${portal.twin.integrations.smartParking.url}/v1/sites/${siteId}/plates/BL24RST`, {
       method: 'DELETE',
       headers: { 'x-api-key': await getSecretString(process.env.SMARTPARKING_API_KEY_ID!) },
     });
@@ -308,25 +281,20 @@ describe('the barrier from the console', { timeout: 120_000 }, () => {
 describe('a price change from the console', { timeout: 120_000 }, () => {
   it('tells the operator the policy, emails each tenant the new price and the date, and shows it on their tenancy', async () => {
     const operatorToken = await tokenOf(OPERATOR, DEMO_PASSWORD);
-    const created = await twin.request('POST', '/carparks', {
-      token: operatorToken,
-      body: {
-        name: 'Abbey Lane',
-        address: { line1: '3 Abbey Lane', city: 'Leeds', postcode: 'LS5 3HP', country: 'GB' },
-        currency: 'gbp',
-        prices: { car: 10_000 },
-        capacity: { car: 5 },
-        smartParkingSiteId: 'SP-LEEDS-ABBEY',
-        supportEmail: 'abbey@northgate.local',
-      },
+    const carparkId = await apiCarpark(portal.twin, operatorToken, {
+      name: 'Abbey Lane',
+      line1: '3 Abbey Lane',
+      postcode: 'LS5 3HP',
+      price: 10_000,
+      spaces: 5,
+      siteId: 'SP-LEEDS-ABBEY',
+      supportEmail: 'abbey@northgate.local',
     });
-    expect(created.status, created.text).toBe(201);
-    const carparkId = (created.json as { carparkId: string }).carparkId;
     const renter = await tenantWithCard('reprice');
-    const rented = await twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId, vehicleType: 'car', plate: 'AB26 LNE' } });
+    const rented = await portal.twin.request('POST', '/tenancies', { token: renter.token, body: { carparkId, vehicleType: 'car', plate: 'AB26 LNE' } });
     expect(rented.status, rented.text).toBe(202);
     const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
-    const tenancyNow = async () => (await twin.request('GET', `/tenancies/${tenancyId}`, { token: renter.token })).json as { status: string; renewsAt?: string };
+    const tenancyNow = async () => (await portal.twin.request('GET', `/tenancies/${tenancyId}`, { token: renter.token })).json as { status: string; renewsAt?: string };
     await expect.poll(async () => (await tenancyNow()).status, { timeout: 30_000, interval: 200 }).toBe('active');
     const { renewsAt } = await tenancyNow();
 
@@ -339,11 +307,11 @@ describe('a price change from the console', { timeout: 120_000 }, () => {
     await heading(page, 'My car parks');
     await expectText(page, '[role=status]', /Abbey Lane is saved\. Its tenancies move to the new prices from their next renewal/);
 
-    const notice = await emailTo(twin, renter.email, /The price of your space at Abbey Lane is changing/);
+    const notice = await emailTo(portal.twin, renter.email, /The price of your space at Abbey Lane is changing/);
     expect(notice.text).toMatch(/From your renewal on \w+ \d+ \w+ \d{4}, your car space for AB26LNE costs £125\.00 a month \(it was £100\.00\)/);
-    const [link, ...others] = portalLinks(twin, notice);
+    const [link, ...others] = portalLinks(portal.twin, notice);
     expect(others).toEqual([]);
-    expect(link).toBe(`${twin.webBaseUrl}/my/tenancies/${tenancyId}`);
+    expect(link).toBe(`${portal.twin.webBaseUrl}/my/tenancies/${tenancyId}`);
 
     const tenantPage = await tab();
     await tenantPage.goto(link!);
@@ -357,9 +325,9 @@ describe('a price change from the console', { timeout: 120_000 }, () => {
 
 describe('the dashboard', { timeout: 120_000 }, () => {
   it('shows an operator occupancy, revenue, arrears and churn with a chart, a table and a CSV for each, for all car parks or one', async () => {
-    const login = (await twin.request('POST', '/auth/login', { body: { email: OPERATOR, password: DEMO_PASSWORD } })).json as { token: string; user: { operatorId: string } };
+    const login = (await portal.twin.request('POST', '/auth/login', { body: { email: OPERATOR, password: DEMO_PASSWORD } })).json as { token: string; user: { operatorId: string } };
     const { token: operatorToken, user: { operatorId } } = login;
-    const fromApi = (await twin.request('GET', `/operators/${operatorId}/dashboard`, { token: operatorToken })).json as {
+    const fromApi = (await portal.twin.request('GET', `/operators/${operatorId}/dashboard`, { token: operatorToken })).json as {
       now: { mrr: number; occupied: { car: number } };
       months: { month: string; revenue: number }[];
     };
@@ -397,7 +365,7 @@ describe('the dashboard', { timeout: 120_000 }, () => {
 
 describe('the platform in the console', { timeout: 120_000 }, () => {
   it('shows an admin the totals across operators per currency, each operator’s standing as a table and CSV, and finds an operator by name', async () => {
-    const fromApi = (await twin.request('GET', '/platform/dashboard', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as {
+    const fromApi = (await portal.twin.request('GET', '/platform/dashboard', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as {
       operators: number;
       carparks: number;
       currencies: { currency: string; now: { mrr: number } }[];
@@ -471,7 +439,7 @@ describe('finding and exporting tenancies', { timeout: 120_000 }, () => {
 
     // The whole list of the car park, read a page at a time into one file.
     const token = await tokenOf(OPERATOR, DEMO_PASSWORD);
-    const listed = (await twin.request('GET', `/tenancies?carparkId=${northgate}&limit=100`, { token })).json as { items: { plate: string }[] };
+    const listed = (await portal.twin.request('GET', `/tenancies?carparkId=${northgate}&limit=100`, { token })).json as { items: { plate: string }[] };
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download these tenancies as CSV' }).click()]);
     const { readFile } = await import('node:fs/promises');
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
@@ -495,7 +463,7 @@ describe('users in the console', { timeout: 120_000 }, () => {
     await heading(page, 'Users');
     const rows = page.getByTestId('console-users').locator('tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
-    const listed = (await twin.request('GET', '/users?limit=100', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as { items: unknown[] };
+    const listed = (await portal.twin.request('GET', '/users?limit=100', { token: await tokenOf(ADMIN, DEMO_PASSWORD) })).json as { items: unknown[] };
     // The renters made by the tests above make more than one page.
     expect(listed.items.length).toBeGreaterThan(25);
     expect(await rows.count()).toBe(25);
@@ -540,7 +508,7 @@ describe('users in the console', { timeout: 120_000 }, () => {
     await expectText(page, '[role=status]', /Fran Fleet \(Acme Logistics\) is now invoiced as Northwind Freight Ltd in Xero/);
     await checkPage(page, 'console-xero-contact-linked');
     const fleet = await tokenOf('fleet@carpark.local', DEMO_PASSWORD);
-    const billing = (await twin.request('GET', '/billing', { token: fleet })).json as { xeroInvoices?: { status: string; items: unknown[] } };
+    const billing = (await portal.twin.request('GET', '/billing', { token: fleet })).json as { xeroInvoices?: { status: string; items: unknown[] } };
     expect(billing.xeroInvoices).toEqual({ status: 'available', items: [] });
 
     // And back to the contact the demo company is really invoiced as.
@@ -549,13 +517,13 @@ describe('users in the console', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Search Xero' }).click();
     await page.getByRole('button', { name: 'Link to Acme Logistics Ltd' }).click();
     await expectText(page, '[role=status]', /is now invoiced as Acme Logistics Ltd in Xero/);
-    const relinked = (await twin.request('GET', '/billing', { token: fleet })).json as { xeroInvoices?: { items: unknown[] } };
+    const relinked = (await portal.twin.request('GET', '/billing', { token: fleet })).json as { xeroInvoices?: { items: unknown[] } };
     expect(relinked.xeroInvoices?.items.length).toBeGreaterThan(0);
   });
 
   it('tells an admin an individual account is not invoiced in Xero', async () => {
     const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
-    const found = (await twin.request('GET', `/users?email=${encodeURIComponent(TENANT)}`, { token: adminToken })).json as { items: { userId: string }[] };
+    const found = (await portal.twin.request('GET', `/users?email=${encodeURIComponent(TENANT)}`, { token: adminToken })).json as { items: { userId: string }[] };
     const page = await tab();
     await openAs(page, ADMIN, `/console/users/${found.items[0]!.userId}/xero-contact`);
     await expectText(page, '[role=status]', /has an individual account\. Only company accounts are invoiced in Xero\./);
@@ -576,7 +544,7 @@ describe('users in the console', { timeout: 120_000 }, () => {
 });
 
 describe('operator onboarding', { timeout: 180_000 }, () => {
-  const publicNames = async () => ((await twin.request('GET', '/carparks?limit=100')).json as { items: { name: string }[] }).items.map((c) => c.name);
+  const publicNames = async () => ((await portal.twin.request('GET', '/carparks?limit=100')).json as { items: { name: string }[] }).items.map((c) => c.name);
 
   it('takes a tenant’s application in the portal, lets an admin approve it in the console, and the approval email leads the new operator to their car park', async () => {
     const page = await tab();
@@ -610,14 +578,14 @@ describe('operator onboarding', { timeout: 180_000 }, () => {
     // Not listed before an admin approves.
     expect(await publicNames()).not.toContain('Kirkgate Yard');
 
-    const receipt = await emailTo(twin, email, /We have your application/);
-    const [statusLink] = portalLinks(twin, receipt);
+    const receipt = await emailTo(portal.twin, email, /We have your application/);
+    const [statusLink] = portalLinks(portal.twin, receipt);
     await page.goto(statusLink!);
     await expectText(page, '[role=status]', /Kirkgate Yard is waiting for a decision/);
 
     const admin = await tab();
-    const alert = await emailTo(twin, process.env.ADMIN_ALERT_EMAIL!, /New operator application: Kirkgate Parking Ltd/);
-    const [queueLink] = portalLinks(twin, alert);
+    const alert = await emailTo(portal.twin, process.env.ADMIN_ALERT_EMAIL!, /New operator application: Kirkgate Parking Ltd/);
+    const [queueLink] = portalLinks(portal.twin, alert);
     await admin.goto(queueLink!);
     await logIn(admin, ADMIN, DEMO_PASSWORD);
     await heading(admin, 'Operator applications');
@@ -632,8 +600,8 @@ describe('operator onboarding', { timeout: 180_000 }, () => {
     await expect.poll(() => admin.getByRole('region', { name: 'Kirkgate Parking Ltd' }).count()).toBe(0);
     expect(await publicNames()).toContain('Kirkgate Yard');
 
-    const approval = await emailTo(twin, email, /^Approved: Kirkgate Parking Ltd/);
-    const [consoleLink] = portalLinks(twin, approval);
+    const approval = await emailTo(portal.twin, email, /^Approved: Kirkgate Parking Ltd/);
+    const [consoleLink] = portalLinks(portal.twin, approval);
     expect(new URL(consoleLink!).pathname).toBe('/console/carparks');
     const operator = await tab();
     await operator.goto(consoleLink!);
@@ -647,7 +615,7 @@ describe('operator onboarding', { timeout: 180_000 }, () => {
     const page = await tab();
     const email = await newTenant(page, 'rejected');
     const token = await tokenOf(email, PASSWORD);
-    const applied = await twin.request('POST', '/operator-applications', {
+    const applied = await portal.twin.request('POST', '/operator-applications', {
       token,
       body: {
         companyName: 'Nowhere Parking Ltd',
@@ -677,9 +645,9 @@ describe('operator onboarding', { timeout: 180_000 }, () => {
     await card.getByRole('button', { name: 'Confirm rejection' }).click();
     await expectText(admin, '[role=status]', /Rejected Nowhere Parking Ltd/);
 
-    const rejection = await emailTo(twin, email, /^Your application to run Nowhere Yard/);
+    const rejection = await emailTo(portal.twin, email, /^Your application to run Nowhere Yard/);
     expect(rejection.text).toContain('We could not find this site with SmartParking.');
-    const [link] = portalLinks(twin, rejection);
+    const [link] = portalLinks(portal.twin, rejection);
     await page.goto(link!);
     await heading(page, 'Become an operator');
     await expectText(page, '[role=status]', /was not approved\. The reason: We could not find this site with SmartParking\./);
@@ -692,9 +660,9 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
   it('lays out every console page at 375 px and 1280 px without sideways scrolling', async () => {
     const adminToken = await tokenOf(ADMIN, DEMO_PASSWORD);
     const northgate = await carparkNamed('Northgate Multi-Storey');
-    const tenancies = (await twin.request('GET', `/tenancies?carparkId=${northgate}&limit=1`, { token: adminToken })).json as { items: { tenancyId: string }[] };
+    const tenancies = (await portal.twin.request('GET', `/tenancies?carparkId=${northgate}&limit=1`, { token: adminToken })).json as { items: { tenancyId: string }[] };
     const tenancyId = tenancies.items[0]!.tenancyId;
-    const fleet = (await twin.request('GET', '/users?email=fleet%40carpark.local', { token: adminToken })).json as { items: { userId: string }[] };
+    const fleet = (await portal.twin.request('GET', '/users?email=fleet%40carpark.local', { token: adminToken })).json as { items: { userId: string }[] };
     const fleetId = fleet.items[0]!.userId;
     const paths = [
       '/console',
@@ -712,7 +680,7 @@ describe('the console’s layout', { timeout: 240_000 }, () => {
       '/console/applications',
     ];
     for (const [device, width] of Object.entries(WIDTHS)) {
-      const { page } = await newTab(browser, twin.webBaseUrl, width);
+      const { page } = await newTab(portal.browser, portal.twin.webBaseUrl, width);
       await page.goto('/login');
       await logIn(page, ADMIN, DEMO_PASSWORD);
       for (const path of paths) {

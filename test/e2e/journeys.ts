@@ -104,4 +104,29 @@ export async function apiTenantWithCard(twin: TestTwin, label: string, name = 'R
   return { email, token };
 }
 
+/**
+ * A car park of the demo operator in Leeds taking cars only, created through the API (the console
+ * journeys test the form): its id.
+ */
+export async function apiCarpark(
+  twin: TestTwin,
+  operatorToken: string,
+  car: { name: string; line1: string; postcode: string; price: number; spaces: number; siteId: string; supportEmail: string },
+): Promise<string> {
+  const created = await twin.request('POST', '/carparks', {
+    token: operatorToken,
+    body: {
+      name: car.name,
+      address: { line1: car.line1, city: 'Leeds', postcode: car.postcode, country: 'GB' },
+      currency: 'gbp',
+      prices: { car: car.price },
+      capacity: { car: car.spaces },
+      smartParkingSiteId: car.siteId,
+      supportEmail: car.supportEmail,
+    },
+  });
+  expect(created.status, created.text).toBe(201);
+  return (created.json as { carparkId: string }).carparkId;
+}
+
 export { checkPage, pollUntil };

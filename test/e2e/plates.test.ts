@@ -4,37 +4,21 @@
  * watches it go to the barrier (the simulator's whitelist then holds both), is refused a third,
  * and removes the first, which stays on the whitelist until the end of the period paid for.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { TestTwin } from '../support/twin';
-import { checkPage, launchBrowser, newTab, screenshot } from './browser';
-import { apiTenantWithCard, apiToken, expectText, heading, logIn, pollUntil } from './journeys';
-import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
+import { describe, expect, it } from 'vitest';
+import { checkPage } from './browser';
+import { apiCarpark, apiTenantWithCard, apiToken, expectText, heading, logIn, pollUntil } from './journeys';
+import { DEMO_PASSWORD } from './portal-twin';
+import { portalSession } from './session';
 
-let twin: TestTwin;
-let browser: Browser;
-
-beforeAll(async () => {
-  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await twin?.close();
-});
+const portal = portalSession('plates');
+const { tab } = portal;
 
 const OPERATOR = 'operator@carpark.local';
 const SITE = 'SP-LEEDS-MILL';
 
-async function tab(): Promise<Page> {
-  const { page } = await newTab(browser, twin.webBaseUrl);
-  onTestFailed(({ task }) => screenshot(page, `failed-plates-${task.name.slice(0, 40).replace(/\W+/g, '-')}`));
-  return page;
-}
-
 /** The plates on the car park's barrier, as the SmartParking simulator holds them. */
 const whitelisted = () =>
-  twin.integrations.smartParking
+  portal.twin.integrations.smartParking
     .whitelist(SITE)
     .map((r) => r.plate)
     .sort();
@@ -45,21 +29,16 @@ const longDate = (iso: string) =>
 
 describe('several plates per tenancy', { timeout: 180_000 }, () => {
   it('are allowed by the operator; a tenant adds a second, is refused a third, and removes one that keeps opening the barrier to the end of the paid period', async () => {
-    const operatorToken = await apiToken(twin, OPERATOR, DEMO_PASSWORD);
-    const created = await twin.request('POST', '/carparks', {
-      token: operatorToken,
-      body: {
-        name: 'Mill Lane',
-        address: { line1: '3 Mill Lane', city: 'Leeds', postcode: 'LS9 8AB', country: 'GB' },
-        currency: 'gbp',
-        prices: { car: 8_000 },
-        capacity: { car: 5 },
-        smartParkingSiteId: SITE,
-        supportEmail: 'mill@northgate.local',
-      },
+    const operatorToken = await apiToken(portal.twin, OPERATOR, DEMO_PASSWORD);
+    const carparkId = await apiCarpark(portal.twin, operatorToken, {
+      name: 'Mill Lane',
+      line1: '3 Mill Lane',
+      postcode: 'LS9 8AB',
+      price: 8_000,
+      spaces: 5,
+      siteId: SITE,
+      supportEmail: 'mill@northgate.local',
     });
-    expect(created.status, created.text).toBe(201);
-    const carparkId = (created.json as { carparkId: string }).carparkId;
 
     // The operator allows two plates per tenancy from the car park's edit page.
     const consolePage = await tab();
@@ -75,14 +54,14 @@ describe('several plates per tenancy', { timeout: 180_000 }, () => {
     ]);
     expect(saved.status(), await saved.text()).toBe(200);
     await heading(consolePage, 'My car parks');
-    expect(((await twin.request('GET', `/carparks/${carparkId}`)).json as { platesPerTenancy: number }).platesPerTenancy).toBe(2);
+    expect(((await portal.twin.request('GET', `/carparks/${carparkId}`)).json as { platesPerTenancy: number }).platesPerTenancy).toBe(2);
 
     // A tenant with an active tenancy there, its plate on the barrier.
-    const tenant = await apiTenantWithCard(twin, 'plates', 'Pat Plates');
-    const rented = await twin.request('POST', '/tenancies', { token: tenant.token, body: { carparkId, vehicleType: 'car', plate: 'MP11 AAA' } });
+    const tenant = await apiTenantWithCard(portal.twin, 'plates', 'Pat Plates');
+    const rented = await portal.twin.request('POST', '/tenancies', { token: tenant.token, body: { carparkId, vehicleType: 'car', plate: 'MP11 AAA' } });
     expect(rented.status, rented.text).toBe(202);
     const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
-    const tenancy = async () => (await twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json as { status: string; renewsAt: string };
+    const tenancy = async () => (await portal.twin.request('GET', `/tenancies/${tenancyId}`, { token: tenant.token })).json as { status: string; renewsAt: string };
     await pollUntil(async () => (await tenancy()).status === 'active', { timeoutMs: 30_000, intervalMs: 200, describeFailure: () => 'the tenancy never became active' });
     await expect.poll(whitelisted, { timeout: 30_000, interval: 200 }).toEqual(['MP11AAA']);
 
@@ -102,13 +81,13 @@ describe('several plates per tenancy', { timeout: 180_000 }, () => {
     await stale.getByLabel('Plate to add').waitFor();
 
     // A second car's plate: shown as being added while the barrier (slow to answer today) learns it, then listed.
-    twin.integrations.smartParking.faults.set({ latencyMs: 1_500 });
+    portal.twin.integrations.smartParking.faults.set({ latencyMs: 1_500 });
     await page.getByLabel('Plate to add').fill('mp22 bbb');
     await page.getByRole('button', { name: 'Add plate' }).click();
     await expectText(page, '[data-testid=plates] li', /^MP22BBB being added…$/);
     await expectText(page, '[data-testid=plates] [role=status]', /^Adding MP22BBB to the barrier… This page updates by itself\.$/);
     await expectText(page, '[data-testid=plates] [role=status]', /^MP22BBB is added: the barrier opens for it\.$/, 30_000);
-    twin.integrations.smartParking.faults.clear();
+    portal.twin.integrations.smartParking.faults.clear();
     // B may be read as 8: the look-alike warnings of the rent page, for the plate just added.
     await expectText(page, '[data-testid=plates] [data-testid=plate-warnings]', /^Check your plate MP22BBB:.*Check character 5: B \(letter\) or 8 \(eight\)\?/);
     expect(await listed.allTextContents()).toEqual([
@@ -161,6 +140,7 @@ describe('several plates per tenancy', { timeout: 180_000 }, () => {
     await consolePage.reload();
     await heading(consolePage, 'Mill Lane: MP22BBB');
     expect(await consolePage.getByTestId('console-removed-plates').textContent()).toBe(`MP11AAA opens the barrier until ${until}`);
+    await checkPage(consolePage, 'plates-console-tenancy');
 
     // The removed plate still counts against the limit: a new plate takes its place at once.
     await expectText(page, '[data-testid=plates]', /Adding it takes MP11AAA, which you removed, off the barrier at once\./);

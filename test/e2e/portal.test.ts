@@ -4,10 +4,8 @@
  * the portal, in the order a tenant meets them; the last ones open every email link the journeys
  * produced, and look at every page at a phone's and a desktop's width.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { TestTwin } from '../support/twin';
-import { checkedPages, checkPage, expectAccessible, launchBrowser, newTab, problemsOf, screenshot, WIDTHS } from './browser';
+import { describe, expect, it } from 'vitest';
+import { checkedPages, checkPage, expectAccessible, problemsOf, screenshot, WIDTHS } from './browser';
 import {
   addCard,
   apiTenantWithCard,
@@ -23,44 +21,29 @@ import {
   portalLinks,
   signUp,
 } from './journeys';
-import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
+import { DEMO_PASSWORD } from './portal-twin';
+import { portalSession } from './session';
 import { pollUntil } from '../../local/ports';
 import { stripeOf } from '../integration/tenancy-helpers';
 
-let twin: TestTwin;
-let browser: Browser;
+const portal = portalSession('portal');
+const { tab } = portal;
 
-beforeAll(async () => {
-  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await twin?.close();
-});
-
-const tenantWithCard = async (label: string): Promise<string> => (await apiTenantWithCard(twin, label)).email;
-const tokenOf = (email: string, password = PASSWORD) => apiToken(twin, email, password);
+const tenantWithCard = async (label: string): Promise<string> => (await apiTenantWithCard(portal.twin, label)).email;
+const tokenOf = (email: string, password = PASSWORD) => apiToken(portal.twin, email, password);
 
 async function rentThroughApi(email: string, plate: string): Promise<string> {
-  const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+  const carparks = (await portal.twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
   const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
   const token = await tokenOf(email);
-  const rented = await twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate } });
+  const rented = await portal.twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate } });
   expect(rented.status, rented.text).toBe(202);
   const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
   await pollUntil(
-    async () => ((await twin.request('GET', `/tenancies/${tenancyId}`, { token })).json as { status: string }).status === 'active',
+    async () => ((await portal.twin.request('GET', `/tenancies/${tenancyId}`, { token })).json as { status: string }).status === 'active',
     { timeoutMs: 30_000, intervalMs: 200, describeFailure: () => `tenancy ${tenancyId} never became active` },
   );
   return tenancyId;
-}
-
-async function tab(width: number = WIDTHS.desktop): Promise<Page> {
-  const { page } = await newTab(browser, twin.webBaseUrl, width);
-  // What the page showed when a step failed, for the person reading the failure.
-  onTestFailed(({ task }) => screenshot(page, `failed-${task.name.split(':')[0]!.replace(/\W+/g, '-')}`));
-  return page;
 }
 
 describe('the tenant portal', { timeout: 120_000 }, () => {
@@ -111,7 +94,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
 
   it('journey 1: book a space from a later day — the first charge on that day, booked until then, the booking cancelled with nothing charged', async () => {
     const email = await tenantWithCard('later-start');
-    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+    const carparks = (await portal.twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
     const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
     const page = await tab();
     await page.goto(`/rent/${northgate.carparkId}`);
@@ -135,7 +118,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('plate-warnings').textContent(), 'a booked plate is put right by booking again').toMatch(/cancel the booking below and book again/);
     await checkPage(page, 'tenancy-booked');
     const token = await tokenOf(email);
-    const billing = (await twin.request('GET', '/billing', { token })).json as { recentInvoices: unknown[] };
+    const billing = (await portal.twin.request('GET', '/billing', { token })).json as { recentInvoices: unknown[] };
     expect(billing.recentInvoices, 'nothing charged before the start').toEqual([]);
 
     await page.getByRole('button', { name: 'Cancel booking' }).click();
@@ -146,15 +129,15 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('tenancy-list').textContent()).toMatch(/Ended/);
   });
 
-  it('journey 1: rent with a card whose bank asks to confirm the first payment — the space held, the payment confirmed in the browser, the plate live', async () => {
+  it('journey 1: rent with a card whose bank asks to confirm the first payment — the space held, the payment confirmed in the portal.browser, the plate live', async () => {
     const email = newEmail('confirm-first');
-    expect((await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Sol Secure', accountType: 'individual' } })).status).toBe(201);
+    expect((await portal.twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Sol Secure', accountType: 'individual' } })).status).toBe(201);
     const token = await tokenOf(email);
     // Stripe's 3184 test card: the bank asks the card holder to authenticate every payment.
-    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
-    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+    expect((await portal.twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+    const carparks = (await portal.twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
     const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
-    const rented = await twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate: 'CF24 RST' } });
+    const rented = await portal.twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate: 'CF24 RST' } });
     expect(rented.status, rented.text).toBe(202);
     const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
 
@@ -180,12 +163,12 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
 
   it('journey 1: rent with a card whose bank asks to confirm the first payment, then cancel the rental instead — nothing charged, the space given back', async () => {
     const email = newEmail('withdraw-first');
-    expect((await twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Wren Withdraw', accountType: 'individual' } })).status).toBe(201);
+    expect((await portal.twin.request('POST', '/users', { body: { email, password: PASSWORD, name: 'Wren Withdraw', accountType: 'individual' } })).status).toBe(201);
     const token = await tokenOf(email);
-    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
-    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
+    expect((await portal.twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+    const carparks = (await portal.twin.request('GET', '/carparks')).json as { items: { carparkId: string; name: string }[] };
     const northgate = carparks.items.find((c) => c.name === 'Northgate Multi-Storey')!;
-    const rented = await twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate: 'CW24 RST' } });
+    const rented = await portal.twin.request('POST', '/tenancies', { token, body: { carparkId: northgate.carparkId, vehicleType: 'car', plate: 'CW24 RST' } });
     expect(rented.status, rented.text).toBe(202);
     const { tenancyId } = (rented.json as { tenancy: { tenancyId: string } }).tenancy;
 
@@ -238,7 +221,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Change to Electric vehicle at £140.00 a month' }).click();
     await page.getByRole('region', { name: 'Summary' }).filter({ hasText: 'Electric vehicle' }).waitFor();
     // What was shown is what was charged.
-    const billing = (await twin.request('GET', '/billing', { token: await tokenOf(email) })).json as { recentInvoices: { amountPaid: number }[] };
+    const billing = (await portal.twin.request('GET', '/billing', { token: await tokenOf(email) })).json as { recentInvoices: { amountPaid: number }[] };
     expect(`£${(billing.recentInvoices[0]!.amountPaid / 100).toFixed(2)}`).toBe(chargedNow);
 
     const cancel = page.getByRole('button', { name: 'Cancel tenancy' });
@@ -257,7 +240,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Undo cancellation and keep my space' }).click();
     await expectText(page, '[data-testid=tenancy-status]', /^Active$/);
     await expectText(page, '[role=status]', /Your cancellation is undone/);
-    expect((await twin.request('GET', `/tenancies/${tenancyId}`, { token: await tokenOf(email) })).json).toMatchObject({
+    expect((await portal.twin.request('GET', `/tenancies/${tenancyId}`, { token: await tokenOf(email) })).json).toMatchObject({
       status: 'active',
       plate: 'HX72KT8',
       vehicleType: 'ev',
@@ -307,10 +290,10 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     const email = await tenantWithCard('unpaid');
     await rentThroughApi(email, 'DU17 NPD');
     const token = await tokenOf(email);
-    const { customerId } = (await twin.request('GET', '/billing', { token })).json as { customerId: string };
-    const stripe = stripeOf(twin);
+    const { customerId } = (await portal.twin.request('GET', '/billing', { token })).json as { customerId: string };
+    const stripe = stripeOf(portal.twin);
     const clockId = ((await stripe.customers.retrieve(customerId)) as { test_clock: string }).test_clock;
-    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_chargeCustomerFail' } })).status).toBe(200);
+    expect((await portal.twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_chargeCustomerFail' } })).status).toBe(200);
     const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
     await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 }); // past the renewal's draft hour
     await pollUntil(async () => (await stripe.invoices.list({ customer: customerId, status: 'open' })).data[0], {
@@ -340,16 +323,16 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     const email = await tenantWithCard('authenticate');
     await rentThroughApi(email, 'SC17 AUT');
     const token = await tokenOf(email);
-    const { customerId } = (await twin.request('GET', '/billing', { token })).json as { customerId: string };
-    const stripe = stripeOf(twin);
+    const { customerId } = (await portal.twin.request('GET', '/billing', { token })).json as { customerId: string };
+    const stripe = stripeOf(portal.twin);
     const clockId = ((await stripe.customers.retrieve(customerId)) as { test_clock: string }).test_clock;
     // Stripe's 3184 test card: the bank asks the card holder to authenticate every payment.
-    expect((await twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
+    expect((await portal.twin.request('PATCH', '/billing', { token, body: { defaultPaymentMethod: 'pm_card_authenticationRequired' } })).status).toBe(200);
     const [subscription] = (await stripe.subscriptions.list({ customer: customerId })).data;
     await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: subscription!.items.data[0]!.current_period_end + 3_600 + 60 });
 
-    const asked = await emailTo(twin, email, /^Please confirm your payment of £120\.00$/);
-    const [link] = portalLinks(twin, asked).filter((href) => href.includes('/my/billing/authenticate/'));
+    const asked = await emailTo(portal.twin, email, /^Please confirm your payment of £120\.00$/);
+    const [link] = portalLinks(portal.twin, asked).filter((href) => href.includes('/my/billing/authenticate/'));
     expect(link, asked.text ?? '').toBeDefined();
     const page = await tab();
     await page.goto(link!);
@@ -367,7 +350,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await dialog.getByRole('button', { name: 'Complete authentication' }).click();
     await expectText(page, '[data-testid=payment-outcome]', /is paid/, 30_000);
     await checkPage(page, 'authenticate-paid');
-    const billing = (await twin.request('GET', '/billing', { token })).json as { recentInvoices: { status: string }[] };
+    const billing = (await portal.twin.request('GET', '/billing', { token })).json as { recentInvoices: { status: string }[] };
     expect(billing.recentInvoices.map((invoice) => invoice.status)).not.toContain('open');
   });
 
@@ -416,8 +399,8 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Send me a reset link' }).click();
     await expectText(page, '[role=status]', /we have sent it a link/);
-    const message = await emailTo(twin, email, /password/i);
-    const [link] = portalLinks(twin, message).filter((url) => url.includes('/reset-password'));
+    const message = await emailTo(portal.twin, email, /password/i);
+    const [link] = portalLinks(portal.twin, message).filter((url) => url.includes('/reset-password'));
     expect(link).toBeDefined();
     await page.goto(link!);
     await heading(page, 'Choose a new password');
@@ -456,14 +439,14 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
     await expectReachableByKeyboard(page, send);
     await page.keyboard.press('Enter');
     await expectText(page, '[role=status]', /your message is on its way/);
-    const message = await emailTo(twin, 'riverside@northgate.local', /./);
+    const message = await emailTo(portal.twin, 'riverside@northgate.local', /./);
     expect(message.text).toContain('Is there a height limit for vans?');
   });
 
   // One page and an accessibility check per link: as many links as the journeys sent emails with.
   it('every link of every email the journeys produced lands on a page of the portal that renders', { timeout: 300_000 }, async () => {
-    const messages = await twin.outbox.list();
-    const links = [...new Set(messages.flatMap((message) => portalLinks(twin, message)))];
+    const messages = await portal.twin.outbox.list();
+    const links = [...new Set(messages.flatMap((message) => portalLinks(portal.twin, message)))];
     // The reset email at least; receipts and notices add theirs.
     expect(links.length, `emails: ${messages.map((m) => m.subject).join('; ')}`).toBeGreaterThan(0);
     for (const link of links) {
@@ -489,7 +472,7 @@ describe('the tenant portal', { timeout: 120_000 }, () => {
   it('lays out every page at 375 px and 1280 px without sideways scrolling', { timeout: 400_000 }, async () => {
     const email = await tenantWithCard('layout');
     const tenancyId = await rentThroughApi(email, 'YK21 ABC');
-    const carparks = (await twin.request('GET', '/carparks')).json as { items: { carparkId: string }[] };
+    const carparks = (await portal.twin.request('GET', '/carparks')).json as { items: { carparkId: string }[] };
     const pages = {
       public: ['/', '/login', '/signup', '/forgot-password', '/reset-password?token=0123456789abcdef0123', '/contact-us', '/no-such-page'],
       tenant: ['/my/tenancies', `/my/tenancies/${tenancyId}`, '/my/billing', '/my/account', '/my/waitlist', '/become-operator', `/rent/${carparks.items[0]!.carparkId}`],

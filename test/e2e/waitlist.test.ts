@@ -4,62 +4,41 @@
  * price and first charge and is accepted in one step; the next offer lapses and its tenant is
  * told; the operator's console shows the line, the offers and their outcomes.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { offerNoticeDeps } from '../../functions/adapters/wiring/waitlist';
 import { lapseOffer } from '../../functions/domain/waitlist';
-import type { TestTwin } from '../support/twin';
-import { checkPage, launchBrowser, newTab, screenshot } from './browser';
-import { apiTenantWithCard, apiToken, emailTo, expectText, heading, logIn, portalLinks, pollUntil } from './journeys';
-import { DEMO_PASSWORD, startPortalTwin } from './portal-twin';
+import { checkPage } from './browser';
+import { apiCarpark, apiTenantWithCard, apiToken, emailTo, expectText, heading, logIn, portalLinks, pollUntil } from './journeys';
+import { DEMO_PASSWORD } from './portal-twin';
+import { portalSession } from './session';
 
-let twin: TestTwin;
-let browser: Browser;
-
-beforeAll(async () => {
-  [twin, browser] = await Promise.all([startPortalTwin(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await twin?.close();
-});
+const portal = portalSession('waitlist');
+const { tab } = portal;
 
 const OPERATOR = 'operator@carpark.local';
 
-async function tab(): Promise<Page> {
-  const { page } = await newTab(browser, twin.webBaseUrl);
-  onTestFailed(({ task }) => screenshot(page, `failed-waitlist-${task.name.slice(0, 40).replace(/\W+/g, '-')}`));
-  return page;
-}
-
-const tenantWithCard = (label: string) => apiTenantWithCard(twin, label, 'Wren Waiting');
+const tenantWithCard = (label: string) => apiTenantWithCard(portal.twin, label, 'Wren Waiting');
 
 const openOfferOf = async (token: string) =>
-  pollUntil(async () => ((await twin.request('GET', '/waitlist', { token })).json as { offers: { offerId: string; status: string }[] }).offers.find((o) => o.status === 'open'), {
+  pollUntil(async () => ((await portal.twin.request('GET', '/waitlist', { token })).json as { offers: { offerId: string; status: string }[] }).offers.find((o) => o.status === 'open'), {
     timeoutMs: 20_000,
     describeFailure: () => 'no offer was made',
   });
 
 describe('the waitlist', { timeout: 180_000 }, () => {
   it('is joined from a full car park’s page; a space added is offered by email, accepted in one step, the next offer lapses, and the operator sees it all', async () => {
-    const operatorToken = await apiToken(twin, OPERATOR, DEMO_PASSWORD);
-    const created = await twin.request('POST', '/carparks', {
-      token: operatorToken,
-      body: {
-        name: 'Wharf Street',
-        address: { line1: '8 Wharf Street', city: 'Leeds', postcode: 'LS2 7EQ', country: 'GB' },
-        currency: 'gbp',
-        prices: { car: 9_000 },
-        capacity: { car: 1 },
-        smartParkingSiteId: 'SP-LEEDS-WHARF',
-        supportEmail: 'wharf@northgate.local',
-      },
+    const operatorToken = await apiToken(portal.twin, OPERATOR, DEMO_PASSWORD);
+    const carparkId = await apiCarpark(portal.twin, operatorToken, {
+      name: 'Wharf Street',
+      line1: '8 Wharf Street',
+      postcode: 'LS2 7EQ',
+      price: 9_000,
+      spaces: 1,
+      siteId: 'SP-LEEDS-WHARF',
+      supportEmail: 'wharf@northgate.local',
     });
-    expect(created.status, created.text).toBe(201);
-    const carparkId = (created.json as { carparkId: string }).carparkId;
     const holder = await tenantWithCard('holder');
-    expect((await twin.request('POST', '/tenancies', { token: holder.token, body: { carparkId, vehicleType: 'car', plate: 'WS11 AAA' } })).status).toBe(202);
+    expect((await portal.twin.request('POST', '/tenancies', { token: holder.token, body: { carparkId, vehicleType: 'car', plate: 'WS11 AAA' } })).status).toBe(202);
 
     // Joining from the car park's page, which says it is full.
     const waiter = await tenantWithCard('waiter');
@@ -78,13 +57,13 @@ describe('the waitlist', { timeout: 180_000 }, () => {
     await checkPage(page, 'waitlist-mine');
 
     const next = await tenantWithCard('next');
-    expect((await twin.request('POST', `/carparks/${carparkId}/waitlist`, { token: next.token, body: { vehicleType: 'car', plate: 'WS33 CCC' } })).status).toBe(201);
+    expect((await portal.twin.request('POST', `/carparks/${carparkId}/waitlist`, { token: next.token, body: { vehicleType: 'car', plate: 'WS33 CCC' } })).status).toBe(201);
 
     // The operator adds a space: it is offered to the first in line, who is emailed.
-    expect((await twin.request('PATCH', `/carparks/${carparkId}`, { token: operatorToken, body: { capacity: { car: 2 } } })).status).toBe(200);
-    const offerEmail = await emailTo(twin, waiter.email, /^A space is free for you at Wharf Street$/);
+    expect((await portal.twin.request('PATCH', `/carparks/${carparkId}`, { token: operatorToken, body: { capacity: { car: 2 } } })).status).toBe(200);
+    const offerEmail = await emailTo(portal.twin, waiter.email, /^A space is free for you at Wharf Street$/);
     expect(offerEmail.text).toMatch(/held for you and WS22BBB until .+: £90\.00 a month/);
-    const [link, ...others] = portalLinks(twin, offerEmail);
+    const [link, ...others] = portalLinks(portal.twin, offerEmail);
     expect(others).toEqual([]);
     expect(link).toMatch(/\/my\/offers\/of_[0-9a-f]{20}$/);
 
@@ -100,12 +79,12 @@ describe('the waitlist', { timeout: 180_000 }, () => {
     await expectText(offerPage, '[data-testid=tenancy-status]', /^Active$/, 30_000);
 
     // Another space: offered to the next in line, whose offer then lapses (its deadline passed).
-    expect((await twin.request('PATCH', `/carparks/${carparkId}`, { token: operatorToken, body: { capacity: { car: 3 } } })).status).toBe(200);
+    expect((await portal.twin.request('PATCH', `/carparks/${carparkId}`, { token: operatorToken, body: { capacity: { car: 3 } } })).status).toBe(200);
     const nextOffer = await openOfferOf(next.token);
     const lapsed = await lapseOffer({ ...offerNoticeDeps, clock: { now: () => new Date(Date.now() + 3 * 24 * 3_600_000) } }, nextOffer.offerId);
     expect(lapsed.lapsed).toBe(true);
-    const lapsedEmail = await emailTo(twin, next.email, /^Your offer of a space at Wharf Street has lapsed$/);
-    const [waitlistLink] = portalLinks(twin, lapsedEmail);
+    const lapsedEmail = await emailTo(portal.twin, next.email, /^Your offer of a space at Wharf Street has lapsed$/);
+    const [waitlistLink] = portalLinks(portal.twin, lapsedEmail);
     const nextPage = await tab();
     await nextPage.goto(waitlistLink!);
     await logIn(nextPage, next.email);
@@ -134,6 +113,6 @@ describe('the waitlist', { timeout: 180_000 }, () => {
     await hours.fill('24');
     await consolePage.getByRole('button', { name: 'Save changes' }).click();
     await heading(consolePage, 'My car parks');
-    expect(((await twin.request('GET', `/carparks/${carparkId}`)).json as { offerHours: number }).offerHours).toBe(24);
+    expect(((await portal.twin.request('GET', `/carparks/${carparkId}`)).json as { offerHours: number }).offerHours).toBe(24);
   });
 });
