@@ -251,6 +251,17 @@ async function page(index: { name: string; partitionKey: string }, partition: st
   };
 }
 
+/**
+ * 1 round trip: a plate being changed to or added, claimed at the barrier with its sighting and
+ * the tenancy's update (conditioned by the caller). ConflictError `plate_in_use` or `tenancy_busy`.
+ */
+async function claimPendingPlate(t: Tenancy, plate: string, update: ReturnType<typeof tenancyUpdate>, now: string, note: TimelineNote | undefined): Promise<void> {
+  const result = await transact([plateClaim(t, plate), { Update: update }, plateSightingPut(t, plate), ...noted(t.tenancyId, now, note)]);
+  if (result.ok) return;
+  if (result.failed[0]) throw new ConflictError('plate_in_use', `${plate} already has a live tenancy at this car park's barrier.`);
+  throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile, is not active, or has a plate change under way. Reload it and try again.');
+}
+
 export const tenancyRepository: TenancyRepository = {
   /** 1 round trip: space, plate claim, tenancy and (unless scheduled) billing count in one transaction. */
   async reserve(t, note) {
@@ -418,35 +429,15 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   async startPlateChange(t, newPlate, now, note) {
-    const result = await transact([
-      plateClaim(t, newPlate),
-      {
-        Update: {
-          ...tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: newPlate, updatedAt: now }),
-          ConditionExpression: '#status IN (:from0) AND attribute_not_exists(pendingPlate)',
-        },
-      },
-      plateSightingPut(t, newPlate),
-      ...noted(t.tenancyId, now, note),
-    ]);
-    if (result.ok) return;
-    if (result.failed[0]) throw new ConflictError('plate_in_use', `${newPlate} already has a live tenancy at this car park's barrier.`);
-    throw new ConflictError('tenancy_busy', 'This tenancy is not active, or a plate change is already under way.');
+    const update = tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: newPlate, updatedAt: now });
+    await claimPendingPlate(t, newPlate, { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(pendingPlate)` }, now, note);
   },
 
   async startPlateAddition(t, plate, now, note, cutShort) {
     const retiredPlates = cutShort ? (t.retiredPlates ?? []).map((r) => (r.plate === cutShort ? { ...r, until: now } : r)) : undefined;
     const update = tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: plate, addingPlate: true, ...(retiredPlates ? { retiredPlates } : {}), updatedAt: now });
-    const result = await transact([
-      plateClaim(t, plate),
-      // Only from the plates read (the limit was checked on them), with no change in flight.
-      { Update: unchangedSince(update, t.updatedAt, 'attribute_not_exists(pendingPlate)') },
-      plateSightingPut(t, plate),
-      ...noted(t.tenancyId, now, note),
-    ]);
-    if (result.ok) return;
-    if (result.failed[0]) throw new ConflictError('plate_in_use', `${plate} already has a live tenancy at this car park's barrier.`);
-    throw new ConflictError('tenancy_busy', 'This tenancy changed meanwhile, is not active, or has a plate change under way. Reload it and try again.');
+    // Only from the plates read (the limit was checked on them), with no change in flight.
+    await claimPendingPlate(t, plate, unchangedSince(update, t.updatedAt, 'attribute_not_exists(pendingPlate)'), now, note);
   },
 
   async removePlate(t, plate, until, now, note) {
