@@ -6,8 +6,8 @@
  * Every figure is pre-aggregated: each car park has a bucket per month and a running total, kept
  * by the same transactions that change what they count (a space taken or given back, see
  * tenancy-repository.ts) or, for payments, by one transaction per invoice guarded by a marker, so
- * a redelivered event counts once. A dashboard is one query of the operator's statistics
- * partition and one of its car parks. `npm run stats -- --check` recounts everything from the
+ * a redelivered event counts once. A dashboard is one read: the buckets and totals come with the
+ * operator and its car parks. `npm run stats -- --check` recounts everything from the
  * tenancies and their timelines and compares (`--rebuild` writes the recount).
  */
 import type { Carpark, VehicleType } from './carparks';
@@ -15,7 +15,7 @@ import type { Clock } from './clock';
 import { VEHICLE_TYPES } from './carparks';
 import { NotFoundError } from './errors';
 import { canManageOperator, type Principal } from './identity';
-import type { OperatorRepository } from './ports';
+import type { Operator } from './operators';
 
 /** One car park's counts for one calendar month (UTC). */
 export interface MonthStats {
@@ -62,14 +62,21 @@ export interface PaymentStats {
   recordSettled(invoiceId: string, paid: boolean): Promise<void>;
 }
 
+/** An operator, its car parks, and their buckets and running totals. */
+export interface OperatorFigures {
+  readonly operator: Operator;
+  readonly carparks: readonly Carpark[];
+  readonly months: readonly MonthStats[];
+  readonly totals: readonly CarparkTotals[];
+}
+
 export interface StatsReader {
-  /** Every bucket and total of an operator's car parks from `fromMonth` on (one query). */
-  operatorStats(operatorId: string, fromMonth: string): Promise<{ months: MonthStats[]; totals: CarparkTotals[] }>;
+  /** The operator with its car parks, their buckets from `fromMonth` on and their totals (one query); undefined: no such operator. */
+  operatorStats(operatorId: string, fromMonth: string): Promise<OperatorFigures | undefined>;
 }
 
 export interface DashboardDeps {
   readonly stats: StatsReader;
-  readonly operators: Pick<OperatorRepository, 'getWithCarparks'>;
   readonly clock: Clock;
 }
 
@@ -184,8 +191,7 @@ export function summarise(
 export async function operatorDashboard(deps: DashboardDeps, caller: Principal, operatorId: string, carparkId?: string): Promise<Dashboard> {
   if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Operator');
   const window = lastMonths(deps.clock.now(), DASHBOARD_MONTHS);
-  // Who may read is known from the token: the car parks and the statistics are read together.
-  const [found, stats] = await Promise.all([deps.operators.getWithCarparks(operatorId), deps.stats.operatorStats(operatorId, window[0]!)]);
+  const found = await deps.stats.operatorStats(operatorId, window[0]!);
   if (!found) throw new NotFoundError('Operator');
   const all = found.carparks;
   const carparks = carparkId ? all.filter((c) => c.carparkId === carparkId) : all;
@@ -196,6 +202,6 @@ export async function operatorDashboard(deps: DashboardDeps, caller: Principal, 
     ...(carparkId ? { carparkId } : {}),
     currency: carparks[0]?.currency ?? 'gbp',
     carparks: carparks.map((c) => ({ carparkId: c.carparkId, name: c.name })),
-    ...summarise(carparks, stats.months.filter(mine), stats.totals.filter(mine), window),
+    ...summarise(carparks, found.months.filter(mine), found.totals.filter(mine), window),
   };
 }

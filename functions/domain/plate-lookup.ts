@@ -2,7 +2,7 @@
  * Plate look-up for operators and admins: which tenancies a plate (as typed, look-alikes
  * tolerated) has, in the caller's car parks (every car park for an admin), with the tenant and
  * whether the plate opens the barrier now. A bounded number of reads: one query of the plate's
- * look-alike key, one batch read of those tenancies, one of their tenants.
+ * look-alike key, then one batch read of those tenancies and their tenants.
  */
 import { ForbiddenError, ValidationError } from './errors';
 import { isAdmin, type Principal } from './identity';
@@ -16,6 +16,8 @@ export interface PlateSighting {
   readonly tenancyId: string;
   readonly operatorId: string;
   readonly carparkId: string;
+  /** The tenant: absent on sightings written before they named it. */
+  readonly userId?: string;
 }
 
 /** Longest plate looked up: longer than the general rule's 8, for the longer recognised formats (Irish). */
@@ -24,13 +26,38 @@ export const MAX_LOOKUP_LENGTH = 12;
 /** Most tenancies one look-up returns; `truncated` says when there were more. */
 export const MAX_PLATE_MATCHES = 100;
 
+/** What a look-up shows of a tenant. */
+export interface TenantContact {
+  readonly userId: string;
+  readonly name: string;
+  readonly email: string;
+}
+
 export interface PlateLookupDeps {
   readonly plateSightings: {
     /** Sightings of a folded plate, only an operator's when `operatorId` is given; at most `limit`. */
     find(folded: string, options: { operatorId?: string; limit: number }): Promise<{ items: PlateSighting[]; truncated: boolean }>;
   };
-  readonly tenancies: { getMany(tenancyIds: readonly string[]): Promise<Tenancy[]> };
-  readonly users: { getMany(userIds: readonly string[]): Promise<{ userId: string; name: string; email: string }[]> };
+  /** Tenancies and tenants, in one read. */
+  readonly tenanciesWithTenants: { get(tenancyIds: readonly string[], userIds: readonly string[]): Promise<{ tenancies: Tenancy[]; tenants: TenantContact[] }> };
+  readonly users: { getMany(userIds: readonly string[]): Promise<TenantContact[]> };
+}
+
+const unique = (ids: readonly string[]) => [...new Set(ids)];
+
+/**
+ * The sightings' tenancies with their tenants: one read, and a second only for the tenants of
+ * sightings written before they named theirs.
+ */
+export async function sightedTenancies(
+  deps: Pick<PlateLookupDeps, 'tenanciesWithTenants' | 'users'>,
+  sightings: readonly PlateSighting[],
+): Promise<{ tenancies: Tenancy[]; tenants: Map<string, TenantContact> }> {
+  const named = new Set(sightings.flatMap((s) => (s.userId ? [s.userId] : [])));
+  const { tenancies, tenants } = await deps.tenanciesWithTenants.get(unique(sightings.map((s) => s.tenancyId)), [...named]);
+  const unnamed = unique(tenancies.map((t) => t.userId)).filter((id) => !named.has(id));
+  const more = unnamed.length > 0 ? await deps.users.getMany(unnamed) : [];
+  return { tenancies, tenants: new Map([...tenants, ...more].map((u) => [u.userId, u])) };
 }
 
 export interface PlateMatch {
@@ -67,13 +94,13 @@ export async function lookUpPlate(deps: PlateLookupDeps, caller: Principal, raw:
   if (!admin && !caller.operatorId) return { plate, lookAlikeKey: folded, items: [], truncated: false };
 
   const sightings = await deps.plateSightings.find(folded, { ...(admin ? {} : { operatorId: caller.operatorId! }), limit: MAX_PLATE_MATCHES });
-  const tenancyIds = [...new Set(sightings.items.map((s) => s.tenancyId))];
-  const tenancies = (await deps.tenancies.getMany(tenancyIds)).filter(
+  const sighted = await sightedTenancies(deps, sightings.items);
+  const users = sighted.tenants;
+  const tenancies = sighted.tenancies.filter(
     (t) =>
       (admin || t.operatorId === caller.operatorId) &&
       platesOnRecord(t).some((p) => foldLookAlikes(p) === folded),
   );
-  const users = new Map((await deps.users.getMany([...new Set(tenancies.map((t) => t.userId))])).map((u) => [u.userId, u]));
 
   const items = tenancies
     .map((t): PlateMatch => {

@@ -18,7 +18,7 @@ import type { Operator } from './operators';
 import type { OperatorRepository, Page } from './ports';
 
 export interface PlatformDeps {
-  readonly operators: Pick<OperatorRepository, 'search' | 'getWithCarparks'>;
+  readonly operators: Pick<OperatorRepository, 'search'>;
   readonly stats: StatsReader;
   readonly clock: Clock;
 }
@@ -73,8 +73,8 @@ export async function platformDashboard(deps: PlatformDeps, caller: Principal): 
   } while (cursor);
 
   const read = await mapLimited(operators, CONCURRENT_READS, async (operator) => {
-    const [found, stats] = await Promise.all([deps.operators.getWithCarparks(operator.operatorId), deps.stats.operatorStats(operator.operatorId, window[0]!)]);
-    return { operator, carparks: found?.carparks ?? [], stats };
+    const found = await deps.stats.operatorStats(operator.operatorId, window[0]!);
+    return { operator, carparks: found?.carparks ?? [], stats: { months: found?.months ?? [], totals: found?.totals ?? [] } };
   });
 
   const everyCarpark = read.flatMap((r) => r.carparks);

@@ -1,18 +1,19 @@
 /**
  * Finding a car park's tenancies by what an operator has in hand: a plate (look-alikes tolerated,
  * as in the plate look-up), the start of the tenant's email, or the start of their name (not for
- * what has a digit or an @ in it). Bounded: one query of the plate's sightings, one of the
- * accounts by email and one by name (at most MAX_TENANTS_MATCHED each), all at once, with the car
- * park beside them when no plate is looked for; then one query per matching account of its
- * tenancies at the car park beside one batch read of the car park and the plate's tenancies; then
- * a batch read of the plate's tenants. `truncated` when more matched.
+ * what has a digit or an @ in it). Bounded reads:
+ * - what looks like a plate: one query of the plate's sightings, then one batch read of the
+ *   tenancies at this car park with their tenants. When none of them has the plate now, what was
+ *   typed is looked for as the start of an email, as below.
+ * - otherwise: the accounts by email and by name (at most MAX_TENANTS_MATCHED each) beside the car
+ *   park, then one query per matching account of its tenancies at the car park.
+ * `truncated` when more matched.
  */
 import type { UserDirectory } from './user-directory';
 import { NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
-import type { PlateLookupDeps } from './plate-lookup';
+import { sightedTenancies, type PlateLookupDeps } from './plate-lookup';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
-import type { Carpark } from './carparks';
 import type { CarparkRepository } from './ports';
 import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyRepository, type TenancyView } from './tenancies';
 import { normaliseEmail } from './users';
@@ -24,16 +25,10 @@ const TENANCIES_PER_TENANT = 25;
 /** Plate sightings read per search. */
 const PLATE_SIGHTINGS = 100;
 
-export interface TenancySearchDeps {
+export interface TenancySearchDeps extends Pick<PlateLookupDeps, 'plateSightings' | 'tenanciesWithTenants' | 'users'> {
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly tenancies: Pick<TenancyRepository, 'listByUser'>;
   readonly directory: UserDirectory;
-  readonly plateSightings: PlateLookupDeps['plateSightings'];
-  /** The car park and some of its tenancies, in one read. */
-  readonly carparkWithTenancies: {
-    get(carparkId: string, tenancyIds: readonly string[]): Promise<{ carpark: Carpark | undefined; tenancies: Tenancy[] }>;
-  };
-  readonly users: PlateLookupDeps['users'];
 }
 
 export interface TenancySearchMatch {
@@ -54,63 +49,70 @@ export async function searchTenancies(
   const q = query.q.trim();
   if (q.length === 0) throw new ValidationError('Type something to search for.', [{ path: 'q', message: 'Type a plate, or the start of a name or email.' }]);
   if (caller.role === 'tenant') throw new NotFoundError('Car park');
-  const folded = looksLikePlate(q) ? foldLookAlikes(normalisePlate(q)) : undefined;
-  // The three searches at once; the car park beside them, or (for a plate) read with its tenancies
-  // next. Nothing found is shown unless the car park is the caller's.
-  const [byPlate, byEmail, byName, carparkAlone] = await Promise.all([
-    folded ? deps.plateSightings.find(folded, { limit: PLATE_SIGHTINGS }) : undefined,
+  if (looksLikePlate(q)) {
+    const byPlate = await searchByPlate(deps, caller, query.carparkId, foldLookAlikes(normalisePlate(q)));
+    if (byPlate.items.length > 0) return byPlate;
+  }
+  return searchByAccount(deps, caller, query.carparkId, q);
+}
+
+/** The car park's tenancies on the plate (or a look-alike of it) now. */
+async function searchByPlate(deps: TenancySearchDeps, caller: Principal, carparkId: string, folded: string) {
+  const sightings = await deps.plateSightings.find(folded, { limit: PLATE_SIGHTINGS });
+  const here = sightings.items.filter((s) => s.carparkId === carparkId);
+  if (here.length === 0) return { items: [], truncated: false };
+  // A car park's tenancies are its operator's: the sighting says whose without reading the car park.
+  if (!canManageOperator(caller, here[0]!.operatorId)) throw new NotFoundError('Car park');
+  const { tenancies, tenants } = await sightedTenancies(deps, here);
+  // A tenancy that moved to another plate is no longer on this one.
+  const onPlate = tenancies.filter((t) => t.carparkId === carparkId && platesOnRecord(t).some((p) => foldLookAlikes(p) === folded));
+  return { items: asMatches(caller, onPlate.map((tenancy) => ({ tenancy, matched: ['plate' as const] })), tenants), truncated: sightings.truncated };
+}
+
+async function searchByAccount(deps: TenancySearchDeps, caller: Principal, carparkId: string, q: string) {
+  const [byEmail, byName, carpark] = await Promise.all([
     deps.directory.search({ by: 'email', prefix: normaliseEmail(q), limit: MAX_TENANTS_MATCHED + 1 }),
     // Names have no digits or @: a plate or an email is not looked for among them.
-    folded || q.includes('@') ? { items: [] } : deps.directory.search({ by: 'name', prefix: q, limit: MAX_TENANTS_MATCHED + 1 }),
-    folded ? undefined : deps.carparks.get(query.carparkId),
+    /\d/.test(q) || q.includes('@') ? { items: [] } : deps.directory.search({ by: 'name', prefix: q, limit: MAX_TENANTS_MATCHED + 1 }),
+    deps.carparks.get(carparkId),
   ]);
-  const visible = (c: Carpark | undefined): c is Carpark => c !== undefined && canManageOperator(caller, c.operatorId);
-  if (!folded && !visible(carparkAlone)) throw new NotFoundError('Car park');
-
-  let truncated = (byPlate?.truncated ?? false) || byEmail.items.length > MAX_TENANTS_MATCHED || byName.items.length > MAX_TENANTS_MATCHED;
-
-  const plateIds = [...new Set((byPlate?.items ?? []).filter((s) => s.carparkId === query.carparkId).map((s) => s.tenancyId))];
+  // Nothing found is shown unless the car park is the caller's.
+  if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
+  let truncated = byEmail.items.length > MAX_TENANTS_MATCHED || byName.items.length > MAX_TENANTS_MATCHED;
   const accounts = [
     ...byEmail.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'email' as const })),
     ...byName.items.slice(0, MAX_TENANTS_MATCHED).map((u) => ({ user: u, how: 'name' as const })),
   ];
-  const [{ carpark, tenancies: plated }, pages] = await Promise.all([
-    folded ? deps.carparkWithTenancies.get(query.carparkId, plateIds) : { carpark: carparkAlone, tenancies: [] },
-    Promise.all(accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId: query.carparkId, limit: TENANCIES_PER_TENANT }))),
-  ]);
-  if (!visible(carpark)) throw new NotFoundError('Car park');
-
-  const matched = new Map<string, { tenancy: Tenancy; matched: Set<'plate' | 'email' | 'name'> }>();
-  const add = (tenancy: Tenancy, how: 'plate' | 'email' | 'name') => {
-    if (tenancy.carparkId !== carpark.carparkId) return;
-    const seen = matched.get(tenancy.tenancyId) ?? { tenancy, matched: new Set() };
-    seen.matched.add(how);
-    matched.set(tenancy.tenancyId, seen);
-  };
-
-  for (const t of plated) {
-    // A tenancy that moved to another plate is no longer on this one.
-    if (platesOnRecord(t).some((p) => foldLookAlikes(p) === folded)) add(t, 'plate');
-  }
+  const pages = await Promise.all(accounts.map(({ user }) => deps.tenancies.listByUser(user.userId, { carparkId, limit: TENANCIES_PER_TENANT })));
+  const matched = new Map<string, { tenancy: Tenancy; matched: Set<'email' | 'name'> }>();
   pages.forEach((page, i) => {
     if (page.nextCursor) truncated = true;
-    for (const t of page.items) add(t, accounts[i]!.how);
+    for (const tenancy of page.items) {
+      if (tenancy.carparkId !== carparkId) continue;
+      const seen = matched.get(tenancy.tenancyId) ?? { tenancy, matched: new Set() };
+      seen.matched.add(accounts[i]!.how);
+      matched.set(tenancy.tenancyId, seen);
+    }
   });
+  const tenants = new Map(accounts.map(({ user }) => [user.userId, user]));
+  return { items: asMatches(caller, [...matched.values()].map((m) => ({ tenancy: m.tenancy, matched: [...m.matched] })), tenants), truncated };
+}
 
+/** Newest first; the tenant's name for operators, and email too for admins. */
+function asMatches(
+  caller: Principal,
+  found: readonly { tenancy: Tenancy; matched: readonly ('plate' | 'email' | 'name')[] }[],
+  tenants: ReadonlyMap<string, { name: string; email: string }>,
+): TenancySearchMatch[] {
   const admin = isAdmin(caller);
-  // The accounts matched by email or name are known already; only the plate's tenants are read.
-  const known = new Map(accounts.map(({ user }) => [user.userId, user]));
-  const unknown = [...new Set([...matched.values()].map((m) => m.tenancy.userId))].filter((id) => !known.has(id));
-  const tenants = new Map([...known, ...(unknown.length > 0 ? await deps.users.getMany(unknown) : []).map((u) => [u.userId, u] as const)]);
-  const items = [...matched.values()]
+  return [...found]
     .sort((a, b) => b.tenancy.createdAt.localeCompare(a.tenancy.createdAt))
-    .map(({ tenancy, matched: how }): TenancySearchMatch => {
+    .map(({ tenancy, matched }) => {
       const user = tenants.get(tenancy.userId);
       return {
         tenancy: admin ? tenancy : asSeenByOperator(tenancy),
         tenant: { userId: tenancy.userId, ...(user ? { name: user.name, ...(admin ? { email: user.email } : {}) } : {}) },
-        matched: [...how].sort(),
+        matched: [...matched].sort(),
       };
     });
-  return { items, truncated };
 }

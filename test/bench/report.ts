@@ -562,7 +562,7 @@ export function consoleSection(results: Pick<BenchResults, 'console'>): string[]
       ['l', 'r', 'r'],
     ),
     '',
-    `Read capacity of one dashboard load (the operator's car parks; 12 months of buckets and the totals, one query), as DynamoDB Local reports it: ${c.dashboardReadUnits} units.`,
+    `Read capacity of one dashboard load (one query: the operator, its car parks, 12 months of buckets and the totals), as DynamoDB Local reports it: ${c.dashboardReadUnits} units.`,
     '',
   ];
 }

@@ -4,7 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenancyListResponse, TenancySearchResponse } from '../../functions/api/schemas';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../functions/adapters/dynamodb/keys';
+import { db, TableName } from '../../functions/adapters/dynamodb/table';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
+import { foldLookAlikes } from '../../functions/domain/plates';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
 import { addCard, createCarpark, rent, settle } from './tenancy-helpers';
@@ -46,6 +50,65 @@ describe('searching a car park’s tenancies', () => {
     expect(byName.truncated).toBe(false);
 
     expect((await search(cast.operatorX, here.carparkId, 'nobody-like-this')).items).toEqual([]);
+  });
+
+  it('answers a plate with two reads: the plate’s sightings, then its tenancies and their tenants together', async () => {
+    const tenant = await signUp(twin, 'rhoda.reads@test.example', { name: 'Rhoda Reads' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'RR12EAD')).tenancyId);
+
+    // Reads of the table while the search runs (the twin's handlers share this process's client).
+    const reads: { command: string; input: string }[] = [];
+    const counting = 'record-search-reads';
+    db().middlewareStack.add(
+      (next, context) => async (args) => {
+        reads.push({ command: context.commandName ?? '?', input: JSON.stringify((args as { input?: unknown }).input) });
+        return next(args);
+      },
+      { step: 'initialize', name: counting },
+    );
+    try {
+      const found = await search(cast.operatorX, carpark.carparkId, 'RR12 EAD');
+      expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant.name])).toEqual([[tenancy.tenancyId, 'Rhoda Reads']]);
+    } finally {
+      db().middlewareStack.remove(counting);
+    }
+    // Work the rental left running (its receipt, say) may read the table meanwhile: only what
+    // names the plate, the tenancy or the tenant is the search's.
+    const searchs = reads.filter((r) => [`plateSighting#${foldLookAlikes('RR12EAD')}`, tenancy.tenancyId, tenant.userId].some((id) => r.input.includes(id)));
+    expect(searchs.map((r) => r.command)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    expect(searchs[1]!.input).toContain(`tenancy#${tenancy.tenancyId}`);
+    expect(searchs[1]!.input).toContain(`user#${tenant.userId}`);
+    // Read through a projection: the tenant's name and email, never the password hash.
+    const batch = JSON.parse(searchs[1]!.input) as { RequestItems: Record<string, { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> };
+    const projected = Object.values(Object.values(batch.RequestItems)[0]!.ExpressionAttributeNames ?? {});
+    expect(projected).toEqual(expect.arrayContaining(['name', 'email', 'plate', 'status']));
+    expect(projected).not.toContain('passwordHash');
+  });
+
+  it('still names the tenant of a plate seen before sightings named their tenant', async () => {
+    const tenant = await signUp(twin, 'olive.older@test.example', { name: 'Olive Older' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'OL12DER')).tenancyId);
+    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.plateSighting(foldLookAlikes('OL12DER'), tenancy.tenancyId), UpdateExpression: 'REMOVE userId' }));
+
+    const found = await search(cast.operatorX, carpark.carparkId, 'OL12DER');
+    expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant])).toEqual([[tenancy.tenancyId, { userId: tenant.userId, name: 'Olive Older' }]]);
+  });
+
+  it('looks for what looks like a plate as the start of an email when no plate at the car park matches', async () => {
+    const tenant = await signUp(twin, 'kb24lee@test.example', { name: 'Kay Lee' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'KL77AAA')).tenancyId);
+
+    const found = await search(cast.operatorX, carpark.carparkId, 'KB24LEE');
+    expect(found.items.map((m) => [m.tenancy.tenancyId, m.matched])).toEqual([[tenancy.tenancyId, ['email']]]);
+    // Another operator learns nothing of the car park either way.
+    const refused = await twin.request('GET', `/tenancies/search?carparkId=${carpark.carparkId}&q=KL77AAA`, { token: cast.operatorY.token });
+    expect(refused.status).toBe(404);
   });
 
   it('is refused for a car park that is not the caller’s, and for nothing typed', async () => {

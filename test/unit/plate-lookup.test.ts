@@ -60,23 +60,38 @@ const tenancy = (over: Partial<Tenancy> & Pick<Tenancy, 'tenancyId' | 'plate' | 
   ...over,
 });
 
-function fakeDeps(tenancies: Tenancy[], plateHistory: Record<string, string[]> = {}) {
+/** Sightings name their tenant unless `unnamed` lists the tenancy (written before they did). */
+function fakeDeps(tenancies: Tenancy[], plateHistory: Record<string, string[]> = {}, unnamed: readonly string[] = []) {
   const calls: { operatorId?: string }[] = [];
+  const userReads: string[][] = [];
+  const contact = (userId: string) => ({ userId, name: `Name of ${userId}`, email: `${userId}@example.com` });
   const deps: PlateLookupDeps = {
     plateSightings: {
       async find(folded, options) {
         calls.push(options);
         const sightings: PlateSighting[] = tenancies.flatMap((t) =>
-          [t.plate, ...(plateHistory[t.tenancyId] ?? [])].map((plate) => ({ folded: foldLookAlikes(plate), plate, tenancyId: t.tenancyId, operatorId: t.operatorId, carparkId: t.carparkId })),
+          [t.plate, ...(plateHistory[t.tenancyId] ?? [])].map((plate) => ({
+            folded: foldLookAlikes(plate),
+            plate,
+            tenancyId: t.tenancyId,
+            operatorId: t.operatorId,
+            carparkId: t.carparkId,
+            ...(unnamed.includes(t.tenancyId) ? {} : { userId: t.userId }),
+          })),
         );
         const items = sightings.filter((s) => s.folded === folded && (!options.operatorId || s.operatorId === options.operatorId));
         return { items: items.slice(0, options.limit), truncated: items.length > options.limit };
       },
     },
-    tenancies: { getMany: async (ids) => tenancies.filter((t) => ids.includes(t.tenancyId)) },
-    users: { getMany: async (ids) => ids.map((userId) => ({ userId, name: `Name of ${userId}`, email: `${userId}@example.com` })) },
+    tenanciesWithTenants: { get: async (ids, userIds) => ({ tenancies: tenancies.filter((t) => ids.includes(t.tenancyId)), tenants: userIds.map(contact) }) },
+    users: {
+      getMany: async (ids) => {
+        userReads.push([...ids]);
+        return ids.map(contact);
+      },
+    },
   };
-  return { deps, calls };
+  return { deps, calls, userReads };
 }
 
 const operatorX = { userId: 'usr_x', role: 'operator' as const, operatorId: 'op_x' };
@@ -107,6 +122,21 @@ describe('looking up a plate', () => {
     expect(result.items.map((i) => i.tenancy.tenancyId)).toEqual(['tn_x']);
     expect(result.items[0]!.tenant).toEqual({ userId: 'usr_1', name: 'Name of usr_1' });
     expect((await lookUpPlate(deps, admin, 'SO51BIO')).items.map((i) => i.tenant.email)).toEqual(['usr_1@example.com', 'usr_1@example.com']);
+  });
+
+  it('reads the tenants with their tenancies, and reads apart only those of sightings that do not name them', async () => {
+    const named = fakeDeps([tenancy({ tenancyId: 'tn_a', plate: 'SO51BIO', operatorId: 'op_x', userId: 'usr_a' })]);
+    expect((await lookUpPlate(named.deps, operatorX, 'SO51BIO')).items[0]!.tenant).toEqual({ userId: 'usr_a', name: 'Name of usr_a' });
+    expect(named.userReads).toEqual([]);
+
+    const older = fakeDeps(
+      [tenancy({ tenancyId: 'tn_a', plate: 'SO51BIO', operatorId: 'op_x', userId: 'usr_a' }), tenancy({ tenancyId: 'tn_b', plate: 'SO51BIO', operatorId: 'op_x', userId: 'usr_b' })],
+      {},
+      ['tn_b'],
+    );
+    const found = await lookUpPlate(older.deps, operatorX, 'SO51BIO');
+    expect(found.items.map((i) => i.tenant.name).sort()).toEqual(['Name of usr_a', 'Name of usr_b']);
+    expect(older.userReads).toEqual([['usr_b']]);
   });
 
   it('leaves out a tenancy whose plate has since changed to something else', async () => {

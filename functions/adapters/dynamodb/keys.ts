@@ -128,16 +128,25 @@ export const keys = {
 
 const [gsi1, gsi2] = tableSchema.globalSecondaryIndexes;
 
+const operatorItem = (operatorId: string, sortKey: string) => ({ [gsi2.partitionKey]: `operator#${operatorId}`, [gsi2.sortKey]: sortKey });
+
 /** Secondary-index keys, named after the access pattern they serve. */
 export const indexKeys = {
   /** gsi1: every car park, for the public listing, in id order (tenancies use it per tenant). */
   allCarparks: (carparkId: string) => ({ [gsi1.partitionKey]: 'carparks', [gsi1.sortKey]: carparkId }),
-  /** gsi2: an operator and its car parks share a partition, read in one query. */
-  operatorItems: (operatorId: string, sortKey: string) => ({
-    [gsi2.partitionKey]: `operator#${operatorId}`,
-    [gsi2.sortKey]: sortKey,
-  }),
+  /**
+   * gsi2: an operator, its car parks and its statistics share a partition. Sorted as
+   * `bucket#<month>#<carparkId>` (a car park's month), `carpark#<carparkId>`, `operator`,
+   * `totals#<carparkId>`: the months oldest first come before the rest, so one range from the
+   * first month wanted reads a dashboard's all (`OPERATOR_ITEMS_SORT`).
+   */
+  operatorItems: (operatorId: string, sortKey: string) => operatorItem(operatorId, sortKey),
+  statsMonth: (operatorId: string, carparkId: string, month: string) => operatorItem(operatorId, `${OPERATOR_ITEMS_SORT.month}${month}#${carparkId}`),
+  statsTotals: (operatorId: string, carparkId: string) => operatorItem(operatorId, `${OPERATOR_ITEMS_SORT.totals}${carparkId}`),
 };
+
+/** The sort keys of an operator's gsi2 partition (see `indexKeys.operatorItems`), in their order. */
+export const OPERATOR_ITEMS_SORT = { month: 'bucket#', carpark: 'carpark#', operator: 'operator', totals: 'totals#' } as const;
 
 /**
  * User index keys, for the admin's user list: by email (gsi1, `users` / the email) and by name
@@ -204,6 +213,7 @@ export const INDEX = {
   operatorItems: {
     name: gsi2.indexName,
     partitionKey: gsi2.partitionKey,
+    sortKey: gsi2.sortKey,
     partitionValue: (operatorId: string) => `operator#${operatorId}`,
   },
   operatorsByName: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => OPERATORS_BY_NAME },

@@ -1,25 +1,25 @@
 /**
  * Plate sightings: an item per tenancy per plate it has held, under the plate's look-alike key
  * (`plateSighting#<folded>` / `tenancy#<tenancyId>`), written in the same transaction as the
- * tenancy (reserve) and as a plate change (startPlateChange). Never deleted: a tenancy that moved
- * to another plate is read and left out by the use case, which compares its plate now.
+ * tenancy (reserve) and as a plate change or addition. Each names the tenant, so the tenancies and
+ * their tenants are read together next. Never deleted: a tenancy that moved to another plate is
+ * read and left out by the use case, which compares its plates now.
  */
 import type { PlateSighting } from '../../domain/plate-lookup';
 import { foldLookAlikes } from '../../domain/plates';
 import type { Tenancy } from '../../domain/tenancies';
-import type { Carpark } from '../../domain/carparks';
-import { carparkEntity } from './entities/carparks';
-import { parseItem, type StoredItem } from './entities/item';
+import { attributesOf, parseItem } from './entities/item';
 import { plateSightingEntity, tenancyEntity } from './entities/tenancies';
-import { TENANT_CONTACT_ATTRIBUTES, tenantContactEntity } from './entities/users';
+import { TENANT_CONTACT_ATTRIBUTES, tenantContactEntity, type TenantContact } from './entities/users';
+import { tableSchema } from './table-schema';
 import { ENTITY, keys } from './keys';
-import { BATCH_GET_MAX, batchGet, batchGetItems, db, getItem, TableName, type TransactItem } from './table';
+import { BATCH_GET_MAX, batchGet, batchGetItems, db, TableName, type TransactItem } from './table';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The sighting of `plate` by a tenancy, to put in the transaction that gives it the plate (idempotent). */
-export function plateSightingPut(t: Pick<Tenancy, 'tenancyId' | 'operatorId' | 'carparkId'>, plate: string): TransactItem {
+export function plateSightingPut(t: Pick<Tenancy, 'tenancyId' | 'operatorId' | 'carparkId' | 'userId'>, plate: string): TransactItem {
   const folded = foldLookAlikes(plate);
-  const sighting: PlateSighting = { folded, plate, tenancyId: t.tenancyId, operatorId: t.operatorId, carparkId: t.carparkId };
+  const sighting: PlateSighting = { folded, plate, tenancyId: t.tenancyId, operatorId: t.operatorId, carparkId: t.carparkId, userId: t.userId };
   return { Put: { TableName: TableName(), Item: { ...keys.plateSighting(folded, t.tenancyId), type: ENTITY.plateSighting, ...sighting } } };
 }
 
@@ -39,27 +39,29 @@ export const plateSightings = {
   },
 };
 
-/** 1 round trip (BatchGetItem, at most 100). */
-export const tenanciesByIds = {
-  getMany: (tenancyIds: readonly string[]) => batchGet(tenancyEntity, tenancyIds.map((id) => keys.tenancy(id))),
-};
+/**
+ * Every attribute a tenancy or a tenant's contact is read with: a batch read has one projection
+ * for the whole table, and the tenants' items hold more than the search shows (a password hash).
+ * The tenancy's come from its schema, so a field added to it is read too.
+ */
+const TENANCY_AND_CONTACT_ATTRIBUTES = () => [
+  ...new Set([tableSchema.partitionKey, tableSchema.sortKey, 'type', ...attributesOf(tenancyEntity), ...TENANT_CONTACT_ATTRIBUTES]),
+];
 
 /**
- * 1 round trip: a car park and some tenancies (those of a plate: at most 100) in one BatchGetItem
- * (two at once past 99 tenancies), or a GetItem of the car park alone when there are none.
+ * 1 round trip: tenancies and tenants (those of a plate's sightings: at most 100 each) in one
+ * BatchGetItem (two at once past 100 keys).
  */
-export const carparkWithTenancies = {
-  async get(carparkId: string, tenancyIds: readonly string[]): Promise<{ carpark: Carpark | undefined; tenancies: Tenancy[] }> {
-    const carparkKey = keys.carpark(carparkId);
-    if (tenancyIds.length === 0) return { carpark: await getItem(carparkEntity, carparkKey), tenancies: [] };
-    const wanted = [carparkKey, ...tenancyIds.map((id) => keys.tenancy(id))];
+export const tenanciesWithTenants = {
+  async get(tenancyIds: readonly string[], userIds: readonly string[]): Promise<{ tenancies: Tenancy[]; tenants: TenantContact[] }> {
+    const wanted = [...tenancyIds.map((id) => keys.tenancy(id)), ...userIds.map((id) => keys.user(id))];
+    if (wanted.length === 0) return { tenancies: [], tenants: [] };
     const chunks = Array.from({ length: Math.ceil(wanted.length / BATCH_GET_MAX) }, (_, i) => wanted.slice(i * BATCH_GET_MAX, (i + 1) * BATCH_GET_MAX));
-    const items = (await Promise.all(chunks.map((chunk) => batchGetItems(chunk)))).flat();
-    const isCarpark = (item: StoredItem) => item.pk === carparkKey.pk && item.sk === carparkKey.sk;
-    const stored = items.find(isCarpark);
+    const attributes = TENANCY_AND_CONTACT_ATTRIBUTES();
+    const items = (await Promise.all(chunks.map((chunk) => batchGetItems(chunk, attributes)))).flat();
     return {
-      carpark: stored ? parseItem(carparkEntity, stored) : undefined,
-      tenancies: items.filter((item) => !isCarpark(item)).map((item) => parseItem(tenancyEntity, item)),
+      tenancies: items.filter((item) => item.type === ENTITY.tenancy).map((item) => parseItem(tenancyEntity, item)),
+      tenants: items.filter((item) => item.type === ENTITY.user).map((item) => parseItem(tenantContactEntity, item)),
     };
   },
 };

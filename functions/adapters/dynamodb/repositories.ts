@@ -21,7 +21,7 @@ import { carparkEntity, operatorEntity } from './entities/carparks';
 import { parseItem, type EntitySchema } from './entities/item';
 import { emailChangeEntity, emailClaimEntity, passwordResetEntity, userEntity } from './entities/users';
 import { isConditionFailure, updateExpression, withCondition } from './expressions';
-import { ENTITY, INDEX, indexKeys, keys, nameSortKey, operatorIndexKeys, userIndexKeys } from './keys';
+import { ENTITY, INDEX, indexKeys, keys, nameSortKey, OPERATOR_ITEMS_SORT, operatorIndexKeys, userIndexKeys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { tableSchema } from './table-schema';
 import { EXISTS, NOT_EXISTS, TableName, db, getItem, putIf, queryAll, transact, updateIf } from './table';
@@ -189,11 +189,10 @@ export const emailChangeStore: EmailChangeStore = {
 
 // --- operators and car parks -------------------------------------------------------------------
 
-const OPERATOR_SORT = 'operator';
 const carparkItem = (carpark: Carpark) => ({
   ...keys.carpark(carpark.carparkId),
   ...indexKeys.allCarparks(carpark.carparkId),
-  ...indexKeys.operatorItems(carpark.operatorId, `carpark#${carpark.carparkId}`),
+  ...indexKeys.operatorItems(carpark.operatorId, `${OPERATOR_ITEMS_SORT.carpark}${carpark.carparkId}`),
   type: ENTITY.carpark,
   ...carpark,
 });
@@ -205,7 +204,7 @@ export const operatorRepository: OperatorRepository = {
         TableName: TableName(),
         Item: {
           ...keys.operator(operator.operatorId),
-          ...indexKeys.operatorItems(operator.operatorId, OPERATOR_SORT),
+          ...indexKeys.operatorItems(operator.operatorId, OPERATOR_ITEMS_SORT.operator),
           ...operatorIndexKeys(operator),
           type: ENTITY.operator,
           ...operator,
@@ -222,16 +221,21 @@ export const operatorRepository: OperatorRepository = {
     prefixPage(INDEX.operatorsByName, operatorEntity, { prefix: name === undefined ? undefined : nameSortKey(name), limit, cursor }),
 
   /**
-   * 1 round trip per MB: the operator and its car parks share a gsi2 partition. Bounded on this
-   * request path by MAX_CARPARKS_PER_OPERATOR (an error past it, never an endless read).
+   * 1 round trip per MB: the operator and its car parks share a gsi2 partition (between them in
+   * its order, so its statistics are not read). Bounded on this request path by
+   * MAX_CARPARKS_PER_OPERATOR (an error past it, never an endless read).
    */
   async getWithCarparks(operatorId) {
     const items = await queryAll(
       {
         IndexName: INDEX.operatorItems.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': INDEX.operatorItems.partitionKey },
-        ExpressionAttributeValues: { ':pk': INDEX.operatorItems.partitionValue(operatorId) },
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :carparks AND :operator',
+        ExpressionAttributeNames: { '#pk': INDEX.operatorItems.partitionKey, '#sk': INDEX.operatorItems.sortKey },
+        ExpressionAttributeValues: {
+          ':pk': INDEX.operatorItems.partitionValue(operatorId),
+          ':carparks': OPERATOR_ITEMS_SORT.carpark,
+          ':operator': OPERATOR_ITEMS_SORT.operator,
+        },
       },
       { what: `car parks of operator ${operatorId}`, maxItems: MAX_CARPARKS_PER_OPERATOR + 1, maxPages: 10 },
     );

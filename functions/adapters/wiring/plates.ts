@@ -1,9 +1,9 @@
 /** Wiring for plate look-up: DynamoDB only. */
 import type { PlateLookupDeps } from '../../domain/plate-lookup';
-import { plateSightings, tenanciesByIds, tenantsByIds } from '../dynamodb/plate-sightings';
+import { plateSightings, tenanciesWithTenants, tenantsByIds } from '../dynamodb/plate-sightings';
 
 export const plateLookupDeps: PlateLookupDeps = {
   plateSightings,
-  tenancies: tenanciesByIds,
+  tenanciesWithTenants,
   users: tenantsByIds,
 };

@@ -1,4 +1,4 @@
-import { carparkWithTenancies, plateSightings, tenantsByIds } from '../../adapters/dynamodb/plate-sightings';
+import { plateSightings, tenanciesWithTenants, tenantsByIds } from '../../adapters/dynamodb/plate-sightings';
 import { carparkRepository, userDirectory } from '../../adapters/dynamodb/repositories';
 import { tenancyRepository } from '../../adapters/dynamodb/tenancy-repository';
 import { searchTenancies } from '../../domain/tenancy-search';
@@ -9,7 +9,7 @@ const deps = {
   tenancies: tenancyRepository,
   directory: userDirectory,
   plateSightings,
-  carparkWithTenancies,
+  tenanciesWithTenants,
   users: tenantsByIds,
 };
 

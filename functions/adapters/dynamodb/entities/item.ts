@@ -62,6 +62,13 @@ export function defineEntity<T>(type: string, build: () => z.ZodMiniType<T>): En
   };
 }
 
+/** The attributes an entity's (object) schema reads: a projection that leaves none of them out. */
+export function attributesOf(entity: EntitySchema<unknown>): string[] {
+  const { shape } = entity.schema as unknown as { shape?: Record<string, unknown> };
+  if (!shape) throw new Error(`The ${entity.type} schema is not an object: its attributes are unknown`);
+  return Object.keys(shape);
+}
+
 /**
  * The domain object stored in an item: the item minus keys, index keys, type and TTL, parsed by
  * the entity's schema. Throws (and logs) CorruptItemError naming the keys and the field paths;

@@ -68,6 +68,7 @@ const plateSightingSchema = () => z.object({
   tenancyId: z.string(),
   operatorId: z.string(),
   carparkId: z.string(),
+  userId: z.optional(z.string()),
 });
 sameShape<SameShape<Built<typeof plateSightingSchema>, PlateSighting>>();
 export const plateSightingEntity = defineEntity<PlateSighting>(ENTITY.plateSighting, plateSightingSchema);
