@@ -4,14 +4,14 @@
  * tenancies, their timelines and the payment records, and prints where the running counters
  * differ (exit 1 if anywhere). `npm run stats -- --rebuild` replaces each operator's counters with
  * the recount (run it when no tenancies are changing, then check again), e.g. after a bug fix or
- * for tenancies from before the counters existed, or for counters written before they were indexed
- * beside their car parks (the check names those too).
+ * for tenancies from before the counters existed. `--index` gives counters written before they were
+ * indexed beside their car parks (the check names them) their index keys, safe while in use.
  *
  * Reads the table named by TABLE_NAME with the usual AWS settings; for the offline twin:
  * `TABLE_NAME=carpark-tenancy-local AWS_ENDPOINT_URL_DYNAMODB=<the DynamoDB URL npm start prints>`.
  */
 import { pathToFileURL } from 'node:url';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parseItem } from '../functions/adapters/dynamodb/entities/item';
 import { tenancyEntity, tenancyEventEntity } from '../functions/adapters/dynamodb/entities/tenancies';
@@ -80,7 +80,7 @@ export async function checkStats(): Promise<Map<string, string[]>> {
     const missing = unindexed.get(operatorId) ?? 0;
     const lines = [
       ...differences(counted.get(operatorId) ?? empty, recounted.get(operatorId) ?? empty),
-      ...(missing > 0 ? [`${missing} counter item(s) without the operator's index keys: the dashboard does not read them`] : []),
+      ...(missing > 0 ? [`${missing} counter item(s) without the operator's index keys, which the dashboard does not read: \`npm run stats -- --index\` adds them`] : []),
     ];
     if (lines.length > 0) found.set(operatorId, lines);
   }
@@ -131,7 +131,50 @@ export async function rebuildStats(): Promise<number> {
   return new Set([...counted.keys(), ...recounted.keys()]).size;
 }
 
+/**
+ * Gives counters written before the dashboard read them from gsi2 their index keys, in place: the
+ * values every write of them now sets, and only where absent, so it is safe while the table is in
+ * use (unlike --rebuild). Returns how many it indexed.
+ */
+export async function indexStats(): Promise<number> {
+  let indexed = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new ScanCommand({
+        TableName: TableName(),
+        FilterExpression: '(#type = :month OR #type = :totals) AND attribute_not_exists(#gsiPk)',
+        ExpressionAttributeNames: { '#type': 'type', '#gsiPk': INDEX.operatorItems.partitionKey },
+        ExpressionAttributeValues: { ':month': ENTITY.statsMonth, ':totals': ENTITY.statsTotals },
+        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const operatorId = String(item.pk).slice(STATS_PREFIX.length);
+      const index =
+        item.type === ENTITY.statsMonth
+          ? (({ carparkId, month }) => indexKeys.statsMonth(operatorId, carparkId, month))(parseMonth(item))
+          : indexKeys.statsTotals(operatorId, parseTotals(item).carparkId);
+      const [[pkName, pkValue], [skName, skValue]] = Object.entries(index) as [[string, string], [string, string]];
+      await db().send(
+        new UpdateCommand({
+          TableName: TableName(),
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #gsiPk = :gsiPk, #gsiSk = :gsiSk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#gsiPk': pkName, '#gsiSk': skName },
+          ExpressionAttributeValues: { ':gsiPk': pkValue, ':gsiSk': skValue },
+        }),
+      );
+      indexed += 1;
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return indexed;
+}
+
 async function main(args: string[]) {
+  if (args.includes('--index')) console.log(`Indexed ${await indexStats()} counter item(s) beside their car parks.`);
   if (args.includes('--rebuild')) {
     const written = await rebuildStats();
     console.log(`Rebuilt the statistics of ${written} operator(s) from a full recount.`);

@@ -245,7 +245,7 @@ export const routes = [
     handler: 'handlers/operators/get-platform-dashboard.ts',
     auth: 'user',
     summary: 'Totals across every operator, per currency, and each operator’s standing (admin)',
-    // The operators' index, then each operator's car parks (gsi2) and statistics partition: queries only.
+    // The operators' index, then each operator's car parks and statistics (one gsi2 range each): queries only.
     access: { table: ['Query'] },
   },
   {
@@ -264,7 +264,7 @@ export const routes = [
     handler: 'handlers/operators/get-dashboard.ts',
     auth: 'user',
     summary: 'Occupancy, revenue, arrears, churn and payment recovery over 12 months, for the operator or one of its car parks (its operators, admin)',
-    // The operator's car parks (gsi2) and its statistics partition: queries only.
+    // The operator, its car parks and their statistics: one gsi2 range query.
     access: { table: ['Query'] },
   },
   {

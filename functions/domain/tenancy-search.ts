@@ -49,18 +49,18 @@ export async function searchTenancies(
   const q = query.q.trim();
   if (q.length === 0) throw new ValidationError('Type something to search for.', [{ path: 'q', message: 'Type a plate, or the start of a name or email.' }]);
   if (caller.role === 'tenant') throw new NotFoundError('Car park');
-  if (looksLikePlate(q)) {
-    const byPlate = await searchByPlate(deps, caller, query.carparkId, foldLookAlikes(normalisePlate(q)));
-    if (byPlate.items.length > 0) return byPlate;
-  }
-  return searchByAccount(deps, caller, query.carparkId, q);
+  const byPlate = looksLikePlate(q) ? await searchByPlate(deps, caller, query.carparkId, foldLookAlikes(normalisePlate(q))) : undefined;
+  if (byPlate && byPlate.items.length > 0) return byPlate;
+  const byAccount = await searchByAccount(deps, caller, query.carparkId, q);
+  // More sightings than were read: a tenancy of the car park on the plate may be among those left.
+  return { ...byAccount, truncated: byAccount.truncated || (byPlate?.truncated ?? false) };
 }
 
 /** The car park's tenancies on the plate (or a look-alike of it) now. */
 async function searchByPlate(deps: TenancySearchDeps, caller: Principal, carparkId: string, folded: string) {
   const sightings = await deps.plateSightings.find(folded, { limit: PLATE_SIGHTINGS });
   const here = sightings.items.filter((s) => s.carparkId === carparkId);
-  if (here.length === 0) return { items: [], truncated: false };
+  if (here.length === 0) return { items: [], truncated: sightings.truncated };
   // A car park's tenancies are its operator's: the sighting says whose without reading the car park.
   if (!canManageOperator(caller, here[0]!.operatorId)) throw new NotFoundError('Car park');
   const { tenancies, tenants } = await sightedTenancies(deps, here);

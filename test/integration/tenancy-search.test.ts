@@ -87,6 +87,18 @@ describe('searching a car park’s tenancies', () => {
     expect(projected).not.toContain('passwordHash');
   });
 
+  it('answers with the plate when one matches, not with an email that happens to start the same', async () => {
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const driver = await signUp(twin, 'pat.driver@test.example', { name: 'Pat Driver' });
+    const namesake = await signUp(twin, 'pq12rst@test.example', { name: 'Quinn Namesake' });
+    for (const tenant of [driver, namesake]) await addCard(twin, tenant);
+    const { tenancy } = await settle(twin, driver, (await rent(twin, driver, carpark.carparkId, 'PQ12RST')).tenancyId);
+    await settle(twin, namesake, (await rent(twin, namesake, carpark.carparkId, 'ZZ99ZZZ')).tenancyId);
+
+    const found = await search(cast.operatorX, carpark.carparkId, 'PQ12RST');
+    expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant.name, m.matched])).toEqual([[tenancy.tenancyId, 'Pat Driver', ['plate']]]);
+  });
+
   it('still names the tenant of a plate seen before sightings named their tenant', async () => {
     const tenant = await signUp(twin, 'olive.older@test.example', { name: 'Olive Older' });
     await addCard(twin, tenant);

@@ -10,7 +10,7 @@ export const tableSchema = {
   globalSecondaryIndexes: [
     /** gsi1: listings (all car parks). */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** gsi2: an operator's items (the operator and its car parks, one query). */
+    /** gsi2: an operator's items (the operator, its car parks and their statistics, one query). */
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;
