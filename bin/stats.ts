@@ -151,10 +151,10 @@ export async function indexStats(): Promise<number> {
     );
     for (const item of page.Items ?? []) {
       const operatorId = String(item.pk).slice(STATS_PREFIX.length);
-      const index =
-        item.type === ENTITY.statsMonth
-          ? (({ carparkId, month }) => indexKeys.statsMonth(operatorId, carparkId, month))(parseMonth(item))
-          : indexKeys.statsTotals(operatorId, parseTotals(item).carparkId);
+      const month = item.type === ENTITY.statsMonth ? parseMonth(item) : undefined;
+      const index = month
+        ? indexKeys.statsMonth(operatorId, month.carparkId, month.month)
+        : indexKeys.statsTotals(operatorId, parseTotals(item).carparkId);
       const [[pkName, pkValue], [skName, skValue]] = Object.entries(index) as [[string, string], [string, string]];
       await db().send(
         new UpdateCommand({

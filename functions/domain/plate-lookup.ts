@@ -95,7 +95,6 @@ export async function lookUpPlate(deps: PlateLookupDeps, caller: Principal, raw:
 
   const sightings = await deps.plateSightings.find(folded, { ...(admin ? {} : { operatorId: caller.operatorId! }), limit: MAX_PLATE_MATCHES });
   const sighted = await sightedTenancies(deps, sightings.items);
-  const users = sighted.tenants;
   const tenancies = sighted.tenancies.filter(
     (t) =>
       (admin || t.operatorId === caller.operatorId) &&
@@ -104,7 +103,7 @@ export async function lookUpPlate(deps: PlateLookupDeps, caller: Principal, raw:
 
   const items = tenancies
     .map((t): PlateMatch => {
-      const user = users.get(t.userId);
+      const user = sighted.tenants.get(t.userId);
       return {
         tenancy: admin ? t : asSeenByOperator(t),
         tenant: { userId: t.userId, ...(user ? { name: user.name, ...(admin ? { email: user.email } : {}) } : {}) },

@@ -133,17 +133,17 @@ function plateClaim(t: Pick<Tenancy, 'carparkId' | 'siteId' | 'tenancyId'>, plat
   };
 }
 
+/** The tenancy's update, only if `extra` holds too (its names and values merged in). */
+function alsoIf(update: ReturnType<typeof tenancyUpdate>, extra: string, names: Record<string, string> = {}, values: Record<string, unknown> = {}) {
+  return { ...update, ...withCondition(update, `${update.ConditionExpression} AND ${extra}`, names, values) };
+}
+
 /**
  * The update, only while the tenancy is as read (its update time moves with every change) and,
  * with `extra`, that condition too.
  */
 function unchangedSince(update: ReturnType<typeof tenancyUpdate>, read: string, extra?: string) {
-  return {
-    ...update,
-    ConditionExpression: `${update.ConditionExpression} AND #updatedAt = :read${extra ? ` AND ${extra}` : ''}`,
-    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#updatedAt': 'updatedAt' },
-    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':read': read },
-  };
+  return alsoIf(update, `#updatedAt = :read${extra ? ` AND ${extra}` : ''}`, { '#updatedAt': 'updatedAt' }, { ':read': read });
 }
 
 /** How long a plate is held while it is revoked: far longer than a revoke call, short enough not to be missed if a step dies. */
@@ -430,7 +430,7 @@ export const tenancyRepository: TenancyRepository = {
 
   async startPlateChange(t, newPlate, now, note) {
     const update = tenancyUpdate(t.tenancyId, ['active'], { pendingPlate: newPlate, updatedAt: now });
-    await claimPendingPlate(t, newPlate, { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(pendingPlate)` }, now, note);
+    await claimPendingPlate(t, newPlate, alsoIf(update, 'attribute_not_exists(pendingPlate)'), now, note);
   },
 
   async startPlateAddition(t, plate, now, note, cutShort) {
@@ -499,13 +499,7 @@ export const tenancyRepository: TenancyRepository = {
       const changes = { extraPlates: [...(t.extraPlates ?? []), t.pendingPlate], ...(retired ? { retiredPlates: retired.length > 0 ? retired : undefined } : {}), updatedAt: now };
       const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, changes, ['pendingPlate', 'addingPlate', ...removedFields(changes)]);
       const added = await transact([
-        {
-          Update: {
-            ...update,
-            ConditionExpression: `${update.ConditionExpression} AND pendingPlate = :pending`,
-            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':pending': t.pendingPlate },
-          },
-        },
+        { Update: alsoIf(update, 'pendingPlate = :pending', {}, { ':pending': t.pendingPlate }) },
         ...noted(t.tenancyId, now, note),
       ]);
       return added.ok ? this.get(t.tenancyId, true) : undefined;
@@ -527,7 +521,7 @@ export const tenancyRepository: TenancyRepository = {
       // The new type's space is taken; the old one stays held until the change is committed (or
       // undone), so a failed charge never finds its old space given to someone else.
       occupancyChange(t.carparkId, to.vehicleType, 1),
-      { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(previousVehicle)` } },
+      { Update: alsoIf(update, 'attribute_not_exists(previousVehicle)') },
       ...billingChange(t, to, 1),
       // The account's version is bumped once by the line above; the old line only loses its unit.
       billingChange(t, t, -1)[0]!,
@@ -547,7 +541,7 @@ export const tenancyRepository: TenancyRepository = {
     const result = await transact([
       // The new type's space is given back; the old one was held through the change.
       occupancyChange(t.carparkId, t.vehicleType, -1),
-      { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
+      { Update: alsoIf(update, 'attribute_exists(previousVehicle)') },
       ...billingChange(t, back, 1),
       billingChange(t, t, -1)[0]!,
       ...spaceStats(t, now, { taken: back.vehicleType, freed: t.vehicleType, mrr: back.monthlyAmount - t.monthlyAmount }),
@@ -561,14 +555,7 @@ export const tenancyRepository: TenancyRepository = {
     const priceChange = { previousPriceId: t.priceId, previousAmount: t.monthlyAmount, from: to.from, at: now };
     const update = tenancyUpdate(t.tenancyId, [t.status], { priceId: to.priceId, monthlyAmount: to.monthlyAmount, priceChange, updatedAt: now });
     const result = await transact([
-      {
-        Update: {
-          ...update,
-          ConditionExpression: `${update.ConditionExpression} AND #priceId = :previousPrice AND attribute_not_exists(previousVehicle)`,
-          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#priceId': 'priceId' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':previousPrice': t.priceId },
-        },
-      },
+      { Update: alsoIf(update, '#priceId = :previousPrice AND attribute_not_exists(previousVehicle)', { '#priceId': 'priceId' }, { ':previousPrice': t.priceId }) },
       // A scheduled tenancy is not billed yet: it is counted on its (new) price when it starts.
       ...(t.status === 'scheduled' ? [] : [...billingChange(t, { priceId: to.priceId, vehicleType: t.vehicleType }, 1), billingChange(t, t, -1)[0]!]),
       ...spaceStats(t, now, { mrr: to.monthlyAmount - t.monthlyAmount }),
@@ -593,7 +580,7 @@ export const tenancyRepository: TenancyRepository = {
     if (!before) return false;
     const update = tenancyUpdate(t.tenancyId, LIVE_STATUSES, { updatedAt: now }, ['previousVehicle']);
     const result = await transact([
-      { Update: { ...update, ConditionExpression: `${update.ConditionExpression} AND attribute_exists(previousVehicle)` } },
+      { Update: alsoIf(update, 'attribute_exists(previousVehicle)') },
       occupancyChange(t.carparkId, before.vehicleType, -1),
     ]);
     return result.ok;

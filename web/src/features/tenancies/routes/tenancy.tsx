@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
-import { FormError, SelectField, SubmitButton } from '../../../components/form';
+import { FormError, formValues, SelectField, SubmitButton } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, Notice, QueryError } from '../../../components/status';
 import { ApiError } from '../../../lib/api-client';
@@ -370,7 +370,7 @@ function Plates({ tenancy: t, carpark }: { tenancy: Tenancy; carpark: Carpark })
           onSubmit={(event) => {
             event.preventDefault();
             const form = event.currentTarget;
-            const plate = String(new FormData(form).get('plate') ?? '');
+            const plate = formValues(form).plate ?? '';
             setAttempted(plate.toUpperCase().replace(/[^A-Z0-9]/g, ''));
             add.mutate(plate, {
               onSuccess: ({ tenancy, warnings }) => {
@@ -431,7 +431,7 @@ function ChangePlate({ tenancy, onWarnings }: { tenancy: Tenancy; onWarnings: (w
         onSubmit={(event) => {
           event.preventDefault();
           const form = event.currentTarget;
-          const plate = String(new FormData(form).get('plate') ?? '');
+          const plate = formValues(form).plate ?? '';
           update.mutate({ plate }, { onSuccess: ({ warnings }) => (onWarnings(warnings), form.reset()) });
         }}
       >
