@@ -1,7 +1,7 @@
 /**
  * A tenancy's plates on and off its barrier. Registering: each plate with the tenancy's start and
- * reference. Taking a plate off a barrier without shutting anyone out. A tenancy's claim on a plate is what
- * keeps any other tenancy at that barrier from registering it. A plate the tenancy still claims is
+ * reference. Revoking, without shutting anyone out: a tenancy's claim on a plate is what keeps any
+ * other tenancy at that barrier from registering it. A plate the tenancy still claims is
  * its own to revoke; one it gave up (the old plate of a change, a removed plate, an ended
  * tenancy's) may be claimed and registered by another tenancy at any moment, so it is revoked only
  * while held for the revocation: a short-lived claim nobody else can take meanwhile.
