@@ -10,7 +10,6 @@
  * Reads the table named by TABLE_NAME with the usual AWS settings; for the offline twin:
  * `TABLE_NAME=carpark-tenancy-local AWS_ENDPOINT_URL_DYNAMODB=<the DynamoDB URL npm start prints>`.
  */
-import { pathToFileURL } from 'node:url';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parseItem } from '../functions/adapters/dynamodb/entities/item';
@@ -22,6 +21,7 @@ import type { MonthStats } from '../functions/domain/dashboard';
 import { differences, recountStats, type FailedPaymentRecord, type OperatorStats } from '../functions/domain/stats-recount';
 import type { Tenancy } from '../functions/domain/tenancies';
 import type { TimelineEvent } from '../functions/domain/tenancy-timeline';
+import { runWhenMain } from './command';
 
 const failedRecord = z.object({
   pk: z.string(),
@@ -192,12 +192,4 @@ async function main(args: string[]) {
   return 1;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(2);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

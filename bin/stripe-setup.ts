@@ -10,9 +10,9 @@
  *   checklist with where to change them. `--check-only` changes nothing and exits non-zero when
  *   the endpoint is not as required.
  */
-import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
 import { eventRules } from '../functions/events';
+import { runWhenMain } from './command';
 
 /** Every Stripe event type a rule on the platform's bus consumes, sorted. */
 export function consumedEventTypes(): string[] {
@@ -151,12 +151,4 @@ async function main(args: readonly string[]): Promise<number> {
   return report.action === 'needs_change' ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main, 1);

@@ -164,7 +164,8 @@ export const routes = [
     handler: 'handlers/users/update-user.ts',
     auth: 'user',
     summary: 'Update name, phone, email or password (self or admin); role and operator (admin)',
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], sendsEmail: true },
+    // Query and ConditionCheckItem: a new name is copied to the user's tenancies while it is still theirs.
+    access: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'], sendsEmail: true },
   },
   {
     id: 'LinkXeroContact',

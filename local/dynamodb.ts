@@ -14,10 +14,12 @@ import {
   DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type DynamoDBClient,
   type KeySchemaElement,
+  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { findOnPath } from './lifetime';
 import { assertPortFree, findFreePort, pollUntil } from './ports';
@@ -173,18 +175,25 @@ export interface TableShape {
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly timeToLiveAttribute?: string;
-  readonly globalSecondaryIndexes?: readonly { readonly indexName: string; readonly partitionKey: string; readonly sortKey?: string }[];
+  readonly globalSecondaryIndexes?: readonly IndexShape[];
+}
+
+interface IndexShape {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
 }
 
 /**
  * Creates the table (on-demand, every key a string, GSIs projecting all attributes) unless it
- * exists, waits until it is ACTIVE and makes sure TTL is enabled on the TTL attribute.
+ * exists, waits until it is ACTIVE, adds the schema's GSIs an existing table lacks and makes sure
+ * TTL is enabled on the TTL attribute.
  */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
   schema: TableShape,
-): Promise<{ created: boolean }> {
+): Promise<{ created: boolean; addedIndexes: string[] }> {
   let created = false;
   if (!(await describeTableStatus(client, tableName))) {
     try {
@@ -199,18 +208,65 @@ export async function ensureTable(
     timeoutMs: 30_000,
     describeFailure: () => `Table ${tableName} did not become ACTIVE`,
   });
+  const addedIndexes = await addMissingIndexes(client, tableName, schema.globalSecondaryIndexes ?? []);
   if (schema.timeToLiveAttribute) await enableTimeToLive(client, tableName, schema.timeToLiveAttribute);
-  return { created };
+  return { created, addedIndexes };
 }
 
-async function describeTableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+/**
+ * Data kept between runs holds the table as an older schema made it: add the GSIs it lacks. One
+ * at a time, as DynamoDB takes a single index creation per UpdateTable.
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, indexes: readonly IndexShape[]): Promise<string[]> {
+  const existing = new Set((await describeTable(client, tableName))?.GlobalSecondaryIndexes?.map((index) => index.IndexName));
+  const added: string[] = [];
+  for (const index of indexes.filter(({ indexName }) => !existing.has(indexName))) {
+    const keys = keySchemaOf(index.partitionKey, index.sortKey);
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' })),
+          GlobalSecondaryIndexUpdates: [
+            { Create: { IndexName: index.indexName, KeySchema: keys, Projection: { ProjectionType: 'ALL' } } },
+          ],
+        }),
+      );
+      added.push(index.indexName);
+    } catch (error) {
+      // Someone else added it between our describe and update: fine, wait for theirs.
+      const now = await describeTable(client, tableName);
+      if (!now?.GlobalSecondaryIndexes?.some(({ IndexName }) => IndexName === index.indexName)) throw error;
+    }
+    await pollUntil(
+      async () => {
+        const table = await describeTable(client, tableName);
+        const status = table?.GlobalSecondaryIndexes?.find(({ IndexName }) => IndexName === index.indexName)?.IndexStatus;
+        return table?.TableStatus === 'ACTIVE' && status === 'ACTIVE';
+      },
+      {
+        // The new index is filled from the items already in the table first.
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        describeFailure: () => `Index ${index.indexName} on table ${tableName} did not become ACTIVE`,
+      },
+    );
+  }
+  return added;
+}
+
+async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return Table?.TableStatus;
+    return Table;
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
+}
+
+async function describeTableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  return (await describeTable(client, tableName))?.TableStatus;
 }
 
 async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {
@@ -230,10 +286,7 @@ function createTableInput(tableName: string, schema: TableShape) {
   const keySchema = (partitionKey: string, sortKey: string | undefined): KeySchemaElement[] => {
     keyAttributes.add(partitionKey);
     if (sortKey) keyAttributes.add(sortKey);
-    return [
-      { AttributeName: partitionKey, KeyType: 'HASH' },
-      ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
-    ];
+    return keySchemaOf(partitionKey, sortKey);
   };
   const tableKeys = keySchema(schema.partitionKey, schema.sortKey);
   const indexes = (schema.globalSecondaryIndexes ?? []).map((index) => ({
@@ -252,4 +305,11 @@ function createTableInput(tableName: string, schema: TableShape) {
     AttributeDefinitions: attributeDefinitions,
     ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
   };
+}
+
+function keySchemaOf(partitionKey: string, sortKey: string | undefined): KeySchemaElement[] {
+  return [
+    { AttributeName: partitionKey, KeyType: 'HASH' },
+    ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+  ];
 }

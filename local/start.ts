@@ -117,10 +117,16 @@ async function main(): Promise<void> {
   applyEnvironment(handlerEnvironment);
 
   const dynamoClient = new DynamoDBClient({});
-  const table = await step(`Ensuring table ${TABLE_NAME}`, () => ensureTable(dynamoClient, TABLE_NAME, tableSchema), ({ created }) =>
-    created ? 'created' : 'already there',
+  const table = await step(`Ensuring table ${TABLE_NAME}`, () => ensureTable(dynamoClient, TABLE_NAME, tableSchema), ({ created, addedIndexes }) =>
+    created ? 'created' : addedIndexes.length > 0 ? `already there; added index ${addedIndexes.join(', ')}` : 'already there',
   );
   dynamoClient.destroy();
+  if (!table.created) {
+    // Data kept from an earlier run may predate the plate index: put it right, as a deploy does
+    // (every start, so one stopped halfway is finished).
+    const { checkPlateIndex, writePlateIndex } = await import('../bin/plate-index');
+    await step('Checking the plate index', async () => writePlateIndex(await checkPlateIndex()), (written) => (written > 0 ? `${written} item(s) indexed` : 'up to date'));
+  }
 
   // Imported only now: the seed goes through the same repositories as the handlers.
   const { seedDemoData } = await import('./seed');

@@ -46,14 +46,15 @@ export interface PlateLookupDeps {
 const unique = (ids: readonly string[]) => [...new Set(ids)];
 
 /**
- * The sightings' tenancies with their tenants: one read, and a second only for the tenants of
- * sightings written before they named theirs.
+ * The sightings' tenancies with their tenants (and `alsoTenants`): one read, and a second only for
+ * the tenants of sightings written before they named theirs.
  */
 export async function sightedTenancies(
   deps: Pick<PlateLookupDeps, 'tenanciesWithTenants' | 'users'>,
   sightings: readonly PlateSighting[],
+  alsoTenants: readonly string[] = [],
 ): Promise<{ tenancies: Tenancy[]; tenants: Map<string, TenantContact> }> {
-  const named = new Set(sightings.flatMap((s) => (s.userId ? [s.userId] : [])));
+  const named = new Set([...sightings.flatMap((s) => (s.userId ? [s.userId] : [])), ...alsoTenants]);
   const { tenancies, tenants } = await deps.tenanciesWithTenants.get(unique(sightings.map((s) => s.tenancyId)), [...named]);
   const unnamed = unique(tenancies.map((t) => t.userId)).filter((id) => !named.has(id));
   const more = unnamed.length > 0 ? await deps.users.getMany(unnamed) : [];

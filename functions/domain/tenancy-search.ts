@@ -2,9 +2,11 @@
  * Finding a car park's tenancies by what an operator has in hand: a plate (look-alikes tolerated,
  * as in the plate look-up), the start of the tenant's email, or the start of their name (not for
  * what has a digit or an @ in it). Bounded reads:
- * - what looks like a plate: one query of the plate's sightings, then one batch read of the
- *   tenancies at this car park with their tenants. When none of them has the plate now, what was
- *   typed is looked for as the start of an email, as below.
+ * - what looks like a plate: one query of the plate at the car park, which reads the tenancies
+ *   whose first plate it is whole, with their tenant's name. A second read (one batch) only for
+ *   tenancies that hold it otherwise (another of their plates, one being changed to or removed)
+ *   or held it once, and for tenants whose name is not kept or whose email an admin sees. When
+ *   none has the plate now, what was typed is looked for as the start of an email, as below.
  * - otherwise: the accounts by email and by name (at most MAX_TENANTS_MATCHED each) beside the car
  *   park, then one query per matching account of its tenancies at the car park.
  * `truncated` when more matched.
@@ -12,7 +14,7 @@
 import type { UserDirectory } from './user-directory';
 import { NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
-import { sightedTenancies, type PlateLookupDeps } from './plate-lookup';
+import { sightedTenancies, type PlateLookupDeps, type PlateSighting } from './plate-lookup';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
 import type { CarparkRepository } from './ports';
 import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyRepository, type TenancyView } from './tenancies';
@@ -22,10 +24,20 @@ import { normaliseEmail } from './users';
 export const MAX_TENANTS_MATCHED = 10;
 /** Tenancies of one account at one car park read per search. */
 const TENANCIES_PER_TENANT = 25;
-/** Plate sightings read per search. */
-const PLATE_SIGHTINGS = 100;
+/** Tenancies and sightings of a plate read per search. */
+const PLATE_ITEMS = 100;
 
-export interface TenancySearchDeps extends Pick<PlateLookupDeps, 'plateSightings' | 'tenanciesWithTenants' | 'users'> {
+/** A plate at a car park: the tenancies whose first plate it is, and the sightings of any that has held it. */
+export interface PlatesAtCarpark {
+  find(
+    carparkId: string,
+    folded: string,
+    options: { limit: number },
+  ): Promise<{ tenancies: { tenancy: Tenancy; tenantName?: string | undefined }[]; sightings: PlateSighting[]; truncated: boolean }>;
+}
+
+export interface TenancySearchDeps extends Pick<PlateLookupDeps, 'tenanciesWithTenants' | 'users'> {
+  readonly plates: PlatesAtCarpark;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly tenancies: Pick<TenancyRepository, 'listByUser'>;
   readonly directory: UserDirectory;
@@ -58,15 +70,28 @@ export async function searchTenancies(
 
 /** The car park's tenancies on the plate (or a look-alike of it) now. */
 async function searchByPlate(deps: TenancySearchDeps, caller: Principal, carparkId: string, folded: string) {
-  const sightings = await deps.plateSightings.find(folded, { limit: PLATE_SIGHTINGS });
-  const here = sightings.items.filter((s) => s.carparkId === carparkId);
-  if (here.length === 0) return { items: [], truncated: sightings.truncated };
-  // A car park's tenancies are its operator's: the sighting says whose without reading the car park.
-  if (!canManageOperator(caller, here[0]!.operatorId)) throw new NotFoundError('Car park');
-  const { tenancies, tenants } = await sightedTenancies(deps, here);
+  const found = await deps.plates.find(carparkId, folded, { limit: PLATE_ITEMS });
+  // A car park's tenancies are its operator's: what was found says whose without reading the car park.
+  const operatorId = found.tenancies[0]?.tenancy.operatorId ?? found.sightings[0]?.operatorId;
+  if (operatorId === undefined) return { items: [], truncated: found.truncated };
+  if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Car park');
+  const admin = isAdmin(caller);
+  const firstPlateOf = new Set(found.tenancies.map(({ tenancy }) => tenancy.tenancyId));
+  // Tenancies that hold the plate otherwise, or held it once: read to compare their plates now.
+  const heldOtherwise = found.sightings.filter((s) => !firstPlateOf.has(s.tenancyId));
+  // Names are kept on the tenancies; an admin also sees the email, which is not.
+  const unnamed = found.tenancies.filter(({ tenantName }) => admin || tenantName === undefined).map(({ tenancy }) => tenancy.userId);
+  const tenants = new Map<string, { name: string; email?: string }>();
+  for (const { tenancy, tenantName } of found.tenancies) if (tenantName !== undefined) tenants.set(tenancy.userId, { name: tenantName });
+  let tenancies = found.tenancies.map(({ tenancy }) => tenancy);
+  if (heldOtherwise.length > 0 || unnamed.length > 0) {
+    const read = await sightedTenancies(deps, heldOtherwise, unnamed);
+    tenancies = [...tenancies, ...read.tenancies];
+    for (const [userId, contact] of read.tenants) tenants.set(userId, contact);
+  }
   // A tenancy that moved to another plate is no longer on this one.
   const onPlate = tenancies.filter((t) => t.carparkId === carparkId && platesOnRecord(t).some((p) => foldLookAlikes(p) === folded));
-  return { items: asMatches(caller, onPlate.map((tenancy) => ({ tenancy, matched: ['plate' as const] })), tenants), truncated: sightings.truncated };
+  return { items: asMatches(caller, onPlate.map((tenancy) => ({ tenancy, matched: ['plate' as const] })), tenants), truncated: found.truncated };
 }
 
 async function searchByAccount(deps: TenancySearchDeps, caller: Principal, carparkId: string, q: string) {
@@ -102,7 +127,7 @@ async function searchByAccount(deps: TenancySearchDeps, caller: Principal, carpa
 function asMatches(
   caller: Principal,
   found: readonly { tenancy: Tenancy; matched: readonly ('plate' | 'email' | 'name')[] }[],
-  tenants: ReadonlyMap<string, { name: string; email: string }>,
+  tenants: ReadonlyMap<string, { name: string; email?: string }>,
 ): TenancySearchMatch[] {
   const admin = isAdmin(caller);
   return [...found]
@@ -111,7 +136,7 @@ function asMatches(
       const user = tenants.get(tenancy.userId);
       return {
         tenancy: admin ? tenancy : asSeenByOperator(tenancy),
-        tenant: { userId: tenancy.userId, ...(user ? { name: user.name, ...(admin ? { email: user.email } : {}) } : {}) },
+        tenant: { userId: tenancy.userId, ...(user ? { name: user.name, ...(admin && user.email !== undefined ? { email: user.email } : {}) } : {}) },
         matched: [...matched].sort(),
       };
     });

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ENTITY, keys, tenancyIndexKeys, userIndexKeys } from '../../functions/adapters/dynamodb/keys';
+import { ENTITY, keys, plateIndexKeys, tenancyIndexKeys, userIndexKeys } from '../../functions/adapters/dynamodb/keys';
+import { TENANT_NAME_ATTRIBUTE } from '../../functions/adapters/dynamodb/tenant-names';
 import { operatorStatsQuery } from '../../functions/adapters/dynamodb/stats-store';
 import { foldLookAlikes } from '../../functions/domain/plates';
 import { lastMonths } from '../../functions/domain/dashboard';
@@ -157,6 +158,8 @@ async function dashboardReadUnits(client: DynamoDBDocumentClient, table: string,
 // A leading `b` marks the bench's ids; zero-padded after it, so no two numbers share one.
 const benchId = (prefix: 'usr' | 'tn', n: number) => `${prefix}_b${n.toString(16).padStart(19, '0')}`;
 
+const tenantName = (u: number) => `Bench Tenant ${u}`;
+
 /** Writes the seed; returns how many items, and a tenancy and plate to look up. */
 async function seed(client: DynamoDBDocumentClient, table: string, operatorId: string, carparkIds: readonly string[], count: number) {
   const now = new Date();
@@ -168,7 +171,7 @@ async function seed(client: DynamoDBDocumentClient, table: string, operatorId: s
     const user = {
       userId,
       email: `bench-tenant-${u}@example.com`,
-      name: `Bench Tenant ${u}`,
+      name: tenantName(u),
       role: 'tenant',
       accountType: 'individual',
       passwordHash: 'not-a-hash',
@@ -201,9 +204,9 @@ async function seed(client: DynamoDBDocumentClient, table: string, operatorId: s
       createdAt,
       updatedAt: createdAt,
     };
-    items.push({ ...keys.tenancy(tenancyId), ...tenancyIndexKeys(tenancy), type: ENTITY.tenancy, ...tenancy });
-    const folded = foldLookAlikes(plate);
-    items.push({ ...keys.plateSighting(folded, tenancyId), type: ENTITY.plateSighting, folded, plate, tenancyId, operatorId, carparkId, userId: tenancy.userId });
+    items.push({ ...keys.tenancy(tenancyId), ...tenancyIndexKeys(tenancy), type: ENTITY.tenancy, [TENANT_NAME_ATTRIBUTE]: tenantName(i % TENANTS), ...tenancy });
+    const sighting = { folded: foldLookAlikes(plate), plate, tenancyId, operatorId, carparkId, userId: tenancy.userId };
+    items.push({ ...keys.plateSighting(sighting.folded, tenancyId), ...plateIndexKeys.sighting(sighting), type: ENTITY.plateSighting, ...sighting });
     const rented = { tenancyId, at: createdAt, kind: 'rented', source: 'tenant', detail: { plate, vehicleType: 'car', monthlyAmount: 10_000, currency: 'gbp' } };
     items.push({ ...keys.tenancyEvent(tenancyId, createdAt, 'rented'), type: ENTITY.tenancyEvent, ...rented });
     for (let m = 0; m < MONTHS; m++) {

@@ -8,6 +8,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { db, TableName } from '../../functions/adapters/dynamodb/table';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
+import { checkPlateIndex, writePlateIndex } from '../../bin/plate-index';
+import { renameTenant } from '../../functions/adapters/dynamodb/tenant-names';
 import { foldLookAlikes } from '../../functions/domain/plates';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
@@ -20,6 +22,32 @@ beforeAll(async () => {
   cast = await createCast(twin);
 });
 afterAll(() => twin?.close());
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'ScanCommand']);
+
+/**
+ * The reads of the table while `run` runs (the twin's handlers share this process's client). Work
+ * a rental left running (its receipt, say) may use the table meanwhile: only reads naming one of
+ * `about` (the plate's look-alike key, the tenancy, the tenant, what was typed) are kept.
+ */
+async function readsOf<T>(run: () => Promise<T>, about: readonly string[]) {
+  const reads: { command: string; input: string }[] = [];
+  const counting = 'record-search-reads';
+  db().middlewareStack.add(
+    (next, context) => async (args) => {
+      reads.push({ command: context.commandName ?? '?', input: JSON.stringify((args as { input?: unknown }).input) });
+      return next(args);
+    },
+    { step: 'initialize', name: counting },
+  );
+  try {
+    const result = await run();
+    const names = about.flatMap((a) => [a, `plate#${foldLookAlikes(a)}`]);
+    return { result, reads: reads.filter((r) => READS.has(r.command) && names.some((name) => r.input.includes(name))) };
+  } finally {
+    db().middlewareStack.remove(counting);
+  }
+}
 
 async function search(caller: Actor, carparkId: string, q: string) {
   const res = await twin.request('GET', `/tenancies/search?carparkId=${carparkId}&q=${encodeURIComponent(q)}`, { token: caller.token });
@@ -52,41 +80,129 @@ describe('searching a car park’s tenancies', () => {
     expect((await search(cast.operatorX, here.carparkId, 'nobody-like-this')).items).toEqual([]);
   });
 
-  it('answers a plate with two reads: the plate’s sightings, then its tenancies and their tenants together', async () => {
+  it('answers a plate with one read of the plate index: the tenancy whole, with the name its tenant has', async () => {
     const tenant = await signUp(twin, 'rhoda.reads@test.example', { name: 'Rhoda Reads' });
     await addCard(twin, tenant);
     const carpark = await createCarpark(twin, cast.operatorX);
     const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'RR12EAD')).tenancyId);
 
-    // Reads of the table while the search runs (the twin's handlers share this process's client).
-    const reads: { command: string; input: string }[] = [];
-    const counting = 'record-search-reads';
+    const found = await readsOf(() => search(cast.operatorX, carpark.carparkId, 'RR12 EAD'), ['RR12EAD', tenancy.tenancyId, tenant.userId, 'rr12 ead']);
+    expect(found.result.items.map((m) => [m.tenancy.tenancyId, m.tenant.name])).toEqual([[tenancy.tenancyId, 'Rhoda Reads']]);
+    expect(found.reads.map((r) => r.command)).toEqual(['QueryCommand']);
+    expect(found.reads[0]!.input).toContain('"IndexName":"gsi3"');
+
+    // A new name reaches the tenancy: the search shows it, still in one read.
+    const renamed = await twin.request('PATCH', `/users/${tenant.userId}`, { token: tenant.token, body: { name: 'Rhoda Renamed' } });
+    expect(renamed.status, renamed.text).toBe(200);
+    const again = await readsOf(() => search(cast.operatorX, carpark.carparkId, 'RR12EAD'), ['RR12EAD', tenancy.tenancyId, tenant.userId]);
+    expect(again.result.items.map((m) => m.tenant.name)).toEqual(['Rhoda Renamed']);
+    expect(again.reads.map((r) => r.command)).toEqual(['QueryCommand']);
+  });
+
+  it('keeps the later of two renames on the tenancy when the earlier one’s copy comes late', async () => {
+    const tenant = await signUp(twin, 'lara.late@test.example', { name: 'Lara Late' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'LL12ATE')).tenancyId);
+    const renamed = await twin.request('PATCH', `/users/${tenant.userId}`, { token: tenant.token, body: { name: 'Lara Later' } });
+    expect(renamed.status, renamed.text).toBe(200);
+
+    // The copy of a rename the user has since changed again arrives now: it is not theirs any more.
+    await renameTenant(tenant.userId, 'Lara Late');
+    expect((await search(cast.operatorX, carpark.carparkId, 'LL12ATE')).items.map((m) => [m.tenancy.tenancyId, m.tenant.name])).toEqual([
+      [tenancy.tenancyId, 'Lara Later'],
+    ]);
+  });
+
+  it('saves a rename whose copy to the tenancies fails, and the plate index command copies it after', async () => {
+    const tenant = await signUp(twin, 'fay.fault@test.example', { name: 'Fay Fault' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'FF12AUL')).tenancyId);
+
+    // The query that finds the tenant's tenancies to rename fails.
+    const failing = 'fail-rename-copy';
     db().middlewareStack.add(
       (next, context) => async (args) => {
-        reads.push({ command: context.commandName ?? '?', input: JSON.stringify((args as { input?: unknown }).input) });
+        const input = JSON.stringify((args as { input?: unknown }).input);
+        if (context.commandName === 'QueryCommand' && input.includes(`user#${tenant.userId}`) && input.includes('tenantName')) throw new Error('DynamoDB is unavailable');
         return next(args);
       },
-      { step: 'initialize', name: counting },
+      { step: 'initialize', name: failing },
     );
     try {
-      const found = await search(cast.operatorX, carpark.carparkId, 'RR12 EAD');
-      expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant.name])).toEqual([[tenancy.tenancyId, 'Rhoda Reads']]);
+      const renamed = await twin.request('PATCH', `/users/${tenant.userId}`, { token: tenant.token, body: { name: 'Fay Fixed' } });
+      expect(renamed.status, renamed.text).toBe(200);
+      expect(renamed.json).toMatchObject({ name: 'Fay Fixed' });
     } finally {
-      db().middlewareStack.remove(counting);
+      db().middlewareStack.remove(failing);
     }
-    // Work the rental left running (its receipt, say) may read the table meanwhile: only what
-    // names the plate, the tenancy, the tenant or what was typed (an email search) is the search's.
-    const searchs = reads.filter((r) =>
-      [`plateSighting#${foldLookAlikes('RR12EAD')}`, tenancy.tenancyId, tenant.userId, 'rr12 ead'].some((id) => r.input.includes(id)),
+    expect((await search(cast.operatorX, carpark.carparkId, 'FF12AUL')).items.map((m) => m.tenant.name)).toEqual(['Fay Fault']);
+
+    const repairs = (await checkPlateIndex()).filter((r) => r.key.pk === keys.tenancy(tenancy.tenancyId).pk);
+    expect(repairs.map((r) => r.reasons)).toEqual([['keeps another tenant name']]);
+    await writePlateIndex(repairs);
+    expect((await search(cast.operatorX, carpark.carparkId, 'FF12AUL')).items.map((m) => m.tenant.name)).toEqual(['Fay Fixed']);
+  });
+
+  it('follows the tenancy’s first plate in the index through a change of plate and the removal of its first plate', async () => {
+    const tenant = await signUp(twin, 'ivy.index@test.example', { name: 'Ivy Index' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const twoPlates = await twin.request('PATCH', `/carparks/${carpark.carparkId}`, { token: cast.operatorX.token, body: { platesPerTenancy: 2 } });
+    expect(twoPlates.status, twoPlates.text).toBe(200);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'IV11AAA')).tenancyId);
+    const finished = async (workflowId: string) => {
+      for (const execution of twin.integrations.workflows.list(workflowId).filter((e) => e.name.includes(tenancy.tenancyId))) {
+        await twin.integrations.workflows.waitFor(execution.executionArn, { timeoutMs: 20_000 });
+      }
+    };
+
+    const changed = await twin.request('PATCH', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token, body: { plate: 'IV22BBB' } });
+    expect(changed.status, changed.text).toBe(202);
+    await finished('PlateChange');
+    expect((await search(cast.operatorX, carpark.carparkId, 'IV11AAA')).items).toEqual([]);
+    const byNew = await readsOf(() => search(cast.operatorX, carpark.carparkId, 'IV22BBB'), ['IV22BBB', tenancy.tenancyId, tenant.userId]);
+    expect(byNew.result.items.map((m) => m.tenancy.tenancyId)).toEqual([tenancy.tenancyId]);
+    expect(byNew.reads.map((r) => r.command)).toEqual(['QueryCommand']);
+
+    // A second plate, then the first removed: the second becomes the first, and the index follows.
+    const added = await twin.request('POST', `/tenancies/${tenancy.tenancyId}/plates`, { token: tenant.token, body: { plate: 'IV33CCC' } });
+    expect(added.status, added.text).toBe(202);
+    await finished('PlateChange');
+    const removed = await twin.request('DELETE', `/tenancies/${tenancy.tenancyId}/plates/IV22BBB`, { token: tenant.token });
+    expect(removed.status, removed.text).toBe(200);
+    const bySecond = await readsOf(() => search(cast.operatorX, carpark.carparkId, 'IV33CCC'), ['IV33CCC', tenancy.tenancyId, tenant.userId]);
+    expect(bySecond.result.items.map((m) => [m.tenancy.tenancyId, m.tenancy.plate])).toEqual([[tenancy.tenancyId, 'IV33CCC']]);
+    expect(bySecond.reads.map((r) => r.command)).toEqual(['QueryCommand']);
+    // Nothing of this tenancy is missing from the index or under a plate it no longer has first.
+    expect((await checkPlateIndex()).filter((r) => JSON.stringify(r).includes(tenancy.tenancyId))).toEqual([]);
+    // The removed plate's revocation, too, before the twin stops.
+    await finished('PlateChange');
+  });
+
+  it('finds tenancies from before the plate index once `npm run plate-index -- --write` has indexed them', async () => {
+    const tenant = await signUp(twin, 'owen.older@test.example', { name: 'Owen Older' });
+    await addCard(twin, tenant);
+    const carpark = await createCarpark(twin, cast.operatorX);
+    const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'OW12AAA')).tenancyId);
+    // As written before the index: no index keys, no kept name.
+    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.tenancy(tenancy.tenancyId), UpdateExpression: 'REMOVE gsi3pk, gsi3sk, tenantName' }));
+    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.plateSighting(foldLookAlikes('OW12AAA'), tenancy.tenancyId), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }));
+    expect((await search(cast.operatorX, carpark.carparkId, 'OW12AAA')).items).toEqual([]);
+
+    const mine = (repairs: Awaited<ReturnType<typeof checkPlateIndex>>) => repairs.filter((r) => JSON.stringify(r).includes(tenancy.tenancyId));
+    const repairs = mine(await checkPlateIndex());
+    expect(repairs.map((r) => [r.what, r.reasons])).toEqual(
+      expect.arrayContaining([
+        ['tenancy', ['not in the plate index', 'keeps another tenant name']],
+        ['sighting', ['not in the plate index']],
+      ]),
     );
-    expect(searchs.map((r) => r.command)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
-    expect(searchs[1]!.input).toContain(`tenancy#${tenancy.tenancyId}`);
-    expect(searchs[1]!.input).toContain(`user#${tenant.userId}`);
-    // Read through a projection: the tenant's name and email, never the password hash.
-    const batch = JSON.parse(searchs[1]!.input) as { RequestItems: Record<string, { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> };
-    const projected = Object.values(Object.values(batch.RequestItems)[0]!.ExpressionAttributeNames ?? {});
-    expect(projected).toEqual(expect.arrayContaining(['name', 'email', 'plate', 'status']));
-    expect(projected).not.toContain('passwordHash');
+    expect(await writePlateIndex(repairs)).toBe(repairs.length);
+    expect(mine(await checkPlateIndex())).toEqual([]);
+    const found = await search(cast.operatorX, carpark.carparkId, 'OW12AAA');
+    expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant.name])).toEqual([[tenancy.tenancyId, 'Owen Older']]);
   });
 
   it('answers with the plate when one matches, not with an email that happens to start the same', async () => {
@@ -101,15 +217,23 @@ describe('searching a car park’s tenancies', () => {
     expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant.name, m.matched])).toEqual([[tenancy.tenancyId, 'Pat Driver', ['plate']]]);
   });
 
-  it('still names the tenant of a plate seen before sightings named their tenant', async () => {
+  it('still names the tenant of a tenancy that keeps no name, reading the tenant, and shows an admin the email', async () => {
     const tenant = await signUp(twin, 'olive.older@test.example', { name: 'Olive Older' });
     await addCard(twin, tenant);
     const carpark = await createCarpark(twin, cast.operatorX);
     const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'OL12DER')).tenancyId);
-    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.plateSighting(foldLookAlikes('OL12DER'), tenancy.tenancyId), UpdateExpression: 'REMOVE userId' }));
+    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.tenancy(tenancy.tenancyId), UpdateExpression: 'REMOVE tenantName' }));
 
     const found = await search(cast.operatorX, carpark.carparkId, 'OL12DER');
     expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant])).toEqual([[tenancy.tenancyId, { userId: tenant.userId, name: 'Olive Older' }]]);
+    const byAdmin = await readsOf(() => search(cast.admin, carpark.carparkId, 'OL12DER'), ['OL12DER', tenancy.tenancyId, tenant.userId]);
+    expect(byAdmin.result.items.map((m) => m.tenant)).toEqual([{ userId: tenant.userId, name: 'Olive Older', email: 'olive.older@test.example' }]);
+    // The tenant is read through a projection: name and email, never the password hash.
+    expect(byAdmin.reads.map((r) => r.command)).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    const batch = JSON.parse(byAdmin.reads[1]!.input) as { RequestItems: Record<string, { ExpressionAttributeNames?: Record<string, string> }> };
+    const projected = Object.values(Object.values(batch.RequestItems)[0]!.ExpressionAttributeNames ?? {});
+    expect(projected).toEqual(expect.arrayContaining(['name', 'email']));
+    expect(projected).not.toContain('passwordHash');
   });
 
   it('looks for what looks like a plate as the start of an email when no plate at the car park matches', async () => {

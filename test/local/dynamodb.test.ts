@@ -6,6 +6,8 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { tableSchema } from '../../functions/adapters/dynamodb/table-schema';
@@ -36,7 +38,7 @@ describe('ensureTable', () => {
     const result = await ensureTable(client, tableName, tableSchema);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
 
-    expect(result).toEqual({ created: true });
+    expect(result).toEqual({ created: true, addedIndexes: [] });
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(Table?.KeySchema).toEqual([
@@ -75,8 +77,56 @@ describe('ensureTable', () => {
     const result = await ensureTable(client, tableName, tableSchema);
     const after = await client.send(new DescribeTableCommand({ TableName: tableName }));
 
-    expect(result).toEqual({ created: false });
+    expect(result).toEqual({ created: false, addedIndexes: [] });
     expect(after.Table?.CreationDateTime).toEqual(before.Table?.CreationDateTime);
+  });
+
+  it('adds the GSIs a table made from an older schema lacks, once, and they answer queries', async () => {
+    const tableName = uniqueTableName();
+    const [first, second] = tableSchema.globalSecondaryIndexes;
+    await ensureTable(client, tableName, { ...tableSchema, globalSecondaryIndexes: [first] });
+
+    const result = await ensureTable(client, tableName, { ...tableSchema, globalSecondaryIndexes: [first, second] });
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const again = await ensureTable(client, tableName, { ...tableSchema, globalSecondaryIndexes: [first, second] });
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: 'ITEM#1' },
+          sk: { S: 'ITEM#1' },
+          [second.partitionKey]: { S: 'GROUP#a' },
+          [second.sortKey]: { S: 'ITEM#1' },
+        },
+      }),
+    );
+    const { Items } = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: second.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': second.partitionKey },
+        ExpressionAttributeValues: { ':pk': { S: 'GROUP#a' } },
+      }),
+    );
+
+    expect(result).toEqual({ created: false, addedIndexes: [second.indexName] });
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.GlobalSecondaryIndexes?.map(({ IndexName, IndexStatus }) => ({ IndexName, IndexStatus }))).toEqual(
+      expect.arrayContaining([
+        { IndexName: first.indexName, IndexStatus: 'ACTIVE' },
+        { IndexName: second.indexName, IndexStatus: 'ACTIVE' },
+      ]),
+    );
+    expect(Table?.GlobalSecondaryIndexes?.find(({ IndexName }) => IndexName === second.indexName)).toMatchObject({
+      KeySchema: [
+        { AttributeName: second.partitionKey, KeyType: 'HASH' },
+        { AttributeName: second.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(again).toEqual({ created: false, addedIndexes: [] });
+    expect(Items?.map((item) => item.pk?.S)).toEqual(['ITEM#1']);
   });
 });
 

@@ -5,6 +5,7 @@
  * Items also carry `type` (the entity name), so a query over a shared partition (an operator
  * and its car parks) can tell them apart.
  */
+import { foldLookAlikes } from '../../domain/plates';
 import { tableSchema } from './table-schema';
 
 export type Key = { pk: string; sk: string };
@@ -126,7 +127,7 @@ export const keys = {
   reconciliationRun: (startedAt: string): Key => ({ pk: 'reconciliation', sk: `run#${startedAt}` }),
 };
 
-const [gsi1, gsi2] = tableSchema.globalSecondaryIndexes;
+const [gsi1, gsi2, gsi3] = tableSchema.globalSecondaryIndexes;
 
 const operatorItem = (operatorId: string, sortKey: string) => ({ [gsi2.partitionKey]: `operator#${operatorId}`, [gsi2.sortKey]: sortKey });
 
@@ -186,13 +187,32 @@ export const applicationStatusIndexKeys = (a: { applicationId: string; status: s
 });
 const APPLICATION_PREFIX = 'operatorApplication#';
 
-/** Tenancy index keys: by tenant (newest first) and by car park. */
-export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancyId: string; createdAt: string }) => ({
+/** Tenancy index keys: by tenant (newest first), by car park and by its first plate. */
+export const tenancyIndexKeys = (t: { userId: string; carparkId: string; tenancyId: string; createdAt: string; plate: string }) => ({
   [gsi1.partitionKey]: `user#${t.userId}`,
   [gsi1.sortKey]: `tenancy#${t.createdAt}#${t.tenancyId}`,
   [gsi2.partitionKey]: `carpark#${t.carparkId}`,
   [gsi2.sortKey]: `tenancy#${t.tenancyId}`,
+  ...plateIndexKeys.tenancy(t),
 });
+
+/**
+ * Plate index keys (gsi3, `plate#<look-alike key>` / `carpark#<carparkId>#…`): a tenancy under
+ * its first plate, and every plate sighting under its plate. One query of a plate at a car park
+ * reads the tenancies whose first plate it is, whole, and the sightings of any tenancy that has
+ * held it (another of its plates, or its first before a change): only those tenancies need
+ * reading after.
+ */
+export const plateIndexKeys = {
+  tenancy: (t: { plate: string; carparkId: string; tenancyId: string }) => ({
+    [gsi3.partitionKey]: `plate#${foldLookAlikes(t.plate)}`,
+    [gsi3.sortKey]: `carpark#${t.carparkId}#tenancy#${t.tenancyId}`,
+  }),
+  sighting: (s: { folded: string; carparkId: string; tenancyId: string }) => ({
+    [gsi3.partitionKey]: `plate#${s.folded}`,
+    [gsi3.sortKey]: `carpark#${s.carparkId}#sighting#${s.tenancyId}`,
+  }),
+};
 
 /** A tenant's place in a line (gsi1, beside their tenancies): one query lists the lines they are in. */
 export const waitlistMemberIndexKeys = (m: { userId: string; carparkId: string; vehicleType: string }) => ({
@@ -219,7 +239,7 @@ export const INDEX = {
   operatorsByName: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => OPERATORS_BY_NAME },
   usersByEmail: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: () => USERS_BY_EMAIL },
   usersByName: { name: gsi2.indexName, partitionKey: gsi2.partitionKey, sortKey: gsi2.sortKey, partitionValue: () => USERS_BY_NAME },
-  tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, partitionValue: (userId: string) => `user#${userId}` },
+  tenanciesByUser: { name: gsi1.indexName, partitionKey: gsi1.partitionKey, sortKey: gsi1.sortKey, partitionValue: (userId: string) => `user#${userId}` },
   applicationsByUser: {
     name: gsi1.indexName,
     partitionKey: gsi1.partitionKey,
@@ -232,6 +252,13 @@ export const INDEX = {
     partitionKey: gsi2.partitionKey,
     sortKey: gsi2.sortKey,
     partitionValue: (status: string) => `operatorApplications#${status}`,
+  },
+  platesAtCarpark: {
+    name: gsi3.indexName,
+    partitionKey: gsi3.partitionKey,
+    sortKey: gsi3.sortKey,
+    partitionValue: (folded: string) => `plate#${folded}`,
+    prefix: (carparkId: string) => `carpark#${carparkId}#`,
   },
   tenanciesByCarpark: {
     name: gsi2.indexName,

@@ -4,6 +4,9 @@
  * tenancy (reserve) and as a plate change or addition. Each names the tenant, so the tenancies and
  * their tenants are read together next. Never deleted: a tenancy that moved to another plate is
  * read and left out by the use case, which compares its plates now.
+ *
+ * A car park's plate search reads the plate index (gsi3) instead: the tenancies whose first plate
+ * it is, whole and with their tenant's name, beside the sightings (`platesAtCarpark`).
  */
 import type { PlateSighting } from '../../domain/plate-lookup';
 import { foldLookAlikes } from '../../domain/plates';
@@ -12,7 +15,8 @@ import { attributesOf, parseItem } from './entities/item';
 import { plateSightingEntity, tenancyEntity } from './entities/tenancies';
 import { TENANT_CONTACT_ATTRIBUTES, tenantContactEntity, type TenantContact } from './entities/users';
 import { tableSchema } from './table-schema';
-import { ENTITY, keys } from './keys';
+import { keptTenantName } from './tenant-names';
+import { ENTITY, INDEX, keys, plateIndexKeys } from './keys';
 import { BATCH_GET_MAX, batchGet, batchGetItems, db, TableName, type TransactItem } from './table';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -20,8 +24,37 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 export function plateSightingPut(t: Pick<Tenancy, 'tenancyId' | 'operatorId' | 'carparkId' | 'userId'>, plate: string): TransactItem {
   const folded = foldLookAlikes(plate);
   const sighting: PlateSighting = { folded, plate, tenancyId: t.tenancyId, operatorId: t.operatorId, carparkId: t.carparkId, userId: t.userId };
-  return { Put: { TableName: TableName(), Item: { ...keys.plateSighting(folded, t.tenancyId), type: ENTITY.plateSighting, ...sighting } } };
+  return { Put: { TableName: TableName(), Item: { ...keys.plateSighting(folded, t.tenancyId), ...plateIndexKeys.sighting(sighting), type: ENTITY.plateSighting, ...sighting } } };
 }
+
+export const platesAtCarpark = {
+  /**
+   * 1 round trip: one query of the plate index at a car park. The tenancies whose first plate
+   * has this look-alike key come whole, with their tenant's name where the item keeps it; the
+   * sightings name every tenancy that has held the plate. At most `limit` items read.
+   */
+  async find(carparkId: string, folded: string, options: { limit: number }) {
+    const index = INDEX.platesAtCarpark;
+    const result = await db().send(
+      new QueryCommand({
+        TableName: TableName(),
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :carpark)',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': index.partitionValue(folded), ':carpark': index.prefix(carparkId) },
+        // Tenancies (`…#tenancy#`) before sightings (`…#sighting#`): what the limit leaves out is a sighting.
+        ScanIndexForward: false,
+        Limit: options.limit,
+      }),
+    );
+    const items = result.Items ?? [];
+    return {
+      tenancies: items.filter((item) => item.type === ENTITY.tenancy).map((item) => ({ tenancy: parseItem(tenancyEntity, item), tenantName: keptTenantName(item) })),
+      sightings: items.filter((item) => item.type === ENTITY.plateSighting).map((item) => parseItem(plateSightingEntity, item)),
+      truncated: result.LastEvaluatedKey !== undefined,
+    };
+  },
+};
 
 export const plateSightings = {
   /** 1 round trip: one query of the look-alike key, an operator's only when asked (filtered), at most `limit` read. */

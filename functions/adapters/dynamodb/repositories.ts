@@ -13,9 +13,12 @@ import type {
   EmailChangeStore,
   OperatorRepository,
   PasswordResetStore,
+  UserChanges,
   UserRepository,
 } from '../../domain/ports';
 import type { User } from '../../domain/users';
+import { renameTenant } from './tenant-names';
+import { logger } from '../../http/logger';
 import type { UserDirectory } from '../../domain/user-directory';
 import { carparkEntity, operatorEntity } from './entities/carparks';
 import { parseItem, type EntitySchema } from './entities/item';
@@ -71,44 +74,60 @@ export const userRepository: UserRepository = {
     return claim ? this.get(claim.userId) : undefined;
   },
 
-  /** 1 round trip: an update, or a transaction that also moves the email claim. */
+  /**
+   * 1 round trip: an update, or a transaction that also moves the email claim. A name given is
+   * then copied to the user's tenancies (`renameTenant`: 1 query, and a transaction for each that
+   * keeps another name).
+   */
   async update(current, changes) {
-    const { set, remove } = splitChanges(changes, ['phone', 'operatorId']);
-    const next = Object.fromEntries(Object.entries({ ...current, ...changes }).filter(([, v]) => v !== undefined)) as unknown as User;
-    // The user list's index keys follow the email and the name.
-    const reindex = changes.email !== undefined || changes.name !== undefined ? userIndexKeys(next) : {};
-    const update = withCondition(updateExpression({ ...set, ...reindex }, remove), EXISTS);
-
-    if (changes.email === undefined || changes.email === current.email) {
-      if (!(await updateIf({ Key: keys.user(current.userId), ...update }))) throw new NotFoundError('User');
-      return next;
-    }
-
-    const result = await transact([
-      {
-        Put: {
-          TableName: TableName(),
-          Item: { ...keys.emailClaim(changes.email), type: ENTITY.emailClaim, email: changes.email, userId: current.userId },
-          ConditionExpression: NOT_EXISTS,
-        },
-      },
-      {
-        Delete: {
-          TableName: TableName(),
-          Key: keys.emailClaim(current.email),
-          ConditionExpression: 'userId = :userId',
-          ExpressionAttributeValues: { ':userId': current.userId },
-        },
-      },
-      { Update: { TableName: TableName(), Key: keys.user(current.userId), ...update } },
-    ]);
-    if (!result.ok) {
-      if (result.failed[0]) throw emailTakenError();
-      throw new NotFoundError('User');
+    const next = await updateUser(current, changes);
+    if (changes.name !== undefined) {
+      // The copies serve the search: failing them must not fail the change made (or the emails after it).
+      await renameTenant(current.userId, changes.name).catch((error: unknown) =>
+        logger.error('The new name was not copied to every tenancy; `npm run plate-index -- --write` copies it', { userId: current.userId, error }),
+      );
     }
     return next;
   },
 };
+
+/** The user's item (and, for a new email, its claim) changed. */
+async function updateUser(current: User, changes: UserChanges): Promise<User> {
+  const { set, remove } = splitChanges(changes, ['phone', 'operatorId']);
+  const next = Object.fromEntries(Object.entries({ ...current, ...changes }).filter(([, v]) => v !== undefined)) as unknown as User;
+  // The user list's index keys follow the email and the name.
+  const reindex = changes.email !== undefined || changes.name !== undefined ? userIndexKeys(next) : {};
+  const update = withCondition(updateExpression({ ...set, ...reindex }, remove), EXISTS);
+
+  if (changes.email === undefined || changes.email === current.email) {
+    if (!(await updateIf({ Key: keys.user(current.userId), ...update }))) throw new NotFoundError('User');
+    return next;
+  }
+
+  const result = await transact([
+    {
+      Put: {
+        TableName: TableName(),
+        Item: { ...keys.emailClaim(changes.email), type: ENTITY.emailClaim, email: changes.email, userId: current.userId },
+        ConditionExpression: NOT_EXISTS,
+      },
+    },
+    {
+      Delete: {
+        TableName: TableName(),
+        Key: keys.emailClaim(current.email),
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': current.userId },
+      },
+    },
+    { Update: { TableName: TableName(), Key: keys.user(current.userId), ...update } },
+  ]);
+  if (!result.ok) {
+    if (result.failed[0]) throw emailTakenError();
+    throw new NotFoundError('User');
+  }
+  return next;
+}
 
 // --- password reset ----------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ export const tableSchema = {
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** gsi2: an operator's items (the operator, its car parks and their statistics, one query). */
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** gsi3: plates (a plate's tenancies and sightings at a car park, one query). */
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 

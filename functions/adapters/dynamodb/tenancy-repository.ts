@@ -9,12 +9,13 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, platesOf, TENANCY_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
+import { TENANT_NAME_ATTRIBUTE, tenantNameOf } from './tenant-names';
 import { timelinePut } from './tenancy-timeline';
 import { spaceStats } from './stats-store';
 import type { TimelineNote } from '../../domain/tenancy-timeline';
 import { tenancyEntity } from './entities/tenancies';
 import { updateExpression, withCondition } from './expressions';
-import { ENTITY, INDEX, keys, tenancyIndexKeys } from './keys';
+import { ENTITY, INDEX, keys, plateIndexKeys, tenancyIndexKeys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
 import { NOT_EXISTS, TableName, getItem, queryAll, queryFilteredPage, transact, updateIf, type TransactItem } from './table';
 import { tableSchema } from './table-schema';
@@ -39,7 +40,15 @@ const gsiSortKey = (indexName: string) => tableSchema.globalSecondaryIndexes.fin
 /** The change's timeline event, when it has one, goes in its transaction. */
 const noted = (tenancyId: string, at: string, note: TimelineNote | undefined): TransactItem[] => (note ? [timelinePut(tenancyId, at, note)] : []);
 
-const tenancyItem = (t: Tenancy) => ({ ...keys.tenancy(t.tenancyId), ...tenancyIndexKeys(t), type: ENTITY.tenancy, ...t });
+/** A new tenancy's item: with its index keys, and its tenant's name for the plate index's readers. */
+const tenancyItem = (t: Tenancy, tenantName: string | undefined) => ({
+  ...keys.tenancy(t.tenancyId),
+  ...tenancyIndexKeys(t),
+  type: ENTITY.tenancy,
+  ...(tenantName !== undefined ? { [TENANT_NAME_ATTRIBUTE]: tenantName } : {}),
+  ...t,
+});
+
 
 const statusIn = (statuses: readonly TenancyStatus[]) => {
   const values = Object.fromEntries(statuses.map((s, i) => [`:from${i}`, s]));
@@ -265,10 +274,11 @@ async function claimPendingPlate(t: Tenancy, plate: string, update: ReturnType<t
 export const tenancyRepository: TenancyRepository = {
   /** 1 round trip: space, plate claim, tenancy and (unless scheduled) billing count in one transaction. */
   async reserve(t, note) {
+    const tenantName = await tenantNameOf(t.userId);
     const result = await transact([
       occupancyChange(t.carparkId, t.vehicleType, 1),
       plateClaim(t, t.plate),
-      { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
+      { Put: { TableName: TableName(), Item: tenancyItem(t, tenantName), ConditionExpression: NOT_EXISTS } },
       ...(t.status === 'scheduled' ? [] : billingChange(t, t, 1)),
       ...spaceStats(t, t.createdAt, { taken: t.vehicleType, mrr: t.monthlyAmount }),
       // Last: the failure reasons below are read by position.
@@ -291,6 +301,7 @@ export const tenancyRepository: TenancyRepository = {
    * no occupancy change), only while the offer is open and not past its deadline.
    */
   async reserveFromOffer(t, offer, now, note) {
+    const tenantName = await tenantNameOf(t.userId);
     const result = await transact([
       {
         Update: {
@@ -303,7 +314,7 @@ export const tenancyRepository: TenancyRepository = {
         },
       },
       plateClaim(t, t.plate),
-      { Put: { TableName: TableName(), Item: tenancyItem(t), ConditionExpression: NOT_EXISTS } },
+      { Put: { TableName: TableName(), Item: tenancyItem(t, tenantName), ConditionExpression: NOT_EXISTS } },
       ...billingChange(t, t, 1),
       // The space stays taken, now by the tenancy: no longer one an offer holds.
       ...(offer.counted ? [offeredRelease(t.carparkId, t.vehicleType)] : []),
@@ -444,7 +455,8 @@ export const tenancyRepository: TenancyRepository = {
     const [first, ...rest] = platesOf(t).filter((p) => p !== plate);
     if (!first) throw new ConflictError('last_plate', 'A tenancy keeps at least one plate.');
     const retiredPlates = [...(t.retiredPlates ?? []).filter((r) => r.plate !== plate), { plate, until }];
-    const changes = { plate: first, extraPlates: rest.length > 0 ? rest : undefined, retiredPlates, updatedAt: now };
+    // The plate index follows the first plate.
+    const changes = { plate: first, extraPlates: rest.length > 0 ? rest : undefined, retiredPlates, updatedAt: now, ...plateIndexKeys.tenancy({ ...t, plate: first }) };
     const update = tenancyUpdate(t.tenancyId, ['active'], changes, removedFields(changes));
     const result = await transact([
       // Only from the plates read, with no change in flight.
@@ -505,7 +517,7 @@ export const tenancyRepository: TenancyRepository = {
       return added.ok ? this.get(t.tenancyId, true) : undefined;
     }
     const result = await transact([
-      { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { plate: t.pendingPlate, updatedAt: now }, ['pendingPlate']) },
+      { Update: tenancyUpdate(t.tenancyId, LIVE_STATUSES, { plate: t.pendingPlate, updatedAt: now, ...plateIndexKeys.tenancy({ ...t, plate: t.pendingPlate }) }, ['pendingPlate']) },
       plateRelease(t, t.plate),
       ...noted(t.tenancyId, now, note),
     ]);

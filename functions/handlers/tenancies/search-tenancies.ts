@@ -1,4 +1,4 @@
-import { plateSightings, tenanciesWithTenants, tenantsByIds } from '../../adapters/dynamodb/plate-sightings';
+import { platesAtCarpark, tenanciesWithTenants, tenantsByIds } from '../../adapters/dynamodb/plate-sightings';
 import { carparkRepository, userDirectory } from '../../adapters/dynamodb/repositories';
 import { tenancyRepository } from '../../adapters/dynamodb/tenancy-repository';
 import { searchTenancies } from '../../domain/tenancy-search';
@@ -8,7 +8,7 @@ const deps = {
   carparks: carparkRepository,
   tenancies: tenancyRepository,
   directory: userDirectory,
-  plateSightings,
+  plates: platesAtCarpark,
   tenanciesWithTenants,
   users: tenantsByIds,
 };
