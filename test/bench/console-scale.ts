@@ -48,7 +48,7 @@ const TENANTS = 2_500;
 const MONTHS = 12;
 
 export async function measureConsoleScale(dynamoEndpoint: string, progress: (line: string) => void): Promise<ConsoleScaleResult> {
-  const { tenancies: count, requestsPerRound, rounds, concurrency, requestTimeoutMs, timeLimitMs } = BENCH.console;
+  const { tenancies: count, primeRequests, requestsPerRound, rounds, concurrency, requestTimeoutMs, timeLimitMs } = BENCH.console;
   const twin = await startWorker<TwinServerReady>(
     'twin server (console)',
     path.join(import.meta.dirname, 'workers', 'twin-server.ts'),
@@ -106,9 +106,9 @@ export async function measureConsoleScale(dynamoEndpoint: string, progress: (lin
     const latencies: Record<keyof ConsoleScaleResult['p50'], number[]> = { carparks: [], dashboard: [], search: [], timeline: [] };
     const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
     try {
-      // Primed once each, then interleaved rounds.
+      // Primed once each (BENCH.console.primeRequests), then interleaved rounds.
       for (const [id, route] of Object.entries(routes)) {
-        await runLoad({ baseUrl: twin.data.url, ...route }, { count: 50, concurrency, timeLimitMs, requestTimeoutMs, agent });
+        await runLoad({ baseUrl: twin.data.url, ...route }, { count: primeRequests, concurrency, timeLimitMs, requestTimeoutMs, agent });
         progress(`${id.padEnd(9)} primed`);
       }
       for (let round = 1; round <= rounds; round++) {

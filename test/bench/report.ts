@@ -549,7 +549,7 @@ export function consoleSection(results: Pick<BenchResults, 'console'>): string[]
     '',
     `The demo operator with ${c.tenancies.toLocaleString('en-GB')} tenancies at its ${c.carparks} car parks, ${c.tenants.toLocaleString('en-GB')} tenants, and a year of paid invoices on every timeline (${c.invoiceEvents.toLocaleString('en-GB')} events), written straight to the table in ${c.seedSeconds.toFixed(0)} s. The dashboard's counters were then rebuilt from a full recount (\`npm run stats -- --rebuild\`: ${c.rebuildSeconds.toFixed(1)} s) and checked against another (${c.checkSeconds.toFixed(1)} s): ${c.countersEqualRecount ? 'equal' : '**they differ**'}.`,
     '',
-    `Then ${c.rounds} rounds of ${c.requestsPerRound} requests to each route in turn, ${BENCH.console.concurrency} at a time, on the twin (p50 over all rounds):`,
+    `Then each route primed with ${BENCH.console.primeRequests} requests (unmeasured: DynamoDB Local's JVM compiles each query shape as it first meets it), and ${c.rounds} rounds of ${c.requestsPerRound} requests to each route in turn, ${BENCH.console.concurrency} at a time, on the twin (p50 over all rounds):`,
     '',
     table(
       ['route', 'its reads of the table', 'p50', '÷ GET /carparks'],

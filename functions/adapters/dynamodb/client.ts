@@ -9,9 +9,13 @@ import { ENV, requireEnv } from '../../environment';
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function getDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  if (!documentClient) {
+    const client = new DynamoDBClient({});
+    // No SDK logger is configured, yet its middleware copies every request and response, secrets
+    // redacted, for the no-op logger it has: CPU on every call, the more the bigger the answer.
+    client.middlewareStack.remove('loggerMiddleware');
+    documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
   return documentClient;
 }
 
