@@ -10,13 +10,14 @@
  * Reads the table named by TABLE_NAME with the usual AWS settings; for the offline twin:
  * `TABLE_NAME=carpark-tenancy-local AWS_ENDPOINT_URL_DYNAMODB=<the DynamoDB URL npm start prints>`.
  */
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../functions/adapters/dynamodb/expressions';
 import { ENTITY, keys, plateIndexKeys } from '../functions/adapters/dynamodb/keys';
 import { batchGetItems, BATCH_GET_MAX, db, TableName } from '../functions/adapters/dynamodb/table';
 import { tableSchema } from '../functions/adapters/dynamodb/table-schema';
 import { keptTenantName, TENANT_NAME_ATTRIBUTE } from '../functions/adapters/dynamodb/tenant-names';
 import { runWhenMain } from './command';
+import { scanTable } from './table-scan';
 
 type Item = Record<string, unknown>;
 
@@ -39,20 +40,12 @@ const PLATE_INDEX = tableSchema.globalSecondaryIndexes.find((index) => index.ind
 export async function checkPlateIndex(): Promise<PlateIndexRepair[]> {
   const tenancies: Item[] = [];
   const sightings: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new ScanCommand({
-        TableName: TableName(),
-        FilterExpression: '#type IN (:tenancy, :sighting)',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':tenancy': ENTITY.tenancy, ':sighting': ENTITY.plateSighting },
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) (item.type === ENTITY.tenancy ? tenancies : sightings).push(item);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const items = scanTable({
+    FilterExpression: '#type IN (:tenancy, :sighting)',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':tenancy': ENTITY.tenancy, ':sighting': ENTITY.plateSighting },
+  });
+  for await (const item of items) (item.type === ENTITY.tenancy ? tenancies : sightings).push(item);
 
   const names = await tenantNames([...new Set(tenancies.map((t) => String(t.userId)))]);
   const repairs: PlateIndexRepair[] = [];

@@ -10,7 +10,7 @@
  * Reads the table named by TABLE_NAME with the usual AWS settings; for the offline twin:
  * `TABLE_NAME=carpark-tenancy-local AWS_ENDPOINT_URL_DYNAMODB=<the DynamoDB URL npm start prints>`.
  */
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parseItem } from '../functions/adapters/dynamodb/entities/item';
 import { tenancyEntity, tenancyEventEntity } from '../functions/adapters/dynamodb/entities/tenancies';
@@ -22,6 +22,7 @@ import { differences, recountStats, type FailedPaymentRecord, type OperatorStats
 import type { Tenancy } from '../functions/domain/tenancies';
 import type { TimelineEvent } from '../functions/domain/tenancy-timeline';
 import { runWhenMain } from './command';
+import { scanTable } from './table-scan';
 
 const failedRecord = z.object({
   pk: z.string(),
@@ -46,28 +47,23 @@ export async function readTable() {
     return stats;
   };
   const markerId = (pk: string, what: string) => pk.slice(`${ENTITY.statsMarker}#${what}#`.length);
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new ScanCommand({ TableName: TableName(), ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
-    for (const item of page.Items ?? []) {
-      const pk = String(item.pk);
-      if (item.type === ENTITY.tenancy) tenancies.push(parseItem(tenancyEntity, item));
-      else if (item.type === ENTITY.tenancyEvent) events.push(parseItem(tenancyEventEntity, item));
-      else if (item.type === ENTITY.statsMarker && pk.startsWith(`${ENTITY.statsMarker}#failed#`)) {
-        const f = failedRecord.parse(item);
-        failed.push({ invoiceId: markerId(pk, 'failed'), month: f.month, since: f.since, parts: f.parts });
-      } else if (item.type === ENTITY.statsMarker && pk.startsWith(`${ENTITY.statsMarker}#settled#`)) {
-        settled.set(markerId(pk, 'settled'), { paid: settledRecord.parse(item).paid });
-      } else if (item.type === ENTITY.statsMonth || item.type === ENTITY.statsTotals) {
-        const operatorId = pk.slice(STATS_PREFIX.length);
-        if (item.type === ENTITY.statsMonth) of(operatorId).months.push(parseMonth(item));
-        else of(operatorId).totals.push(parseTotals(item));
-        // Written before counters were indexed beside their car parks: the dashboard cannot see it.
-        if (item[INDEX.operatorItems.partitionKey] === undefined) unindexed.set(operatorId, (unindexed.get(operatorId) ?? 0) + 1);
-      }
+  for await (const item of scanTable()) {
+    const pk = String(item.pk);
+    if (item.type === ENTITY.tenancy) tenancies.push(parseItem(tenancyEntity, item));
+    else if (item.type === ENTITY.tenancyEvent) events.push(parseItem(tenancyEventEntity, item));
+    else if (item.type === ENTITY.statsMarker && pk.startsWith(`${ENTITY.statsMarker}#failed#`)) {
+      const f = failedRecord.parse(item);
+      failed.push({ invoiceId: markerId(pk, 'failed'), month: f.month, since: f.since, parts: f.parts });
+    } else if (item.type === ENTITY.statsMarker && pk.startsWith(`${ENTITY.statsMarker}#settled#`)) {
+      settled.set(markerId(pk, 'settled'), { paid: settledRecord.parse(item).paid });
+    } else if (item.type === ENTITY.statsMonth || item.type === ENTITY.statsTotals) {
+      const operatorId = pk.slice(STATS_PREFIX.length);
+      if (item.type === ENTITY.statsMonth) of(operatorId).months.push(parseMonth(item));
+      else of(operatorId).totals.push(parseTotals(item));
+      // Written before counters were indexed beside their car parks: the dashboard cannot see it.
+      if (item[INDEX.operatorItems.partitionKey] === undefined) unindexed.set(operatorId, (unindexed.get(operatorId) ?? 0) + 1);
     }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return { counted, unindexed, recounted: recountStats({ tenancies, events, failed, settled }) };
 }
 
@@ -138,38 +134,30 @@ export async function rebuildStats(): Promise<number> {
  */
 export async function indexStats(): Promise<number> {
   let indexed = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new ScanCommand({
+  const unindexedCounters = scanTable({
+    FilterExpression: '(#type = :month OR #type = :totals) AND attribute_not_exists(#gsiPk)',
+    ExpressionAttributeNames: { '#type': 'type', '#gsiPk': INDEX.operatorItems.partitionKey },
+    ExpressionAttributeValues: { ':month': ENTITY.statsMonth, ':totals': ENTITY.statsTotals },
+  });
+  for await (const item of unindexedCounters) {
+    const operatorId = String(item.pk).slice(STATS_PREFIX.length);
+    const month = item.type === ENTITY.statsMonth ? parseMonth(item) : undefined;
+    const index = month
+      ? indexKeys.statsMonth(operatorId, month.carparkId, month.month)
+      : indexKeys.statsTotals(operatorId, parseTotals(item).carparkId);
+    const [[pkName, pkValue], [skName, skValue]] = Object.entries(index) as [[string, string], [string, string]];
+    await db().send(
+      new UpdateCommand({
         TableName: TableName(),
-        FilterExpression: '(#type = :month OR #type = :totals) AND attribute_not_exists(#gsiPk)',
-        ExpressionAttributeNames: { '#type': 'type', '#gsiPk': INDEX.operatorItems.partitionKey },
-        ExpressionAttributeValues: { ':month': ENTITY.statsMonth, ':totals': ENTITY.statsTotals },
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET #gsiPk = :gsiPk, #gsiSk = :gsiSk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#gsiPk': pkName, '#gsiSk': skName },
+        ExpressionAttributeValues: { ':gsiPk': pkValue, ':gsiSk': skValue },
       }),
     );
-    for (const item of page.Items ?? []) {
-      const operatorId = String(item.pk).slice(STATS_PREFIX.length);
-      const month = item.type === ENTITY.statsMonth ? parseMonth(item) : undefined;
-      const index = month
-        ? indexKeys.statsMonth(operatorId, month.carparkId, month.month)
-        : indexKeys.statsTotals(operatorId, parseTotals(item).carparkId);
-      const [[pkName, pkValue], [skName, skValue]] = Object.entries(index) as [[string, string], [string, string]];
-      await db().send(
-        new UpdateCommand({
-          TableName: TableName(),
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET #gsiPk = :gsiPk, #gsiSk = :gsiSk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#gsiPk': pkName, '#gsiSk': skName },
-          ExpressionAttributeValues: { ':gsiPk': pkValue, ':gsiSk': skValue },
-        }),
-      );
-      indexed += 1;
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+    indexed += 1;
+  }
   return indexed;
 }
 

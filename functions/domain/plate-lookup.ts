@@ -8,6 +8,7 @@ import { ForbiddenError, ValidationError } from './errors';
 import { isAdmin, type Principal } from './identity';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
 import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyView } from './tenancies';
+import type { User } from './users';
 
 /** A tenancy was (or is) on a plate: written with the tenancy and with each plate change. */
 export interface PlateSighting {
@@ -26,11 +27,12 @@ export const MAX_LOOKUP_LENGTH = 12;
 /** Most tenancies one look-up returns; `truncated` says when there were more. */
 export const MAX_PLATE_MATCHES = 100;
 
-/** What a look-up shows of a tenant. */
-export interface TenantContact {
-  readonly userId: string;
-  readonly name: string;
-  readonly email: string;
+/** What a look-up or a search shows of a tenant (never more of the account). */
+export type TenantContact = Pick<User, 'userId' | 'name' | 'email'>;
+
+/** The tenant as a caller sees them: the name (when known), and the email for admins only. */
+export function tenantSeenBy(admin: boolean, userId: string, contact: { name: string; email?: string } | undefined) {
+  return { userId, ...(contact ? { name: contact.name, ...(admin && contact.email !== undefined ? { email: contact.email } : {}) } : {}) };
 }
 
 export interface PlateLookupDeps {
@@ -104,10 +106,9 @@ export async function lookUpPlate(deps: PlateLookupDeps, caller: Principal, raw:
 
   const items = tenancies
     .map((t): PlateMatch => {
-      const user = sighted.tenants.get(t.userId);
       return {
         tenancy: admin ? t : asSeenByOperator(t),
-        tenant: { userId: t.userId, ...(user ? { name: user.name, ...(admin ? { email: user.email } : {}) } : {}) },
+        tenant: tenantSeenBy(admin, t.userId, sighted.tenants.get(t.userId)),
         liveAtBarrier: t.barrier.status === 'registered',
         exact: platesOnRecord(t).includes(plate),
       };

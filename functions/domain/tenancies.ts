@@ -213,9 +213,10 @@ export interface TenancyRepository {
    * Creates a pending (or scheduled) tenancy and, atomically with it, takes a space of its
    * vehicle type at the car park, claims its plate there and, unless it is scheduled, counts it
    * on its price's billing line. ConflictError `carpark_full` or `plate_in_use` when the space or
-   * the plate is taken.
+   * the plate is taken. `tenantName` is kept with it, so a search by plate names the tenant
+   * without reading them.
    */
-  reserve(tenancy: Tenancy, note?: TimelineNote): Promise<void>;
+  reserve(tenancy: Tenancy, note?: TimelineNote, tenantName?: string): Promise<void>;
   /**
    * Starts a scheduled tenancy: `pending`, counted on its price's billing line, in one
    * transaction. Undefined when it is not scheduled any more (begun already, or cancelled).
@@ -303,8 +304,9 @@ export interface TenancyRepository {
    * Creates a pending tenancy on the space a waitlist offer holds and accepts the offer, in one
    * transaction, only while the offer is open and before its deadline: ConflictError
    * `offer_not_open` otherwise, `plate_in_use` when the plate is live at the barrier.
+   * `tenantName` as for `reserve`.
    */
-  reserveFromOffer(tenancy: Tenancy, offer: { offerId: string; counted?: boolean }, now: string, note?: TimelineNote): Promise<void>;
+  reserveFromOffer(tenancy: Tenancy, offer: { offerId: string; counted?: boolean }, now: string, note?: TimelineNote, tenantName?: string): Promise<void>;
   changeVehicle(
     tenancy: Tenancy,
     to: { vehicleType: VehicleType; priceId: string; monthlyAmount: number; quotedAt?: string },

@@ -14,7 +14,7 @@
 import type { UserDirectory } from './user-directory';
 import { NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
-import { sightedTenancies, type PlateLookupDeps, type PlateSighting } from './plate-lookup';
+import { sightedTenancies, tenantSeenBy, type PlateLookupDeps, type PlateSighting } from './plate-lookup';
 import { foldLookAlikes, normalisePlate, PLATE_LENGTH } from './plates';
 import type { CarparkRepository } from './ports';
 import { asSeenByOperator, platesOnRecord, type Tenancy, type TenancyRepository, type TenancyView } from './tenancies';
@@ -64,7 +64,7 @@ export async function searchTenancies(
   const byPlate = looksLikePlate(q) ? await searchByPlate(deps, caller, query.carparkId, foldLookAlikes(normalisePlate(q))) : undefined;
   if (byPlate && byPlate.items.length > 0) return byPlate;
   const byAccount = await searchByAccount(deps, caller, query.carparkId, q);
-  // More sightings than were read: a tenancy of the car park on the plate may be among those left.
+  // More of the plate than was read: a tenancy of the car park on it may be among those left.
   return { ...byAccount, truncated: byAccount.truncated || (byPlate?.truncated ?? false) };
 }
 
@@ -132,12 +132,9 @@ function asMatches(
   const admin = isAdmin(caller);
   return [...found]
     .sort((a, b) => b.tenancy.createdAt.localeCompare(a.tenancy.createdAt))
-    .map(({ tenancy, matched }) => {
-      const user = tenants.get(tenancy.userId);
-      return {
-        tenancy: admin ? tenancy : asSeenByOperator(tenancy),
-        tenant: { userId: tenancy.userId, ...(user ? { name: user.name, ...(admin && user.email !== undefined ? { email: user.email } : {}) } : {}) },
-        matched: [...matched].sort(),
-      };
-    });
+    .map(({ tenancy, matched }) => ({
+      tenancy: admin ? tenancy : asSeenByOperator(tenancy),
+      tenant: tenantSeenBy(admin, tenancy.userId, tenants.get(tenancy.userId)),
+      matched: [...matched].sort(),
+    }));
 }

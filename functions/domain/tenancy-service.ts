@@ -3,7 +3,7 @@
  * cancel. The slow parts (Stripe, SmartParking, emails) run in workflows started from here.
  */
 import { assertCanBeBilled, type BillingRepository } from './billing';
-import type { CarparkRepository } from './ports';
+import type { CarparkRepository, UserRepository } from './ports';
 import type { Clock } from './clock';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from './errors';
 import { canManageOperator, isAdmin, type Principal } from './identity';
@@ -39,6 +39,8 @@ export interface TenancyDeps {
   readonly tenancies: TenancyRepository;
   readonly carparks: Pick<CarparkRepository, 'get'>;
   readonly billing: Pick<BillingRepository, 'get'>;
+  /** The tenant, whose name a new tenancy keeps (read beside the car park). */
+  readonly users: Pick<UserRepository, 'get'>;
   readonly workflows: TenancyWorkflows;
   readonly clock: Clock;
   /** A booking withdrawn gives its space to the car park's waitlist first. */
@@ -91,7 +93,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
   const startsLater = startDate > now;
   const quotedAt = startsLater ? undefined : acceptedQuote(input.quotedAt, now);
 
-  const carpark = await deps.carparks.get(input.carparkId);
+  const [carpark, tenant] = await Promise.all([deps.carparks.get(input.carparkId), deps.users.get(caller.userId)]);
   if (!carpark) throw new NotFoundError('Car park');
   const price = offeredPrice(carpark, input.vehicleType);
   await assertCanBeBilled(deps.billing, caller.userId);
@@ -103,7 +105,7 @@ export async function createTenancy(deps: TenancyDeps, caller: Principal, input:
     startDate: (startsLater ? startDate : now).toISOString(),
     quotedAt,
   });
-  await deps.tenancies.reserve(tenancy, rentedNote(caller, tenancy));
+  await deps.tenancies.reserve(tenancy, rentedNote(caller, tenancy), tenant?.name);
   await deps.workflows.startSetup(tenancy.tenancyId, startsLater ? tenancy.startDate : undefined);
   return { tenancy, warnings };
 }
@@ -135,14 +137,14 @@ export async function acceptOffer(
   if (offer.status !== 'open' || Date.parse(offer.expiresAt) <= now.getTime()) {
     throw new ConflictError('offer_not_open', offer.status === 'declined' ? 'You declined this offer.' : 'This offer has lapsed: the space went to the next in line.');
   }
-  const carpark = await deps.carparks.get(offer.carparkId);
+  const [carpark, tenant] = await Promise.all([deps.carparks.get(offer.carparkId), deps.users.get(caller.userId)]);
   if (!carpark) throw new NotFoundError('Car park');
   const price = offeredPrice(carpark, offer.vehicleType);
   await assertCanBeBilled(deps.billing, caller.userId);
   const quotedAt = acceptedQuote(input.quotedAt, now);
   const tenancy = newTenancy(caller, carpark, price, now, { vehicleType: offer.vehicleType, plate: offer.plate, status: 'pending', startDate: now.toISOString(), quotedAt });
   try {
-    await deps.tenancies.reserveFromOffer(tenancy, offer, now.toISOString(), rentedNote(caller, tenancy, offerId));
+    await deps.tenancies.reserveFromOffer(tenancy, offer, now.toISOString(), rentedNote(caller, tenancy, offerId), tenant?.name);
   } catch (error) {
     // Accepted meanwhile by another click of the same tenant: that one's tenancy.
     if (error instanceof ConflictError && error.code === 'offer_not_open') {

@@ -32,20 +32,25 @@ const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 
  */
 async function readsOf<T>(run: () => Promise<T>, about: readonly string[]) {
   const reads: { command: string; input: string }[] = [];
-  const counting = 'record-search-reads';
+  const result = await whileSending(run, (command, input) => void reads.push({ command, input }));
+  const names = about.flatMap((a) => [a, `plate#${foldLookAlikes(a)}`]);
+  return { result, reads: reads.filter((r) => READS.has(r.command) && names.some((name) => r.input.includes(name))) };
+}
+
+/** Runs `run` with `see` called on every command the table's client sends (the twin's handlers share it); `see` may throw. */
+async function whileSending<T>(run: () => Promise<T>, see: (command: string, input: string) => void): Promise<T> {
+  const name = 'see-table-commands';
   db().middlewareStack.add(
     (next, context) => async (args) => {
-      reads.push({ command: context.commandName ?? '?', input: JSON.stringify((args as { input?: unknown }).input) });
+      see(context.commandName ?? '?', JSON.stringify((args as { input?: unknown }).input));
       return next(args);
     },
-    { step: 'initialize', name: counting },
+    { step: 'initialize', name },
   );
   try {
-    const result = await run();
-    const names = about.flatMap((a) => [a, `plate#${foldLookAlikes(a)}`]);
-    return { result, reads: reads.filter((r) => READS.has(r.command) && names.some((name) => r.input.includes(name))) };
+    return await run();
   } finally {
-    db().middlewareStack.remove(counting);
+    db().middlewareStack.remove(name);
   }
 }
 
@@ -121,22 +126,14 @@ describe('searching a car park’s tenancies', () => {
     const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, 'FF12AUL')).tenancyId);
 
     // The query that finds the tenant's tenancies to rename fails.
-    const failing = 'fail-rename-copy';
-    db().middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = JSON.stringify((args as { input?: unknown }).input);
-        if (context.commandName === 'QueryCommand' && input.includes(`user#${tenant.userId}`) && input.includes('tenantName')) throw new Error('DynamoDB is unavailable');
-        return next(args);
+    const renamed = await whileSending(
+      () => twin.request('PATCH', `/users/${tenant.userId}`, { token: tenant.token, body: { name: 'Fay Fixed' } }),
+      (command, input) => {
+        if (command === 'QueryCommand' && input.includes(`user#${tenant.userId}`) && input.includes('tenantName')) throw new Error('DynamoDB is unavailable');
       },
-      { step: 'initialize', name: failing },
     );
-    try {
-      const renamed = await twin.request('PATCH', `/users/${tenant.userId}`, { token: tenant.token, body: { name: 'Fay Fixed' } });
-      expect(renamed.status, renamed.text).toBe(200);
-      expect(renamed.json).toMatchObject({ name: 'Fay Fixed' });
-    } finally {
-      db().middlewareStack.remove(failing);
-    }
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json).toMatchObject({ name: 'Fay Fixed' });
     expect((await search(cast.operatorX, carpark.carparkId, 'FF12AUL')).items.map((m) => m.tenant.name)).toEqual(['Fay Fault']);
 
     const repairs = (await checkPlateIndex()).filter((r) => r.key.pk === keys.tenancy(tenancy.tenancyId).pk);

@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPlateIndex } from '../../bin/plate-index';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-repository';
 import { waitlistRepository } from '../../functions/adapters/dynamodb/waitlist-repository';
 import { carparkRepository } from '../../functions/adapters/dynamodb/repositories';
@@ -195,6 +197,8 @@ describe('an offer', () => {
     expect(ids.size).toBe(1);
     const { tenancy } = await settle(twin, first, [...ids][0]!);
     expect(tenancy).toMatchObject({ status: 'active', plate: plate(31) });
+    // Found by plate like any rental: in the plate index, keeping its tenant's name.
+    expect((await checkPlateIndex()).filter((r) => r.key.pk === keys.tenancy(tenancy.tenancyId).pk)).toEqual([]);
     const { customerId } = (await twin.request('GET', '/billing', { token: first.token })).json as { customerId: string };
     expect((await stripeOf(twin).invoices.list({ customer: customerId })).data.filter((i) => i.status === 'paid')).toHaveLength(1);
     await quiet();

@@ -8,12 +8,12 @@
  * A car park's plate search reads the plate index (gsi3) instead: the tenancies whose first plate
  * it is, whole and with their tenant's name, beside the sightings (`platesAtCarpark`).
  */
-import type { PlateSighting } from '../../domain/plate-lookup';
+import type { PlateSighting, TenantContact } from '../../domain/plate-lookup';
 import { foldLookAlikes } from '../../domain/plates';
 import type { Tenancy } from '../../domain/tenancies';
 import { attributesOf, parseItem } from './entities/item';
 import { plateSightingEntity, tenancyEntity } from './entities/tenancies';
-import { TENANT_CONTACT_ATTRIBUTES, tenantContactEntity, type TenantContact } from './entities/users';
+import { TENANT_CONTACT_ATTRIBUTES, tenantContactEntity } from './entities/users';
 import { tableSchema } from './table-schema';
 import { keptTenantName } from './tenant-names';
 import { ENTITY, INDEX, keys, plateIndexKeys } from './keys';

@@ -1,9 +1,9 @@
 /**
  * Dashboard statistics (see domain/dashboard.ts). All of an operator's car parks share one
  * partition: a bucket per car park per month and a running total per car park, each also in the
- * operator's gsi2 partition beside its car parks, where the dashboard reads them in one query. Counts are flat
- * attributes (`taken_car`, `revenue`, `arrears_<invoiceId>`), so one ADD or SET creates or moves
- * them without the item or a map existing first.
+ * operator's gsi2 partition beside its car parks, where the dashboard reads them in one query.
+ * Counts are flat attributes (`taken_car`, `revenue`, `arrears_<invoiceId>`), so one ADD or SET
+ * creates or moves them without the item or a map existing first.
  *
  * Spaces are counted by the tenancy transactions themselves (`spaceStats`); payments by one
  * transaction per invoice and fact, with a marker item put only if absent, so a redelivered

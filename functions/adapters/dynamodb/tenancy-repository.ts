@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, platesOf, TENANCY_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
 import { parseItem } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
-import { TENANT_NAME_ATTRIBUTE, tenantNameOf } from './tenant-names';
+import { TENANT_NAME_ATTRIBUTE } from './tenant-names';
 import { timelinePut } from './tenancy-timeline';
 import { spaceStats } from './stats-store';
 import type { TimelineNote } from '../../domain/tenancy-timeline';
@@ -48,7 +48,6 @@ const tenancyItem = (t: Tenancy, tenantName: string | undefined) => ({
   ...(tenantName !== undefined ? { [TENANT_NAME_ATTRIBUTE]: tenantName } : {}),
   ...t,
 });
-
 
 const statusIn = (statuses: readonly TenancyStatus[]) => {
   const values = Object.fromEntries(statuses.map((s, i) => [`:from${i}`, s]));
@@ -273,8 +272,7 @@ async function claimPendingPlate(t: Tenancy, plate: string, update: ReturnType<t
 
 export const tenancyRepository: TenancyRepository = {
   /** 1 round trip: space, plate claim, tenancy and (unless scheduled) billing count in one transaction. */
-  async reserve(t, note) {
-    const tenantName = await tenantNameOf(t.userId);
+  async reserve(t, note, tenantName) {
     const result = await transact([
       occupancyChange(t.carparkId, t.vehicleType, 1),
       plateClaim(t, t.plate),
@@ -300,8 +298,7 @@ export const tenancyRepository: TenancyRepository = {
    * 1 round trip: the offer accepted and the tenancy created on the space it held (taken already:
    * no occupancy change), only while the offer is open and not past its deadline.
    */
-  async reserveFromOffer(t, offer, now, note) {
-    const tenantName = await tenantNameOf(t.userId);
+  async reserveFromOffer(t, offer, now, note, tenantName) {
     const result = await transact([
       {
         Update: {

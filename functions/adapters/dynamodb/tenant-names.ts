@@ -1,15 +1,14 @@
 /**
  * The tenant's name kept on each of their tenancies' items (`tenantName`), so a search by plate
  * (the plate index, gsi3, which reads tenancies whole) shows who holds a plate without reading the
- * tenants. Written with the tenancy (read consistently just before); a change of name is copied to
- * every tenancy of the tenant after the user's own update, each copy only while the user still has
- * that name, so of two renames at once the later wins. The copy is not one transaction with the
+ * tenants. Written with the tenancy (the use case reads the tenant beside the car park); a change
+ * of name is copied to every tenancy of the tenant after the user's own update, each copy only
+ * while the user still has that name, so of two renames at once the later wins. The copy is not one transaction with the
  * rename: a rename retried copies again, and `npm run plate-index -- --write` puts right what is
  * left behind (a copy that failed, or a tenancy created while its tenant was being renamed).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { INDEX, keys } from './keys';
-import { db, queryAll, TableName, transact } from './table';
+import { queryAll, TableName, transact } from './table';
 import { tableSchema } from './table-schema';
 
 export const TENANT_NAME_ATTRIBUTE = 'tenantName';
@@ -22,21 +21,6 @@ const MAX_TENANCIES_RENAMED = 1_000;
 /** The name an item keeps, if any. */
 export const keptTenantName = (item: Record<string, unknown>): string | undefined =>
   typeof item[TENANT_NAME_ATTRIBUTE] === 'string' ? (item[TENANT_NAME_ATTRIBUTE] as string) : undefined;
-
-/** 1 round trip: the tenant's name, to keep on a new tenancy. */
-export async function tenantNameOf(userId: string): Promise<string | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({
-      TableName: TableName(),
-      Key: keys.user(userId),
-      ProjectionExpression: '#name',
-      ExpressionAttributeNames: { '#name': 'name' },
-      // A rename just made is copied only to the tenancies there already.
-      ConsistentRead: true,
-    }),
-  );
-  return typeof Item?.name === 'string' ? Item.name : undefined;
-}
 
 /** 1 query (keys and kept names), then a transaction for each tenancy whose kept name differs. */
 export async function renameTenant(userId: string, name: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { systemClock } from '../../domain/clock';
 import type { TenancyDeps } from '../../domain/tenancy-service';
 import { billingRepository } from '../dynamodb/billing-repository';
-import { carparkRepository } from '../dynamodb/repositories';
+import { carparkRepository, userRepository } from '../dynamodb/repositories';
 import { tenancyRepository } from '../dynamodb/tenancy-repository';
 import { spaceReleasesOnTheBus } from '../space-releases';
 import { stepFunctionsWorkflows } from '../workflows';
@@ -11,6 +11,7 @@ export const tenancyDeps: TenancyDeps = {
   tenancies: tenancyRepository,
   carparks: carparkRepository,
   billing: billingRepository,
+  users: userRepository,
   workflows: stepFunctionsWorkflows,
   clock: systemClock,
   spaces: spaceReleasesOnTheBus,

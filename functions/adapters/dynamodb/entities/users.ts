@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { ACCOUNT_TYPES, ROLES } from '../../../domain/identity';
 import type { EmailChangeRequest, PasswordResetToken } from '../../../domain/ports';
+import type { TenantContact } from '../../../domain/plate-lookup';
 import type { User } from '../../../domain/users';
 import { ENTITY } from '../keys';
 import { defineEntity, sameShape, type Built, type SameShape } from './item';
@@ -27,8 +28,7 @@ const userSchema = () => z.object({
 sameShape<SameShape<Built<typeof userSchema>, User>>();
 export const userEntity = defineEntity<User>(ENTITY.user, userSchema);
 
-/** What a search or look-up shows of a tenant: read with a projection of a user item (never its password hash). */
-export type TenantContact = Pick<User, 'userId' | 'name' | 'email'>;
+/** A tenant's contact (`TenantContact`): read with a projection of a user item, never its password hash. */
 export const TENANT_CONTACT_ATTRIBUTES = ['userId', 'name', 'email'] as const;
 const tenantContactSchema = () => z.object({ userId: z.string(), name: z.string(), email: z.string() });
 sameShape<SameShape<Built<typeof tenantContactSchema>, TenantContact>>();
