@@ -16,13 +16,16 @@ import { parseItem } from '../functions/adapters/dynamodb/entities/item';
 import { tenancyEntity, tenancyEventEntity } from '../functions/adapters/dynamodb/entities/tenancies';
 import { ENTITY, INDEX, indexKeys, keys } from '../functions/adapters/dynamodb/keys';
 import { parseMonth, parseTotals } from '../functions/adapters/dynamodb/stats-store';
+import { ARREARS_PREFIX, statsOperatorMonthEntity, statsOperatorTotalsEntity } from '../functions/adapters/dynamodb/entities/stats';
 import { batchWrite, db, queryAll, TableName } from '../functions/adapters/dynamodb/table';
-import type { MonthStats } from '../functions/domain/dashboard';
+import type { MonthCounts, RunningTotals } from '../functions/domain/dashboard';
 import { differences, recountStats, type FailedPaymentRecord, type OperatorStats } from '../functions/domain/stats-recount';
 import type { Tenancy } from '../functions/domain/tenancies';
 import type { TimelineEvent } from '../functions/domain/tenancy-timeline';
 import { runWhenMain } from './command';
 import { scanTable } from './table-scan';
+
+const noStats = (): OperatorStats => ({ months: [], totals: [], overall: { months: [], totals: undefined } });
 
 const failedRecord = z.object({
   pk: z.string(),
@@ -43,9 +46,10 @@ export async function readTable() {
   const counted = new Map<string, OperatorStats>();
   const of = (operatorId: string) => {
     let stats = counted.get(operatorId);
-    if (!stats) counted.set(operatorId, (stats = { months: [], totals: [] }));
+    if (!stats) counted.set(operatorId, (stats = noStats()));
     return stats;
   };
+  const overallOf = (operatorId: string) => of(operatorId).overall as { months: MonthCounts[]; totals: RunningTotals | undefined };
   const markerId = (pk: string, what: string) => pk.slice(`${ENTITY.statsMarker}#${what}#`.length);
   for await (const item of scanTable()) {
     const pk = String(item.pk);
@@ -62,6 +66,10 @@ export async function readTable() {
       else of(operatorId).totals.push(parseTotals(item));
       // Written before counters were indexed beside their car parks: the dashboard cannot see it.
       if (item[INDEX.operatorItems.partitionKey] === undefined) unindexed.set(operatorId, (unindexed.get(operatorId) ?? 0) + 1);
+    } else if (item.type === ENTITY.statsOperatorMonth) {
+      overallOf(pk.slice(STATS_PREFIX.length)).months.push(parseItem(statsOperatorMonthEntity, item));
+    } else if (item.type === ENTITY.statsOperatorTotals) {
+      overallOf(pk.slice(STATS_PREFIX.length)).totals = parseItem(statsOperatorTotalsEntity, item);
     }
   }
   return { counted, unindexed, recounted: recountStats({ tenancies, events, failed, settled }) };
@@ -70,7 +78,7 @@ export async function readTable() {
 /** Operator id → the lines where its counters and the recount differ (only operators with any). */
 export async function checkStats(): Promise<Map<string, string[]>> {
   const { counted, unindexed, recounted } = await readTable();
-  const empty: OperatorStats = { months: [], totals: [] };
+  const empty = noStats();
   const found = new Map<string, string[]>();
   for (const operatorId of new Set([...counted.keys(), ...recounted.keys()])) {
     const missing = unindexed.get(operatorId) ?? 0;
@@ -83,11 +91,8 @@ export async function checkStats(): Promise<Map<string, string[]>> {
   return found;
 }
 
-const monthItem = (operatorId: string, m: MonthStats) => ({
-  ...keys.statsMonth(operatorId, m.carparkId, m.month),
-  ...indexKeys.statsMonth(operatorId, m.carparkId, m.month),
-  type: ENTITY.statsMonth,
-  carparkId: m.carparkId,
+/** A month's counts as the flat attributes its bucket keeps. */
+const monthAttributes = (m: MonthCounts) => ({
   month: m.month,
   ended: m.ended,
   revenue: m.revenue,
@@ -96,6 +101,21 @@ const monthItem = (operatorId: string, m: MonthStats) => ({
   ...Object.fromEntries(Object.entries(m.taken).map(([t, n]) => [`taken_${t}`, n])),
   ...Object.fromEntries(Object.entries(m.freed).map(([t, n]) => [`freed_${t}`, n])),
 });
+const totalsAttributes = (t: RunningTotals) => ({
+  mrr: t.mrr,
+  ...Object.fromEntries(t.arrears.map((a) => [`${ARREARS_PREFIX}${a.invoiceId}`, { since: a.since, amount: a.amount }])),
+});
+
+/** Every counter item of one operator's statistics, as recounted. */
+function counterItems(operatorId: string, stats: OperatorStats): Record<string, unknown>[] {
+  const { months, totals } = stats.overall;
+  return [
+    ...stats.months.map((m) => ({ ...keys.statsMonth(operatorId, m.carparkId, m.month), ...indexKeys.statsMonth(operatorId, m.carparkId, m.month), type: ENTITY.statsMonth, carparkId: m.carparkId, ...monthAttributes(m) })),
+    ...stats.totals.map((t) => ({ ...keys.statsTotals(operatorId, t.carparkId), ...indexKeys.statsTotals(operatorId, t.carparkId), type: ENTITY.statsTotals, carparkId: t.carparkId, ...totalsAttributes(t) })),
+    ...months.map((m) => ({ ...keys.statsOperatorMonth(operatorId, m.month), ...indexKeys.statsOperatorMonth(operatorId, m.month), type: ENTITY.statsOperatorMonth, ...monthAttributes(m) })),
+    ...(totals ? [{ ...keys.statsOperatorTotals(operatorId), ...indexKeys.statsOperatorTotals(operatorId), type: ENTITY.statsOperatorTotals, ...totalsAttributes(totals) }] : []),
+  ];
+}
 
 /** Replaces every operator's counters with the recount; returns how many operators it wrote. */
 export async function rebuildStats(): Promise<number> {
@@ -107,22 +127,7 @@ export async function rebuildStats(): Promise<number> {
       { what: `statistics of operator ${operatorId}`, maxItems: 1_000_000, maxPages: 10_000 },
     );
     await batchWrite(existing.map((Key) => ({ DeleteRequest: { Key } })));
-    const stats = recounted.get(operatorId) ?? { months: [], totals: [] };
-    await batchWrite([
-      ...stats.months.map((m) => ({ PutRequest: { Item: monthItem(operatorId, m) } })),
-      ...stats.totals.map((t) => ({
-        PutRequest: {
-          Item: {
-            ...keys.statsTotals(operatorId, t.carparkId),
-            ...indexKeys.statsTotals(operatorId, t.carparkId),
-            type: ENTITY.statsTotals,
-            carparkId: t.carparkId,
-            mrr: t.mrr,
-            ...Object.fromEntries(t.arrears.map((a) => [`arrears_${a.invoiceId}`, { since: a.since, amount: a.amount }])),
-          },
-        },
-      })),
-    ]);
+    await batchWrite(counterItems(operatorId, recounted.get(operatorId) ?? noStats()).map((Item) => ({ PutRequest: { Item } })));
   }
   return new Set([...counted.keys(), ...recounted.keys()]).size;
 }

@@ -126,6 +126,14 @@ async function main(): Promise<void> {
     // (every start, so one stopped halfway is finished).
     const { checkPlateIndex, writePlateIndex } = await import('../bin/plate-index');
     await step('Checking the plate index', async () => writePlateIndex(await checkPlateIndex()), (written) => (written > 0 ? `${written} item(s) indexed` : 'up to date'));
+    // It may also predate a counter (the operators' own months and totals): recount them, safe
+    // while nothing runs yet.
+    const { checkStats, rebuildStats } = await import('../bin/stats');
+    await step(
+      'Checking the dashboard counters',
+      async () => ((await checkStats()).size > 0 ? rebuildStats() : 0),
+      (rebuilt) => (rebuilt > 0 ? `rebuilt from a full recount (${rebuilt} operator(s))` : 'equal to a full recount'),
+    );
   }
 
   // Imported only now: the seed goes through the same repositories as the handlers.

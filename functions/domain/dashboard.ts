@@ -3,12 +3,13 @@
  * recurring revenue, revenue collected per month, arrears, cancellations (churn) and the
  * failed-payment recovery rate — for one car park, or all of an operator's.
  *
- * Every figure is pre-aggregated: each car park has a bucket per month and a running total, kept
- * by the same transactions that change what they count (a space taken or given back, see
- * tenancy-repository.ts) or, for payments, by one transaction per invoice guarded by a marker, so
- * a redelivered event counts once. A dashboard is one read: the buckets and totals come with the
- * operator and its car parks. `npm run stats -- --check` recounts everything from the
- * tenancies and their timelines and compares (`--rebuild` writes the recount).
+ * Every figure is pre-aggregated: each car park has a bucket per month and a running total, and so
+ * has the operator for all its car parks together (their sum), kept by the same transactions that
+ * change what they count (a space taken or given back, see tenancy-repository.ts) or, for
+ * payments, by one transaction per invoice guarded by a marker, so a redelivered event counts once.
+ * A dashboard is one read: the buckets and totals come with the operator and its car parks; the
+ * whole operator's reads its own, whatever its number of car parks. `npm run stats` recounts
+ * everything from the tenancies and their timelines and compares (`--rebuild` writes the recount).
  */
 import type { Carpark, VehicleType } from './carparks';
 import type { Clock } from './clock';
@@ -17,9 +18,8 @@ import { NotFoundError } from './errors';
 import { canManageOperator, type Principal } from './identity';
 import type { Operator } from './operators';
 
-/** One car park's counts for one calendar month (UTC). */
-export interface MonthStats {
-  readonly carparkId: string;
+/** Counts for one calendar month (UTC): of one car park, or of all an operator's together. */
+export interface MonthCounts {
   /** `YYYY-MM`. */
   readonly month: string;
   /** Spaces taken (a tenancy created, or moved to this type) per vehicle type. */
@@ -36,13 +36,22 @@ export interface MonthStats {
   readonly paymentsRecovered: number;
 }
 
-/** One car park's running totals. */
-export interface CarparkTotals {
+/** One car park's counts for one calendar month. */
+export interface MonthStats extends MonthCounts {
   readonly carparkId: string;
+}
+
+/** Running totals: of one car park, or of all an operator's together. */
+export interface RunningTotals {
   /** The monthly price of every tenancy holding a space here, in minor units. */
   readonly mrr: number;
   /** Unpaid invoices with a tenancy here: since when, and the monthly price of those tenancies. */
   readonly arrears: readonly { readonly invoiceId: string; readonly since: string; readonly amount: number }[];
+}
+
+/** One car park's running totals. */
+export interface CarparkTotals extends RunningTotals {
+  readonly carparkId: string;
 }
 
 /** Where a payment's figures go: a car park (of an operator) and its part of the amount. */
@@ -70,9 +79,20 @@ export interface OperatorFigures {
   readonly totals: readonly CarparkTotals[];
 }
 
+/** An operator, its car parks, and the buckets and running totals of all of them together. */
+export interface OperatorOverall {
+  readonly operator: Operator;
+  readonly carparks: readonly Carpark[];
+  readonly months: readonly MonthCounts[];
+  /** Undefined until anything was counted. */
+  readonly totals: RunningTotals | undefined;
+}
+
 export interface StatsReader {
   /** The operator with its car parks, their buckets from `fromMonth` on and their totals (one query); undefined: no such operator. */
   operatorStats(operatorId: string, fromMonth: string): Promise<OperatorFigures | undefined>;
+  /** The operator with its car parks, its own buckets from `fromMonth` on and its totals (one query); undefined: no such operator. */
+  operatorOverall(operatorId: string, fromMonth: string): Promise<OperatorOverall | undefined>;
 }
 
 export interface DashboardDeps {
@@ -135,15 +155,15 @@ const perType = (value: (type: VehicleType) => number): Record<VehicleType, numb
  */
 export function summarise(
   carparks: readonly Carpark[],
-  months: readonly MonthStats[],
-  totals: readonly CarparkTotals[],
+  months: readonly MonthCounts[],
+  totals: readonly RunningTotals[],
   window: readonly string[],
 ): Pick<Dashboard, 'now' | 'months'> {
   const occupiedNow = perType((t) => carparks.reduce((n, c) => n + Math.max(0, (c.occupied?.[t] ?? 0) - (c.offered?.[t] ?? 0)), 0));
   const capacity = perType((t) => carparks.reduce((n, c) => n + (c.capacity[t] ?? 0), 0));
-  const byMonth = new Map<string, MonthStats[]>();
+  const byMonth = new Map<string, MonthCounts[]>();
   for (const m of months) byMonth.set(m.month, [...(byMonth.get(m.month) ?? []), m]);
-  const sum = (month: string, pick: (m: MonthStats) => number) => (byMonth.get(month) ?? []).reduce((n, m) => n + pick(m), 0);
+  const sum = (month: string, pick: (m: MonthCounts) => number) => (byMonth.get(month) ?? []).reduce((n, m) => n + pick(m), 0);
   // Net spaces taken in each month after `window[i]`, walking back from now.
   const later = [...months].filter((m) => m.month > window[window.length - 1]!);
   let occupied = perType((t) => occupiedNow[t] - later.reduce((n, m) => n + (m.taken[t] ?? 0) - (m.freed[t] ?? 0), 0));
@@ -187,21 +207,28 @@ export function summarise(
   };
 }
 
-/** An operator's own car parks (admins: any operator's); `carparkId` narrows it to one. */
+/**
+ * An operator's own car parks (admins: any operator's) from the operator's own buckets and totals;
+ * `carparkId` narrows it to one car park, from that car park's.
+ */
 export async function operatorDashboard(deps: DashboardDeps, caller: Principal, operatorId: string, carparkId?: string): Promise<Dashboard> {
   if (!canManageOperator(caller, operatorId)) throw new NotFoundError('Operator');
   const window = lastMonths(deps.clock.now(), DASHBOARD_MONTHS);
-  const found = await deps.stats.operatorStats(operatorId, window[0]!);
-  if (!found) throw new NotFoundError('Operator');
-  const all = found.carparks;
-  const carparks = carparkId ? all.filter((c) => c.carparkId === carparkId) : all;
-  if (carparkId && carparks.length === 0) throw new NotFoundError('Car park');
-  const mine = (c: { carparkId: string }) => !carparkId || c.carparkId === carparkId;
-  return {
+  const describe = (carparks: readonly Carpark[]) => ({
     operatorId,
     ...(carparkId ? { carparkId } : {}),
     currency: carparks[0]?.currency ?? 'gbp',
     carparks: carparks.map((c) => ({ carparkId: c.carparkId, name: c.name })),
-    ...summarise(carparks, found.months.filter(mine), found.totals.filter(mine), window),
-  };
+  });
+  if (!carparkId) {
+    const overall = await deps.stats.operatorOverall(operatorId, window[0]!);
+    if (!overall) throw new NotFoundError('Operator');
+    return { ...describe(overall.carparks), ...summarise(overall.carparks, overall.months, overall.totals ? [overall.totals] : [], window) };
+  }
+  const found = await deps.stats.operatorStats(operatorId, window[0]!);
+  if (!found) throw new NotFoundError('Operator');
+  const carparks = found.carparks.filter((c) => c.carparkId === carparkId);
+  if (carparks.length === 0) throw new NotFoundError('Car park');
+  const mine = (c: { carparkId: string }) => c.carparkId === carparkId;
+  return { ...describe(carparks), ...summarise(carparks, found.months.filter(mine), found.totals.filter(mine), window) };
 }

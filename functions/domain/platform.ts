@@ -19,7 +19,8 @@ import type { OperatorRepository, Page } from './ports';
 
 export interface PlatformDeps {
   readonly operators: Pick<OperatorRepository, 'search'>;
-  readonly stats: StatsReader;
+  /** Per car park: operators' car parks may charge in different currencies. */
+  readonly stats: Pick<StatsReader, 'operatorStats'>;
   readonly clock: Clock;
 }
 

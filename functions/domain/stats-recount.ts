@@ -1,13 +1,14 @@
 /**
  * The dashboard's statistics recounted from scratch: from the tenancies and their timelines
  * (spaces, churn, revenue, failed payments) and the per-invoice payment records (whether a failed
- * invoice was settled, and paid). `npm run stats` compares the recount with the running counters
- * and, with `--rebuild`, replaces them by it.
+ * invoice was settled, and paid); the operator's own figures are its car parks' added up.
+ * `npm run stats` compares the recount with the running counters and, with `--rebuild`, replaces
+ * them by it.
  *
  * Tenancies older than their timeline have no `rented` or `ended` event: they are counted from
  * their own dates (taken when created, given back at their end or last change).
  */
-import { bySinceThenInvoice, monthOf, type CarparkTotals, type MonthStats } from './dashboard';
+import { bySinceThenInvoice, monthOf, type CarparkTotals, type MonthCounts, type MonthStats, type RunningTotals } from './dashboard';
 import { LIVE_STATUSES, type Tenancy } from './tenancies';
 import type { TimelineEvent } from './tenancy-timeline';
 import type { VehicleType } from './carparks';
@@ -19,12 +20,21 @@ export interface FailedPaymentRecord {
   readonly parts: readonly { readonly operatorId: string; readonly carparkId: string; readonly amount: number }[];
 }
 
+/** An operator's own figures: all its car parks' together. */
+export interface OverallStats {
+  readonly months: MonthCounts[];
+  /** Undefined: nothing counted. */
+  readonly totals: RunningTotals | undefined;
+}
+
 export interface OperatorStats {
   readonly months: MonthStats[];
   readonly totals: CarparkTotals[];
+  readonly overall: OverallStats;
 }
 
-type MutableMonth = { -readonly [K in keyof MonthStats]: MonthStats[K] extends object ? Partial<Record<VehicleType, number>> : MonthStats[K] };
+type Mutable<T extends MonthCounts> = { -readonly [K in keyof T]: T[K] extends object ? Partial<Record<VehicleType, number>> : T[K] };
+type MutableMonth = Mutable<MonthStats>;
 
 export function recountStats(input: {
   tenancies: readonly Tenancy[];
@@ -108,7 +118,7 @@ export function recountStats(input: {
     }
   }
 
-  const result = new Map<string, OperatorStats>();
+  const result = new Map<string, { months: MonthStats[]; totals: CarparkTotals[] }>();
   const of = (operatorId: string) => {
     let stats = result.get(operatorId);
     if (!stats) result.set(operatorId, (stats = { months: [], totals: [] }));
@@ -134,25 +144,63 @@ export function recountStats(input: {
   for (const { operatorId, ...entry } of totals.values()) {
     of(operatorId).totals.push({ ...entry, arrears: entry.arrears.sort(bySinceThenInvoice) });
   }
-  return result;
+  return new Map([...result].map(([operatorId, stats]) => [operatorId, { ...stats, overall: addedUp(stats) }]));
+}
+
+/** An operator's figures from its car parks': each month's counts summed, and their totals, an invoice's arrears once with its parts added. */
+export function addedUp(stats: { readonly months: readonly MonthStats[]; readonly totals: readonly CarparkTotals[] }): OverallStats {
+  const months = new Map<string, Mutable<MonthCounts>>();
+  const addTo = (into: Partial<Record<VehicleType, number>>, from: Partial<Record<VehicleType, number>>) => {
+    for (const [type, n] of Object.entries(from) as [VehicleType, number][]) into[type] = (into[type] ?? 0) + n;
+  };
+  for (const m of stats.months) {
+    let sum = months.get(m.month);
+    if (!sum) months.set(m.month, (sum = { month: m.month, taken: {}, freed: {}, ended: 0, revenue: 0, paymentsFailed: 0, paymentsRecovered: 0 }));
+    addTo(sum.taken, m.taken);
+    addTo(sum.freed, m.freed);
+    sum.ended += m.ended;
+    sum.revenue += m.revenue;
+    sum.paymentsFailed += m.paymentsFailed;
+    sum.paymentsRecovered += m.paymentsRecovered;
+  }
+  const arrears = new Map<string, { invoiceId: string; since: string; amount: number }>();
+  for (const a of stats.totals.flatMap((t) => t.arrears)) {
+    arrears.set(a.invoiceId, { ...a, amount: (arrears.get(a.invoiceId)?.amount ?? 0) + a.amount });
+  }
+  return {
+    months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+    totals: stats.totals.length === 0 ? undefined : { mrr: stats.totals.reduce((n, t) => n + t.mrr, 0), arrears: [...arrears.values()].sort(bySinceThenInvoice) },
+  };
 }
 
 /** A scheduled tenancy cancelled before its start: it ends at once, giving its space back. */
 const withdrawn = (e: TimelineEvent) => e.kind === 'cancelled' && e.detail?.before === 'start';
 
-/** Where two readings of one operator's statistics differ, as lines a person can read. */
+/** Where two readings of one operator's statistics differ, as lines a person can read (the operator's own figures as `operator`). */
 export function differences(counted: OperatorStats, recounted: OperatorStats): string[] {
+  const overall = (o: OverallStats): CarparkTotals[] => (o.totals ? [{ carparkId: 'operator', ...o.totals }] : []);
+  return [
+    ...monthDifferences(counted.months, recounted.months),
+    ...totalsDifferences(counted.totals, recounted.totals),
+    ...monthDifferences(
+      counted.overall.months.map((m) => ({ ...m, carparkId: 'operator' })),
+      recounted.overall.months.map((m) => ({ ...m, carparkId: 'operator' })),
+    ),
+    ...totalsDifferences(overall(counted.overall), overall(recounted.overall)),
+  ];
+}
+
+function monthDifferences(counted: readonly MonthStats[], recounted: readonly MonthStats[]): string[] {
   const lines: string[] = [];
   const monthKey = (m: MonthStats) => `${m.carparkId} ${m.month}`;
-  const flat = (m: MonthStats | undefined): Record<string, number> => {
-    if (!m) return {};
+  const flat = (m: MonthStats): Record<string, number> => {
     const out: Record<string, number> = { ended: m.ended, revenue: m.revenue, paymentsFailed: m.paymentsFailed, paymentsRecovered: m.paymentsRecovered };
     for (const [k, v] of Object.entries(m.taken)) out[`taken ${k}`] = v ?? 0;
     for (const [k, v] of Object.entries(m.freed)) out[`freed ${k}`] = v ?? 0;
     return out;
   };
-  const a = new Map(counted.months.map((m) => [monthKey(m), flat(m)]));
-  const b = new Map(recounted.months.map((m) => [monthKey(m), flat(m)]));
+  const a = new Map(counted.map((m) => [monthKey(m), flat(m)]));
+  const b = new Map(recounted.map((m) => [monthKey(m), flat(m)]));
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const x = a.get(key) ?? {};
     const y = b.get(key) ?? {};
@@ -160,8 +208,13 @@ export function differences(counted: OperatorStats, recounted: OperatorStats): s
       if ((x[field] ?? 0) !== (y[field] ?? 0)) lines.push(`${key} ${field}: counted ${x[field] ?? 0}, recounted ${y[field] ?? 0}`);
     }
   }
-  const ta = new Map(counted.totals.map((t) => [t.carparkId, t]));
-  const tb = new Map(recounted.totals.map((t) => [t.carparkId, t]));
+  return lines;
+}
+
+function totalsDifferences(counted: readonly CarparkTotals[], recounted: readonly CarparkTotals[]): string[] {
+  const lines: string[] = [];
+  const ta = new Map(counted.map((t) => [t.carparkId, t]));
+  const tb = new Map(recounted.map((t) => [t.carparkId, t]));
   for (const carparkId of [...new Set([...ta.keys(), ...tb.keys()])].sort()) {
     const x = ta.get(carparkId);
     const y = tb.get(carparkId);

@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ENTITY, keys, plateIndexKeys, tenancyIndexKeys, userIndexKeys } from '../../functions/adapters/dynamodb/keys';
 import { TENANT_NAME_ATTRIBUTE } from '../../functions/adapters/dynamodb/tenant-names';
-import { operatorStatsQuery } from '../../functions/adapters/dynamodb/stats-store';
+import { operatorOverallQuery } from '../../functions/adapters/dynamodb/stats-store';
 import { foldLookAlikes } from '../../functions/domain/plates';
 import { lastMonths } from '../../functions/domain/dashboard';
 import { BENCH } from './config';
@@ -146,10 +146,10 @@ export async function measureConsoleScale(dynamoEndpoint: string, progress: (lin
   }
 }
 
-/** The dashboard's one read again (the operator's gsi2 partition from a year ago), asking DynamoDB what it consumed. */
+/** The whole operator's dashboard's one read again (its gsi2 partition from its own month a year ago), asking DynamoDB what it consumed. */
 async function dashboardReadUnits(client: DynamoDBDocumentClient, table: string, operatorId: string): Promise<number> {
   const from = lastMonths(new Date(), MONTHS)[0]!;
-  const read = await client.send(new QueryCommand({ TableName: table, ...operatorStatsQuery(operatorId, from), ReturnConsumedCapacity: 'TOTAL' }));
+  const read = await client.send(new QueryCommand({ TableName: table, ...operatorOverallQuery(operatorId, from), ReturnConsumedCapacity: 'TOTAL' }));
   if (read.LastEvaluatedKey) throw new Error('The dashboard read of the bench operator took more than one page');
   return read.ConsumedCapacity?.CapacityUnits ?? Number.NaN;
 }

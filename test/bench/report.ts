@@ -555,14 +555,14 @@ export function consoleSection(results: Pick<BenchResults, 'console'>): string[]
       ['route', 'its reads of the table', 'p50', '÷ GET /carparks'],
       [
         ['`GET /carparks`', 'one query (gsi1)', ms(c.p50.carparks), '1.00×'],
-        ['`GET /operators/{id}/dashboard`', 'one query (gsi2)', ms(c.p50.dashboard), times(c.p50.dashboard / c.p50.carparks)],
+        ['`GET /operators/{id}/dashboard`', 'one query (gsi2): the operator’s own months and totals, its car parks', ms(c.p50.dashboard), times(c.p50.dashboard / c.p50.carparks)],
         ['`GET /tenancies/search?q=<plate>`', 'one query (gsi3): the tenancy whole, with its tenant’s name', ms(c.p50.search), times(c.p50.search / c.p50.carparks)],
         ['`GET /tenancies/{id}/timeline` (13 events)', 'one query', ms(c.p50.timeline), times(c.p50.timeline / c.p50.carparks)],
       ],
       ['l', 'l', 'r', 'r'],
     ),
     '',
-    `Read capacity of one dashboard load (one query: the operator, its car parks, 12 months of buckets and the totals), as DynamoDB Local reports it: ${c.dashboardReadUnits} units.`,
+    `Read capacity of one dashboard load (one query: the operator's own 12 months and totals, its car parks and itself), as DynamoDB Local reports it: ${c.dashboardReadUnits} ${c.dashboardReadUnits === 1 ? 'unit' : 'units'}.`,
     '',
   ];
 }

@@ -31,6 +31,29 @@ async function dashboardOf(caller: Actor, operatorId: string, carparkId?: string
   return DashboardResponse.parse(res.json);
 }
 
+/** The whole operator's dashboard (its own counters) equals its car parks' dashboards (theirs) added up. */
+async function expectTheSumOfItsCarparks(operator: Cast['operatorX']) {
+  const whole = await dashboardOf(operator, operator.operatorId);
+  const parts = await Promise.all(whole.carparks.map((c) => dashboardOf(operator, operator.operatorId, c.carparkId)));
+  expect(parts.length).toBeGreaterThanOrEqual(1);
+  const add = (pick: (d: (typeof parts)[number]) => number | undefined) => parts.reduce((n, d) => n + (pick(d) ?? 0), 0);
+  const perType = (counts: Record<string, number>, pick: (d: (typeof parts)[number]) => Record<string, number>) =>
+    Object.fromEntries(Object.keys(counts).map((t) => [t, add((d) => pick(d)[t])]));
+  expect(whole.now.mrr).toBe(add((d) => d.now.mrr));
+  expect(whole.now.occupied).toEqual(perType(whole.now.occupied, (d) => d.now.occupied));
+  whole.months.forEach((m, i) => {
+    expect(m, m.month).toEqual({
+      month: m.month,
+      occupied: perType(m.occupied, (d) => d.months[i]!.occupied),
+      revenue: add((d) => d.months[i]!.revenue),
+      ended: add((d) => d.months[i]!.ended),
+      paymentsFailed: add((d) => d.months[i]!.paymentsFailed),
+      paymentsRecovered: add((d) => d.months[i]!.paymentsRecovered),
+    });
+  });
+  return whole;
+}
+
 /** The car park of the first test, whose figures the last one tampers with. */
 let dashboardStreet = '';
 
@@ -81,12 +104,13 @@ describe('the operator dashboard', () => {
     expect(after.now).toMatchObject({ occupied: { car: 1 }, mrr: 10_000 });
     expect(after.months.at(-1)).toMatchObject({ occupied: { car: 1 }, ended: 1, revenue: 20_000 });
 
-    // The whole operator adds this car park to its others.
+    // The whole operator, from its own counters, adds this car park to its others.
     const whole = await dashboardOf(cast.operatorX, cast.operatorX.operatorId);
     expect(whole.carparkId).toBeUndefined();
     expect(whole.carparks.map((c) => c.carparkId)).toContain(carpark.carparkId);
     expect(whole.now.mrr).toBeGreaterThanOrEqual(10_000);
     expect(whole.months.at(-1)!.ended).toBeGreaterThanOrEqual(1);
+    await expectTheSumOfItsCarparks(cast.operatorX);
   });
 
   it('shows a failed renewal as arrears and, once a new card pays it, as recovered', async () => {
@@ -113,6 +137,9 @@ describe('the operator dashboard', () => {
     expect(recovered.months.at(-1)).toMatchObject({ paymentsFailed: 1, paymentsRecovered: 1 });
     expect(recovered.now.recoveryRate).toBe(1);
     expect((await stripeOf(twin).invoices.retrieve(invoiceId)).status).toBe('paid');
+    const whole = await expectTheSumOfItsCarparks(cast.operatorY);
+    expect(whole.now.arrears.count).toBe(0);
+    expect(whole.months.at(-1)).toMatchObject({ paymentsFailed: 1, paymentsRecovered: 1 });
   });
 
   it('is the operator’s own: another operator is told it does not exist, even naming its car park', async () => {
@@ -123,7 +150,10 @@ describe('the operator dashboard', () => {
 
   it('equals a full recount, and a counter gone wrong is found and rebuilt from the recount', async () => {
     expect(await checkStats()).toEqual(new Map());
-    const before = await dashboardOf(cast.operatorX, cast.operatorX.operatorId);
+    const street = () => dashboardOf(cast.operatorX, cast.operatorX.operatorId, dashboardStreet);
+    const whole = () => dashboardOf(cast.operatorX, cast.operatorX.operatorId);
+    const before = { street: await street(), whole: await whole() };
+    expect(before.street.now.mrr).toBeGreaterThan(0);
 
     // A counter drifts (a bug, a hand edit): the check names it.
     await db().send(
@@ -134,29 +164,37 @@ describe('the operator dashboard', () => {
         ExpressionAttributeValues: { ':drift': 123 },
       }),
     );
-    // A total written before counters were indexed beside the car parks: the dashboard cannot see it.
+    // So does the operator's own month, which the whole operator's dashboard reads.
     await db().send(
       new UpdateCommand({
         TableName: TableName(),
-        Key: keys.statsTotals(cast.operatorX.operatorId, dashboardStreet),
-        UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
+        Key: keys.statsOperatorMonth(cast.operatorX.operatorId, thisMonth()),
+        UpdateExpression: 'ADD ended :drift',
+        ExpressionAttributeValues: { ':drift': 2 },
       }),
     );
-    expect((await dashboardOf(cast.operatorX, cast.operatorX.operatorId)).now.mrr).toBeLessThan(before.now.mrr);
+    expect((await whole()).months.at(-1)!.ended).toBe(before.whole.months.at(-1)!.ended + 2);
+    // A total written before counters were indexed beside the car parks: the car park's dashboard cannot see it.
+    const unindex = () =>
+      db().send(new UpdateCommand({ TableName: TableName(), Key: keys.statsTotals(cast.operatorX.operatorId, dashboardStreet), UpdateExpression: 'REMOVE gsi2pk, gsi2sk' }));
+    await unindex();
+    expect((await street()).now.mrr).toBe(0);
     // Indexing it in place, while the counters are in use, shows it again.
     expect(await indexStats()).toBe(1);
-    expect((await dashboardOf(cast.operatorX, cast.operatorX.operatorId)).now.mrr).toBe(before.now.mrr);
+    expect((await street()).now.mrr).toBe(before.street.now.mrr);
     expect(await indexStats()).toBe(0);
-    await db().send(new UpdateCommand({ TableName: TableName(), Key: keys.statsTotals(cast.operatorX.operatorId, dashboardStreet), UpdateExpression: 'REMOVE gsi2pk, gsi2sk' }));
+    await unindex();
     const found = await checkStats();
     expect([...found.keys()]).toEqual([cast.operatorX.operatorId]);
     expect(found.get(cast.operatorX.operatorId)).toEqual([
-      expect.stringMatching(new RegExp(`${thisMonth()} revenue: counted \\d+, recounted \\d+$`)),
+      `${dashboardStreet} ${thisMonth()} revenue: counted ${before.street.months.at(-1)!.revenue + 123}, recounted ${before.street.months.at(-1)!.revenue}`,
+      `operator ${thisMonth()} ended: counted ${before.whole.months.at(-1)!.ended + 2}, recounted ${before.whole.months.at(-1)!.ended}`,
       '1 counter item(s) without the operator\'s index keys, which the dashboard does not read: `npm run stats -- --index` adds them',
     ]);
 
     expect(await rebuildStats()).toBeGreaterThanOrEqual(2);
     expect(await checkStats()).toEqual(new Map());
-    expect(await dashboardOf(cast.operatorX, cast.operatorX.operatorId)).toEqual(before);
+    expect(await whole()).toEqual(before.whole);
+    expect(await street()).toEqual(before.street);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Carpark } from '../../functions/domain/carparks';
-import { lastMonths, summarise, type MonthStats } from '../../functions/domain/dashboard';
-import { differences, recountStats } from '../../functions/domain/stats-recount';
+import { lastMonths, summarise, type CarparkTotals, type MonthCounts, type MonthStats } from '../../functions/domain/dashboard';
+import { addedUp, differences, recountStats } from '../../functions/domain/stats-recount';
 import type { Tenancy } from '../../functions/domain/tenancies';
 import type { TimelineEvent } from '../../functions/domain/tenancy-timeline';
 
@@ -19,6 +19,19 @@ const month = (carparkId: string, m: string, counts: Partial<MonthStats> = {}): 
   paymentsRecovered: 0,
   ...counts,
 });
+
+/** Two car parks' totals: an invoice unpaid at both, another at one. */
+const arrearsAtTwoCarparks: CarparkTotals[] = [
+  { carparkId: 'cp_a', mrr: 10_000, arrears: [{ invoiceId: 'in_1', since: '2026-11-04T00:00:00.000Z', amount: 10_000 }] },
+  {
+    carparkId: 'cp_b',
+    mrr: 4_000,
+    arrears: [
+      { invoiceId: 'in_2', since: '2026-12-01T00:00:00.000Z', amount: 4_000 },
+      { invoiceId: 'in_1', since: '2026-11-04T00:00:00.000Z', amount: 4_000 },
+    ],
+  },
+];
 
 describe('the months a dashboard shows', () => {
   it('are the twelve ending with this one, across a new year', () => {
@@ -56,17 +69,7 @@ describe('the dashboard’s figures', () => {
     const { now, months } = summarise(
       [carpark('cp_a', {}), carpark('cp_b', {})],
       [month('cp_a', '2026-11', { paymentsFailed: 2, paymentsRecovered: 1, revenue: 5_000 }), month('cp_b', '2026-11', { paymentsFailed: 1, revenue: 2_500 })],
-      [
-        { carparkId: 'cp_a', mrr: 10_000, arrears: [{ invoiceId: 'in_1', since: '2026-11-04T00:00:00.000Z', amount: 10_000 }] },
-        {
-          carparkId: 'cp_b',
-          mrr: 4_000,
-          arrears: [
-            { invoiceId: 'in_1', since: '2026-11-04T00:00:00.000Z', amount: 4_000 },
-            { invoiceId: 'in_2', since: '2026-12-01T00:00:00.000Z', amount: 4_000 },
-          ],
-        },
-      ],
+      arrearsAtTwoCarparks,
       window,
     );
     expect(now.mrr).toBe(14_000);
@@ -79,6 +82,12 @@ describe('the dashboard’s figures', () => {
     expect(summarise([carpark('cp_a', {})], [], [], window).now.recoveryRate).toBeNull();
   });
 });
+
+/** The operator's own month: no car park. */
+const operatorMonth = (m: string, counts: Partial<MonthStats> = {}): MonthCounts => {
+  const { carparkId: _, ...rest } = month('', m, counts);
+  return rest;
+};
 
 const tenancy = (id: string, overrides: Partial<Tenancy> = {}): Tenancy =>
   ({
@@ -134,12 +143,48 @@ describe('the recount', () => {
     // Two tenancies at one car park on the failed invoice: one failed payment there, paid since.
     expect(byMonth['2026-12']).toMatchObject({ freed: { van: 1 }, ended: 1, paymentsFailed: 1, paymentsRecovered: 1 });
     expect(stats.totals).toEqual([{ carparkId: 'cp_a', mrr: 10_000, arrears: [] }]);
+    expect(stats.overall).toEqual(addedUp(stats));
+    expect(stats.overall.totals).toEqual({ mrr: 10_000, arrears: [] });
   });
 
-  it('names each figure where the counters and the recount differ', () => {
-    const recounted = { months: [month('cp_a', '2026-12', { revenue: 100, taken: { car: 1 } })], totals: [{ carparkId: 'cp_a', mrr: 10_000, arrears: [] }] };
-    const counted = { months: [month('cp_a', '2026-12', { revenue: 90, taken: { car: 1 } })], totals: [{ carparkId: 'cp_a', mrr: 9_000, arrears: [] }] };
-    expect(differences(counted, recounted)).toEqual(['cp_a 2026-12 revenue: counted 90, recounted 100', 'cp_a mrr: counted 9000, recounted 10000']);
+  it('adds up the operator’s own figures from its car parks’: each month’s counts, and an invoice unpaid at two car parks once, its parts added', () => {
+    const overall = addedUp({
+      months: [
+        month('cp_a', '2026-12', { taken: { car: 2 }, revenue: 20_000, paymentsFailed: 1 }),
+        month('cp_b', '2026-12', { taken: { car: 1, van: 1 }, freed: { car: 1 }, ended: 1, revenue: 5_000, paymentsFailed: 1, paymentsRecovered: 1 }),
+        month('cp_b', '2026-11', { taken: { car: 1 } }),
+      ],
+      totals: arrearsAtTwoCarparks,
+    });
+    expect(overall.months).toEqual([
+      { month: '2026-11', taken: { car: 1 }, freed: {}, ended: 0, revenue: 0, paymentsFailed: 0, paymentsRecovered: 0 },
+      { month: '2026-12', taken: { car: 3, van: 1 }, freed: { car: 1 }, ended: 1, revenue: 25_000, paymentsFailed: 2, paymentsRecovered: 1 },
+    ]);
+    expect(overall.totals).toEqual({
+      mrr: 14_000,
+      arrears: [
+        { invoiceId: 'in_1', since: '2026-11-04T00:00:00.000Z', amount: 14_000 },
+        { invoiceId: 'in_2', since: '2026-12-01T00:00:00.000Z', amount: 4_000 },
+      ],
+    });
+    expect(addedUp({ months: [], totals: [] })).toEqual({ months: [], totals: undefined });
+  });
+
+  it('names each figure where the counters and the recount differ, the operator’s own as `operator`', () => {
+    const stats = (revenue: number, mrr: number, operatorRevenue = revenue) => ({
+      months: [month('cp_a', '2026-12', { revenue, taken: { car: 1 } })],
+      totals: [{ carparkId: 'cp_a', mrr, arrears: [] }],
+      overall: { months: [operatorMonth('2026-12', { revenue: operatorRevenue, taken: { car: 1 } })], totals: { mrr, arrears: [] } },
+    });
+    const recounted = stats(100, 10_000);
+    expect(differences(stats(90, 9_000), recounted)).toEqual([
+      'cp_a 2026-12 revenue: counted 90, recounted 100',
+      'cp_a mrr: counted 9000, recounted 10000',
+      'operator 2026-12 revenue: counted 90, recounted 100',
+      'operator mrr: counted 9000, recounted 10000',
+    ]);
+    // The car park right and its operator not: the operator's line alone.
+    expect(differences(stats(100, 10_000, 0), recounted)).toEqual(['operator 2026-12 revenue: counted 0, recounted 100']);
     expect(differences(recounted, recounted)).toEqual([]);
   });
 });

@@ -1,17 +1,19 @@
 /**
- * The data boundary: items read from the table are parsed by their entity's schema, and the
- * query helpers follow pages to the end (capped) or fill a filtered page (bounded).
+ * The data boundary: items read from the table are parsed by their entity's schema, the query
+ * helpers follow pages to the end (capped) or fill a filtered page (bounded), and a transaction
+ * cancelled by a conflict is tried again (bounded).
  */
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { arrearsEntity } from '../../functions/adapters/dynamodb/entities/billing';
 import { carparkEntity } from '../../functions/adapters/dynamodb/entities/carparks';
 import { CorruptItemError, parseItem } from '../../functions/adapters/dynamodb/entities/item';
 import { tenancyEntity } from '../../functions/adapters/dynamodb/entities/tenancies';
-import { failedPaymentMarkerEntity, statsMonthEntity, statsTotalsEntity } from '../../functions/adapters/dynamodb/entities/stats';
+import { failedPaymentMarkerEntity, statsMonthEntity, statsOperatorMonthEntity, statsOperatorTotalsEntity, statsTotalsEntity } from '../../functions/adapters/dynamodb/entities/stats';
 import { userEntity } from '../../functions/adapters/dynamodb/entities/users';
-import { QueryCapExceededError, queryAll, queryFilteredPage } from '../../functions/adapters/dynamodb/table';
+import { INDEX, indexKeys, OPERATOR_ITEMS_SORT } from '../../functions/adapters/dynamodb/keys';
+import { QueryCapExceededError, queryAll, queryFilteredPage, transact } from '../../functions/adapters/dynamodb/table';
 import type { Tenancy } from '../../functions/domain/tenancies';
 
 const tenancy: Tenancy = {
@@ -108,6 +110,32 @@ describe('dashboard statistics items', () => {
     });
   });
 
+  it('reads the operator\'s own month and totals like a car park\'s, without a car park', () => {
+    const month = { pk: partition, sk: 'operator#month#2026-03', type: 'statsOperatorMonth', month: '2026-03', taken_car: 5, freed_car: 1, revenue: 40_000 };
+    expect(parseItem(statsOperatorMonthEntity, month)).toEqual({ month: '2026-03', taken: { car: 5 }, freed: { car: 1 }, ended: 0, revenue: 40_000, paymentsFailed: 0, paymentsRecovered: 0 });
+    const totals = { pk: partition, sk: 'operator#totals', type: 'statsOperatorTotals', mrr: 30_000, arrears_in_a: { since: '2026-03-01T00:00:00.000Z', amount: 21_000 } };
+    expect(parseItem(statsOperatorTotalsEntity, totals)).toEqual({ mrr: 30_000, arrears: [{ invoiceId: 'in_a', since: '2026-03-01T00:00:00.000Z', amount: 21_000 }] });
+  });
+
+  it('sort in the operator\'s index so that one range is a whole operator\'s dashboard, without its car parks\' counters', () => {
+    const sortKeyOf = (index: Record<string, string>) => index[INDEX.operatorItems.sortKey]!;
+    const items = {
+      carparkMonth: sortKeyOf(indexKeys.statsMonth('op_1', 'cp_1', '2026-03')),
+      operatorMonth: sortKeyOf(indexKeys.statsOperatorMonth('op_1', '2026-03')),
+      carpark: `${OPERATOR_ITEMS_SORT.carpark}cp_1`,
+      operator: OPERATOR_ITEMS_SORT.operator,
+      operatorTotals: sortKeyOf(indexKeys.statsOperatorTotals('op_1')),
+      carparkTotals: sortKeyOf(indexKeys.statsTotals('op_1', 'cp_1')),
+    };
+    // DynamoDB orders sort keys by their bytes: for these ASCII keys, as JavaScript compares them.
+    expect(Object.values(items).sort()).toEqual(Object.values(items));
+    const from = `${OPERATOR_ITEMS_SORT.operatorMonth}2026-01`;
+    const inRange = Object.entries(items).filter(([, key]) => key >= from && key <= OPERATOR_ITEMS_SORT.operatorTotals);
+    expect(inRange.map(([name]) => name)).toEqual(['operatorMonth', 'carpark', 'operator', 'operatorTotals']);
+    // An older month of the operator's is outside it.
+    expect(sortKeyOf(indexKeys.statsOperatorMonth('op_1', '2025-12')) < from).toBe(true);
+  });
+
   it('refuses malformed statistics as corrupt items, naming the failing fields', () => {
     const fieldsOf = (run: () => unknown) => {
       try {
@@ -120,6 +148,8 @@ describe('dashboard statistics items', () => {
     };
     expect(fieldsOf(() => parseItem(statsMonthEntity, { pk: partition, sk: 'month#x', month: '2026-03', revenue: '10', taken_car: 'many' }))).toEqual(['carparkId', 'revenue', 'taken_car']);
     expect(fieldsOf(() => parseItem(statsTotalsEntity, { pk: partition, sk: 'totals#cp_1', carparkId: 'cp_1', mrr: 100, arrears_in_1: { since: '2026-01-01' } }))).toEqual(['arrears.0.amount']);
+    expect(fieldsOf(() => parseItem(statsOperatorMonthEntity, { pk: partition, sk: 'operator#month#x', revenue: 10, ended: 'one' }))).toEqual(['ended', 'month']);
+    expect(fieldsOf(() => parseItem(statsOperatorTotalsEntity, { pk: partition, sk: 'operator#totals', mrr: '100' }))).toEqual(['mrr']);
     expect(fieldsOf(() => parseItem(failedPaymentMarkerEntity, { pk: 'statsMarker#failed#in_1', sk: 'statsMarker', month: '2026-03', parts: [{ operatorId: 'op_1' }] }))).toEqual([
       'parts.0.amount',
       'parts.0.carparkId',
@@ -157,6 +187,26 @@ describe('query helpers', () => {
     ddb.on(QueryCommand).resolves({ Items: [], LastEvaluatedKey: { pk: 'more' } });
     await expect(queryAll({ KeyConditionExpression: 'pk = :pk' }, { what: 'x', maxItems: 5, maxPages: 3 })).rejects.toThrow(QueryCapExceededError);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
+  });
+
+  const cancelled = (...codes: string[]) =>
+    Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+  const oneUpdate = [{ Update: { TableName: 'test-table', Key: { pk: 'p', sk: 's' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } }];
+
+  it('a transaction another one conflicted with is tried again, and lands', async () => {
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('TransactionConflict')).resolves({});
+    expect(await transact(oneUpdate)).toEqual({ ok: true });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
+  });
+
+  it('a transaction is not tried again for a failed condition, and not forever for conflicts', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'TransactionConflict'));
+    expect(await transact(oneUpdate)).toEqual({ ok: false, failed: [true, false] });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    ddb.reset();
+    ddb.on(TransactWriteCommand).rejects(cancelled('TransactionConflict'));
+    await expect(transact(oneUpdate)).rejects.toThrow('Transaction cancelled');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(4);
   });
 
   const filtered = { KeyConditionExpression: 'gsi1pk = :pk', FilterExpression: '#status = :status' };

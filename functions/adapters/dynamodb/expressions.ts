@@ -59,3 +59,13 @@ export function cancelledConditions(error: unknown): boolean[] | undefined {
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.map((r) => r.Code === 'ConditionalCheckFailed');
 }
+
+/**
+ * A transaction cancelled only because another one was changing the same items at that moment
+ * (nothing of it was written): it can simply be tried again.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const codes = ((error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
+  return codes.includes('TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None' || c === undefined);
+}

@@ -34,6 +34,8 @@ export const ENTITY = {
   tenancyEvent: 'tenancyEvent',
   statsMonth: 'statsMonth',
   statsTotals: 'statsTotals',
+  statsOperatorMonth: 'statsOperatorMonth',
+  statsOperatorTotals: 'statsOperatorTotals',
   statsMarker: 'statsMarker',
   waitlistEntry: 'waitlistEntry',
   waitlistMember: 'waitlistMember',
@@ -100,11 +102,14 @@ export const keys = {
   rateLimit: (subject: string) => item(ENTITY.rateLimit, subject),
   /**
    * Dashboard statistics: every car park of an operator in one partition, a bucket per month
-   * (`month#YYYY-MM#<carparkId>`, so a range of months is one query) and a running total per car park.
+   * (`month#YYYY-MM#<carparkId>`, so a range of months is one query) and a running total per car
+   * park, and the same for all its car parks together (`operator#month#YYYY-MM`, `operator#totals`).
    */
   statsPartition: (operatorId: string) => `stats#operator#${operatorId}`,
   statsMonth: (operatorId: string, carparkId: string, month: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: `month#${month}#${carparkId}` }),
   statsTotals: (operatorId: string, carparkId: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: `totals#${carparkId}` }),
+  statsOperatorMonth: (operatorId: string, month: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: `operator#month#${month}` }),
+  statsOperatorTotals: (operatorId: string): Key => ({ pk: `stats#operator#${operatorId}`, sk: 'operator#totals' }),
   /** A payment counted in the statistics (`paid`, `failed`, `settled`): counted once however often delivered. */
   statsMarker: (what: 'paid' | 'failed' | 'settled', invoiceId: string) => item(ENTITY.statsMarker, `${what}#${invoiceId}`),
   /**
@@ -137,17 +142,28 @@ export const indexKeys = {
   allCarparks: (carparkId: string) => ({ [gsi1.partitionKey]: 'carparks', [gsi1.sortKey]: carparkId }),
   /**
    * gsi2: an operator, its car parks and its statistics share a partition. Sorted as
-   * `bucket#<month>#<carparkId>` (a car park's month), `carpark#<carparkId>`, `operator`,
-   * `totals#<carparkId>`: the months oldest first come before the rest, so one range from the
-   * first month wanted reads a dashboard's all (`OPERATOR_ITEMS_SORT`).
+   * `bucket#<month>#<carparkId>` (a car park's month), `calendar#<month>` (the operator's month),
+   * `carpark#<carparkId>`, `operator`, `operator#totals`, `totals#<carparkId>`
+   * (`OPERATOR_ITEMS_SORT`). Months come oldest first, before the rest, so one range from the first
+   * month wanted reads a dashboard's all: from `calendar#` to `operator#totals` for the whole
+   * operator, from `bucket#` to the last `totals#` for its car parks one by one.
    */
   operatorItems: (operatorId: string, sortKey: string) => operatorItem(operatorId, sortKey),
   statsMonth: (operatorId: string, carparkId: string, month: string) => operatorItem(operatorId, `${OPERATOR_ITEMS_SORT.month}${month}#${carparkId}`),
   statsTotals: (operatorId: string, carparkId: string) => operatorItem(operatorId, `${OPERATOR_ITEMS_SORT.totals}${carparkId}`),
+  statsOperatorMonth: (operatorId: string, month: string) => operatorItem(operatorId, `${OPERATOR_ITEMS_SORT.operatorMonth}${month}`),
+  statsOperatorTotals: (operatorId: string) => operatorItem(operatorId, OPERATOR_ITEMS_SORT.operatorTotals),
 };
 
 /** The sort keys of an operator's gsi2 partition (see `indexKeys.operatorItems`), in their order. */
-export const OPERATOR_ITEMS_SORT = { month: 'bucket#', carpark: 'carpark#', operator: 'operator', totals: 'totals#' } as const;
+export const OPERATOR_ITEMS_SORT = {
+  month: 'bucket#',
+  operatorMonth: 'calendar#',
+  carpark: 'carpark#',
+  operator: 'operator',
+  operatorTotals: 'operator#totals',
+  totals: 'totals#',
+} as const;
 
 /**
  * User index keys, for the admin's user list: by email (gsi1, `users` / the email) and by name

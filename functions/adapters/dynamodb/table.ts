@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient, getTableName } from './client';
 import { parseItem, parseOptional, type EntitySchema, type StoredItem } from './entities/item';
-import { cancelledConditions, isConditionFailure } from './expressions';
+import { cancelledConditions, isConditionFailure, isTransactionConflict } from './expressions';
 import type { Key } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -196,15 +196,26 @@ export async function putIf(input: Omit<PutCommandInput, 'TableName'>): Promise<
   }
 }
 
+/**
+ * Tries of a transaction that conflicts with another on the same items. Counters (a car park's
+ * spaces, an operator's month) are items many transactions touch; DynamoDB cancels one of two
+ * that meet, and the SDK does not try it again.
+ */
+const TRANSACTION_TRIES = 4;
+
 /** Runs a transaction; on a failed condition returns which actions failed instead of throwing. */
 export async function transact(items: TransactItem[]): Promise<{ ok: true } | { ok: false; failed: boolean[] }> {
-  try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
-    return { ok: true };
-  } catch (error) {
-    const failed = cancelledConditions(error);
-    if (failed?.some(Boolean)) return { ok: false, failed };
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true };
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (failed?.some(Boolean)) return { ok: false, failed };
+      if (attempt >= TRANSACTION_TRIES || !isTransactionConflict(error)) throw error;
+      // Jittered, growing waits, so that the two that met do not meet again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+    }
   }
 }
 

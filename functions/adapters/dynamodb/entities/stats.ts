@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { VEHICLE_TYPES, type VehicleType } from '../../../domain/carparks';
-import { bySinceThenInvoice, type CarparkTotals, type MonthStats, type StatsPart } from '../../../domain/dashboard';
+import { bySinceThenInvoice, type CarparkTotals, type MonthCounts, type MonthStats, type RunningTotals, type StatsPart } from '../../../domain/dashboard';
 import { ENTITY } from '../keys';
 import { defineEntity, sameShape, type Built, type SameShape } from './item';
 
@@ -30,59 +30,79 @@ const byType = (counts: Readonly<Record<string, unknown>>, prefix: 'taken_' | 'f
   ) as Partial<Record<VehicleType, number>>;
 };
 
+/** A month's counts, from its flat attributes. */
+const monthFields = () => ({
+  month: z.string(),
+  ended: count(),
+  revenue: count(),
+  paymentsFailed: count(),
+  paymentsRecovered: count(),
+  ...(Object.fromEntries(VEHICLE_TYPES.flatMap((t) => [[`taken_${t}`, count()], [`freed_${t}`, count()]])) as Record<string, ReturnType<typeof count>>),
+});
+const monthCounts = (m: z.infer<z.ZodMiniObject<ReturnType<typeof monthFields>>>): MonthCounts => ({
+  month: m.month,
+  taken: byType(m, 'taken_'),
+  freed: byType(m, 'freed_'),
+  ended: n(m.ended),
+  revenue: n(m.revenue),
+  paymentsFailed: n(m.paymentsFailed),
+  paymentsRecovered: n(m.paymentsRecovered),
+});
+
 const statsMonthSchema = () =>
   z.pipe(
-    z.object({
-      carparkId: z.string(),
-      month: z.string(),
-      ended: count(),
-      revenue: count(),
-      paymentsFailed: count(),
-      paymentsRecovered: count(),
-      ...(Object.fromEntries(VEHICLE_TYPES.flatMap((t) => [[`taken_${t}`, count()], [`freed_${t}`, count()]])) as Record<string, ReturnType<typeof count>>),
-    }),
-    z.transform(
-      (m): MonthStats => ({
-        carparkId: m.carparkId,
-        month: m.month,
-        taken: byType(m, 'taken_'),
-        freed: byType(m, 'freed_'),
-        ended: n(m.ended),
-        revenue: n(m.revenue),
-        paymentsFailed: n(m.paymentsFailed),
-        paymentsRecovered: n(m.paymentsRecovered),
-      }),
-    ),
+    z.object({ carparkId: z.string(), ...monthFields() }),
+    z.transform((m): MonthStats => ({ carparkId: m.carparkId, ...monthCounts(m) })),
   );
 sameShape<SameShape<Built<typeof statsMonthSchema>, MonthStats>>();
 /** One car park's bucket for one month. */
 export const statsMonthEntity = defineEntity<MonthStats>(ENTITY.statsMonth, statsMonthSchema);
 
+const operatorMonthSchema = () => z.pipe(z.object(monthFields()), z.transform(monthCounts));
+sameShape<SameShape<Built<typeof operatorMonthSchema>, MonthCounts>>();
+/** An operator's bucket for one month: all its car parks' together. */
+export const statsOperatorMonthEntity = defineEntity<MonthCounts>(ENTITY.statsOperatorMonth, operatorMonthSchema);
+
+/** Open arrears, one attribute each (`arrears_<invoiceId>`), gathered into a list to be checked like any field. */
+const gatherArrears = (item: Readonly<Record<string, unknown>>) =>
+  Object.entries(item)
+    .filter(([name]) => name.startsWith(ARREARS_PREFIX))
+    .map(([name, entry]) => ({ ...(typeof entry === 'object' ? entry : { entry }), invoiceId: name.slice(ARREARS_PREFIX.length) }));
+const totalsFields = () => ({
+  mrr: z.number(),
+  arrears: z.array(z.object({ invoiceId: z.string(), since: z.string(), amount: z.number() })),
+});
+const runningTotals = (t: z.infer<z.ZodMiniObject<ReturnType<typeof totalsFields>>>): RunningTotals => ({
+  mrr: t.mrr,
+  arrears: [...t.arrears].sort(bySinceThenInvoice),
+});
+
 const statsTotalsSchema = () =>
   z.pipe(
-    // The open arrears, one attribute each, gathered into a list to be checked like any field.
     z.pipe(
       z.record(z.string(), z.unknown()),
-      z.transform((item) => ({
-        carparkId: item.carparkId,
-        mrr: item.mrr ?? 0,
-        arrears: Object.entries(item)
-          .filter(([name]) => name.startsWith(ARREARS_PREFIX))
-          .map(([name, entry]) => ({ ...(typeof entry === 'object' ? entry : { entry }), invoiceId: name.slice(ARREARS_PREFIX.length) })),
-      })),
+      z.transform((item) => ({ carparkId: item.carparkId, mrr: item.mrr ?? 0, arrears: gatherArrears(item) })),
     ),
     z.pipe(
-      z.object({
-        carparkId: z.string(),
-        mrr: z.number(),
-        arrears: z.array(z.object({ invoiceId: z.string(), since: z.string(), amount: z.number() })),
-      }),
-      z.transform((t): CarparkTotals => ({ carparkId: t.carparkId, mrr: t.mrr, arrears: [...t.arrears].sort(bySinceThenInvoice) })),
+      z.object({ carparkId: z.string(), ...totalsFields() }),
+      z.transform((t): CarparkTotals => ({ carparkId: t.carparkId, ...runningTotals(t) })),
     ),
   );
 sameShape<SameShape<Built<typeof statsTotalsSchema>, CarparkTotals>>();
 /** One car park's running totals. */
 export const statsTotalsEntity = defineEntity<CarparkTotals>(ENTITY.statsTotals, statsTotalsSchema);
+
+const operatorTotalsSchema = () =>
+  z.pipe(
+    z.pipe(
+      z.record(z.string(), z.unknown()),
+      z.transform((item) => ({ mrr: item.mrr ?? 0, arrears: gatherArrears(item) })),
+    ),
+    z.pipe(z.object(totalsFields()), z.transform(runningTotals)),
+  );
+sameShape<SameShape<Built<typeof operatorTotalsSchema>, RunningTotals>>();
+/** An operator's running totals: all its car parks' together, an invoice's arrears once with its car parks' parts added. */
+export const statsOperatorTotalsEntity = defineEntity<RunningTotals>(ENTITY.statsOperatorTotals, operatorTotalsSchema);
 
 /** What the marker of a failed invoice keeps, for its settlement: the month it failed and where it counted. */
 export interface FailedPaymentMarker {
