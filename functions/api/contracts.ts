@@ -54,7 +54,7 @@ const responses = {
   GetBarrierCheck: { body: s.BarrierCheckResponse, errors: [401, 404] },
   CreateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
   ListTenancies: { body: s.TenancyListResponse, errors: [401, 404] },
-  GetTenancy: { body: s.TenancyResponse, errors: [401, 404] },
+  GetTenancy: { body: s.ListedTenancyResponse, errors: [401, 404] },
   UpdateTenancy: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },
   CancelTenancy: { body: s.TenancyResponse, errors: [401, 404, 409] },
   AddPlate: { body: s.TenancyWithWarningsResponse, errors: [401, 403, 404, 409] },

@@ -347,8 +347,12 @@ export const BarrierPushResponse = z
   })
   .meta({ id: 'BarrierPush' });
 
+export const ListedTenancyResponse = TenancyResponse.extend({
+  tenantName: z.string().optional().meta({ description: "The tenant's name, as the tenancy keeps it (absent on a tenancy from before names were kept)" }),
+}).meta({ id: 'ListedTenancy' });
+
 export const TenancyListResponse = z
-  .object({ items: z.array(TenancyResponse), nextCursor: z.string().optional() })
+  .object({ items: z.array(ListedTenancyResponse), nextCursor: z.string().optional() })
   .meta({ id: 'TenancyList' });
 
 export const TimelineEventResponse = z

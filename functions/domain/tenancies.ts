@@ -194,6 +194,15 @@ export type TenancyView = Omit<Tenancy, 'arrears'> & {
   readonly arrears?: Pick<TenancyArrears, 'state' | 'since'> & Partial<TenancyArrears>;
 };
 
+/** A tenancy as a person sees it in a list or on its page: with its tenant's name, as the tenancy keeps it (absent on one from before names were kept). */
+export type ListedTenancy = Tenancy & { readonly tenantName?: string };
+
+/** A listed tenancy as its operator sees it (`asSeenByOperator`), the name kept. */
+export const listedAsSeenByOperator = ({ tenantName, ...tenancy }: ListedTenancy): TenancyView & { readonly tenantName?: string } => ({
+  ...asSeenByOperator(tenancy),
+  ...(tenantName === undefined ? {} : { tenantName }),
+});
+
 export interface TenancyPageQuery {
   readonly status?: TenancyStatus;
   /** Only this car park's (a tenant's own list narrowed to one car park). */
@@ -228,8 +237,10 @@ export interface TenancyRepository {
    */
   withdraw(tenancy: Tenancy, now: string, note?: TimelineNote): Promise<Tenancy | undefined>;
   get(tenancyId: string, consistent?: boolean): Promise<Tenancy | undefined>;
+  /** The tenancy with its tenant's name as it keeps it, to show a person (GET /tenancies/{id}). */
+  getListed(tenancyId: string): Promise<ListedTenancy | undefined>;
   listByUser(userId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
-  listByCarpark(carparkId: string, query: TenancyPageQuery): Promise<{ items: Tenancy[]; nextCursor?: string }>;
+  listByCarpark(carparkId: string, query: TenancyPageQuery): Promise<{ items: ListedTenancy[]; nextCursor?: string }>;
   /** Every tenancy at a car park that holds a space (for reconciliation). */
   liveAtCarpark(carparkId: string): Promise<Tenancy[]>;
   /** Every tenancy of a tenant, newest first (consumers and workflow steps; never on a request path). */

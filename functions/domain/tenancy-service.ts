@@ -13,7 +13,7 @@ import { offeredPrice, platesAllowed, type Carpark, type VehicleType } from './c
 import { sourceOf } from './tenancy-timeline';
 import { acceptedQuote } from './quotes';
 import type { SpaceReleases, WaitlistRepository } from './waitlist';
-import { asSeenByOperator, assertActive, MAX_START_AHEAD_DAYS, platesOf, removedStillOpen, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
+import { assertActive, listedAsSeenByOperator, MAX_START_AHEAD_DAYS, platesOf, removedStillOpen, type Tenancy, type TenancyRepository, type TenancyStatus, type TenancyView } from './tenancies';
 
 /** Starts the workflows; a second start for the same tenancy and operation is a no-op. */
 export interface TenancyWorkflows {
@@ -59,12 +59,15 @@ function plateOrThrow(raw: string, path = 'plate'): { plate: string; warnings: L
 }
 
 /** The owner, the car park's operator, or an admin; anyone else is told it does not exist. */
-async function visibleTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string, consistent = false): Promise<Tenancy> {
-  const tenancy = await deps.tenancies.get(tenancyId, consistent);
-  const visible =
-    tenancy && (tenancy.userId === caller.userId || isAdmin(caller) || canManageOperator(caller, tenancy.operatorId));
+/** Its tenant, admins and its car park's operator see a tenancy; to anyone else it does not exist. */
+function seenBy<T extends Tenancy>(caller: Principal, tenancy: T | undefined): T {
+  const visible = tenancy && (tenancy.userId === caller.userId || isAdmin(caller) || canManageOperator(caller, tenancy.operatorId));
   if (!tenancy || !visible) throw new NotFoundError('Tenancy');
   return tenancy;
+}
+
+async function visibleTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string, consistent = false): Promise<Tenancy> {
+  return seenBy(caller, await deps.tenancies.get(tenancyId, consistent));
 }
 
 export interface CreateTenancyInput {
@@ -216,7 +219,7 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
     }
     if (!carpark || !canManageOperator(caller, carpark.operatorId)) throw new NotFoundError('Car park');
     const listed = await deps.tenancies.listByCarpark(query.carparkId, page);
-    return isAdmin(caller) ? listed : { ...listed, items: listed.items.map(asSeenByOperator) };
+    return isAdmin(caller) ? listed : { ...listed, items: listed.items.map(listedAsSeenByOperator) };
   }
   if (caller.role === 'operator') {
     throw new ValidationError('Say which car park.', [{ path: 'carparkId', message: 'Required for operators.' }]);
@@ -225,9 +228,10 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
   return deps.tenancies.listByUser(userId, page);
 }
 
-export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<TenancyView> {
-  const tenancy = await visibleTenancy(deps, caller, tenancyId);
-  return tenancy.userId === caller.userId || isAdmin(caller) ? tenancy : asSeenByOperator(tenancy);
+/** With the tenant's name the tenancy keeps, for the people who see it. */
+export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<TenancyView & { readonly tenantName?: string }> {
+  const tenancy = seenBy(caller, await deps.tenancies.getListed(tenancyId));
+  return tenancy.userId === caller.userId || isAdmin(caller) ? tenancy : listedAsSeenByOperator(tenancy);
 }
 
 /**

@@ -159,6 +159,11 @@ describe('tenancies in the console', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Show tenancies' }).click();
     const rows = page.getByTestId('console-tenancies').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(25);
+    // Each tenancy with its tenant's name, the plate's renter.
+    for (const row of await rows.all()) {
+      const plate = (await row.getByRole('link').textContent()) ?? '';
+      expect(await row.textContent()).toContain(`Renter riverside-${plate.toLowerCase()}`);
+    }
     await checkPage(page, 'console-tenancies');
 
     await page.getByRole('button', { name: 'Next page' }).click();
@@ -193,7 +198,8 @@ describe('tenancies in the console', { timeout: 180_000 }, () => {
     expect(facts).toMatch(/StatusActive/);
     expect(facts).toMatch(/Vehicle typeCar/);
     expect(facts).toMatch(/Price£95\.00 a month/);
-    expect(facts).toMatch(/Tenantusr_[0-9a-f]{20}/);
+    // The operator reads no accounts: the name the tenancy keeps, and the tenant's id.
+    expect(facts).toMatch(new RegExp(`TenantRenter riverside-${plate.toLowerCase()} usr_[0-9a-f]{20}`));
     await checkPage(page, 'console-tenancy');
   });
 
@@ -439,12 +445,19 @@ describe('finding and exporting tenancies', { timeout: 120_000 }, () => {
 
     // The whole list of the car park, read a page at a time into one file.
     const token = await tokenOf(OPERATOR, DEMO_PASSWORD);
-    const listed = (await portal.twin.request('GET', `/tenancies?carparkId=${northgate}&limit=100`, { token })).json as { items: { plate: string }[] };
+    const listed = (await portal.twin.request('GET', `/tenancies?carparkId=${northgate}&limit=100`, { token })).json as { items: { plate: string; tenantName?: string }[] };
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download these tenancies as CSV' }).click()]);
     const { readFile } = await import('node:fs/promises');
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\r\n');
-    expect(lines[0]).toBe('tenancyId,plate,otherPlates,status,vehicleType,userId,monthlyPrice,currency,startDate,renewsAt,endsAt,barrier,arrears,arrearsSince');
+    expect(lines[0]).toBe('tenancyId,plate,otherPlates,status,vehicleType,userId,tenantName,monthlyPrice,currency,startDate,renewsAt,endsAt,barrier,arrears,arrearsSince');
     expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(listed.items.map((t) => t.plate).sort());
+    // Each with its tenant's name (none of these has a comma).
+    expect(listed.items.every((t) => t.tenantName)).toBe(true);
+    const plateAndName = (line: string) => {
+      const cells = line.split(',');
+      return `${cells[1]} ${cells[6]}`;
+    };
+    expect(lines.slice(1).map(plateAndName).sort()).toEqual(listed.items.map((t) => `${t.plate} ${t.tenantName}`).sort());
     await expectText(page, '[data-testid=export-done]', new RegExp(`^${listed.items.length} tenancies exported\\.$`));
 
     // Nobody here owes anything: the arrears filter leaves the list empty.

@@ -3,7 +3,7 @@
  * start of the tenant's email or name; and the list narrowed to tenancies in arrears.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenancyListResponse, TenancySearchResponse } from '../../functions/api/schemas';
+import { ListedTenancyResponse, TenancyListResponse, TenancySearchResponse } from '../../functions/api/schemas';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { db, TableName } from '../../functions/adapters/dynamodb/table';
@@ -102,6 +102,14 @@ describe('searching a car park’s tenancies', () => {
     const again = await readsOf(() => search(cast.operatorX, carpark.carparkId, 'RR12EAD'), ['RR12EAD', tenancy.tenancyId, tenant.userId]);
     expect(again.result.items.map((m) => m.tenant.name)).toEqual(['Rhoda Renamed']);
     expect(again.reads.map((r) => r.command)).toEqual(['QueryCommand']);
+    // The car park's list and the tenancy's page name the tenant too, to its operator and to admins.
+    for (const caller of [cast.operatorX, cast.admin]) {
+      const listed = await twin.request('GET', `/tenancies?carparkId=${carpark.carparkId}`, { token: caller.token });
+      expect(listed.status, listed.text).toBe(200);
+      expect(TenancyListResponse.parse(listed.json).items.map((t) => [t.tenancyId, t.tenantName])).toEqual([[tenancy.tenancyId, 'Rhoda Renamed']]);
+      const one = await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: caller.token });
+      expect(ListedTenancyResponse.parse(one.json).tenantName).toBe('Rhoda Renamed');
+    }
   });
 
   it('keeps the later of two renames on the tenancy when the earlier one’s copy comes late', async () => {
@@ -223,6 +231,11 @@ describe('searching a car park’s tenancies', () => {
 
     const found = await search(cast.operatorX, carpark.carparkId, 'OL12DER');
     expect(found.items.map((m) => [m.tenancy.tenancyId, m.tenant])).toEqual([[tenancy.tenancyId, { userId: tenant.userId, name: 'Olive Older' }]]);
+    // The car park's list shows only what the tenancy keeps: no name, the tenant's id.
+    const listed = TenancyListResponse.parse((await twin.request('GET', `/tenancies?carparkId=${carpark.carparkId}`, { token: cast.operatorX.token })).json);
+    expect(listed.items.map((t) => [t.userId, t.tenantName])).toEqual([[tenant.userId, undefined]]);
+    const one = ListedTenancyResponse.parse((await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: cast.operatorX.token })).json);
+    expect([one.userId, one.tenantName]).toEqual([tenant.userId, undefined]);
     const byAdmin = await readsOf(() => search(cast.admin, carpark.carparkId, 'OL12DER'), ['OL12DER', tenancy.tenancyId, tenant.userId]);
     expect(byAdmin.result.items.map((m) => m.tenant)).toEqual([{ userId: tenant.userId, name: 'Olive Older', email: 'olive.older@test.example' }]);
     // The tenant is read through a projection: name and email, never the password hash.

@@ -13,7 +13,7 @@ import { TENANT_NAME_ATTRIBUTE } from './tenant-names';
 import { timelinePut } from './tenancy-timeline';
 import { spaceStats } from './stats-store';
 import type { TimelineNote } from '../../domain/tenancy-timeline';
-import { tenancyEntity } from './entities/tenancies';
+import { listedTenancyEntity, tenancyEntity } from './entities/tenancies';
 import { updateExpression, withCondition } from './expressions';
 import { ENTITY, INDEX, keys, plateIndexKeys, tenancyIndexKeys } from './keys';
 import { decodeCursor, encodeCursor, invalidCursor, isStartKeyRejected } from './pagination';
@@ -254,7 +254,7 @@ async function page(index: { name: string; partitionKey: string }, partition: st
     throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
   });
   return {
-    items: result.items.map((i) => parseItem(tenancyEntity, i)),
+    items: result.items.map((i) => parseItem(listedTenancyEntity, i)),
     ...(result.lastKey ? { nextCursor: encodeCursor(result.lastKey) } : {}),
   };
 }
@@ -348,6 +348,8 @@ export const tenancyRepository: TenancyRepository = {
   },
 
   get: (tenancyId, consistent = false) => getItem(tenancyEntity, keys.tenancy(tenancyId), consistent),
+
+  getListed: (tenancyId) => getItem(listedTenancyEntity, keys.tenancy(tenancyId)),
 
   listByUser: (userId, query) => page(INDEX.tenanciesByUser, INDEX.tenanciesByUser.partitionValue(userId), query, true),
   listByCarpark: (carparkId, query) => page(INDEX.tenanciesByCarpark, INDEX.tenanciesByCarpark.partitionValue(carparkId), query, false),

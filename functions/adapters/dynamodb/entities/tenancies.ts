@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { VEHICLE_TYPES } from '../../../domain/carparks';
 import type { PlateSighting } from '../../../domain/plate-lookup';
-import { BARRIER_STATUSES, TENANCY_STATUSES, type Tenancy } from '../../../domain/tenancies';
+import { BARRIER_STATUSES, TENANCY_STATUSES, type ListedTenancy, type Tenancy } from '../../../domain/tenancies';
 import { TIMELINE_EVENT_KINDS, TIMELINE_SOURCES, type TimelineEvent } from '../../../domain/tenancy-timeline';
 import { ENTITY } from '../keys';
 import { defineEntity, sameShape, type Built, type SameShape } from './item';
@@ -61,6 +61,12 @@ const tenancySchema = () => z.object({
 });
 sameShape<SameShape<Built<typeof tenancySchema>, Tenancy>>();
 export const tenancyEntity = defineEntity<Tenancy>(ENTITY.tenancy, tenancySchema);
+
+// `tenantName` is TENANT_NAME_ATTRIBUTE (tenant-names.ts), which the renames write.
+const listedTenancySchema = () => z.extend(tenancySchema(), { tenantName: z.optional(z.string()) });
+sameShape<SameShape<Built<typeof listedTenancySchema>, ListedTenancy>>();
+/** A tenancy with the name it keeps of its tenant (see tenant-names.ts), to show a person. */
+export const listedTenancyEntity = defineEntity<ListedTenancy>(ENTITY.tenancy, listedTenancySchema);
 
 const plateSightingSchema = () => z.object({
   folded: z.string(),

@@ -137,9 +137,7 @@ function TenancyPages({ carparkId, status, inArrears }: { carparkId: string; sta
         <tr key={t.tenancyId}>
           <PlateAndStatus tenancy={t} />
           <td>{vehicleTypeName(t.vehicleType)}</td>
-          <td>
-            <code>{t.userId}</code>
-          </td>
+          <td>{t.tenantName ?? <code>{t.userId}</code>}</td>
           <td>{money(t.monthlyAmount, t.currency)} a month</td>
           <td>{shortDate(t.startDate)}</td>
           <td>{t.arrears ? `Unpaid since ${shortDate(t.arrears.since)}` : ''}</td>
@@ -234,7 +232,7 @@ function ExportTenancies({ carparkId, carparkName, status, inArrears }: { carpar
   );
 }
 
-const CSV_HEADER = ['tenancyId', 'plate', 'otherPlates', 'status', 'vehicleType', 'userId', 'monthlyPrice', 'currency', 'startDate', 'renewsAt', 'endsAt', 'barrier', 'arrears', 'arrearsSince'];
+const CSV_HEADER = ['tenancyId', 'plate', 'otherPlates', 'status', 'vehicleType', 'userId', 'tenantName', 'monthlyPrice', 'currency', 'startDate', 'renewsAt', 'endsAt', 'barrier', 'arrears', 'arrearsSince'];
 
 function csvRow(t: TenancyListItem): (string | number)[] {
   return [
@@ -245,6 +243,7 @@ function csvRow(t: TenancyListItem): (string | number)[] {
     t.status,
     t.vehicleType,
     t.userId,
+    t.tenantName ?? '',
     (t.monthlyAmount / 100).toFixed(2),
     t.currency,
     t.startDate,

@@ -25,7 +25,8 @@ function ConsoleTenancy() {
   const admin = session.user.role === 'admin';
   const tenancy = useConsoleTenancy(tenancyId);
   const carpark = useConsoleCarpark(tenancy.data?.carparkId ?? '');
-  // An admin sees the tenant's name and email; an operator may not read accounts, so sees the id.
+  // An admin sees the tenant's account, name and email; an operator may not read accounts, so sees
+  // the name the tenancy keeps.
   const tenant = useConsoleUser(tenancy.data?.userId, { enabled: admin });
   if (tenancy.isPending) return <Loading label="Loading the tenancy…" />;
   if (tenancy.isError) return <QueryError error={tenancy.error} retry={() => void tenancy.refetch()} />;
@@ -83,7 +84,10 @@ function ConsoleTenancy() {
                 {tenant.data.name} ({tenant.data.email}) <code>{t.userId}</code>
               </>
             ) : (
-              <code>{t.userId}</code>
+              <>
+                {t.tenantName ? `${t.tenantName} ` : ''}
+                <code>{t.userId}</code>
+              </>
             )}
           </dd>
           <dt>Price</dt>
