@@ -129,11 +129,14 @@ async function main(): Promise<void> {
     // It may also predate a counter (the operators' own months and totals): recount them, safe
     // while nothing runs yet.
     const { checkStats, rebuildStats } = await import('../bin/stats');
-    await step(
-      'Checking the dashboard counters',
-      async () => ((await checkStats()).size > 0 ? rebuildStats() : 0),
-      (rebuilt) => (rebuilt > 0 ? `rebuilt from a full recount (${rebuilt} operator(s))` : 'equal to a full recount'),
+    const differing = await step('Checking the dashboard counters', checkStats, (found) =>
+      found.size > 0 ? `different from a full recount for ${found.size} operator(s):` : 'equal to a full recount',
     );
+    if (differing.size > 0) {
+      // Said before they are replaced, so a counter that drifted is seen, not silently put right.
+      for (const [operatorId, lines] of differing) for (const line of lines) console.log(`    operator ${operatorId}: ${line}`);
+      await step('Rebuilding the dashboard counters', rebuildStats, (rebuilt) => `${rebuilt} operator(s) rebuilt`);
+    }
   }
 
   // Imported only now: the seed goes through the same repositories as the handlers.

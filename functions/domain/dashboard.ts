@@ -89,7 +89,7 @@ export interface OperatorOverall {
 }
 
 export interface StatsReader {
-  /** The operator with its car parks, their buckets from `fromMonth` on and their totals (one query); undefined: no such operator. */
+  /** The operator with its car parks, their buckets from `fromMonth` on and their totals (two queries at once); undefined: no such operator. */
   operatorStats(operatorId: string, fromMonth: string): Promise<OperatorFigures | undefined>;
   /** The operator with its car parks, its own buckets from `fromMonth` on and its totals (one query); undefined: no such operator. */
   operatorOverall(operatorId: string, fromMonth: string): Promise<OperatorOverall | undefined>;

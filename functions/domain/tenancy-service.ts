@@ -228,10 +228,15 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
   return deps.tenancies.listByUser(userId, page);
 }
 
-/** With the tenant's name the tenancy keeps, for the people who see it. */
+/** With the tenant's name the tenancy keeps for its operator and admins; to its tenant, as every tenant route shows it. */
 export async function getTenancy(deps: TenancyDeps, caller: Principal, tenancyId: string): Promise<TenancyView & { readonly tenantName?: string }> {
   const tenancy = seenBy(caller, await deps.tenancies.getListed(tenancyId));
-  return tenancy.userId === caller.userId || isAdmin(caller) ? tenancy : listedAsSeenByOperator(tenancy);
+  if (isAdmin(caller)) return tenancy;
+  if (tenancy.userId === caller.userId) {
+    const { tenantName: _kept, ...own } = tenancy;
+    return own;
+  }
+  return listedAsSeenByOperator(tenancy);
 }
 
 /**

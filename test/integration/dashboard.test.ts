@@ -12,6 +12,7 @@ import { checkStats, indexStats, rebuildStats } from '../../bin/stats';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { db, TableName } from '../../functions/adapters/dynamodb/table';
+import { statsStore } from '../../functions/adapters/dynamodb/stats-store';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
@@ -41,6 +42,11 @@ async function expectTheSumOfItsCarparks(operator: Cast['operatorX']) {
     Object.fromEntries(Object.keys(counts).map((t) => [t, add((d) => pick(d)[t])]));
   expect(whole.now.mrr).toBe(add((d) => d.now.mrr));
   expect(whole.now.occupied).toEqual(perType(whole.now.occupied, (d) => d.now.occupied));
+  // Arrears: the parts of an invoice add up; an invoice at two car parks is one invoice.
+  expect(whole.now.arrears.amount).toBe(add((d) => d.now.arrears.amount));
+  expect(whole.now.arrears.count).toBeLessThanOrEqual(add((d) => d.now.arrears.count));
+  expect(whole.now.arrears.count).toBeGreaterThanOrEqual(Math.max(0, ...parts.map((d) => d.now.arrears.count)));
+  expect(whole.now.arrears.oldestSince).toBe(parts.map((d) => d.now.arrears.oldestSince).filter((d) => d !== null).sort()[0] ?? null);
   whole.months.forEach((m, i) => {
     expect(m, m.month).toEqual({
       month: m.month,
@@ -197,4 +203,80 @@ describe('the operator dashboard', () => {
     expect(await whole()).toEqual(before.whole);
     expect(await street()).toEqual(before.street);
   });
+
+  // Last: its invoices are the statistics' alone (no timeline tells them), which a recount would not find.
+  it('counts an invoice at two car parks of one operator and one of another: the operator by their sum, its arrears once, each fact once however often reported', async () => {
+    const [north, south] = [await createCarpark(twin, cast.operatorX, { name: 'Split North' }), await createCarpark(twin, cast.operatorX, { name: 'Split South' })];
+    const elsewhere = await createCarpark(twin, cast.operatorY, { name: 'Split Elsewhere' });
+    const [x, y] = [cast.operatorX, cast.operatorY];
+    const wholeOf = (o: typeof x) => dashboardOf(o, o.operatorId);
+    const before = { x: await wholeOf(x), y: await wholeOf(y) };
+    const since = new Date().toISOString();
+    const parts = [
+      { operatorId: x.operatorId, carparkId: north.carparkId, amount: 10_000 },
+      { operatorId: x.operatorId, carparkId: south.carparkId, amount: 5_000 },
+      { operatorId: y.operatorId, carparkId: elsewhere.carparkId, amount: 7_000 },
+    ];
+    const thisMonthOf = (d: Awaited<ReturnType<typeof wholeOf>>) => d.months.at(-1)!;
+
+    // Failed, and reported twice.
+    for (const _ of [1, 2]) await statsStore.recordPaymentFailed('in_split_failed', since, since, parts);
+    const open = { x: await expectTheSumOfItsCarparks(x), y: await expectTheSumOfItsCarparks(y) };
+    expect(open.x.now.arrears).toEqual({ count: before.x.now.arrears.count + 1, amount: before.x.now.arrears.amount + 15_000, oldestSince: before.x.now.arrears.oldestSince ?? since });
+    expect(open.y.now.arrears.amount).toBe(before.y.now.arrears.amount + 7_000);
+    // Once per car park, as the car parks count it.
+    expect(thisMonthOf(open.x).paymentsFailed).toBe(thisMonthOf(before.x).paymentsFailed + 2);
+    expect(thisMonthOf(open.y).paymentsFailed).toBe(thisMonthOf(before.y).paymentsFailed + 1);
+
+    // Paid, and reported twice: out of the arrears, recovered where it failed.
+    for (const _ of [1, 2]) await statsStore.recordSettled('in_split_failed', true);
+    const settled = { x: await expectTheSumOfItsCarparks(x), y: await expectTheSumOfItsCarparks(y) };
+    expect(settled.x.now.arrears).toEqual(before.x.now.arrears);
+    expect(settled.y.now.arrears).toEqual(before.y.now.arrears);
+    expect(thisMonthOf(settled.x).paymentsRecovered).toBe(thisMonthOf(before.x).paymentsRecovered + 2);
+    expect(thisMonthOf(settled.y).paymentsRecovered).toBe(thisMonthOf(before.y).paymentsRecovered + 1);
+
+    // Another invoice paid, reported twice: its revenue once, each operator its car parks' parts.
+    for (const _ of [1, 2]) await statsStore.recordRevenue('in_split_paid', since, parts);
+    const paid = { x: await expectTheSumOfItsCarparks(x), y: await expectTheSumOfItsCarparks(y) };
+    expect(thisMonthOf(paid.x).revenue).toBe(thisMonthOf(before.x).revenue + 15_000);
+    expect(thisMonthOf(paid.y).revenue).toBe(thisMonthOf(before.y).revenue + 7_000);
+  });
+
+  it('reads neither the car parks’ nor the operator’s own months from before the year it shows, however many years there are', async () => {
+    const operator = cast.operatorX;
+    const carpark = await createCarpark(twin, operator, { name: 'Long Standing' });
+    // Revenue three years back leaves a month of the car park and one of the operator.
+    const longAgo = `${Number(thisMonth().slice(0, 4)) - 3}-01`;
+    await statsStore.recordRevenue('in_long_ago', `${longAgo}-15T12:00:00.000Z`, [{ operatorId: operator.operatorId, carparkId: carpark.carparkId, amount: 1_000 }]);
+
+    const sortKeysRead = async (carparkId?: string) => (await itemsReturnedBy(() => dashboardOf(operator, operator.operatorId, carparkId))).items.map((i) => String(i.sk));
+    const whole = await sortKeysRead();
+    const one = await sortKeysRead(carpark.carparkId);
+    expect(whole).not.toContain(`operator#month#${longAgo}`);
+    expect(one).not.toContain(`operator#month#${longAgo}`);
+    expect(one).not.toContain(`month#${longAgo}#${carpark.carparkId}`);
+    // What each does read: the whole operator's own months, a car park's its car parks' months.
+    expect(whole.some((sk) => sk.startsWith('operator#month#')) && !whole.some((sk) => /^month#/.test(sk))).toBe(true);
+    expect(one.some((sk) => sk.startsWith(`month#${thisMonth()}#`)) && !one.some((sk) => sk.startsWith('operator#month#'))).toBe(true);
+  });
 });
+
+/** Every item the table's client got back from a query while `run` ran (the twin's handlers share the client). */
+async function itemsReturnedBy<T>(run: () => Promise<T>): Promise<{ result: T; items: Record<string, unknown>[] }> {
+  const items: Record<string, unknown>[] = [];
+  const name = `items-returned-${Math.random()}`;
+  db().middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName === 'QueryCommand') items.push(...(((out.output as { Items?: Record<string, unknown>[] }).Items) ?? []));
+      return out;
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    return { result: await run(), items };
+  } finally {
+    db().middlewareStack.remove(name);
+  }
+}

@@ -110,6 +110,13 @@ describe('searching a car park’s tenancies', () => {
       const one = await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: caller.token });
       expect(ListedTenancyResponse.parse(one.json).tenantName).toBe('Rhoda Renamed');
     }
+    // The tenant's own list and page stay as every tenant route shows a tenancy, without it.
+    const own = await twin.request('GET', '/tenancies', { token: tenant.token });
+    expect(own.status, own.text).toBe(200);
+    expect((own.json as { items: object[] }).items.map((t) => ['tenancyId' in t, 'tenantName' in t])).toEqual([[true, false]]);
+    const ownPage = await twin.request('GET', `/tenancies/${tenancy.tenancyId}`, { token: tenant.token });
+    expect(ownPage.status, ownPage.text).toBe(200);
+    expect(ownPage.json).not.toHaveProperty('tenantName');
   });
 
   it('keeps the later of two renames on the tenancy when the earlier one’s copy comes late', async () => {

@@ -23,8 +23,10 @@ import { NOT_EXISTS, TableName, getItem, queryAll, transact, type TransactItem }
 
 /** Most car parks an operator has (MAX_CARPARKS_PER_OPERATOR, not imported: it would bring the repositories into this bundle). */
 const MAX_CARPARKS = 500;
-/** A year of months, the car park and its totals for every car park, and the operator: an error past it. */
-const MAX_STATS_ITEMS = 14 * MAX_CARPARKS + 1;
+/** A year of months and the current one, for every car park: an error past it. */
+const MAX_CARPARK_MONTHS = 13 * MAX_CARPARKS;
+/** Every car park and its totals, the operator and its own totals: an error past it. */
+const MAX_CARPARKS_AND_TOTALS = 2 * MAX_CARPARKS + 2;
 /** The operator's year of months, its car parks, itself and its totals: an error past it. */
 const MAX_OVERALL_ITEMS = 12 + MAX_CARPARKS + 2;
 
@@ -138,9 +140,15 @@ const statsRange = (operatorId: string, from: string, to: string) => ({
   ExpressionAttributeValues: { ':pk': INDEX.operatorItems.partitionValue(operatorId), ':from': from, ':to': to },
 });
 
-/** A car park's dashboard's query: every car park's months from `fromMonth`, the car parks, the operator, every car park's totals. */
-const operatorStatsQuery = (operatorId: string, fromMonth: string) =>
-  statsRange(operatorId, `${OPERATOR_ITEMS_SORT.month}${fromMonth}`, `${OPERATOR_ITEMS_SORT.totals}\uffff`);
+/**
+ * A car park's dashboard's two queries: every car park's months from `fromMonth` (up to the last
+ * `bucket#`, so the operator's own months that sort after them are never read), then the car
+ * parks, the operator, its own totals and every car park's totals.
+ */
+const carparkMonthsQuery = (operatorId: string, fromMonth: string) =>
+  statsRange(operatorId, `${OPERATOR_ITEMS_SORT.month}${fromMonth}`, `${OPERATOR_ITEMS_SORT.month}\uffff`);
+const carparksAndTotalsQuery = (operatorId: string) =>
+  statsRange(operatorId, OPERATOR_ITEMS_SORT.carpark, `${OPERATOR_ITEMS_SORT.totals}\uffff`);
 
 /** The whole operator's dashboard's query (also run by the bench, to ask DynamoDB what it costs): its months from `fromMonth`, its car parks, itself, its totals. */
 export const operatorOverallQuery = (operatorId: string, fromMonth: string) =>
@@ -150,11 +158,16 @@ const ofType = (items: readonly StoredItem[], type: string) => items.filter((i) 
 
 export const statsStore: PaymentStats & StatsReader = {
   /**
-   * 1 query: the operator's gsi2 partition from its first month wanted to its last total, which
-   * holds those months, its car parks, itself and the totals (see `indexKeys.operatorItems`).
+   * 2 queries at once in the operator's gsi2 partition: its car parks' months from the first
+   * wanted, and its car parks, itself and the totals (see `indexKeys.operatorItems`).
    */
   async operatorStats(operatorId, fromMonth) {
-    const items = await queryAll(operatorStatsQuery(operatorId, fromMonth), { what: `statistics of operator ${operatorId}`, maxItems: MAX_STATS_ITEMS, maxPages: 20 });
+    const what = `statistics of operator ${operatorId}`;
+    const [months, rest] = await Promise.all([
+      queryAll(carparkMonthsQuery(operatorId, fromMonth), { what, maxItems: MAX_CARPARK_MONTHS, maxPages: 20 }),
+      queryAll(carparksAndTotalsQuery(operatorId), { what, maxItems: MAX_CARPARKS_AND_TOTALS, maxPages: 5 }),
+    ]);
+    const items = [...months, ...rest];
     const operator = items.find((i) => i.type === ENTITY.operator);
     if (!operator) return undefined;
     return {

@@ -7,7 +7,7 @@
 import { priceFamily } from '../../domain/billing';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { LIVE_STATUSES, platesOf, TENANCY_STATUSES, type Tenancy, type TenancyPageQuery, type TenancyRepository, type TenancyStatus } from '../../domain/tenancies';
-import { parseItem } from './entities/item';
+import { parseItem, type EntitySchema } from './entities/item';
 import { plateSightingPut } from './plate-sightings';
 import { TENANT_NAME_ATTRIBUTE } from './tenant-names';
 import { timelinePut } from './tenancy-timeline';
@@ -213,7 +213,7 @@ const removedFields = (changes: object) => Object.entries(changes).filter(([, v]
  * (or car park) filter is a FilterExpression: queryFilteredPage reads on until the page is full
  * (bounded), never handing back a short page because `Limit` counted filtered-out items.
  */
-async function page(index: { name: string; partitionKey: string }, partition: string, query: TenancyPageQuery, newestFirst: boolean) {
+async function page<T>(entity: EntitySchema<T>, index: { name: string; partitionKey: string }, partition: string, query: TenancyPageQuery, newestFirst: boolean) {
   const cursorKeys = [tableSchema.partitionKey, tableSchema.sortKey, index.partitionKey, gsiSortKey(index.name)];
   // A cursor continues this partition's tenancies only.
   const startKey = query.cursor
@@ -254,7 +254,7 @@ async function page(index: { name: string; partitionKey: string }, partition: st
     throw startKey && isStartKeyRejected(error) ? invalidCursor() : error;
   });
   return {
-    items: result.items.map((i) => parseItem(listedTenancyEntity, i)),
+    items: result.items.map((i) => parseItem(entity, i)),
     ...(result.lastKey ? { nextCursor: encodeCursor(result.lastKey) } : {}),
   };
 }
@@ -351,8 +351,9 @@ export const tenancyRepository: TenancyRepository = {
 
   getListed: (tenancyId) => getItem(listedTenancyEntity, keys.tenancy(tenancyId)),
 
-  listByUser: (userId, query) => page(INDEX.tenanciesByUser, INDEX.tenanciesByUser.partitionValue(userId), query, true),
-  listByCarpark: (carparkId, query) => page(INDEX.tenanciesByCarpark, INDEX.tenanciesByCarpark.partitionValue(carparkId), query, false),
+  // A tenant's own list leaves out the name it keeps for operators.
+  listByUser: (userId, query) => page(tenancyEntity, INDEX.tenanciesByUser, INDEX.tenanciesByUser.partitionValue(userId), query, true),
+  listByCarpark: (carparkId, query) => page(listedTenancyEntity, INDEX.tenanciesByCarpark, INDEX.tenanciesByCarpark.partitionValue(carparkId), query, false),
 
   /** Reconciliation and the sweeper (never a request): every page, live ones only, capped. */
   async liveAtCarpark(carparkId) {
