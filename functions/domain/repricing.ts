@@ -105,7 +105,8 @@ export async function repriceCarpark(deps: RepricingDeps, carparkId: string): Pr
   await mapLimited([...byTenant], CONCURRENCY, async ([userId, theirs]) => {
     try {
       // Stripe first: a tenant is told of a price only once their subscription will charge it.
-      if (theirs.some((t) => t.status !== 'scheduled')) await syncSubscription(deps, userId, `reprice-${carparkId}`, { mode: 'shrink' });
+      // The key names the tenant: two tenants' accounts may be at the same version on the same prices.
+      if (theirs.some((t) => t.status !== 'scheduled')) await syncSubscription(deps, userId, `reprice-${carparkId}-${userId}`, { mode: 'shrink' });
       await sendNotice(deps, carpark, userId, theirs);
       const at = deps.clock.now().toISOString();
       for (const t of theirs) await deps.tenancies.markPriceChangeNotified(t.tenancyId, t.priceChange!.at, at);

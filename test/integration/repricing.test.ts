@@ -97,6 +97,30 @@ describe('a car park’s new price for the tenancies it already has', () => {
     expect(await noticesTo(tenant)).toHaveLength(1);
   });
 
+  it('moves every tenant’s subscription, each with its own Stripe request, however alike their billing', async () => {
+    const carpark = await createCarpark(twin, cast.operatorX, { name: 'Reprice Many Car Park' });
+    // Alike: one space each on the same price, so each account is at the same version.
+    const tenants = [];
+    for (const [i, plate] of ['RP31AAA', 'RP32AAA', 'RP33AAA'].entries()) {
+      const tenant = await signUp(twin, `reprice-many-${i}@test.example`);
+      await addCard(twin, tenant);
+      const { tenancy } = await settle(twin, tenant, (await rent(twin, tenant, carpark.carparkId, plate)).tenancyId);
+      tenants.push({ tenant, tenancy });
+    }
+
+    await changePrices(cast.operatorX, carpark.carparkId, { car: 11_000, motorcycle: 4_000 });
+
+    for (const { tenant, tenancy } of tenants) {
+      const moved = await pollUntil(async () => ((await tenancyOf(twin, tenant, tenancy.tenancyId)).priceChange?.notifiedAt ? tenancyOf(twin, tenant, tenancy.tenancyId) : undefined), {
+        timeoutMs: 15_000,
+        describeFailure: () => `${tenant.email}'s tenancy was never moved onto the new price and its tenant told`,
+      });
+      const { stripe, subscription } = await subscriptionOf(tenant);
+      expect((await stripe.subscriptions.retrieve(subscription.id)).items.data.map((i) => [i.price.id, i.quantity])).toEqual([[moved.priceId, 1]]);
+      expect(await noticesTo(tenant)).toHaveLength(1);
+    }
+  });
+
   it('charges only the new space when a tenant already on the old price rents another at the new one', async () => {
     const tenant = await signUp(twin, 'reprice-second@test.example');
     await addCard(twin, tenant);
