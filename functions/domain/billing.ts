@@ -209,7 +209,10 @@ export interface PaymentGateway {
     proration: 'always_invoice' | 'none';
     prorationDate: string;
   }): Promise<InvoicePreview>;
-  /** `prorationDate`: charge the growth from then (a quote's moment), not from now. */
+  /**
+   * `prorationDate`: charge the growth from then (a quote's moment), not from now. Throws
+   * ItemAlreadyOnSubscriptionError when an item on the price is already there.
+   */
   addItem(
     subscriptionId: string,
     item: { priceId: string; quantity: number; allowIncomplete?: boolean; prorationDate?: string },
@@ -269,6 +272,14 @@ export const AUTHENTICATION_REQUIRED = 'authentication_required';
 /** Stripe could not be reached or failed (5xx, timeout, rate limit): retry with backoff. */
 export class PaymentProviderUnavailableError extends Error {
   override readonly name = PAYMENT_ERROR_NAMES.unavailable;
+}
+
+/**
+ * The subscription already has an item on this price: another change of the same tenant added it
+ * a moment ago. The sync reads the subscription again and adjusts that item instead.
+ */
+export class ItemAlreadyOnSubscriptionError extends Error {
+  override readonly name = 'ItemAlreadyOnSubscription';
 }
 
 /** Another workflow is creating this tenant's subscription right now: retry shortly. */
@@ -529,11 +540,19 @@ export async function syncSubscription(
       const from =
         prorationDate && subscription.currentPeriodStart && Date.parse(prorationDate) >= Date.parse(subscription.currentPeriodStart) ? { prorationDate } : {};
       // Grow before shrinking: a subscription must always keep at least one item.
+      let raced = false;
       for (const [priceId, quantity] of desired) {
         const item = current.get(priceId);
         if (mode === 'shrink' && (!item || item.quantity <= quantity)) continue;
         if (!item) {
-          await charge((allowIncomplete, suffix) => deps.payments.addItem(subscriptionId, { priceId, quantity, allowIncomplete, ...from }, key(`add:${priceId}${suffix}`)));
+          try {
+            await charge((allowIncomplete, suffix) => deps.payments.addItem(subscriptionId, { priceId, quantity, allowIncomplete, ...from }, key(`add:${priceId}${suffix}`)));
+          } catch (error) {
+            if (!(error instanceof ItemAlreadyOnSubscriptionError)) throw error;
+            // A sync of the same tenant added it meanwhile (two rentals at once): read Stripe again.
+            raced = true;
+            break;
+          }
         } else if (item.quantity !== quantity) {
           const growth = quantity > item.quantity;
           await charge((allowIncomplete, suffix) =>
@@ -541,6 +560,7 @@ export async function syncSubscription(
           );
         }
       }
+      if (raced) continue;
       for (const [priceId, item] of current) {
         if (!desired.has(priceId)) await deps.payments.removeItem(item.itemId, { credit, ...(credit ? from : {}) }, key(`remove:${priceId}`));
       }

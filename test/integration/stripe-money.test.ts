@@ -10,7 +10,7 @@ import type { Tenancy } from '../../functions/domain/tenancies';
 import { pollUntil } from '../../local/ports';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Cast } from './actors';
-import { addCard, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
+import { addCard, billedQuantities, createCarpark, rent, settle, stripeOf, whitelist } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -170,3 +170,26 @@ describe('a card whose bank asks for authentication (SCA)', () => {
   });
 });
 
+
+describe('one tenant renting several spaces at once', () => {
+  it('sets every one up and bills each once, though their setups meet on the same new price', async () => {
+    const tenant = await signUp(twin, 'many-at-once@test.example');
+    await addCard(twin, tenant);
+    const [east, west] = [await createCarpark(twin, cast.operatorX, { name: 'At Once East' }), await createCarpark(twin, cast.operatorX, { name: 'At Once West' })];
+    // A subscription first, so the burst's setups all add to it rather than create it.
+    const { tenancy: first } = await settle(twin, tenant, (await rent(twin, tenant, east.carparkId, 'AT10NCE')).tenancyId);
+
+    const plates = ['AT11NCE', 'AT12NCE', 'AT13NCE', 'AT14NCE'];
+    const rented = await Promise.all(plates.map((plate, i) => rent(twin, tenant, (i % 2 ? east : west).carparkId, plate)));
+    const settled = await Promise.all(rented.map((t) => settle(twin, tenant, t.tenancyId)));
+
+    expect(settled.map(({ tenancy }) => [tenancy.plate, tenancy.status])).toEqual(plates.map((plate) => [plate, 'active']));
+    const expected: Record<string, number> = {};
+    for (const { priceId } of [first, ...settled.map((s) => s.tenancy)]) expected[priceId] = (expected[priceId] ?? 0) + 1;
+    expect(Object.values(expected).sort()).toEqual([2, 3]);
+    expect(await billedQuantities(twin, tenant)).toEqual(expected);
+    // Nothing charged and then credited back: no setup was undone.
+    const { customerId } = (await twin.request('GET', '/billing', { token: tenant.token })).json as { customerId: string };
+    expect(((await stripeOf(twin).customers.retrieve(customerId)) as Stripe.Customer).balance).toBe(0);
+  });
+});

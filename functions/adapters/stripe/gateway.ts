@@ -4,6 +4,7 @@
  */
 import Stripe from 'stripe';
 import {
+  ItemAlreadyOnSubscriptionError,
   PaymentAuthenticationRequiredError,
   PaymentDeclinedError,
   PaymentProviderUnavailableError,
@@ -421,17 +422,25 @@ export const stripeGateway: PaymentGateway = {
 
   addItem: (subscriptionId, { priceId, quantity, allowIncomplete, prorationDate }, idempotencyKey) =>
     call(async (s) => {
-      await s.subscriptionItems.create(
-        {
-          subscription: subscriptionId,
-          price: priceId,
-          quantity,
-          proration_behavior: 'always_invoice',
-          ...(prorationDate ? { proration_date: epochSeconds(prorationDate) } : {}),
-          payment_behavior: allowIncomplete ? 'allow_incomplete' : 'error_if_incomplete',
-        },
-        { idempotencyKey },
-      );
+      try {
+        await s.subscriptionItems.create(
+          {
+            subscription: subscriptionId,
+            price: priceId,
+            quantity,
+            proration_behavior: 'always_invoice',
+            ...(prorationDate ? { proration_date: epochSeconds(prorationDate) } : {}),
+            payment_behavior: allowIncomplete ? 'allow_incomplete' : 'error_if_incomplete',
+          },
+          { idempotencyKey },
+        );
+      } catch (error) {
+        // Stripe refuses a second item on a price; asked, not read from its message, whether that is why.
+        if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+        const { items } = await s.subscriptions.retrieve(subscriptionId);
+        if (items.data.some((i) => i.price.id === priceId)) throw new ItemAlreadyOnSubscriptionError(error.message);
+        throw error;
+      }
     }),
 
   setItemQuantity: (itemId, { quantity, growth, credit, allowIncomplete, prorationDate }, idempotencyKey) =>
