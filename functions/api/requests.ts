@@ -224,7 +224,7 @@ export const requests = builtOnFirstUse({
 
   ListTenanciesQuery: () =>
     z.object({
-      carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'Operators: required, one of your car parks. Tenants: filters your own.' })),
+      carparkId: z.optional(f.CarparkId).check(z.meta({ description: 'Operators: one of your car parks (without it, your own tenancies). Tenants: filters your own.' })),
       userId: z.optional(f.UserId).check(z.meta({ description: 'Admins only' })),
       status: z.optional(z.enum(TENANCY_STATUSES)),
       inArrears: z

@@ -203,7 +203,7 @@ export interface ListTenanciesQuery {
   readonly cursor?: string;
 }
 
-/** Tenants see their own; operators one of their car parks (`carparkId`); admins either. */
+/** Tenants and operators see their own; operators also one of their car parks (`carparkId`); admins any. */
 export async function listTenancies(deps: TenancyDeps, caller: Principal, query: ListTenanciesQuery) {
   const page = {
     limit: query.limit,
@@ -221,9 +221,7 @@ export async function listTenancies(deps: TenancyDeps, caller: Principal, query:
     const listed = await deps.tenancies.listByCarpark(query.carparkId, page);
     return isAdmin(caller) ? listed : { ...listed, items: listed.items.map(listedAsSeenByOperator) };
   }
-  if (caller.role === 'operator') {
-    throw new ValidationError('Say which car park.', [{ path: 'carparkId', message: 'Required for operators.' }]);
-  }
+  // Without a car park, one's own: an operator's are those rented as a tenant before it ran car parks.
   const userId = isAdmin(caller) && query.userId ? query.userId : caller.userId;
   return deps.tenancies.listByUser(userId, page);
 }

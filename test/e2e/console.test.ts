@@ -366,6 +366,11 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('carparkId')).toMatch(/^cp_/);
     await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
     await checkPage(page, 'console-dashboard-carpark');
+    // Opened by its link, the page names the car park it shows.
+    await page.reload();
+    await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
+    const chosen = () => page.getByLabel('Car park', { exact: true }).locator('option:checked').textContent();
+    await expect.poll(chosen).toBe('Northgate Multi-Storey');
   });
 });
 
@@ -413,6 +418,9 @@ describe('the platform in the console', { timeout: 120_000 }, () => {
     await found.getByRole('link', { name: /^Dashboard of / }).click();
     await heading(page, 'Dashboard');
     await expect.poll(() => page.locator('.chart-canvas canvas').count()).toBe(4);
+    // The operator chosen, by its name.
+    const operator = () => page.getByLabel('Operator', { exact: true }).locator('option:checked').textContent();
+    await expect.poll(operator).toBe('Northgate Parking Ltd');
   });
 
   it('is not for operators: the page says so, and the console has no link to it or to the operators', async () => {
@@ -622,6 +630,38 @@ describe('operator onboarding', { timeout: 180_000 }, () => {
     await heading(operator, 'My car parks');
     await operator.getByRole('article', { name: 'Kirkgate Yard' }).waitFor();
     await checkPage(operator, 'console-new-operator-carparks');
+  });
+
+  it('keeps “My tenancies” in the navigation of a tenant who becomes an operator, with the tenancy it rented', async () => {
+    const { email, token } = await tenantWithCard('turned-operator');
+    const northgate = await carparkNamed('Northgate Multi-Storey');
+    const rented = await portal.twin.request('POST', '/tenancies', { token, body: { carparkId: northgate, vehicleType: 'car', plate: 'TO26OPR' } });
+    expect(rented.status, rented.text).toBe(202);
+    const carpark = {
+      name: 'Turned Yard',
+      address: { line1: '5 Turned Street', city: 'Leeds', postcode: 'LS1 4AP', country: 'GB' },
+      currency: 'gbp',
+      prices: { car: 9_000 },
+      capacity: { car: 10 },
+      smartParkingSiteId: `SP-TURNED-${Date.now()}`,
+      supportEmail: 'desk@turned.example',
+    };
+    const application = { companyName: 'Turned Parking Ltd', contactName: 'Tess Turned', contactPhone: '+44 113 496 0001', carpark };
+    const applied = await portal.twin.request('POST', '/operator-applications', { token, body: application });
+    expect(applied.status, applied.text).toBe(201);
+    const { applicationId } = applied.json as { applicationId: string };
+    const approved = await portal.twin.request('POST', `/operator-applications/${applicationId}/approve`, { token: await tokenOf(ADMIN, DEMO_PASSWORD) });
+    expect(approved.status, approved.text).toBe(200);
+
+    const page = await tab();
+    await page.goto('/login');
+    await logIn(page, email);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Console' }).waitFor();
+    await nav.getByRole('link', { name: 'My tenancies' }).click();
+    await heading(page, 'My tenancies');
+    await page.getByText('TO26OPR').first().waitFor();
+    expect(await nav.getByRole('link', { name: 'Billing' }).count()).toBe(1);
   });
 
   it('lets an admin reject an application with a reason, which the applicant reads in the email and on the page, and may apply again', async () => {

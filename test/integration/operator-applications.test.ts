@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carparkRepository } from '../../functions/adapters/dynamodb/repositories';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { PASSWORD, applicationInput, applyToOperate, carparkInput, createCast, login, signUp, type Cast } from './actors';
+import { addCard, rent, settle } from './tenancy-helpers';
 
 let twin: TestTwin;
 let cast: Cast;
@@ -151,6 +152,21 @@ describe('approving an application', () => {
     expect(await mine(token)).toMatchObject({ status: 'approved', carparkId: approved.carparkId });
     expect((await approve(application.applicationId)).status).toBe(409);
     expect((await reject(application.applicationId, 'Too late')).status).toBe(409);
+  });
+
+  it('keeps a new operator’s own tenancies, from when it rented as a tenant, in its list', async () => {
+    const applicant = await signUp(twin, 'approve.tenant@test.example');
+    await addCard(twin, applicant);
+    const { tenancy } = await settle(twin, applicant, (await rent(twin, applicant, cast.operatorX.carparkId, 'OP41TEN')).tenancyId);
+    const application = await applyToOperate(twin, applicant, { companyName: 'Tenant Turned Ltd' }, { name: 'Turned Yard' });
+    expect((await approve(application.applicationId)).status).toBe(200);
+
+    const token = await login(twin, applicant.email, PASSWORD);
+    const own = await twin.request('GET', '/tenancies', { token });
+    expect(own.status, own.text).toBe(200);
+    expect((own.json as { items: { tenancyId: string; status: string }[] }).items.map((t) => [t.tenancyId, t.status])).toEqual([[tenancy.tenancyId, 'active']]);
+    // Another operator's car park is still not its to list.
+    expect((await twin.request('GET', `/tenancies?carparkId=${cast.operatorX.carparkId}`, { token })).status).toBe(404);
   });
 
   it('creates one operator and sends one email when approvals are sent at once', async () => {

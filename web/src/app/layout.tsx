@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useNavigate, useNavigation } from 'react-router';
 import { Loading } from '../components/status';
+import { useHasOwnTenancies } from '../features/tenancies/api';
 import { canUseConsole, useLogOut, useSession } from '../lib/auth';
 
 export function Layout() {
@@ -8,6 +9,18 @@ export function Layout() {
   const logOut = useLogOut();
   const navigate = useNavigate();
   const navigation = useNavigation();
+  // An operator who rented as a tenant keeps those tenancies and their billing.
+  const ownTenancies = useHasOwnTenancies(session?.user.role === 'operator');
+  const tenantLinks = (
+    <>
+      <li>
+        <NavLink to="/my/tenancies">My tenancies</NavLink>
+      </li>
+      <li>
+        <NavLink to="/my/billing">Billing</NavLink>
+      </li>
+    </>
+  );
   return (
     <>
       <a className="skip-link" href="#main">
@@ -27,19 +40,15 @@ export function Layout() {
             {session ? (
               <>
                 {canUseConsole(session) ? (
-                  <li>
-                    <NavLink to="/console">Console</NavLink>
-                  </li>
-                ) : (
-                  // Renting and paying are a tenant's; operators and admins run car parks.
                   <>
                     <li>
-                      <NavLink to="/my/tenancies">My tenancies</NavLink>
+                      <NavLink to="/console">Console</NavLink>
                     </li>
-                    <li>
-                      <NavLink to="/my/billing">Billing</NavLink>
-                    </li>
+                    {ownTenancies && tenantLinks}
                   </>
+                ) : (
+                  // Renting and paying are a tenant's; operators and admins run car parks.
+                  tenantLinks
                 )}
                 <li>
                   <NavLink to="/my/account">Account</NavLink>

@@ -23,6 +23,18 @@ export const consoleKeys = {
   tenancy: (tenancyId: string) => ['console', 'tenancy', tenancyId] as const,
 };
 
+/** Every page of a listing, up to 1,000 items (a choice in a form, not a table). */
+async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    all.push(...next.items);
+    cursor = next.nextCursor;
+  } while (cursor && all.length < 1_000);
+  return all;
+}
+
 /** Car parks the caller runs: an operator's own (one read of the operator), every car park for an admin. */
 export function useConsoleCarparks(session: Session) {
   const operatorId = session.user.role === 'operator' ? session.user.operatorId : undefined;
@@ -34,14 +46,7 @@ export function useConsoleCarparks(session: Session) {
         return operator.carparks;
       }
       // An admin: every page of the public listing.
-      const all: Carpark[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await unwrap(api.GET('/carparks', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }));
-        all.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor && all.length < 1_000);
-      return all;
+      return everyPage((cursor) => unwrap(api.GET('/carparks', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } })));
     },
     staleTime: 0,
   });
@@ -175,6 +180,18 @@ export function useOperatorPage({ q, cursor }: { q: string; cursor?: string }) {
     queryFn: () => unwrap(api.GET('/operators', { params: { query: { limit: OPERATOR_PAGE_SIZE, ...(q ? { name: q } : {}), ...(cursor ? { cursor } : {}) } } })),
     placeholderData: keepPreviousData,
     retry: false,
+  });
+}
+
+type OperatorSummary = operations['ListOperators']['responses'][200]['content']['application/json']['items'][number];
+
+/** Every operator by name, for an admin's choice of one (every page, up to 1,000). */
+export function useAllOperators({ enabled }: { enabled: boolean }) {
+  return useQuery({
+    queryKey: ['console', 'operators', 'all'],
+    queryFn: (): Promise<OperatorSummary[]> =>
+      everyPage((cursor) => unwrap(api.GET('/operators', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }))),
+    enabled,
   });
 }
 

@@ -35,6 +35,18 @@ export function isSettling(tenancy: Tenancy): boolean {
   );
 }
 
+/** Whether an operator has tenancies of its own (rented as a tenant before it ran car parks): one small read, kept a while. */
+export function useHasOwnTenancies(enabled: boolean) {
+  const own = useQuery({
+    queryKey: [...tenancyKeys.all, 'any'],
+    queryFn: () => unwrap(api.GET('/tenancies', { params: { query: { limit: 1 } } })),
+    enabled,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+  return enabled && (own.data?.items.length ?? 0) > 0;
+}
+
 export function useTenancies() {
   return useQuery({
     queryKey: tenancyKeys.all,

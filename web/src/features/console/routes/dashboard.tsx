@@ -3,7 +3,7 @@ import { SelectField } from '../../../components/form';
 import { Page } from '../../../components/page';
 import { Loading, QueryError } from '../../../components/status';
 import { RequireConsole, useSession } from '../../../lib/auth';
-import { useConsoleCarparks, useDashboard } from '../api';
+import { useAllOperators, useConsoleCarparks, useDashboard } from '../api';
 import { ConsoleNav } from '../components/console-nav';
 import { DashboardFigures } from '../components/dashboard-figures';
 
@@ -21,12 +21,13 @@ function ConsoleDashboard() {
   const admin = session.user.role === 'admin';
   const [params, setParams] = useSearchParams();
   const carparks = useConsoleCarparks(session);
+  const operators = useAllOperators({ enabled: admin });
   const carparkId = params.get('carparkId') ?? undefined;
   // An operator's own; an admin's, the operator of the car park chosen (or named).
   const operatorId =
     session.user.role === 'operator'
       ? session.user.operatorId
-      : (params.get('operatorId') ?? carparks.data?.find((c) => c.carparkId === carparkId)?.operatorId ?? carparks.data?.[0]?.operatorId);
+      : (params.get('operatorId') ?? carparks.data?.find((c) => c.carparkId === carparkId)?.operatorId ?? carparks.data?.[0]?.operatorId ?? operators.data?.[0]?.operatorId);
   const dashboard = useDashboard(operatorId, carparkId);
   const choices = carparks.data?.filter((c) => c.operatorId === operatorId) ?? [];
 
@@ -47,16 +48,17 @@ function ConsoleDashboard() {
           setParams(next);
         }}
       >
-        {admin && carparks.data && (
+        {admin && operators.data && (
           <SelectField label="Operator" name="operatorId" defaultValue={operatorId ?? ''} key={`o-${operatorId ?? ''}`}>
-            {[...new Map(carparks.data.map((c) => [c.operatorId, c])).values()].map((c) => (
-              <option key={c.operatorId} value={c.operatorId}>
-                The operator of {c.name}
+            {operators.data.map((o) => (
+              <option key={o.operatorId} value={o.operatorId}>
+                {o.name}
               </option>
             ))}
           </SelectField>
         )}
-        <SelectField label="Car park" name="carparkId" defaultValue={carparkId ?? ''} key={`c-${carparkId ?? ''}-${operatorId ?? ''}`}>
+        {/* Keyed by the choices too: a link naming a car park selects it once the list has loaded. */}
+        <SelectField label="Car park" name="carparkId" defaultValue={carparkId ?? ''} key={`c-${carparkId ?? ''}-${operatorId ?? ''}-${choices.length}`}>
           <option value="">{admin ? 'All of this operator’s car parks' : 'All my car parks'}</option>
           {choices.map((c) => (
             <option key={c.carparkId} value={c.carparkId}>
