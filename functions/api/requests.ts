@@ -66,7 +66,7 @@ export const fields = builtOnFirstUse({
       line2: z.optional(text(200)),
       city: text(100),
       postcode: text(20),
-      country: z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. GB'), z.meta({ example: 'GB' })),
+      country: z.string().check(z.regex(/^[A-Z]{2}$/, 'Use a two-letter country code (ISO 3166-1), such as GB.'), z.meta({ example: 'GB' })),
     }),
 
   TimeZone: () =>

@@ -53,7 +53,7 @@ describe('validation messages in a bundled function', () => {
     const details = (JSON.parse(result.body) as { error: { details: { path: string; message: string }[] } }).error.details;
     const messages = Object.fromEntries(details.map((d) => [d.path, d.message]));
     expect(messages.email).toBe('Invalid email address');
-    expect(messages.password).toBe('Too small: expected string to have >=1 characters');
+    expect(messages.password).toBe('Required.');
     expect(messages.accountType).toBe('Invalid option: expected one of "individual"|"corporate"');
   });
 

@@ -6,18 +6,12 @@
  */
 import type { Carpark } from '../lib/api/types';
 import { vehicleTypeName } from '../lib/format';
+import { readMonthlyPrice } from '../lib/monthly-price';
 import { SelectField, TextField } from './form';
 
 export type VehicleType = Extract<keyof Carpark['prices'], string>;
 export const VEHICLE_TYPES: readonly VehicleType[] = ['car', 'motorcycle', 'van', 'ev'];
 type PerType = Partial<Record<VehicleType, number>>;
-
-/** "120", "120.5", "120.50" → 12050; anything else is not an amount. */
-export function toMinorUnits(text: string): number | undefined {
-  const match = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/^[£€$]/, ''));
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
-}
 
 const pounds = (minor: number | undefined) => (minor === undefined ? '' : (minor / 100).toFixed(2));
 
@@ -45,9 +39,9 @@ export function parseSpaces(values: Record<string, string>, prefix = '') {
     const price = values[`${prefix}prices.${type}`];
     const spaces = values[`${prefix}capacity.${type}`];
     if (price !== undefined) {
-      const minor = toMinorUnits(price);
-      if (minor === undefined) problems.push({ path: `${prefix}prices.${type}`, message: 'Enter an amount such as 120.00.' });
-      else prices[type] = minor;
+      const read = readMonthlyPrice(price);
+      if ('problem' in read) problems.push({ path: `${prefix}prices.${type}`, message: read.problem });
+      else prices[type] = read.minor;
     }
     if (spaces !== undefined) {
       if (!/^\s*\d{1,6}\s*$/.test(spaces)) problems.push({ path: `${prefix}capacity.${type}`, message: 'Enter a whole number of spaces.' });
