@@ -14,6 +14,7 @@ import { keys } from '../../functions/adapters/dynamodb/keys';
 import { db, TableName } from '../../functions/adapters/dynamodb/table';
 import { statsStore } from '../../functions/adapters/dynamodb/stats-store';
 import { pollUntil } from '../../local/ports';
+import { whileSending } from '../support/table-commands';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
 import { addCard, createCarpark, renewalLeftOpen, rent, settle, stripeOf } from './tenancy-helpers';
@@ -34,8 +35,17 @@ async function dashboardOf(caller: Actor, operatorId: string, carparkId?: string
 
 /** The whole operator's dashboard (its own counters) equals its car parks' dashboards (theirs) added up. */
 async function expectTheSumOfItsCarparks(operator: Cast['operatorX']) {
-  const whole = await dashboardOf(operator, operator.operatorId);
-  const parts = await Promise.all(whole.carparks.map((c) => dashboardOf(operator, operator.operatorId, c.carparkId)));
+  // Read between two equal reads of the whole: every counted change moves the whole too, so the
+  // parts are of the same moment (a straggling event, a late receipt's revenue, cannot fall between).
+  const { whole, parts } = await pollUntil(
+    async () => {
+      const before = await dashboardOf(operator, operator.operatorId);
+      const parts = await Promise.all(before.carparks.map((c) => dashboardOf(operator, operator.operatorId, c.carparkId)));
+      const after = await dashboardOf(operator, operator.operatorId);
+      return JSON.stringify(before) === JSON.stringify(after) ? { whole: after, parts } : undefined;
+    },
+    { timeoutMs: 10_000, describeFailure: () => 'the operator’s figures kept changing' },
+  );
   expect(parts.length).toBeGreaterThanOrEqual(1);
   const add = (pick: (d: (typeof parts)[number]) => number | undefined) => parts.reduce((n, d) => n + (pick(d) ?? 0), 0);
   const perType = (counts: Record<string, number>, pick: (d: (typeof parts)[number]) => Record<string, number>) =>
@@ -250,7 +260,13 @@ describe('the operator dashboard', () => {
     const longAgo = `${Number(thisMonth().slice(0, 4)) - 3}-01`;
     await statsStore.recordRevenue('in_long_ago', `${longAgo}-15T12:00:00.000Z`, [{ operatorId: operator.operatorId, carparkId: carpark.carparkId, amount: 1_000 }]);
 
-    const sortKeysRead = async (carparkId?: string) => (await itemsReturnedBy(() => dashboardOf(operator, operator.operatorId, carparkId))).items.map((i) => String(i.sk));
+    const sortKeysRead = async (carparkId?: string) => {
+      const items: Record<string, unknown>[] = [];
+      await whileSending(() => dashboardOf(operator, operator.operatorId, carparkId), {
+        after: (command, output) => void (command === 'QueryCommand' && items.push(...((output.Items as Record<string, unknown>[] | undefined) ?? []))),
+      });
+      return items.map((i) => String(i.sk));
+    };
     const whole = await sortKeysRead();
     const one = await sortKeysRead(carpark.carparkId);
     expect(whole).not.toContain(`operator#month#${longAgo}`);
@@ -261,22 +277,3 @@ describe('the operator dashboard', () => {
     expect(one.some((sk) => sk.startsWith(`month#${thisMonth()}#`)) && !one.some((sk) => sk.startsWith('operator#month#'))).toBe(true);
   });
 });
-
-/** Every item the table's client got back from a query while `run` ran (the twin's handlers share the client). */
-async function itemsReturnedBy<T>(run: () => Promise<T>): Promise<{ result: T; items: Record<string, unknown>[] }> {
-  const items: Record<string, unknown>[] = [];
-  const name = `items-returned-${Math.random()}`;
-  db().middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (context.commandName === 'QueryCommand') items.push(...(((out.output as { Items?: Record<string, unknown>[] }).Items) ?? []));
-      return out;
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    return { result: await run(), items };
-  } finally {
-    db().middlewareStack.remove(name);
-  }
-}

@@ -11,6 +11,7 @@ import { tenancyRepository } from '../../functions/adapters/dynamodb/tenancy-rep
 import { checkPlateIndex, writePlateIndex } from '../../bin/plate-index';
 import { renameTenant } from '../../functions/adapters/dynamodb/tenant-names';
 import { foldLookAlikes } from '../../functions/domain/plates';
+import { whileSending } from '../support/table-commands';
 import { startTestTwin, type TestTwin } from '../support/twin';
 import { createCast, signUp, type Actor, type Cast } from './actors';
 import { addCard, createCarpark, rent, settle } from './tenancy-helpers';
@@ -32,26 +33,9 @@ const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 
  */
 async function readsOf<T>(run: () => Promise<T>, about: readonly string[]) {
   const reads: { command: string; input: string }[] = [];
-  const result = await whileSending(run, (command, input) => void reads.push({ command, input }));
+  const result = await whileSending(run, { before: (command, input) => void reads.push({ command, input }) });
   const names = about.flatMap((a) => [a, `plate#${foldLookAlikes(a)}`]);
   return { result, reads: reads.filter((r) => READS.has(r.command) && names.some((name) => r.input.includes(name))) };
-}
-
-/** Runs `run` with `see` called on every command the table's client sends (the twin's handlers share it); `see` may throw. */
-async function whileSending<T>(run: () => Promise<T>, see: (command: string, input: string) => void): Promise<T> {
-  const name = 'see-table-commands';
-  db().middlewareStack.add(
-    (next, context) => async (args) => {
-      see(context.commandName ?? '?', JSON.stringify((args as { input?: unknown }).input));
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    return await run();
-  } finally {
-    db().middlewareStack.remove(name);
-  }
 }
 
 async function search(caller: Actor, carparkId: string, q: string) {
@@ -143,8 +127,10 @@ describe('searching a car park’s tenancies', () => {
     // The query that finds the tenant's tenancies to rename fails.
     const renamed = await whileSending(
       () => twin.request('PATCH', `/users/${tenant.userId}`, { token: tenant.token, body: { name: 'Fay Fixed' } }),
-      (command, input) => {
-        if (command === 'QueryCommand' && input.includes(`user#${tenant.userId}`) && input.includes('tenantName')) throw new Error('DynamoDB is unavailable');
+      {
+        before: (command, input) => {
+          if (command === 'QueryCommand' && input.includes(`user#${tenant.userId}`) && input.includes('tenantName')) throw new Error('DynamoDB is unavailable');
+        },
       },
     );
     expect(renamed.status, renamed.text).toBe(200);
